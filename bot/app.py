@@ -1,0 +1,63 @@
+"""The application factory: engine, sessions and the PTB Application, built on demand."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, BotCommandScopeDefault
+from telegram.ext import Application, ContextTypes
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.context import BotApplication, BotContext, Services
+from bot.i18n import LANGUAGES, N_, translator
+from bot.settings import Settings
+from storage.db import create_engine, session_factory
+
+COMMANDS = (("start", N_("Start using the bot")), ("help", N_("What the bot can do")))
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+) -> BotApplication:
+    """Build the Application with its services; nothing connects until it starts."""
+    if settings.token is None:
+        raise ValueError("SCHOOLBOT_TOKEN is required")
+    engine = create_engine(settings.database_url)
+    services = Services(settings=settings, engine=engine, sessions=session_factory(engine))
+    builder = (
+        Application.builder()
+        .token(settings.token.get_secret_value())
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.file_api_url)
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application: BotApplication = builder.build()
+    application.bot_data["services"] = services
+    handlers.register(application)
+    return application
+
+
+async def _post_init(application: BotApplication) -> None:
+    """Publish the command list in each language."""
+    for language in LANGUAGES:
+        _ = translator(language)
+        commands = [BotCommand(name, _(description)) for name, description in COMMANDS]
+        await application.bot.set_my_commands(
+            commands, scope=BotCommandScopeDefault(), language_code=language
+        )
+    _ = translator("vi")
+    await application.bot.set_my_commands(
+        [BotCommand(name, _(description)) for name, description in COMMANDS]
+    )
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    """Close the database engine."""
+    services = application.bot_data.get("services")
+    if isinstance(services, Services):
+        await services.engine.dispose()

@@ -1,0 +1,47 @@
+"""The `schoolbot` command line (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from bot.cli.parser import build_parser
+from bot.i18n import supported, translator
+from bot.settings import SettingsError, load_settings
+
+
+def cli_language() -> str:
+    """Return the command line's language from the locale variables (Vietnamese by default)."""
+    for name in ("SCHOOLBOT_LANGUAGE", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        language = supported(os.environ.get(name, "").split(":")[0].split(".")[0])
+        if language:
+            return language
+    return "vi"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command and return its exit status."""
+    _ = translator(cli_language())
+    parser = build_parser(_)
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = load_settings(**({"database_url": args.database} if args.database else {}))
+    except SettingsError as exc:
+        print(_("Invalid configuration: {reason}").format(reason=exc), file=sys.stderr)
+        return 2
+    try:
+        return int(asyncio.run(args.handler(args, settings, _)))
+    except KeyboardInterrupt:
+        return 130
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

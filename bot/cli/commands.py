@@ -1,0 +1,157 @@
+"""What each `schoolbot` command does."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import NoReturn
+
+from tqdm import tqdm
+
+from bot.i18n import Translator
+from bot.services.imports import ImportOutcome, describe, import_roster, import_staff
+from bot.settings import Settings
+from storage import migrate
+from storage.db import create_engine, session_factory
+from storage.queries import ensure_school
+
+PROGRESS_FROM_ROWS = 300
+
+
+async def db_upgrade(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
+    """Upgrade the database schema to the newest version."""
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        revision = await migrate.current_revision(engine)
+    finally:
+        await engine.dispose()
+    print(_("The database schema is up to date (version {revision}).").format(revision=revision))
+    return 0
+
+
+async def run(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
+    """Run the bot; refuse to start while the schema is behind the code."""
+    from bot.runner import run_bot
+
+    if settings.token is None:
+        print(_("Set SCHOOLBOT_TOKEN to the token BotFather gave you."), file=sys.stderr)
+        return 2
+    engine = create_engine(settings.database_url)
+    try:
+        current = await migrate.schema_is_current(engine)
+    finally:
+        await engine.dispose()
+    if not current:
+        print(
+            _("The database schema is not current: run `schoolbot db upgrade` first."),
+            file=sys.stderr,
+        )
+        return 2
+    await run_bot(settings)
+    return 0
+
+
+class _Bar:
+    """A progress bar that appears only for files of more than a few hundred rows."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: tqdm[NoReturn] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < PROGRESS_FROM_ROWS:
+            return
+        if self.bar is None:
+            self.bar = tqdm(total=total, desc=self.label, unit="row", file=sys.stderr)
+        bar = self.bar
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+async def import_file(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
+    """Import a roster or staff file; exit 2 and write nothing if any row is wrong."""
+    path = Path(args.file)
+    if not await asyncio.to_thread(path.is_file):
+        print(_("File not found: {path}").format(path=path), file=sys.stderr)
+        return 2
+    engine = create_engine(settings.database_url)
+    bar = _Bar(_("Reading rows"))
+    try:
+        if not await migrate.schema_is_current(engine):
+            print(
+                _("The database schema is not current: run `schoolbot db upgrade` first."),
+                file=sys.stderr,
+            )
+            return 2
+        async with session_factory(engine)() as session, session.begin():
+            school = await ensure_school(
+                session, args.school or settings.school, settings.school_name, settings.timezone
+            )
+            if args.kind == "roster":
+                outcome = await import_roster(
+                    session,
+                    school,
+                    path,
+                    today=datetime.now(settings.zone).date(),
+                    actor="cli",
+                    dry_run=args.dry_run,
+                    progress=bar,
+                )
+            else:
+                outcome = await import_staff(
+                    session, school, path, actor="cli", dry_run=args.dry_run
+                )
+            if outcome.refused or args.dry_run:
+                await session.rollback()
+    finally:
+        bar.close()
+        await engine.dispose()
+    return _report(outcome, args, _)
+
+
+# The JSON keys are a contract; the labels beside them are translated.
+def _report(outcome: ImportOutcome, args: argparse.Namespace, _: Translator) -> int:
+    if outcome.refused:
+        errors = [describe(problem, _) for problem in outcome.problems]
+        for error in errors:
+            print(_format_error(error, _), file=sys.stderr)
+        summary = _.ngettext(
+            "Nothing was imported: the file has {count} problem.",
+            "Nothing was imported: the file has {count} problems.",
+            len(errors),
+        )
+        print(summary.format(count=len(errors)), file=sys.stderr)
+        if args.json:
+            print(json.dumps({"errors": errors}, ensure_ascii=False))
+        return 2
+    labels = {
+        "classes": _("Classes"),
+        "students": _("Pupils"),
+        "guardians": _("Guardians"),
+        "staff": _("Staff"),
+    }
+    if args.dry_run:
+        print(_("Dry run: nothing was written."))
+    for name, counts in outcome.summary.items():
+        print(
+            _("{label}: {new} new, {updated} updated, {unchanged} unchanged").format(
+                label=labels[name], **counts
+            )
+        )
+    if args.json:
+        print(json.dumps(outcome.summary, ensure_ascii=False))
+    return 0
+
+
+def _format_error(error: dict[str, object], _: Translator) -> str:
+    if error["row"] is None:
+        return str(error["reason"])
+    return _("Row {row}, column {column}: {reason}").format(**error)

@@ -1,0 +1,96 @@
+"""The argument parser, with every help text translated."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from bot.cli import commands
+from bot.i18n import Translator
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose own words are translated and whose errors take one line."""
+
+    translate: Translator
+
+    def format_usage(self) -> str:
+        """Return the usage line with a translated prefix."""
+        _ = self.translate
+        formatter = self._get_formatter()
+        formatter.add_usage(
+            self.usage, self._actions, self._mutually_exclusive_groups, _("Usage: ")
+        )
+        return formatter.format_help()
+
+    def format_help(self) -> str:
+        """Return the help text with translated headings."""
+        _ = self.translate
+        self._positionals.title = _("Arguments")
+        self._optionals.title = _("Options")
+        return super().format_help().replace("usage: ", _("Usage: "), 1)
+
+    def error(self, message: str) -> NoReturn:
+        """Print a one-line reason and exit with status 2."""
+        _ = self.translate
+        sys.stderr.write(_("Invalid command line: {detail}").format(detail=message))
+        sys.stderr.write("\n")
+        raise SystemExit(2)
+
+
+def _parser(_: Translator, **kwargs: object) -> Parser:
+    parser = Parser(add_help=False, **kwargs)  # type: ignore[arg-type]
+    parser.translate = _
+    parser.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+    return parser
+
+
+def build_parser(_: Translator) -> Parser:
+    """Build the `schoolbot` parser and its subcommands."""
+    parser = _parser(
+        _, prog="schoolbot", description=_("The school's electronic contact book on Telegram.")
+    )
+    parser.add_argument("--database", metavar="URL", help=_("database URL (overrides settings)"))
+    sub = parser.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
+
+    def command(name: str, help_text: str) -> Parser:
+        child = sub.add_parser(name, help=help_text, description=help_text, add_help=False)
+        assert isinstance(child, Parser)
+        child.translate = _
+        child.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+        return child
+
+    run = command("run", _("run the bot (polling, or a webhook when configured)"))
+    run.set_defaults(handler=commands.run, verbose_logs=True)
+
+    db = command("db", _("manage the database schema"))
+    db_sub = db.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
+    upgrade = db_sub.add_parser(
+        "upgrade", help=_("upgrade the schema to the newest version"), add_help=False
+    )
+    assert isinstance(upgrade, Parser)
+    upgrade.translate = _
+    upgrade.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+    upgrade.set_defaults(handler=commands.db_upgrade)
+
+    imports = command("import", _("import the school's lists from .xlsx or .csv files"))
+    kinds = imports.add_subparsers(title=_("Commands"), metavar="KIND", required=True)
+    for kind, help_text in (
+        ("roster", _("import a class roster (pupils, classes, guardians)")),
+        ("staff", _("import the staff list")),
+    ):
+        child = kinds.add_parser(kind, help=help_text, description=help_text, add_help=False)
+        assert isinstance(child, Parser)
+        child.translate = _
+        child.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+        child.add_argument("file", metavar="FILE", help=_("the .xlsx or .csv file"))
+        child.add_argument("--school", help=_("school code (default: SCHOOLBOT_SCHOOL)"))
+        child.add_argument(
+            "--dry-run", action="store_true", help=_("show what would change, write nothing")
+        )
+        child.add_argument(
+            "--json", action="store_true", help=_("print a JSON summary as the last line")
+        )
+        child.set_defaults(handler=commands.import_file, kind=kind)
+    return parser

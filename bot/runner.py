@@ -1,0 +1,42 @@
+"""Run the Application by polling or by webhook, inside an existing event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.settings import Settings
+
+
+async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set or the process gets SIGINT/SIGTERM."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    application = build_application(settings)
+    async with application:
+        await application.start()
+        updater = application.updater
+        assert updater is not None
+        if settings.webhook_url:
+            host, _, port = settings.listen.rpartition(":")
+            await updater.start_webhook(
+                listen=host or "0.0.0.0",
+                port=int(port),
+                webhook_url=settings.webhook_url,
+                secret_token=(
+                    settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+                ),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await stop.wait()
+        await updater.stop()
+        await application.stop()

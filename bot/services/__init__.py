@@ -1,0 +1,1 @@
+"""Workflows and their rules, over storage; no Telegram types here."""

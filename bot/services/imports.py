@@ -1,0 +1,104 @@
+"""Roster and staff imports: all-or-nothing, audited, parsed off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from storage.models import School
+from storage.queries import audit
+from storage.roster.problems import FileRefused, Problem
+from storage.roster.roster import Progress, parse_roster
+from storage.roster.staff import parse_staff, plan_staff, write_staff
+from storage.roster.sync import plan_roster, write_roster
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    """What an import did (or would do), or why it was refused."""
+
+    summary: dict[str, dict[str, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        """Tell whether nothing was (or would be) written because of problems."""
+        return bool(self.problems)
+
+
+def describe(problem: Problem, _: Translator) -> dict[str, object]:
+    """Return a problem as {"row", "column", "reason"} with the reason translated."""
+    return {
+        "row": problem.row,
+        "column": problem.column,
+        "reason": _(problem.reason).format(**problem.params),
+    }
+
+
+async def import_roster(
+    session: AsyncSession,
+    school: School,
+    path: Path,
+    *,
+    today: date,
+    actor: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Import a class roster into a school; nothing is written if any row is wrong."""
+    try:
+        parsed = await asyncio.to_thread(parse_roster, path, today, progress)
+    except FileRefused as exc:
+        return ImportOutcome(problems=[exc.problem])
+    if parsed.problems:
+        return ImportOutcome(problems=sorted(parsed.problems, key=_order))
+    plan = await plan_roster(session, school.id, parsed)
+    if not dry_run:
+        await write_roster(session, school.id, plan)
+        audit(
+            session,
+            school_id=school.id,
+            actor=actor,
+            action="roster.import",
+            entity="school",
+            entity_id=school.id,
+            after=plan.summary(),
+            note=path.name,
+        )
+    return ImportOutcome(summary=plan.summary())
+
+
+async def import_staff(
+    session: AsyncSession, school: School, path: Path, *, actor: str, dry_run: bool = False
+) -> ImportOutcome:
+    """Import a staff list into a school; nothing is written if any row is wrong."""
+    try:
+        parsed = await asyncio.to_thread(parse_staff, path)
+    except FileRefused as exc:
+        return ImportOutcome(problems=[exc.problem])
+    plan = await plan_staff(session, school.id, parsed)
+    problems = parsed.problems + plan.problems
+    if problems:
+        return ImportOutcome(problems=sorted(problems, key=_order))
+    if not dry_run:
+        await write_staff(session, school.id, plan)
+        audit(
+            session,
+            school_id=school.id,
+            actor=actor,
+            action="staff.import",
+            entity="school",
+            entity_id=school.id,
+            after=plan.summary(),
+            note=path.name,
+        )
+    return ImportOutcome(summary=plan.summary())
+
+
+def _order(problem: Problem) -> tuple[int, str]:
+    return (problem.row or 0, problem.column or "")

@@ -1,0 +1,272 @@
+"""SQLAlchemy 2 typed models; every school-owned row carries `school_id`."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+IntPK = Annotated[int, mapped_column(Integer, primary_key=True)]
+SchoolFK = Annotated[int, mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)]
+Name = Annotated[str, mapped_column(String(120))]
+Phone = Annotated[str, mapped_column(String(20))]
+Created = Annotated[datetime, mapped_column(DateTime(timezone=True), server_default=func.now())]
+Updated = Annotated[
+    datetime,
+    mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now()),
+]
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    """Store an enum by its value in a portable VARCHAR column with a CHECK constraint."""
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        name=cls.__name__.lower(),
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Base(DeclarativeBase):
+    """Declarative base with deterministic constraint names for migrations."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Gender(enum.StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class StudentStatus(enum.StrEnum):
+    STUDYING = "studying"
+    TRANSFERRED = "transferred"
+    DROPPED_OUT = "dropped_out"
+    GRADUATED = "graduated"
+
+
+class Relation(enum.StrEnum):
+    FATHER = "father"
+    MOTHER = "mother"
+    GUARDIAN = "guardian"
+    CONTACT = "contact"
+
+
+class Role(enum.StrEnum):
+    PARENT = "parent"
+    HOMEROOM = "homeroom"
+    SUBJECT_TEACHER = "subject_teacher"
+    PRINCIPAL = "principal"
+    VICE_PRINCIPAL = "vice_principal"
+    MEDICAL = "medical"
+    ADMIN = "admin"
+    CLERK = "clerk"
+
+
+class AccountState(enum.StrEnum):
+    NEW = "new"
+    CONSENTED = "consented"
+    LINKED = "linked"
+    BLOCKED = "blocked"
+    REVOKED = "revoked"
+
+
+class School(Base):
+    """A school served by one bot, with its calendar fields and settings."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[IntPK]
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[Name]
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    year_start: Mapped[date | None] = mapped_column(Date)
+    term1_weeks: Mapped[int] = mapped_column(default=18)
+    term2_weeks: Mapped[int] = mapped_column(default=17)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[Created]
+
+
+class SchoolClass(Base):
+    """A class (lớp) such as 3A or 5/2 in a school."""
+
+    __tablename__ = "classes"
+    __table_args__ = (UniqueConstraint("school_id", "name"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    name: Mapped[str] = mapped_column(String(20))
+    grade: Mapped[int]
+
+
+class Student(Base):
+    """A pupil, keyed by the national student ID within the school."""
+
+    __tablename__ = "students"
+    __table_args__ = (UniqueConstraint("school_id", "student_code"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    student_code: Mapped[str] = mapped_column(String(32))
+    full_name: Mapped[Name]
+    family_name: Mapped[str] = mapped_column(String(60))
+    middle_name: Mapped[str] = mapped_column(String(60))
+    given_name: Mapped[str] = mapped_column(String(60))
+    search_key: Mapped[str] = mapped_column(String(120), index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[Gender | None] = mapped_column(_enum(Gender))
+    ethnicity: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(255))
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id"), index=True)
+    status: Mapped[StudentStatus] = mapped_column(
+        _enum(StudentStatus), default=StudentStatus.STUDYING
+    )
+
+    school_class: Mapped[SchoolClass] = relationship(lazy="raise")
+
+
+class Guardian(Base):
+    """A parent or guardian; within a school the same phone is the same guardian."""
+
+    __tablename__ = "guardians"
+    __table_args__ = (UniqueConstraint("school_id", "phone"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    full_name: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+
+class StudentGuardian(Base):
+    """The link between a pupil and a guardian, with the guardian's relation to the pupil."""
+
+    __tablename__ = "student_guardians"
+
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), primary_key=True
+    )
+    guardian_id: Mapped[int] = mapped_column(
+        ForeignKey("guardians.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    relation: Mapped[Relation] = mapped_column(_enum(Relation))
+
+
+class Staff(Base):
+    """A member of staff, keyed by phone within the school."""
+
+    __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("school_id", "phone"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    full_name: Mapped[Name]
+    phone: Mapped[Phone]
+    homeroom_class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("classes.id", ondelete="SET NULL"), unique=True
+    )
+
+
+class StaffRole(Base):
+    """One role held by a member of staff (a person may hold several)."""
+
+    __tablename__ = "staff_roles"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role), primary_key=True)
+
+
+class TeachingAssignment(Base):
+    """A subject a teacher teaches in a class."""
+
+    __tablename__ = "teaching_assignments"
+
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    subject: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class TelegramAccount(Base):
+    """A Telegram user of one school's bot, linked to a guardian and/or a staff record."""
+
+    __tablename__ = "telegram_accounts"
+    __table_args__ = (UniqueConstraint("school_id", "telegram_user_id"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    language: Mapped[str | None] = mapped_column(String(8))
+    guardian_id: Mapped[int | None] = mapped_column(
+        ForeignKey("guardians.id", ondelete="SET NULL"), index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), index=True
+    )
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_version: Mapped[str | None] = mapped_column(String(16))
+    state: Mapped[AccountState] = mapped_column(_enum(AccountState), default=AccountState.NEW)
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
+
+
+class AuditEvent(Base):
+    """An append-only record of who did what to which record, with before and after."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[IntPK]
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="SET NULL"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[Created]
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete an audit event."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_audit_change(_mapper: Mapper[Any], _conn: object, target: AuditEvent) -> None:
+    raise AuditLogIsAppendOnly(f"audit event {target.id} cannot be changed")

@@ -1,0 +1,1 @@
+"""Roster and staff import from the school's own spreadsheet exports."""
