@@ -27,9 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _ = translator(cli_language())
     parser = build_parser(_)
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    level = logging.INFO if getattr(args, "verbose_logs", False) else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings = load_settings(**({"database_url": args.database} if args.database else {}))

@@ -202,9 +202,7 @@ async def plan_staff(session: AsyncSession, school_id: int, parsed: ParsedStaff)
             await session.execute(
                 select(SchoolClass.name, SchoolClass.id).where(SchoolClass.school_id == school_id)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     existing = {
         row.phone: row
@@ -220,21 +218,17 @@ async def plan_staff(session: AsyncSession, school_id: int, parsed: ParsedStaff)
     roles: dict[int, set[Role]] = {}
     teaching: dict[int, set[tuple[int, str]]] = {}
     if ids:
-        for staff_id, role in (
-            await session.execute(
-                select(StaffRole.staff_id, StaffRole.role).where(StaffRole.staff_id.in_(ids))
-            )
-        ).tuples():
+        for staff_id, role in await session.execute(
+            select(StaffRole.staff_id, StaffRole.role).where(StaffRole.staff_id.in_(ids))
+        ):
             roles.setdefault(staff_id, set()).add(role)
-        for staff_id, class_id, subject in (
-            await session.execute(
-                select(
-                    TeachingAssignment.staff_id,
-                    TeachingAssignment.class_id,
-                    TeachingAssignment.subject,
-                ).where(TeachingAssignment.staff_id.in_(ids))
-            )
-        ).tuples():
+        for staff_id, class_id, subject in await session.execute(
+            select(
+                TeachingAssignment.staff_id,
+                TeachingAssignment.class_id,
+                TeachingAssignment.subject,
+            ).where(TeachingAssignment.staff_id.in_(ids))
+        ):
             teaching.setdefault(staff_id, set()).add((class_id, subject))
     in_file = {record.phone for record in parsed.staff}
     taken = {

@@ -218,9 +218,7 @@ async def write_roster(session: AsyncSession, school_id: int, plan: RosterPlan) 
             await session.execute(
                 select(SchoolClass.name, SchoolClass.id).where(SchoolClass.school_id == school_id)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     if plan.new_students:
         new_ids = await session.scalars(
