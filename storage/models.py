@@ -154,15 +154,22 @@ class Student(Base):
 
 
 class Guardian(Base):
-    """A parent or guardian; within a school the same phone is the same guardian."""
+    """A parent or guardian; within a school the same phone is the same guardian.
+
+    A guardian listed without a phone is known by `roster_key` ("n:<student ID>:<relation>").
+    """
 
     __tablename__ = "guardians"
-    __table_args__ = (UniqueConstraint("school_id", "phone"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "phone"),
+        UniqueConstraint("school_id", "roster_key"),
+    )
 
     id: Mapped[IntPK]
     school_id: Mapped[SchoolFK]
     full_name: Mapped[str | None] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(20))
+    roster_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class StudentGuardian(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -13,17 +14,16 @@ from storage.models import School
 from storage.queries import ensure_school
 from tests.databases import PG_ENV, fresh_database, migrated, postgres_server
 
-import importlib.util
-
-pytest_plugins = ["sandbox.pytest_plugin"] if importlib.util.find_spec("sandbox.pytest_plugin") else []
+PLUGIN = "sandbox.pytest_plugin"
+pytest_plugins = [PLUGIN] if importlib.util.find_spec(PLUGIN) else []
 
 BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> (
-    Iterator[str]
-):
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated database for the whole run, on each backend available."""
     backend = request.param
     if backend == "postgresql" and postgres_server() is None:

@@ -120,13 +120,13 @@ async def plan_roster(session: AsyncSession, school_id: int, parsed: ParsedRoste
         row.id: row
         for row in (
             await session.execute(
-                select(Guardian.id, Guardian.full_name, Guardian.phone).where(
+                select(Guardian.id, Guardian.full_name, Guardian.phone, Guardian.roster_key).where(
                     Guardian.school_id == school_id
                 )
             )
         ).all()
     }
-    by_phone = {row.phone: row for row in guardians.values() if row.phone}
+    by_key = {_key_of(row.phone, row.roster_key): row for row in guardians.values()}
     links: dict[int, dict[int, Relation]] = {}
     for link in (
         await session.execute(
@@ -146,7 +146,7 @@ async def plan_roster(session: AsyncSession, school_id: int, parsed: ParsedRoste
         wanted: dict[int | str, Relation] = {}
         for guardian in record.guardians:
             key = guardian_key(record.code, guardian)
-            resolved = _existing_guardian(key, guardian, by_phone, guardians, current_links)
+            resolved = by_key.get(key)
             if key not in seen_guardians:
                 seen_guardians.add(key)
                 _count_guardian(plan, key, guardian, resolved)
@@ -173,20 +173,8 @@ async def plan_roster(session: AsyncSession, school_id: int, parsed: ParsedRoste
     return plan
 
 
-def _existing_guardian(
-    key: str,
-    guardian: GuardianRecord,
-    by_phone: dict[str, Any],
-    guardians: dict[int, Any],
-    current_links: dict[int, Relation],
-) -> Any:
-    if guardian.phone:
-        return by_phone.get(guardian.phone)
-    for guardian_id, relation in current_links.items():
-        row = guardians[guardian_id]
-        if relation == guardian.relation and row.phone is None:
-            return row
-    return None
+def _key_of(phone: str | None, roster_key: str | None) -> str:
+    return f"p:{phone}" if phone else str(roster_key)
 
 
 def _count_guardian(plan: RosterPlan, key: str, guardian: GuardianRecord, row: Any) -> None:
@@ -221,8 +209,8 @@ async def write_roster(session: AsyncSession, school_id: int, plan: RosterPlan) 
         ).all()
     )
     if plan.new_students:
-        new_ids = await session.scalars(
-            insert(Student).returning(Student.id, sort_by_parameter_order=True),
+        await session.execute(
+            insert(Student),
             [
                 {
                     "school_id": school_id,
@@ -233,8 +221,12 @@ async def write_roster(session: AsyncSession, school_id: int, plan: RosterPlan) 
                 for record in plan.new_students
             ],
         )
-        plan.student_ids.update(
-            zip((record.code for record in plan.new_students), new_ids, strict=True)
+        plan.student_ids = dict(
+            (
+                await session.execute(
+                    select(Student.student_code, Student.id).where(Student.school_id == school_id)
+                )
+            ).all()
         )
     if plan.changed_students:
         await session.execute(
@@ -246,14 +238,24 @@ async def write_roster(session: AsyncSession, school_id: int, plan: RosterPlan) 
             ],
         )
     if plan.new_guardians:
-        new_ids = await session.scalars(
-            insert(Guardian).returning(Guardian.id, sort_by_parameter_order=True),
+        await session.execute(
+            insert(Guardian),
             [
-                {"school_id": school_id, "full_name": guardian.name, "phone": guardian.phone}
-                for guardian in plan.new_guardians.values()
+                {
+                    "school_id": school_id,
+                    "full_name": guardian.name,
+                    "phone": guardian.phone,
+                    "roster_key": None if guardian.phone else key,
+                }
+                for key, guardian in plan.new_guardians.items()
             ],
         )
-        plan.guardian_ids.update(zip(plan.new_guardians, new_ids, strict=True))
+        rows = await session.execute(
+            select(Guardian.id, Guardian.phone, Guardian.roster_key).where(
+                Guardian.school_id == school_id
+            )
+        )
+        plan.guardian_ids = {_key_of(row.phone, row.roster_key): row.id for row in rows}
     if plan.renamed_guardians:
         await session.execute(update(Guardian), plan.renamed_guardians)
     if plan.link_students:

@@ -82,7 +82,8 @@ async def test_bad_rows_refuse_the_whole_file_and_change_nothing(
     rows[3] = pupil(4, code="7900000001")
     outcome = await roster(session, school, write_table(tmp_path / "bad.xlsx", rows))
     errors = [describe(problem, translator("vi")) for problem in outcome.problems]
-    assert [(e["row"], e["column"]) for e in errors] == [(6, "SĐT mẹ"), (8, "Mã định danh Bộ GD&ĐT")]
+    named = [(e["row"], e["column"]) for e in errors]
+    assert named == [(6, "SĐT mẹ"), (8, "Mã định danh Bộ GD&ĐT")]
     assert "không phải là số điện thoại hợp lệ" in str(errors[0]["reason"])
     assert "trùng với dòng 5" in str(errors[1]["reason"])
     assert await count(session, Student, school) == 0
@@ -94,7 +95,10 @@ async def test_corrected_file_updates_in_place_and_keeps_missing_pupils(
 ) -> None:
     first = [pupil(1), pupil(2, name="Lê Thị Hoa", gender="Nữ"), pupil(3)]
     await roster(session, school, write_table(tmp_path / "a.csv", first))
-    fixed = [pupil(1, klass="1B", mother=("Trần Thị Cúc", "0977000001")), pupil(2, name="Lê Thị Hòa")]
+    fixed = [
+        pupil(1, klass="1B", mother=("Trần Thị Cúc", "0977000001")),
+        pupil(2, name="Lê Thị Hòa"),
+    ]
     outcome = await roster(session, school, write_table(tmp_path / "b.csv", fixed))
     assert outcome.summary["students"] == {"new": 0, "updated": 2, "unchanged": 0}
     assert outcome.summary["classes"] == {"new": 1, "updated": 0, "unchanged": 1}
@@ -108,9 +112,7 @@ async def test_corrected_file_updates_in_place_and_keeps_missing_pupils(
     assert renamed == "Lê Thị Hòa"
 
 
-async def test_dry_run_reports_and_writes_nothing(
-    session: AsyncSession, school: School
-) -> None:
+async def test_dry_run_reports_and_writes_nothing(session: AsyncSession, school: School) -> None:
     outcome = await roster(session, school, SHARED / "roster.csv", dry_run=True)
     assert outcome.summary["students"]["new"] == 36
     await session.rollback()

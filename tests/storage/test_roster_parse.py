@@ -84,7 +84,10 @@ def test_every_bad_row_is_reported_with_row_and_column(tmp_path: Path) -> None:
 
 
 def test_one_phone_for_two_different_people_is_refused(tmp_path: Path) -> None:
-    rows = [pupil(1, father=("Lê Văn Ba", "0912000009")), pupil(2, father=("Hồ Văn Tư", "0912000009"))]
+    rows = [
+        pupil(1, father=("Lê Văn Ba", "0912000009")),
+        pupil(2, father=("Hồ Văn Tư", "0912000009")),
+    ]
     parsed = parse_roster(write_table(tmp_path / "r.csv", rows), TODAY)
     assert [(p.row, p.params["other"]) for p in parsed.problems] == [(6, 5)]
 

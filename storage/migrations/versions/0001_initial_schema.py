@@ -84,6 +84,7 @@ def upgrade() -> None:
         sa.Column("school_id", sa.Integer(), nullable=False),
         sa.Column("full_name", sa.String(length=120), nullable=True),
         sa.Column("phone", sa.String(length=20), nullable=True),
+        sa.Column("roster_key", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["school_id"],
             ["schools.id"],
@@ -92,6 +93,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_guardians")),
         sa.UniqueConstraint("school_id", "phone", name=op.f("uq_guardians_school_id_phone")),
+        sa.UniqueConstraint(
+            "school_id", "roster_key", name=op.f("uq_guardians_school_id_roster_key")
+        ),
     )
     with op.batch_alter_table("guardians", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_guardians_school_id"), ["school_id"], unique=False)

@@ -1,0 +1,54 @@
+# One command to set up and test, one to see the product. Targets create .venv as needed.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+CODE := bot storage sandbox tests benchmarks
+MO := locales/vi/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
+PORT ?= 8081
+
+.PHONY: install catalogs extract lint format types test run demo bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+catalogs: $(MO)
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
+	$(PY) -m babel.messages.frontend compile -i $< -o $@ -l $*
+
+# After changing user-facing text: refresh the template and merge it into each language.
+extract: $(STAMP)
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -k N_ --no-location --sort-output \
+		--omit-header -o locales/messages.pot .
+	$(PY) -m babel.messages.frontend update -i locales/messages.pot -d locales -D messages \
+		--no-fuzzy-matching --no-location -w 100
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(CODE)
+	$(VENV)/bin/ruff format --check $(CODE)
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix $(CODE)
+	$(VENV)/bin/ruff format $(CODE)
+
+types: $(STAMP)
+	$(VENV)/bin/mypy
+
+test: catalogs lint types
+	$(VENV)/bin/pytest
+
+run: catalogs
+	$(PY) -m bot db upgrade
+	$(PY) -m bot run
+
+bench: catalogs
+	$(PY) benchmarks/import_roster.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(MO)

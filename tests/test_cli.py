@@ -1,0 +1,111 @@
+"""The `schoolbot` command as a school's IT person runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.factories import pupil, write_table
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+CSV = SHARED / "roster.csv"
+
+
+def schoolbot(*args: str, db: Path, lang: str = "vi") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "SCHOOLBOT_DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+        "LANGUAGE": lang,
+        "SCHOOLBOT_LANGUAGE": lang,
+    }
+    env.pop("SCHOOLBOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "school.db"
+    assert schoolbot("db", "upgrade", db=path).returncode == 0
+    return path
+
+
+def last_json(output: str) -> dict[str, object]:
+    return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_help_is_vietnamese_by_default_and_english_on_request(tmp_path: Path) -> None:
+    vi = schoolbot("import", "roster", "--help", db=tmp_path / "x.db")
+    assert vi.returncode == 0 and "Cách dùng:" in vi.stdout and "tệp .xlsx" in vi.stdout
+    en = schoolbot("import", "roster", "--help", db=tmp_path / "x.db", lang="en")
+    assert "Usage:" in en.stdout and "the .xlsx or .csv file" in en.stdout
+
+
+def test_sample_lists_then_the_csv_twin_reports_nothing_new(db: Path) -> None:
+    roster = schoolbot("import", "roster", str(SHARED / "roster.xlsx"), "--json", db=db)
+    assert roster.returncode == 0, roster.stderr
+    summary = last_json(roster.stdout)
+    assert summary["classes"] == {"new": 3, "updated": 0, "unchanged": 0}
+    assert summary["students"] == {"new": 36, "updated": 0, "unchanged": 0}
+    staff = schoolbot("import", "staff", str(SHARED / "staff.csv"), "--json", db=db)
+    assert last_json(staff.stdout) == {"staff": {"new": 9, "updated": 0, "unchanged": 0}}
+    twin = last_json(schoolbot("import", "roster", str(CSV), "--json", db=db).stdout)
+    assert all(twin[k]["new"] == 0 and twin[k]["updated"] == 0 for k in twin)  # type: ignore[index]
+
+
+def test_refused_file_exits_2_with_errors_and_writes_nothing(db: Path, tmp_path: Path) -> None:
+    rows = [pupil(1), pupil(2, father=("Lê Văn Ba", "0123")), pupil(3, code="7900000001")]
+    path = write_table(tmp_path / "bad.csv", rows)
+    result = schoolbot("import", "roster", str(path), "--json", db=db)
+    assert result.returncode == 2
+    errors = last_json(result.stdout)["errors"]
+    named = [(e["row"], e["column"]) for e in errors]  # type: ignore[union-attr]
+    assert named == [(6, "SĐT cha"), (7, "Mã định danh Bộ GD&ĐT")]
+    assert "Chưa nhập gì" in result.stderr
+    again = last_json(schoolbot("import", "roster", str(CSV), "--json", db=db).stdout)
+    assert again["students"] == {"new": 36, "updated": 0, "unchanged": 0}
+
+
+def test_dry_run_writes_nothing(db: Path) -> None:
+    dry = schoolbot("import", "roster", str(SHARED / "roster.csv"), "--dry-run", db=db)
+    assert dry.returncode == 0 and "Chạy thử" in dry.stdout
+    real = last_json(schoolbot("import", "roster", str(CSV), "--json", db=db).stdout)
+    assert real["students"] == {"new": 36, "updated": 0, "unchanged": 0}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("import", "roster", "/no/such/file.xlsx"), "Không tìm thấy tệp"),
+        (("import", "teachers", "x.csv"), "Lệnh không hợp lệ"),
+        (("run",), "SCHOOLBOT_TOKEN"),
+    ],
+)
+def test_bad_input_exits_non_zero_with_one_line(
+    db: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = schoolbot(*args, db=db)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_import_refuses_a_database_that_is_behind(tmp_path: Path) -> None:
+    result = schoolbot("import", "roster", str(SHARED / "roster.csv"), db=tmp_path / "new.db")
+    assert result.returncode == 2 and "schoolbot db upgrade" in result.stderr
+
+
+def test_a_bad_setting_is_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "SCHOOLBOT_TIMEZONE": "Mars/Olympus", "SCHOOLBOT_LANGUAGE": "vi"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    expected = "Cấu hình không hợp lệ: SCHOOLBOT_TIMEZONE: unknown time zone 'Mars/Olympus'"
+    assert result.stderr.strip() == expected
