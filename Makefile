@@ -27,7 +27,7 @@ extract: $(STAMP)
 	$(PY) -m babel.messages.frontend extract -F babel.cfg -k N_ --no-location --sort-output \
 		--omit-header -o locales/messages.pot .
 	$(PY) -m babel.messages.frontend update -i locales/messages.pot -d locales -D messages \
-		--no-fuzzy-matching --no-location -w 100
+		--no-fuzzy-matching --ignore-obsolete -w 100
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(CODE)
@@ -47,8 +47,13 @@ run: catalogs
 	$(PY) -m bot db upgrade
 	$(PY) -m bot run
 
+# A demo school, the Telegram sandbox and the bot together; open the printed address.
+demo: catalogs
+	$(PY) -m bot demo --port $(PORT)
+
 bench: catalogs
 	$(PY) benchmarks/import_roster.py
+	$(PY) benchmarks/sandbox_throughput.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(MO)

@@ -31,8 +31,6 @@ def build_application(
         .base_url(settings.bot_api_url)
         .base_file_url(settings.file_api_url)
         .context_types(ContextTypes(context=BotContext))
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -42,8 +40,29 @@ def build_application(
     return application
 
 
-async def _post_init(application: BotApplication) -> None:
-    """Publish the command list in each language."""
+async def startup(application: BotApplication) -> None:
+    """Initialise and start the application, then publish the command lists.
+
+    The bot is run with an explicit lifecycle (not `run_polling`), so this does the work a
+    `post_init` hook would.
+    """
+    await application.initialize()
+    await _publish_commands(application)
+    await application.start()
+
+
+async def shutdown(application: BotApplication) -> None:
+    """Stop the application and close the database engine."""
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    services = application.bot_data.get("services")
+    if isinstance(services, Services):
+        await services.engine.dispose()
+
+
+async def _publish_commands(application: BotApplication) -> None:
+    """Publish the command list in each language (Vietnamese also as the default)."""
     for language in LANGUAGES:
         _ = translator(language)
         commands = [BotCommand(name, _(description)) for name, description in COMMANDS]
@@ -54,10 +73,3 @@ async def _post_init(application: BotApplication) -> None:
     await application.bot.set_my_commands(
         [BotCommand(name, _(description)) for name, description in COMMANDS]
     )
-
-
-async def _post_shutdown(application: BotApplication) -> None:
-    """Close the database engine."""
-    services = application.bot_data.get("services")
-    if isinstance(services, Services):
-        await services.engine.dispose()

@@ -8,7 +8,7 @@ import signal
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import build_application, shutdown, startup
 from bot.settings import Settings
 
 
@@ -20,8 +20,8 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     application = build_application(settings)
-    async with application:
-        await application.start()
+    await startup(application)
+    try:
         updater = application.updater
         assert updater is not None
         if settings.webhook_url:
@@ -39,4 +39,5 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             await updater.start_polling(allowed_updates=Update.ALL_TYPES)
         await stop.wait()
         await updater.stop()
-        await application.stop()
+    finally:
+        await shutdown(application)

@@ -18,7 +18,11 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         """The JSON body Telegram would send."""
-        out: dict[str, Any] = {"ok": False, "error_code": self.code, "description": self.description}
+        out: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
         if self.parameters:
             out["parameters"] = self.parameters
         return out

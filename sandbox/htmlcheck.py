@@ -104,15 +104,17 @@ def parse_html(source: str, *, strict_ampersand: bool = True) -> tuple[str, list
                 top = stack.pop()
                 if top.name != name_raw:
                     raise HtmlError(
-                        f'Unmatched end tag at byte offset {_at(source, i)}, expected "</{top.name}>", '
-                        f'found "</{name_raw}>"'
+                        f"Unmatched end tag at byte offset {_at(source, i)}, "
+                        f'expected "</{top.name}>", found "</{name_raw}>"'
                     )
                 if length > top.offset:
                     entity = {**top.entity, "offset": top.offset, "length": length - top.offset}
                     entities.append(entity)
             else:
                 if name_raw not in _SIMPLE and name_raw not in _OTHER:
-                    raise HtmlError(f'Unsupported start tag "{name_raw}" at byte offset {_at(source, i)}')
+                    raise HtmlError(
+                        f'Unsupported start tag "{name_raw}" at byte offset {_at(source, i)}'
+                    )
                 entity = _entity_for(name_raw, _attrs(raw_attrs), _at(source, i))
                 if name_raw == "code" and stack and stack[-1].name == "pre":
                     # <pre><code class="language-x"> is a single pre entity with a language.

@@ -49,7 +49,7 @@ def check_markup(markup: Any, limits: LimitsConfig) -> None:
     rows = markup.get("inline_keyboard")
     if rows is None:
         if "keyboard" in markup and not isinstance(markup["keyboard"], list):
-            raise bad_request("field \"keyboard\" of the ReplyKeyboardMarkup should be an Array")
+            raise bad_request('field "keyboard" of the ReplyKeyboardMarkup should be an Array')
         return
     if not isinstance(rows, list):
         raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup should be an Array')

@@ -7,7 +7,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEvent, School
+from storage.models import (
+    AuditEvent,
+    Guardian,
+    Role,
+    School,
+    SchoolClass,
+    Staff,
+    StaffRole,
+    Student,
+    StudentGuardian,
+)
 
 
 async def school_by_code(session: AsyncSession, code: str) -> School | None:
@@ -52,3 +62,42 @@ def audit(
     )
     session.add(event)
     return event
+
+
+async def guardians_with_children(
+    session: AsyncSession, school_id: int
+) -> list[tuple[Guardian, list[tuple[str, str]]]]:
+    """Return the school's guardians with a phone and their children (name, class)."""
+    rows = (
+        await session.execute(
+            select(Guardian, Student.full_name, SchoolClass.name)
+            .join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
+            .join(Student, Student.id == StudentGuardian.student_id)
+            .join(SchoolClass, SchoolClass.id == Student.class_id)
+            .where(Guardian.school_id == school_id, Guardian.phone.is_not(None))
+            .order_by(Guardian.id, Student.id)
+        )
+    ).all()
+    grouped: dict[int, tuple[Guardian, list[tuple[str, str]]]] = {}
+    for guardian, child, class_name in rows:
+        grouped.setdefault(guardian.id, (guardian, []))[1].append((child, class_name))
+    return list(grouped.values())
+
+
+async def staff_by_role(session: AsyncSession, school_id: int, role: Role) -> list[Staff]:
+    """Return the school's staff holding a role, with homeroom classes loaded."""
+    return list(
+        await session.scalars(
+            select(Staff)
+            .join(StaffRole, StaffRole.staff_id == Staff.id)
+            .where(Staff.school_id == school_id, StaffRole.role == role)
+            .order_by(Staff.id)
+        )
+    )
+
+
+async def class_name(session: AsyncSession, class_id: int | None) -> str | None:
+    """Return a class's name."""
+    if class_id is None:
+        return None
+    return await session.scalar(select(SchoolClass.name).where(SchoolClass.id == class_id))

@@ -1,4 +1,4 @@
-"""Shared fixtures: the sandbox plugin and fresh databases on SQLite and PostgreSQL."""
+"""Shared fixtures: fresh databases on SQLite and PostgreSQL, the sandbox, the running bot."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot.app import build_application, shutdown, startup
+from bot.context import BotApplication
+from bot.settings import load_settings
+from sandbox.pytest_plugin import SandboxBot
+from sandbox.server import RunningSandbox
 from storage.db import create_engine, session_factory
 from storage.models import School
 from storage.queries import ensure_school
@@ -53,3 +59,24 @@ async def school(session: AsyncSession) -> School:
     school = await ensure_school(session, f"t{uuid.uuid4().hex[:10]}", "Trường Tiểu học Thử")
     await session.commit()
     return school
+
+
+@pytest_asyncio.fixture
+async def running_bot(
+    sandbox: RunningSandbox, sandbox_bot: SandboxBot, database_url: str, school: School
+) -> AsyncIterator[BotApplication]:
+    """The real Application polling the test's sandbox, on the test's database and school."""
+    settings = load_settings(
+        _env_file=None,
+        token=sandbox_bot.token,
+        api_base_url=sandbox.url,
+        database_url=database_url,
+        school=school.code,
+    )
+    application = build_application(settings)
+    await startup(application)
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0.0, timeout=2)
+    yield application
+    await application.updater.stop()
+    await shutdown(application)

@@ -56,6 +56,30 @@ async def run(args: argparse.Namespace, settings: Settings, _: Translator) -> in
     return 0
 
 
+async def sandbox(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
+    """Run the Telegram sandbox alone."""
+    from sandbox.config import LimitsConfig, SandboxConfig
+    from sandbox.server import serve
+
+    config = SandboxConfig(limits=LimitsConfig.off()) if args.no_limits else SandboxConfig()
+    print(
+        _("The sandbox is serving http://{host}:{port}/ (Ctrl-C to stop).").format(
+            host=args.host, port=args.port
+        ),
+        flush=True,
+    )
+    await serve(args.host, args.port, config)
+    return 0
+
+
+async def demo(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
+    """Run the demo school, the sandbox and the bot together."""
+    from bot.demo import run_demo
+
+    await run_demo(args.host, args.port, Path(args.folder), _)
+    return 0
+
+
 class _Bar:
     """A progress bar that appears only for files of more than a few hundred rows."""
 

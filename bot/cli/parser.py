@@ -64,6 +64,23 @@ def build_parser(_: Translator) -> Parser:
     run = command("run", _("run the bot (polling, or a webhook when configured)"))
     run.set_defaults(handler=commands.run, verbose_logs=True)
 
+    for name, help_text, handler in (
+        (
+            "demo",
+            _("run a demo school with the sandbox and the bot, no token needed"),
+            commands.demo,
+        ),
+        ("sandbox", _("run the local Telegram sandbox alone"), commands.sandbox),
+    ):
+        child = command(name, help_text)
+        child.add_argument("--host", default="127.0.0.1", help=_("address to listen on"))
+        child.add_argument("--port", type=int, default=8081, help=_("port to listen on"))
+        child.set_defaults(handler=handler, verbose_logs=name == "demo")
+    demo = sub.choices["demo"]
+    demo.add_argument("--folder", default="demo-data", help=_("folder for the demo's database"))
+    sandbox = sub.choices["sandbox"]
+    sandbox.add_argument("--no-limits", action="store_true", help=_("switch Telegram's limits off"))
+
     db = command("db", _("manage the database schema"))
     db_sub = db.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
     upgrade = db_sub.add_parser(

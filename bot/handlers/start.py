@@ -6,7 +6,7 @@ import html
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
 
@@ -43,3 +43,20 @@ async def help_command(update: Update, context: BotContext) -> None:
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Return this feature's handlers."""
     return [CommandHandler("start", start), CommandHandler("help", help_command)]
+
+
+async def not_understood(update: Update, context: BotContext) -> None:
+    """Answer anything no feature handled with a pointer to /help."""
+    if update.effective_message is None or update.effective_user is None:
+        return
+    _ = context.translator_for(update.effective_user.language_code)
+    await update.effective_message.reply_text(
+        _("Sorry, I did not understand that. Send /help to see what you can do.")
+    )
+
+
+def build_fallback() -> list[BaseHandler[Update, BotContext, None]]:
+    """Return the catch-all handler; it must be registered after every feature."""
+    return [
+        MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.COMMAND), not_understood)
+    ]

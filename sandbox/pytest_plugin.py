@@ -1,0 +1,87 @@
+"""Pytest fixtures: a running sandbox, a registered bot and people to act with."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from sandbox.client import PersonClient
+from sandbox.server import RunningSandbox, running_sandbox
+
+TEST_TOKEN = "123456789:TEST-sandbox-token"
+
+
+@dataclass(frozen=True)
+class SandboxBot:
+    """A bot registered in the sandbox, with the URLs PTB needs."""
+
+    token: str
+    id: int
+    username: str
+    user: dict[str, Any]
+    base_url: str
+    base_file_url: str
+
+
+class PersonFactory(Protocol):
+    """Creates a person and returns a PersonClient acting as them."""
+
+    async def __call__(
+        self,
+        name: str,
+        phone: str = "",
+        *,
+        label: str = "",
+        language_code: str = "vi",
+        user_id: int | None = None,
+        bot_id: int | None = None,
+    ) -> PersonClient: ...
+
+
+@pytest_asyncio.fixture
+async def sandbox() -> AsyncIterator[RunningSandbox]:
+    """A sandbox with default limits, served on a free loopback port for one test."""
+    async with running_sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def sandbox_bot(sandbox: RunningSandbox) -> SandboxBot:
+    """A bot registered in the test's sandbox."""
+    user = sandbox.add_bot(TEST_TOKEN, "school_test_bot", "Sổ liên lạc")
+    return SandboxBot(
+        token=TEST_TOKEN,
+        id=int(user["id"]),
+        username=str(user["username"]),
+        user=user,
+        base_url=sandbox.bot_url(),
+        base_file_url=sandbox.file_url(),
+    )
+
+
+@pytest_asyncio.fixture
+async def make_person(
+    sandbox: RunningSandbox, sandbox_bot: SandboxBot
+) -> AsyncIterator[PersonFactory]:
+    """Factory: `parent = await make_person("Lan", "+84901234567", label="parent")`."""
+    http = httpx.AsyncClient(timeout=30.0)
+
+    async def create(
+        name: str,
+        phone: str = "",
+        *,
+        label: str = "",
+        language_code: str = "vi",
+        user_id: int | None = None,
+        bot_id: int | None = None,
+    ) -> PersonClient:
+        person = sandbox.add_person(name, phone, language_code, label, user_id)
+        return PersonClient(sandbox.url, person.id, bot_id or sandbox_bot.id, http=http)
+
+    yield create
+    await http.aclose()
