@@ -73,3 +73,16 @@ def write_table(
         sheet.append(list(row))
     workbook.save(path)
     return path
+
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def shared_file(name: str) -> Path:
+    """Return a file of the shared sample data beside the project, or skip the test."""
+    import pytest
+
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"the sample lists are in ../shared/data beside the project ({path} missing)")
+    return path

@@ -10,10 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import pupil, write_table
-
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-CSV = SHARED / "roster.csv"
+from tests.factories import pupil, shared_file, write_table
 
 
 def schoolbot(*args: str, db: Path, lang: str = "vi") -> subprocess.CompletedProcess[str]:
@@ -48,14 +45,16 @@ def test_help_is_vietnamese_by_default_and_english_on_request(tmp_path: Path) ->
 
 
 def test_sample_lists_then_the_csv_twin_reports_nothing_new(db: Path) -> None:
-    roster = schoolbot("import", "roster", str(SHARED / "roster.xlsx"), "--json", db=db)
+    roster = schoolbot("import", "roster", str(shared_file("roster.xlsx")), "--json", db=db)
     assert roster.returncode == 0, roster.stderr
     summary = last_json(roster.stdout)
     assert summary["classes"] == {"new": 3, "updated": 0, "unchanged": 0}
     assert summary["students"] == {"new": 36, "updated": 0, "unchanged": 0}
-    staff = schoolbot("import", "staff", str(SHARED / "staff.csv"), "--json", db=db)
+    staff = schoolbot("import", "staff", str(shared_file("staff.csv")), "--json", db=db)
     assert last_json(staff.stdout) == {"staff": {"new": 9, "updated": 0, "unchanged": 0}}
-    twin = last_json(schoolbot("import", "roster", str(CSV), "--json", db=db).stdout)
+    twin = last_json(
+        schoolbot("import", "roster", str(shared_file("roster.csv")), "--json", db=db).stdout
+    )
     assert all(twin[k]["new"] == 0 and twin[k]["updated"] == 0 for k in twin)  # type: ignore[index]
 
 
@@ -68,14 +67,18 @@ def test_refused_file_exits_2_with_errors_and_writes_nothing(db: Path, tmp_path:
     named = [(e["row"], e["column"]) for e in errors]  # type: ignore[union-attr]
     assert named == [(6, "SĐT cha"), (7, "Mã định danh Bộ GD&ĐT")]
     assert "Chưa nhập gì" in result.stderr
-    again = last_json(schoolbot("import", "roster", str(CSV), "--json", db=db).stdout)
+    again = last_json(
+        schoolbot("import", "roster", str(shared_file("roster.csv")), "--json", db=db).stdout
+    )
     assert again["students"] == {"new": 36, "updated": 0, "unchanged": 0}
 
 
 def test_dry_run_writes_nothing(db: Path) -> None:
-    dry = schoolbot("import", "roster", str(SHARED / "roster.csv"), "--dry-run", db=db)
+    dry = schoolbot("import", "roster", str(shared_file("roster.csv")), "--dry-run", db=db)
     assert dry.returncode == 0 and "Chạy thử" in dry.stdout
-    real = last_json(schoolbot("import", "roster", str(CSV), "--json", db=db).stdout)
+    real = last_json(
+        schoolbot("import", "roster", str(shared_file("roster.csv")), "--json", db=db).stdout
+    )
     assert real["students"] == {"new": 36, "updated": 0, "unchanged": 0}
 
 
@@ -97,7 +100,7 @@ def test_bad_input_exits_non_zero_with_one_line(
 
 
 def test_import_refuses_a_database_that_is_behind(tmp_path: Path) -> None:
-    result = schoolbot("import", "roster", str(SHARED / "roster.csv"), db=tmp_path / "new.db")
+    result = schoolbot("import", "roster", str(shared_file("roster.csv")), db=tmp_path / "new.db")
     assert result.returncode == 2 and "schoolbot db upgrade" in result.stderr
 
 
@@ -109,3 +112,12 @@ def test_a_bad_setting_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     expected = "Cấu hình không hợp lệ: SCHOOLBOT_TIMEZONE: unknown time zone 'Mars/Olympus'"
     assert result.stderr.strip() == expected
+
+
+def test_large_files_show_a_progress_bar(db: Path, tmp_path: Path) -> None:
+    rows = [pupil(n, klass=f"{1 + n % 5}A") for n in range(1, 401)]
+    result = schoolbot("import", "roster", str(write_table(tmp_path / "big.csv", rows)), db=db)
+    assert result.returncode == 0, result.stderr
+    assert "Đang đọc các dòng" in result.stderr and "400/400" in result.stderr
+    small = schoolbot("import", "roster", str(shared_file("roster.csv")), db=db)
+    assert "Đang đọc các dòng" not in small.stderr

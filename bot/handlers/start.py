@@ -18,9 +18,9 @@ async def start(update: Update, context: BotContext) -> None:
     _ = context.translator_for(update.effective_user.language_code)
     name = html.escape(update.effective_user.first_name)
     text = _(
-        "Hello {name}! This is the school's electronic contact book. Here Quý phụ huynh "
-        "receive weekly study and health notices about their child and urgent messages from "
-        "the thầy cô, and can send feedback to the school."
+        "Hello {name}! This is the school's electronic contact book. Here parents receive "
+        "weekly study and health notices about their child and urgent messages from the "
+        "teachers, and can send feedback to the school."
     ).format(name=f"<b>{name}</b>")
     await update.effective_message.reply_text(
         text + "\n\n" + _("Send /help to see what you can do."), parse_mode=ParseMode.HTML

@@ -60,16 +60,7 @@ async def import_roster(
     plan = await plan_roster(session, school.id, parsed)
     if not dry_run:
         await write_roster(session, school.id, plan)
-        audit(
-            session,
-            school_id=school.id,
-            actor=actor,
-            action="roster.import",
-            entity="school",
-            entity_id=school.id,
-            after=plan.summary(),
-            note=path.name,
-        )
+        _audit_import(session, school, actor, "roster.import", plan.summary(), path)
     return ImportOutcome(summary=plan.summary())
 
 
@@ -87,17 +78,28 @@ async def import_staff(
         return ImportOutcome(problems=sorted(problems, key=_order))
     if not dry_run:
         await write_staff(session, school.id, plan)
-        audit(
-            session,
-            school_id=school.id,
-            actor=actor,
-            action="staff.import",
-            entity="school",
-            entity_id=school.id,
-            after=plan.summary(),
-            note=path.name,
-        )
+        _audit_import(session, school, actor, "staff.import", plan.summary(), path)
     return ImportOutcome(summary=plan.summary())
+
+
+def _audit_import(
+    session: AsyncSession,
+    school: School,
+    actor: str,
+    action: str,
+    summary: dict[str, dict[str, int]],
+    path: Path,
+) -> None:
+    audit(
+        session,
+        school_id=school.id,
+        actor=actor,
+        action=action,
+        entity="school",
+        entity_id=school.id,
+        after=summary,
+        note=path.name,
+    )
 
 
 def _order(problem: Problem) -> tuple[int, str]:

@@ -25,6 +25,10 @@ async def test_english_client_is_answered_in_english(
     running_bot: BotApplication, make_person: PersonFactory
 ) -> None:
     guest = await make_person("Anna", "+84909000000", language_code="en-GB")
+    await guest.command("start")
+    welcome = (await guest.next_message(timeout=10))["text"]
+    assert welcome.startswith("Hello Anna! This is the school's electronic contact book.")
+    assert "phụ huynh" not in welcome
     await guest.command("help")
     reply = await guest.next_message(timeout=10)
     assert reply["text"].splitlines()[0] == "What you can do:"

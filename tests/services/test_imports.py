@@ -18,10 +18,9 @@ from storage.models import (
     StudentGuardian,
     TeachingAssignment,
 )
-from tests.factories import pupil, write_table
+from tests.factories import pupil, shared_file, write_table
 
 TODAY = date(2026, 11, 23)
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 async def roster(session: AsyncSession, school: School, path: Path, **kw: bool) -> ImportOutcome:
@@ -38,12 +37,12 @@ async def count(session: AsyncSession, model: type, school: School) -> int:
 async def test_sample_lists_create_classes_pupils_guardians_and_staff(
     session: AsyncSession, school: School
 ) -> None:
-    outcome = await roster(session, school, SHARED / "roster.xlsx")
+    outcome = await roster(session, school, shared_file("roster.xlsx"))
     assert outcome.summary["classes"] == {"new": 3, "updated": 0, "unchanged": 0}
     assert outcome.summary["students"] == {"new": 36, "updated": 0, "unchanged": 0}
     guardians = await count(session, Guardian, school)
     assert outcome.summary["guardians"]["new"] == guardians
-    staff = await import_staff(session, school, SHARED / "staff.csv", actor="test")
+    staff = await import_staff(session, school, shared_file("staff.csv"), actor="test")
     await session.commit()
     assert staff.summary == {"staff": {"new": 9, "updated": 0, "unchanged": 0}}
     assert await count(session, Student, school) == 36
@@ -52,7 +51,7 @@ async def test_sample_lists_create_classes_pupils_guardians_and_staff(
 
 
 async def test_siblings_share_one_guardian(session: AsyncSession, school: School) -> None:
-    await roster(session, school, SHARED / "roster.csv")
+    await roster(session, school, shared_file("roster.csv"))
     shared = (
         await session.execute(
             select(StudentGuardian.guardian_id, func.count())
@@ -67,8 +66,8 @@ async def test_siblings_share_one_guardian(session: AsyncSession, school: School
 async def test_csv_after_xlsx_of_the_same_roster_changes_nothing(
     session: AsyncSession, school: School
 ) -> None:
-    await roster(session, school, SHARED / "roster.xlsx")
-    again = await roster(session, school, SHARED / "roster.csv")
+    await roster(session, school, shared_file("roster.xlsx"))
+    again = await roster(session, school, shared_file("roster.csv"))
     for name in ("classes", "students", "guardians"):
         assert again.summary[name]["new"] == 0
         assert again.summary[name]["updated"] == 0
@@ -113,14 +112,14 @@ async def test_corrected_file_updates_in_place_and_keeps_missing_pupils(
 
 
 async def test_dry_run_reports_and_writes_nothing(session: AsyncSession, school: School) -> None:
-    outcome = await roster(session, school, SHARED / "roster.csv", dry_run=True)
+    outcome = await roster(session, school, shared_file("roster.csv"), dry_run=True)
     assert outcome.summary["students"]["new"] == 36
     await session.rollback()
     assert await count(session, Student, school) == 0
 
 
 async def test_import_is_audited(session: AsyncSession, school: School) -> None:
-    await roster(session, school, SHARED / "roster.csv")
+    await roster(session, school, shared_file("roster.csv"))
     event = await session.scalar(select(AuditEvent).where(AuditEvent.school_id == school.id))
     assert event is not None
     assert (event.action, event.actor, event.note) == ("roster.import", "test", "roster.csv")
@@ -147,7 +146,7 @@ async def test_staff_with_unknown_class_or_role_is_refused(
 async def test_staff_reimport_replaces_roles(
     session: AsyncSession, school: School, tmp_path: Path
 ) -> None:
-    await roster(session, school, SHARED / "roster.csv")
+    await roster(session, school, shared_file("roster.csv"))
     header = ["Họ và tên", "SĐT", "Vai trò"]
     path = write_table(tmp_path / "s.csv", [["Lê Thị Mai", "0907723267", "Y tế"]], header=header)
     await import_staff(session, school, path, actor="test")

@@ -9,15 +9,14 @@ import pytest
 from storage.models import Relation
 from storage.roster.problems import FileRefused
 from storage.roster.roster import parse_roster
-from tests.factories import HEADER, pupil, write_table
+from tests.factories import HEADER, pupil, shared_file, write_table
 
 TODAY = date(2026, 11, 23)
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 @pytest.mark.parametrize("name", ["roster.xlsx", "roster.csv"])
 def test_sample_exports_read_completely(name: str) -> None:
-    parsed = parse_roster(SHARED / name, TODAY)
+    parsed = parse_roster(shared_file(name), TODAY)
     assert parsed.problems == []
     assert len(parsed.students) == 36
     assert parsed.classes == {"1A": 1, "3B": 3, "5C": 5}
