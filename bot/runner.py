@@ -12,13 +12,19 @@ from bot.app import build_application, shutdown, startup
 from bot.settings import Settings
 
 
-async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Run until `stop` is set or the process gets SIGINT/SIGTERM."""
+def stop_on_signals(stop: asyncio.Event | None = None) -> asyncio.Event:
+    """Return an event that SIGINT (Ctrl-C) and SIGTERM set, for a clean stop."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set or the process gets SIGINT/SIGTERM."""
+    stop = stop_on_signals(stop)
     application = build_application(settings)
     await startup(application)
     try:

@@ -80,3 +80,16 @@ async def running_bot(
     yield application
     await application.updater.stop()
     await shutdown(application)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests ran on PostgreSQL, so CI logs show they were not all skipped."""
+    counts = {
+        outcome: sum(
+            "postgresql" in report.nodeid for report in terminalreporter.stats.get(outcome, [])
+        )
+        for outcome in ("passed", "failed", "skipped")
+    }
+    terminalreporter.write_line(
+        "PostgreSQL tests: {passed} passed, {failed} failed, {skipped} skipped".format(**counts)
+    )

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.factories import pupil, shared_file, write_table
@@ -121,3 +125,31 @@ def test_large_files_show_a_progress_bar(db: Path, tmp_path: Path) -> None:
     assert "Đang đọc các dòng" in result.stderr and "400/400" in result.stderr
     small = schoolbot("import", "roster", str(shared_file("roster.csv")), db=db)
     assert "Đang đọc các dòng" not in small.stderr
+
+
+def test_sandbox_command_serves_the_bot_api_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "SCHOOLBOT_LANGUAGE": "vi", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "sandbox", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        assert f"http://127.0.0.1:{port}/" in process.stdout.readline()
+        for _ in range(100):
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/bot1:unknown/getMe")
+                break
+            except httpx.ConnectError:
+                time.sleep(0.1)
+        assert answer.status_code == 401
+        assert answer.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0

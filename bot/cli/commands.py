@@ -58,17 +58,18 @@ async def run(args: argparse.Namespace, settings: Settings, _: Translator) -> in
 
 async def sandbox(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
     """Run the Telegram sandbox alone."""
+    from bot.runner import stop_on_signals
     from sandbox.config import LimitsConfig, SandboxConfig
-    from sandbox.server import serve
+    from sandbox.server import running_sandbox
 
     config = SandboxConfig(limits=LimitsConfig.off()) if args.no_limits else SandboxConfig()
-    print(
-        _("The sandbox is serving http://{host}:{port}/ (Ctrl-C to stop).").format(
-            host=args.host, port=args.port
-        ),
-        flush=True,
-    )
-    await serve(args.host, args.port, config)
+    stop = stop_on_signals()
+    async with running_sandbox(config, host=args.host, port=args.port) as running:
+        print(
+            _("The sandbox is serving {url}/ (Ctrl-C to stop).").format(url=running.url),
+            flush=True,
+        )
+        await stop.wait()
     return 0
 
 

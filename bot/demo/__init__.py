@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
 from datetime import datetime
 from pathlib import Path
 
 from bot.i18n import Translator
-from bot.runner import run_bot
+from bot.runner import run_bot, stop_on_signals
 from bot.services.imports import import_roster, import_staff
 from bot.settings import Settings, load_settings
 from sandbox.server import RunningSandbox, running_sandbox
@@ -118,11 +116,7 @@ async def run_demo(host: str, port: int, folder: Path, _: Translator) -> None:
     database_url = f"sqlite+aiosqlite:///{database}"
     base = load_settings(database_url=database_url)
     await prepare_school(database_url, base, _)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     async with running_sandbox(host=host, port=port) as sandbox:
         sandbox.add_bot(DEMO_TOKEN, DEMO_USERNAME, _("School contact book"))
         await add_people(sandbox, database_url, _)

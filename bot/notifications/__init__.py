@@ -1,0 +1,1 @@
+"""Everything sent in bulk or on a schedule: outbox, dispatcher, schedules, read receipts."""
