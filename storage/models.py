@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar
 
 from sqlalchemy import (
@@ -17,10 +17,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     event,
     func,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
 NAMING = {
@@ -31,14 +33,40 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in time: stored in UTC, always read back time-zone aware.
+
+    PostgreSQL keeps the zone; SQLite stores text without one and would hand back naive
+    datetimes, which cannot be compared with aware ones. Naive values are refused on the way in.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware one (UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 IntPK = Annotated[int, mapped_column(Integer, primary_key=True)]
 SchoolFK = Annotated[int, mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)]
 Name = Annotated[str, mapped_column(String(120))]
 Phone = Annotated[str, mapped_column(String(20))]
-Created = Annotated[datetime, mapped_column(DateTime(timezone=True), server_default=func.now())]
+Created = Annotated[datetime, mapped_column(UTCDateTime(), server_default=func.now())]
 Updated = Annotated[
     datetime,
-    mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now()),
+    mapped_column(UTCDateTime(), server_default=func.now(), onupdate=func.now()),
 ]
 
 
@@ -243,11 +271,108 @@ class TelegramAccount(Base):
     staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff.id", ondelete="SET NULL"), index=True
     )
-    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consent_version: Mapped[str | None] = mapped_column(String(16))
     state: Mapped[AccountState] = mapped_column(_enum(AccountState), default=AccountState.NEW)
+    current_student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("students.id", ondelete="SET NULL")
+    )
+    failed_codes: Mapped[int] = mapped_column(default=0, server_default="0")
+    failed_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[Created]
     updated_at: Mapped[Updated]
+
+
+class InvitationCode(Base):
+    """A one-time code that links an account to a guardian or a staff member; stored hashed."""
+
+    __tablename__ = "invitation_codes"
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    guardian_id: Mapped[int | None] = mapped_column(
+        ForeignKey("guardians.id", ondelete="CASCADE"), index=True
+    )
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), index=True
+    )
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    used_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[Created]
+
+
+class RequestState(enum.StrEnum):
+    DESCRIBING = "describing"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class LinkRequest(Base):
+    """A parent whose phone is not on the lists asks staff to link them to a child."""
+
+    __tablename__ = "link_requests"
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="CASCADE"), index=True
+    )
+    phone: Mapped[str] = mapped_column(String(20))
+    name: Mapped[Name]
+    description: Mapped[str | None] = mapped_column(String(200))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
+    state: Mapped[RequestState] = mapped_column(_enum(RequestState))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id", ondelete="SET NULL"))
+    decided_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[Created]
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DataRequestKind(enum.StrEnum):
+    DELETION = "deletion"
+
+
+class DataRequest(Base):
+    """A data-subject request (deletion) with its legal deadline, for the administrator."""
+
+    __tablename__ = "data_requests"
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id", ondelete="SET NULL"))
+    kind: Mapped[DataRequestKind] = mapped_column(_enum(DataRequestKind))
+    state: Mapped[RequestState] = mapped_column(_enum(RequestState))
+    due_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[Created]
+
+
+class StagedImport(Base):
+    """A roster or staff file sent in chat, checked and waiting for the sender's confirmation."""
+
+    __tablename__ = "staged_imports"
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    account_id: Mapped[int] = mapped_column(ForeignKey("telegram_accounts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str] = mapped_column(String(255))
+    file_name: Mapped[str] = mapped_column(String(255))
+    state: Mapped[RequestState] = mapped_column(_enum(RequestState))
+    created_at: Mapped[Created]
 
 
 class AuditEvent(Base):

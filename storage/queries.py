@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    AccountState,
     AuditEvent,
     Guardian,
     Role,
@@ -17,7 +19,9 @@ from storage.models import (
     StaffRole,
     Student,
     StudentGuardian,
+    TelegramAccount,
 )
+from storage.names import class_list_key, split_name
 
 
 async def school_by_code(session: AsyncSession, code: str) -> School | None:
@@ -101,3 +105,51 @@ async def class_name(session: AsyncSession, class_id: int | None) -> str | None:
     if class_id is None:
         return None
     return await session.scalar(select(SchoolClass.name).where(SchoolClass.id == class_id))
+
+
+async def students_with_class(
+    session: AsyncSession, student_ids: Iterable[int]
+) -> list[tuple[str, str]]:
+    """Return (pupil name, class name) for these pupils, in class-list order."""
+    return [(name, klass) for _id, name, klass in await students_with_ids(session, student_ids)]
+
+
+async def students_with_ids(
+    session: AsyncSession, student_ids: Iterable[int]
+) -> list[tuple[int, str, str]]:
+    """Return (id, pupil name, class name) for these pupils, in class-list order."""
+    ids = list(student_ids)
+    if not ids:
+        return []
+    rows = (
+        await session.execute(
+            select(Student.id, Student.full_name, SchoolClass.name)
+            .join(SchoolClass, SchoolClass.id == Student.class_id)
+            .where(Student.id.in_(ids))
+        )
+    ).all()
+    return sorted(
+        ((row[0], row[1], row[2]) for row in rows),
+        key=lambda r: (r[2], class_list_key(split_name(r[1]))),
+    )
+
+
+async def unlinked_guardians(
+    session: AsyncSession, class_id: int
+) -> list[tuple[str, str, str | None, str | None]]:
+    """Return (pupil, relation, guardian name, phone) for a class's guardians with no account."""
+    linked = select(TelegramAccount.guardian_id).where(
+        TelegramAccount.guardian_id.is_not(None), TelegramAccount.state == AccountState.LINKED
+    )
+    rows = (
+        await session.execute(
+            select(Student.full_name, StudentGuardian.relation, Guardian.full_name, Guardian.phone)
+            .join(StudentGuardian, StudentGuardian.student_id == Student.id)
+            .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
+            .where(Student.class_id == class_id, Guardian.id.not_in(linked))
+        )
+    ).all()
+    return sorted(
+        ((pupil, relation.value, name, phone) for pupil, relation, name, phone in rows),
+        key=lambda r: class_list_key(split_name(r[0])),
+    )
