@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from storage.models import School
 from storage.queries import audit
+from storage.roster.headers import ROSTER_HEADERS, ROSTER_REQUIRED, STAFF_HEADERS, STAFF_REQUIRED
 from storage.roster.problems import FileRefused, Problem
 from storage.roster.roster import Progress, parse_roster
 from storage.roster.staff import parse_staff, plan_staff, write_staff
 from storage.roster.sync import plan_roster, write_roster
+from storage.roster.table import locate, read_rows
 
 
 @dataclass(slots=True)
@@ -29,6 +31,20 @@ class ImportOutcome:
     def refused(self) -> bool:
         """Tell whether nothing was (or would be) written because of problems."""
         return bool(self.problems)
+
+
+def detect_kind(path: Path) -> str | None:
+    """Tell whether a file is a class roster or a staff list by its header (blocking)."""
+    for kind, headers, required in (
+        ("roster", ROSTER_HEADERS, ROSTER_REQUIRED),
+        ("staff", STAFF_HEADERS, STAFF_REQUIRED),
+    ):
+        try:
+            locate(read_rows(path), headers, required)
+        except FileRefused:
+            continue
+        return kind
+    return None
 
 
 def describe(problem: Problem, _: Translator) -> dict[str, object]:
