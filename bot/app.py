@@ -8,11 +8,12 @@ from telegram.request import BaseRequest
 
 from bot import handlers
 from bot.context import BotApplication, BotContext, Services
-from bot.i18n import LANGUAGES, N_, translator
+from bot.handlers import menu
+from bot.i18n import LANGUAGES, translator
+from bot.pacing import WaitOutFloodControl
 from bot.settings import Settings
 from storage.db import create_engine, session_factory
-
-COMMANDS = (("start", N_("Start using the bot")), ("help", N_("What the bot can do")))
+from storage.queries import ensure_school
 
 
 def build_application(
@@ -31,6 +32,7 @@ def build_application(
         .base_url(settings.bot_api_url)
         .base_file_url(settings.file_api_url)
         .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(WaitOutFloodControl())
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -46,6 +48,15 @@ async def startup(application: BotApplication) -> None:
     The bot is run with an explicit lifecycle (not `run_polling`), so this does the work a
     `post_init` hook would.
     """
+    services = application.bot_data["services"]
+    async with services.sessions() as session, session.begin():
+        school = await ensure_school(
+            session,
+            services.settings.school,
+            services.settings.school_name,
+            services.settings.timezone,
+        )
+        services.school_id = school.id
     await application.initialize()
     await _publish_commands(application)
     await application.start()
@@ -63,13 +74,9 @@ async def shutdown(application: BotApplication) -> None:
 
 async def _publish_commands(application: BotApplication) -> None:
     """Publish the command list in each language (Vietnamese also as the default)."""
-    for language in LANGUAGES:
-        _ = translator(language)
-        commands = [BotCommand(name, _(description)) for name, description in COMMANDS]
+    for language in (*LANGUAGES, None):
+        _ = translator(language or "vi")
+        commands = [BotCommand(name, _(text)) for name, text, _roles in menu.COMMANDS]
         await application.bot.set_my_commands(
             commands, scope=BotCommandScopeDefault(), language_code=language
         )
-    _ = translator("vi")
-    await application.bot.set_my_commands(
-        [BotCommand(name, _(description)) for name, description in COMMANDS]
-    )

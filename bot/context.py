@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Translator, choose_language, translator
+from bot.services.access import Actor, load_actor
+from bot.services.accounts import account_for
 from bot.settings import Settings
+from storage.models import TelegramAccount
 
 
 @dataclass(slots=True)
@@ -19,6 +26,31 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    school_id: int = 0
+
+
+@dataclass(slots=True)
+class Visit:
+    """One update's unit of work: the session, the person's account, roles and language."""
+
+    session: AsyncSession
+    account: TelegramAccount
+    actor: Actor
+    _: Translator
+    now: datetime
+
+    async def save(self) -> None:
+        """Commit what this update changed so far: save first, then tell the person.
+
+        The unit of work commits at its end anyway; a handler calls this before a reply that
+        reports a change, so that nobody is told of a change that is not stored yet.
+        """
+        await self.session.commit()
+
+    @property
+    def who(self) -> str:
+        """Return the audit actor name of this person."""
+        return f"tg:{self.account.telegram_user_id}"
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -41,9 +73,21 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         """Return the session factory (one session per update)."""
         return self.services.sessions
 
-    def translator_for(self, telegram_language: str | None) -> Translator:
-        """Return the translator for a person (saved choice first, once accounts exist)."""
-        return translator(choose_language(None, telegram_language))
+    @contextlib.asynccontextmanager
+    async def visit(self, update: Update) -> AsyncIterator[Visit]:
+        """Open the update's transaction with the sender's account, roles and translator."""
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        async with self.db() as session:
+            try:
+                account = await account_for(session, self.services.school_id, user.id, chat.id)
+                actor = await load_actor(session, account)
+                language = choose_language(account.language, user.language_code)
+                yield Visit(session, account, actor, translator(language), datetime.now(UTC))
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
 
 
 BotApplication = Application[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from types import TracebackType
 from typing import Any
 
@@ -110,13 +111,21 @@ class PersonClient:
         return result
 
     async def press(
-        self, label: str | None = None, *, data: str | None = None, message_id: int | None = None
+        self,
+        label: str | None = None,
+        *,
+        data: str | None = None,
+        message_id: int | None = None,
+        forged: bool = False,
     ) -> dict[str, Any]:
-        """Press an inline button by label or callback data (last bot message by default)."""
+        """Press an inline button by label or callback data (last bot message by default).
+
+        `forged=True` sends `data` even if no button carries it, as a modified client could.
+        """
         if label is None and data is None:
             raise ValueError("press() needs a label or data")
         result: dict[str, Any] = await self._act(
-            "press", label=label, data=data, message_id=message_id
+            "press", label=label, data=data, message_id=message_id, forged=forged
         )
         return result
 
@@ -180,21 +189,34 @@ class PersonClient:
                 return message
         return None
 
-    async def next_message(self, timeout: float = 5.0) -> dict[str, Any]:  # noqa: ASYNC109
-        """The bot's next unseen message or edit; raises TimeoutError if none comes."""
-        result = await self._http.call(
-            "GET",
-            f"{self._prefix}/next",
-            wait=timeout + 10.0,
-            params={"after": self._cursor, "timeout": timeout},
-        )
-        event = result["event"]
-        if event is None:
-            raise TimeoutError(f"the bot sent nothing to person {self.person_id} in {timeout}s")
-        self._cursor = event["seq"]
-        message: dict[str, Any] = event["message"]
-        message["event"] = event["kind"]
-        return message
+    async def next_message(
+        self,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        *,
+        new_only: bool = False,
+    ) -> dict[str, Any]:
+        """The bot's next unseen message or edit; raises TimeoutError if none comes.
+
+        With ``new_only`` edits and deletions are passed over: the next new message.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            left = max(deadline - time.monotonic(), 0.0)
+            result = await self._http.call(
+                "GET",
+                f"{self._prefix}/next",
+                wait=left + 10.0,
+                params={"after": self._cursor, "timeout": left},
+            )
+            event = result["event"]
+            if event is None:
+                raise TimeoutError(f"the bot sent nothing to person {self.person_id} in {timeout}s")
+            self._cursor = event["seq"]
+            if new_only and event["kind"] != "message":
+                continue
+            message: dict[str, Any] = event["message"]
+            message["event"] = event["kind"]
+            return message
 
     async def skip_pending(self) -> None:
         """Mark every message so far as seen by next_message()."""

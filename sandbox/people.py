@@ -166,11 +166,17 @@ def press(
     label: str | None = None,
     data: str | None = None,
     message_id: int | None = None,
+    forged: bool = False,
 ) -> dict[str, Any]:
-    """The person presses an inline button (by label or callback_data) on a bot message."""
+    """The person presses an inline button (by label or callback_data) on a bot message.
+
+    With `forged`, the callback data need not be on any button, as a modified client can send.
+    """
     entry = _target_message(world, person, bot, message_id)
     rows = (entry.message.get("reply_markup") or {}).get("inline_keyboard") or []
     buttons = [b for row in rows for b in row]
+    if forged and data is not None:
+        buttons = [{"text": "(forged)", "callback_data": data}]
     for button in buttons:
         if (label is not None and button.get("text") == label) or (
             data is not None and button.get("callback_data") == data

@@ -137,6 +137,7 @@ async def act(world: World, request: Request) -> Any:
             label=body.get("label"),
             data=body.get("data"),
             message_id=_opt_int(body.get("message_id")),
+            forged=bool(body.get("forged", False)),
         )
     if action == "choose":
         return people.choose(world, person, bot, body["label"])

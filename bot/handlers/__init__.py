@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from bot.context import BotApplication
-from bot.handlers import errors, start
+from bot.handlers import account, admin, errors, fallback, linking, menu
 
 
 def register(application: BotApplication) -> None:
-    """Register every feature's handlers, then the fallback, then the error handler.
+    """Register every feature's handlers, then plain text, then the fallback and errors.
 
-    Everything shares group 0: PTB runs the first matching handler of each group, so the
-    catch-all must sit last in the same group or it would answer every message a second time.
+    Everything shares group 0: PTB runs the first matching handler of each group, so order
+    matters. Menu buttons are recognised before plain text (codes, a child's description);
+    the catch-all for unknown commands sits last so it never answers a second time.
     """
-    application.add_handlers(start.build_handlers())
-    application.add_handlers(start.build_fallback())
+    application.add_handlers(linking.build_handlers())
+    application.add_handlers(menu.build_handlers())
+    application.add_handlers(account.build_handlers())
+    application.add_handlers(admin.build_handlers())
+    application.add_handlers(linking.build_text_handler())
+    application.add_handlers(fallback.build_fallback())
     application.add_error_handler(errors.on_error)

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 
 from bot.context import BotContext
+from bot.i18n import choose_language, translator
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     language = update.effective_user.language_code if update.effective_user else None
-    _ = context.translator_for(language)
+    _ = translator(choose_language(None, language))
     await context.bot.send_message(
         update.effective_chat.id,
         _("Sorry, something went wrong. Please try again in a moment."),

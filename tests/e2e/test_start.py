@@ -6,17 +6,20 @@ import pytest
 
 from bot.context import BotApplication
 from sandbox.pytest_plugin import PersonFactory
+from storage.models import School
+from tests.e2e.conftest import MOTHER, consent, linked_person
 
 
-async def test_parent_is_welcomed_in_vietnamese(
+async def test_parent_is_greeted_in_vietnamese_and_asked_for_consent(
     running_bot: BotApplication, make_person: PersonFactory
 ) -> None:
     parent = await make_person("Ngô Kim Hạnh", "+84841860913")
     await parent.command("start")
     reply = await parent.next_message(timeout=10)
-    assert reply["text"].startswith("Xin chào Ngô Kim Hạnh! Đây là sổ liên lạc điện tử")
-    assert "Quý phụ huynh" in reply["text"]
-    assert reply["entities"][0]["type"] == "bold"
+    assert reply["text"].startswith("Xin chào Ngô Kim Hạnh! Đây là Sổ liên lạc điện tử")
+    assert "Quý vị" in reply["text"]
+    assert any(entity["type"] == "bold" for entity in reply["entities"])
+    assert [b["text"] for row in reply["buttons"] for b in row] == ["Đồng ý", "Không đồng ý"]
     with pytest.raises(TimeoutError):
         await parent.next_message(timeout=1)
 
@@ -26,29 +29,34 @@ async def test_english_client_is_answered_in_english(
 ) -> None:
     guest = await make_person("Anna", "+84909000000", language_code="en-GB")
     await guest.command("start")
-    welcome = (await guest.next_message(timeout=10))["text"]
-    assert welcome.startswith("Hello Anna! This is the school's electronic contact book.")
-    assert "phụ huynh" not in welcome
+    welcome = await guest.next_message(timeout=10)
+    assert welcome["text"].startswith("Hello Anna! This is the school's electronic contact book.")
+    assert "Quý vị" not in welcome["text"]
+    assert [b["text"] for row in welcome["buttons"] for b in row] == ["I agree", "I do not agree"]
     await guest.command("help")
     reply = await guest.next_message(timeout=10)
     assert reply["text"].splitlines()[0] == "What you can do:"
 
 
-async def test_help_lists_the_commands_in_vietnamese(
+async def test_help_for_a_newcomer_lists_the_common_commands_in_vietnamese(
     running_bot: BotApplication, make_person: PersonFactory
 ) -> None:
     parent = await make_person("Lan", "+84901000001")
     await parent.command("help")
-    reply = await parent.next_message(timeout=10)
-    assert "/start - bắt đầu sử dụng" in reply["text"]
+    text = (await parent.next_message(timeout=10))["text"]
+    assert "/start - Bắt đầu, hoặc liên kết tài khoản" in text
+    assert "/dulieu" in text
+    assert "/moi" not in text and "/thuhoi" not in text
+    assert "gửi /start" in text
 
 
-async def test_start_with_an_unknown_code_still_welcomes(
+async def test_start_with_a_malformed_code_still_asks_for_consent_then_the_phone(
     running_bot: BotApplication, make_person: PersonFactory
 ) -> None:
     parent = await make_person("Lan", "+84901000001")
-    await parent.command("start", "KHONGCO!!")
-    assert "sổ liên lạc điện tử" in (await parent.next_message(timeout=10))["text"]
+    asked = await consent(parent, "KHONGCO!!")
+    assert "chia sẻ số điện thoại" in asked["text"]
+    assert asked["reply_keyboard"] is not None
 
 
 async def test_a_name_with_markup_is_escaped(
@@ -60,25 +68,46 @@ async def test_a_name_with_markup_is_escaped(
     assert reply["text"].startswith("Xin chào <b>Tí & Tèo</b>!")
 
 
-async def test_unknown_text_and_commands_get_a_pointer_to_help(
+async def test_unknown_commands_get_a_pointer_to_help(
     running_bot: BotApplication, make_person: PersonFactory
 ) -> None:
     parent = await make_person("Lan", "+84901000001")
-    for said in ("cho tôi hỏi điểm của cháu", "/diem"):
-        await parent.send(said)
-        reply = await parent.next_message(timeout=10)
-        assert reply["text"] == (
-            "Xin lỗi, tôi chưa hiểu yêu cầu này. Gửi /help để xem các việc có thể làm."
-        )
+    await parent.send("/diem")
+    reply = await parent.next_message(timeout=10)
+    assert reply["text"] == (
+        "Xin lỗi, tôi chưa hiểu yêu cầu này. Gửi /help để xem các việc có thể làm."
+    )
     with pytest.raises(TimeoutError):
         await parent.next_message(timeout=1)
+
+
+async def test_free_text_from_a_linked_parent_gets_one_pointer_to_help(
+    running_bot: BotApplication, make_person: PersonFactory, lists: School
+) -> None:
+    mother = await linked_person(make_person, *MOTHER)
+    await mother.send("cho tôi hỏi điểm của cháu")
+    reply = await mother.next_message(timeout=10)
+    assert "Gửi /help" in reply["text"]
+    with pytest.raises(TimeoutError):
+        await mother.next_message(timeout=1)
+
+
+async def test_free_text_before_consent_brings_the_consent_screen(
+    running_bot: BotApplication, make_person: PersonFactory
+) -> None:
+    parent = await make_person("Lan", "+84901000001")
+    await parent.send("chào cô")
+    assert "đồng ý" in (await parent.next_message(timeout=10))["text"]
 
 
 async def test_commands_are_published_per_language(running_bot: BotApplication) -> None:
     vietnamese = await running_bot.bot.get_my_commands(language_code="vi")
     english = await running_bot.bot.get_my_commands(language_code="en")
-    assert [(c.command, c.description) for c in vietnamese] == [
-        ("start", "Bắt đầu sử dụng"),
-        ("help", "Các việc có thể làm"),
+    default = await running_bot.bot.get_my_commands()
+    assert [(c.command, c.description) for c in vietnamese][:2] == [
+        ("start", "Bắt đầu, hoặc liên kết tài khoản"),
+        ("menu", "Mở danh mục"),
     ]
-    assert english[0].description == "Start using the bot"
+    assert {c.command for c in vietnamese} >= {"ngonngu", "dulieu", "huylienket", "con"}
+    assert english[0].description == "Start, or link your account"
+    assert [c.description for c in default] == [c.description for c in vietnamese]

@@ -1,0 +1,25 @@
+"""The answer to anything no feature understood."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, MessageHandler, filters
+
+from bot.context import BotContext
+
+
+async def not_understood(update: Update, context: BotContext) -> None:
+    """Answer anything no feature handled with a pointer to /help."""
+    if update.effective_message is None or update.effective_user is None:
+        return
+    async with context.visit(update) as visit:
+        await update.effective_message.reply_text(
+            visit._("Sorry, I did not understand that. Send /help to see what you can do.")
+        )
+
+
+def build_fallback() -> list[BaseHandler[Update, BotContext, None]]:
+    """Return the catch-all handler; it must be registered after every feature."""
+    return [
+        MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.COMMAND), not_understood)
+    ]

@@ -1,0 +1,95 @@
+"""Keyboard builders: they take the translator and return markup; labels live in catalogs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot.callbacks import pack
+from bot.i18n import N_, Translator
+from storage.models import Role
+
+ROLE_LABELS = {
+    Role.PARENT: N_("Parent"),
+    Role.HOMEROOM: N_("Homeroom teacher"),
+    Role.SUBJECT_TEACHER: N_("Subject teacher"),
+    Role.PRINCIPAL: N_("Principal"),
+    Role.VICE_PRINCIPAL: N_("Vice principal"),
+    Role.MEDICAL: N_("School nurse"),
+    Role.ADMIN: N_("System administrator"),
+    Role.CLERK: N_("Office clerk"),
+}
+
+SHARE_PHONE = N_("Share my phone number")
+MENU_CHILDREN = N_("My children")
+MENU_DATA = N_("My data")
+MENU_LANGUAGE = N_("Language")
+MENU_HELP = N_("Help")
+MENU_UNLINKED = N_("Parents not linked yet")
+MENU_INVITES = N_("Invitation slips")
+MENU_REQUESTS = N_("Data requests")
+MENU_IMPORT = N_("Import lists")
+
+
+def inline(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """Build an inline keyboard from rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def consent(_: Translator, code: str | None = None) -> InlineKeyboardMarkup:
+    """The consent screen's two answers (an invitation code rides along to be used after)."""
+    extra = (code,) if code else ()
+    return inline(
+        [
+            [
+                (_("I agree"), pack("consent", "yes", *extra)),
+                (_("I do not agree"), pack("consent", "no")),
+            ]
+        ]
+    )
+
+
+def share_phone(_: Translator) -> ReplyKeyboardMarkup:
+    """A one-button reply keyboard that shares the person's own phone number."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(_(SHARE_PHONE), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def menu_labels(roles: frozenset[Role]) -> list[str]:
+    """Return the msgids of the menu buttons for a set of roles."""
+    labels: list[str] = []
+    if Role.PARENT in roles:
+        labels.append(MENU_CHILDREN)
+    if roles & {Role.HOMEROOM, Role.ADMIN}:
+        labels += [MENU_UNLINKED, MENU_INVITES]
+    if Role.ADMIN in roles:
+        labels += [MENU_IMPORT, MENU_REQUESTS]
+    return [*labels, MENU_DATA, MENU_LANGUAGE, MENU_HELP]
+
+
+def menu(_: Translator, roles: frozenset[Role]) -> ReplyKeyboardMarkup:
+    """The main menu as a reply keyboard, two buttons per row."""
+    labels = [_(label) for label in menu_labels(roles)]
+    rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+
+
+def choices(
+    items: Sequence[tuple[str, str]], per_row: int = 2, extra: Sequence[tuple[str, str]] = ()
+) -> InlineKeyboardMarkup:
+    """Lay out many (label, data) buttons, then one row of extra buttons."""
+    rows = [list(items[i : i + per_row]) for i in range(0, len(items), per_row)]
+    if extra:
+        rows.append(list(extra))
+    return inline(rows)

@@ -1,0 +1,62 @@
+"""End-to-end helpers: the school's lists imported, and people who link in one line."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest_asyncio
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.imports import import_roster, import_staff
+from sandbox.client import PersonClient
+from sandbox.pytest_plugin import PersonFactory
+from storage.models import School
+from tests.factories import pupil, shared_file, write_table
+
+# A younger sibling of Hoàng Anh Đăng and Hoàng Hà Thuý (1A), in class 3B: same parents.
+SIBLING_3B = pupil(
+    99,
+    code="7900000099",
+    name="Hoàng Minh Khôi",
+    klass="3B",
+    father=("Hoàng Văn Sang", "0385908301"),
+    mother=("Ngô Kim Hạnh", "0841860913"),
+)
+MOTHER = ("Ngô Kim Hạnh", "+84841860913")
+TEACHER_1A = ("Phan Thị Thu", "+84784437323")
+TEACHER_3B = ("Bùi Văn Nam", "+84842493516")
+ADMIN = ("Trần Minh Khoa", "+84931149131")
+
+
+@pytest_asyncio.fixture
+async def lists(session: AsyncSession, school: School, tmp_path: Path) -> School:
+    """The shared sample roster and staff list, plus a sibling in another class."""
+    today = date(2026, 11, 23)
+    for path in (shared_file("roster.xlsx"), write_table(tmp_path / "extra.csv", [SIBLING_3B])):
+        outcome = await import_roster(session, school, path, today=today, actor="test")
+        assert not outcome.refused, outcome.problems
+    staff = await import_staff(session, school, shared_file("staff.csv"), actor="test")
+    assert not staff.refused, staff.problems
+    await session.commit()
+    return school
+
+
+async def consent(person: PersonClient, *args: str) -> dict[str, Any]:
+    """Send /start (with an optional code) and agree; return the bot's next message."""
+    await person.command("start", *args)
+    screen = await person.next_message(timeout=10)
+    assert "đồng ý" in screen["text"].lower()
+    await person.press("Đồng ý")
+    return await person.next_message(timeout=10, new_only=True)
+
+
+async def linked_person(make_person: PersonFactory, name: str, phone: str) -> PersonClient:
+    """A person who consents and shares their own phone; returns them after the welcome."""
+    person = await make_person(name, phone)
+    await consent(person)
+    await person.share_contact()
+    welcome = await person.next_message(timeout=10)
+    assert "Tài khoản của Quý vị đã được liên kết" in welcome["text"], welcome["text"]
+    return person
