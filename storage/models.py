@@ -34,7 +34,6 @@ NAMING = {
 }
 
 
-
 class UTCDateTime(TypeDecorator[datetime]):
     """A moment in time: stored in UTC, always read back time-zone aware.
 
