@@ -10,8 +10,9 @@ from bot import handlers
 from bot.context import BotApplication, BotContext, Services
 from bot.handlers import menu
 from bot.i18n import LANGUAGES, translator
-from bot.pacing import WaitOutFloodControl
+from bot.pacing import BotApiGate
 from bot.settings import Settings
+from bot.updates import PerPersonUpdates
 from storage.db import create_engine, session_factory
 from storage.queries import ensure_school
 
@@ -24,7 +25,7 @@ def build_application(
     """Build the Application with its services; nothing connects until it starts."""
     if settings.token is None:
         raise ValueError("SCHOOLBOT_TOKEN is required")
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, write_lock_at_begin=True)
     services = Services(settings=settings, engine=engine, sessions=session_factory(engine))
     builder = (
         Application.builder()
@@ -32,7 +33,8 @@ def build_application(
         .base_url(settings.bot_api_url)
         .base_file_url(settings.file_api_url)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(WaitOutFloodControl())
+        .rate_limiter(BotApiGate())
+        .concurrent_updates(PerPersonUpdates(settings.concurrent_updates))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)

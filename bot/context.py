@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Translator, choose_language, translator
+from bot.pacing import current_session
 from bot.services.access import Actor, load_actor
 from bot.services.accounts import account_for
 from bot.settings import Settings
@@ -40,10 +41,10 @@ class Visit:
     now: datetime
 
     async def save(self) -> None:
-        """Commit what this update changed so far: save first, then tell the person.
+        """Commit what this update changed so far.
 
-        The unit of work commits at its end anyway; a handler calls this before a reply that
-        reports a change, so that nobody is told of a change that is not stored yet.
+        The unit of work commits at its end, and before every call to Telegram (bot/pacing.py);
+        a handler calls this where it wants the point to be explicit.
         """
         await self.session.commit()
 
@@ -79,6 +80,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         async with self.db() as session:
+            token = current_session.set(session)
             try:
                 account = await account_for(session, self.services.school_id, user.id, chat.id)
                 actor = await load_actor(session, account)
@@ -88,6 +90,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
             except BaseException:
                 await session.rollback()
                 raise
+            finally:
+                current_session.reset(token)
 
 
 BotApplication = Application[

@@ -1,10 +1,14 @@
-"""Flood control for replies: wait out a short 429 instead of losing the answer.
+"""Every Bot API call passes here: no open transaction while we talk to Telegram, and short
+flood-control pauses are waited out.
 
-A person tapping quickly can make the bot answer faster than Telegram's per-chat pace; Telegram
-then answers 429 with `retry_after`. For a conversational reply the right thing is to wait that
-long and send it, as a person would not notice a second's delay but would notice a missing
-answer. Long pauses (a flood ban) are not waited out here: the error goes on to the caller.
-Bulk sending has its own pacing in the notification engine.
+1. Save before speaking. A handler's unit of work (`BotContext.visit`) registers its session;
+   before any call to Telegram the session's open transaction is committed. Nobody is told of a
+   change that is not stored, and no database lock (SQLite's write lock, PostgreSQL's row locks)
+   is held across a network round trip that can take seconds.
+2. A person tapping quickly can make the bot answer faster than Telegram's per-chat pace;
+   Telegram answers 429 with `retry_after`. For a conversational reply the right thing is to
+   wait that long and send it. Long pauses (a flood ban) are not waited out: the error goes on.
+   Bulk sending has its own pacing in the notification engine.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
@@ -23,6 +29,9 @@ from telegram.warnings import PTBDeprecationWarning
 log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
+
+# The session of the unit of work running in this task, if any.
+current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -33,8 +42,8 @@ def retry_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-class WaitOutFloodControl(BaseRateLimiter[None]):
-    """Retry a request after Telegram's `retry_after`, if it is short, a bounded number of times."""
+class BotApiGate(BaseRateLimiter[None]):
+    """Commit the caller's open transaction, then call; on a short 429 wait and call again."""
 
     def __init__(self, *, max_wait: float = 10.0, max_retries: int = 3) -> None:
         self.max_wait = max_wait
@@ -55,7 +64,10 @@ class WaitOutFloodControl(BaseRateLimiter[None]):
         data: dict[str, Any],
         rate_limit_args: None,
     ) -> bool | JSONDict | list[JSONDict]:
-        """Call the Bot API; on a short 429 wait and call again."""
+        """Save, call the Bot API, and retry after a short flood-control pause."""
+        session = current_session.get()
+        if session is not None and session.in_transaction():
+            await session.commit()
         attempt = 0
         while True:
             try:

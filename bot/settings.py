@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     listen: str = "127.0.0.1:8080"
     school: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     school_name: str | None = None
+    concurrent_updates: int = Field(default=64, ge=1, le=1024)
 
     @field_validator("database_url")
     @classmethod

@@ -14,12 +14,31 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create an async engine; SQLite gets foreign keys, WAL and a busy timeout."""
+def create_engine(url: str, *, write_lock_at_begin: bool = False, **kwargs: Any) -> AsyncEngine:
+    """Create an async engine; SQLite gets foreign keys, WAL and a busy timeout.
+
+    With `write_lock_at_begin` (the bot's engine), SQLite transactions start with
+    `BEGIN IMMEDIATE`. Concurrent units of work then queue for the write lock at their start
+    (waiting up to the busy timeout) instead of failing with "database is locked" when a reader
+    later tries to write after another writer; transactions are kept short (bot/pacing.py),
+    so the queue moves quickly. PostgreSQL needs nothing of the kind.
+    """
     engine = create_async_engine(url, **kwargs)
     if make_url(url).get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if write_lock_at_begin:
+            event.listen(engine.sync_engine, "connect", _manual_transactions)
+            event.listen(engine.sync_engine, "begin", _begin_immediate)
     return engine
+
+
+def _manual_transactions(dbapi_conn: Any, _record: Any) -> None:
+    # Stop the driver from issuing its own (deferred) BEGIN; see _begin_immediate.
+    dbapi_conn.isolation_level = None
+
+
+def _begin_immediate(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotContext
+from bot.handlers.presses import alert
 
 
 async def not_understood(update: Update, context: BotContext) -> None:
@@ -18,8 +19,18 @@ async def not_understood(update: Update, context: BotContext) -> None:
         )
 
 
+async def stale_press(update: Update, context: BotContext) -> None:
+    """A button no feature knows (an old version's, or forged): say so, change nothing."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    async with context.visit(update) as visit:
+        await alert(query, visit._("This button is no longer valid."))
+
+
 def build_fallback() -> list[BaseHandler[Update, BotContext, None]]:
     """Return the catch-all handler; it must be registered after every feature."""
     return [
-        MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.COMMAND), not_understood)
+        MessageHandler(filters.ChatType.PRIVATE & (filters.TEXT | filters.COMMAND), not_understood),
+        CallbackQueryHandler(stale_press),
     ]

@@ -18,7 +18,7 @@ from bot.callbacks import BadCallback, pack, parse
 from bot.context import BotContext, Visit
 from bot.datefmt import local_time
 from bot.handlers.presses import alert, on_press
-from bot.i18n import translator
+from bot.i18n import N_, translator
 from bot.services import accounts, link_requests
 from bot.services.access import load_actor
 from bot.services.accounts import LinkOutcome, LinkResult
@@ -269,10 +269,12 @@ async def describe_child(
     )
     options = await link_requests.candidates(visit.session, request)
     for decider in await link_requests.deciders(visit.session, request):
-        t = translator(decider.language or "vi")
-        text = t(
-            "A parent asks to be linked: {name}, phone {phone}, who wrote: "
-            "\u201c{description}\u201d. Choose the child to link, or refuse."
+        tr = translator(decider.language or "vi")
+        text = tr(
+            N_(
+                "A parent asks to be linked: {name}, phone {phone}, who wrote: "
+                "\u201c{description}\u201d. Choose the child to link, or refuse."
+            )
         ).format(
             name=html.escape(request.name),
             phone=request.phone,
@@ -280,7 +282,7 @@ async def describe_child(
         )
         markup = keyboards.choices(
             [(label, pack("lnk", "ok", request.id, student_id)) for student_id, label in options],
-            extra=[(t("Refuse"), pack("lnk", "no", request.id))],
+            extra=[(tr(N_("Refuse")), pack("lnk", "no", request.id))],
         )
         await context.bot.send_message(decider.chat_id, text, reply_markup=markup)
 
@@ -309,20 +311,22 @@ async def request_decided(update: Update, context: BotContext) -> None:
             return
         parent = await visit.session.get(TelegramAccount, result.request.account_id)
         assert parent is not None
-        t = translator(parent.language or "vi")
+        tr = translator(parent.language or "vi")
         if student_id is None:
             await query.edit_message_text(_("You refused this request."))
-            note = t(
-                "The school could not confirm your request. Please contact the homeroom "
-                "teacher directly."
+            note = tr(
+                N_(
+                    "The school could not confirm your request. Please contact the homeroom "
+                    "teacher directly."
+                )
             )
         else:
             await query.edit_message_text(
                 _("Linked to {name}.").format(name=result.student_name or "")
             )
-            note = t("Your account is now linked to {name}. Send /start to see your menu.").format(
-                name=result.student_name or ""
-            )
+            note = tr(
+                N_("Your account is now linked to {name}. Send /start to see your menu.")
+            ).format(name=result.student_name or "")
         await context.bot.send_message(parent.chat_id, note)
 
 
