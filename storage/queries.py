@@ -29,6 +29,14 @@ async def school_by_code(session: AsyncSession, code: str) -> School | None:
     return await session.scalar(select(School).where(School.code == code))
 
 
+async def class_by_name(session: AsyncSession, school_id: int, name: str) -> SchoolClass | None:
+    """Return the school's class as people type it: "3a", "3 A" and "3A" are the same class."""
+    wanted = "".join(name.split()).upper()
+    return await session.scalar(
+        select(SchoolClass).where(SchoolClass.school_id == school_id, SchoolClass.name == wanted)
+    )
+
+
 async def ensure_school(
     session: AsyncSession, code: str, name: str | None = None, timezone: str = "Asia/Ho_Chi_Minh"
 ) -> School:

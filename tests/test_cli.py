@@ -153,3 +153,40 @@ def test_sandbox_command_serves_the_bot_api_and_stops_on_ctrl_c(tmp_path: Path) 
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0
+
+
+def test_invites_writes_one_slip_per_child_of_the_class(db: Path, tmp_path: Path) -> None:
+    from docx import Document
+
+    assert schoolbot("import", "roster", str(shared_file("roster.csv")), db=db).returncode == 0
+    out = tmp_path / "thu-moi-3B.docx"
+    result = schoolbot("invites", "--class", "3b", "--out", str(out), "--bot", "@truong_bot", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "12 phiếu mời cho lớp 3B" in result.stdout
+    document = Document(str(out))
+    rows = [row for table in document.tables for row in table.rows]
+    assert len(rows) == 12
+    assert all("@truong_bot" in "".join(row._tr.xpath(".//w:t/text()")) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--class", "9Z", "--out", "x.docx", "--bot", "b"), "Lớp 9Z"),
+        (("--class", "3B", "--out", "x.pdf", "--bot", "b"), ".docx"),
+        (("--class", "3B", "--out", "x.docx"), "--bot"),
+        (("--class", "3B", "--out", "/no/such/dir/x.docx", "--bot", "b"), "Không tìm thấy thư mục"),
+        (("--class", "3B", "--out", "x.docx", "--bot", "b", "--days", "0"), "--days"),
+        (("--out", "x.docx"), "Lệnh không hợp lệ"),
+    ],
+)
+def test_invites_bad_input_is_one_line_and_issues_nothing(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str
+) -> None:
+    assert schoolbot("import", "roster", str(shared_file("roster.csv")), db=db).returncode == 0
+    monkeypatch.chdir(tmp_path)
+    result = schoolbot("invites", *args, db=db)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.docx").exists()

@@ -6,18 +6,20 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
 from tqdm import tqdm
 
+from bot.datefmt import short
 from bot.i18n import Translator
+from bot.services import invitations
 from bot.services.imports import ImportOutcome, describe, import_roster, import_staff
 from bot.settings import Settings
 from storage import migrate
 from storage.db import create_engine, session_factory
-from storage.queries import ensure_school
+from storage.queries import class_by_name, ensure_school, school_by_code
 
 PROGRESS_FROM_ROWS = 300
 
@@ -180,3 +182,80 @@ def _format_error(error: dict[str, object], _: Translator) -> str:
     if error["row"] is None:
         return str(error["reason"])
     return _("Row {row}, column {column}: {reason}").format(**error)
+
+
+async def invites(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
+    """Write a class's invitation slips to a .docx file, one per child, codes issued."""
+    out = Path(args.out)
+    if out.suffix.lower() != ".docx":
+        print(
+            _("The slips are written as .docx: name the file like thu-moi-3A.docx."),
+            file=sys.stderr,
+        )
+        return 2
+    if not 1 <= args.days <= 365:
+        print(_("--days must be between 1 and 365."), file=sys.stderr)
+        return 2
+    if not await asyncio.to_thread(out.parent.is_dir):
+        print(_("Folder not found: {path}").format(path=out.parent), file=sys.stderr)
+        return 2
+    username = args.bot or await _bot_username(settings)
+    if not username:
+        print(
+            _("Give the bot's username with --bot, or set SCHOOLBOT_TOKEN to ask Telegram."),
+            file=sys.stderr,
+        )
+        return 2
+    engine = create_engine(settings.database_url)
+    try:
+        if not await migrate.schema_is_current(engine):
+            print(
+                _("The database schema is not current: run `schoolbot db upgrade` first."),
+                file=sys.stderr,
+            )
+            return 2
+        async with session_factory(engine)() as session, session.begin():
+            school = await school_by_code(session, args.school or settings.school)
+            klass = await class_by_name(session, school.id, args.class_name) if school else None
+            if school is None or klass is None:
+                print(
+                    _("Class {name} is not on the lists; import the roster first.").format(
+                        name=args.class_name
+                    ),
+                    file=sys.stderr,
+                )
+                return 2
+            slips = await invitations.class_slips(
+                session,
+                school.id,
+                klass.id,
+                datetime.now(UTC),
+                school_name=settings.school_name or school.name,
+                bot_username=username,
+                _=_,
+                days=args.days,
+            )
+            if slips is None:
+                print(_("This class has no pupils with a parent on the lists."), file=sys.stderr)
+                await session.rollback()
+                return 2
+            await asyncio.to_thread(out.write_bytes, slips.document)
+    finally:
+        await engine.dispose()
+    print(
+        _("{count} invitation slips for class {name}, valid until {date}.").format(
+            count=slips.count, name=slips.class_name, date=short(slips.expires_on)
+        )
+        + f" -> {out}"
+    )
+    return 0
+
+
+async def _bot_username(settings: Settings) -> str | None:
+    """Ask Telegram (or the configured Bot API server) for the bot's username."""
+    if settings.token is None:
+        return None
+    from telegram import Bot
+
+    async with Bot(settings.token.get_secret_value(), base_url=settings.bot_api_url) as bot:
+        return bot.username

@@ -110,4 +110,22 @@ def build_parser(_: Translator) -> Parser:
             "--json", action="store_true", help=_("print a JSON summary as the last line")
         )
         child.set_defaults(handler=commands.import_file, kind=kind)
+
+    invites = command("invites", _("make a class's printable invitation slips (.docx)"))
+    invites.add_argument(
+        "--class", dest="class_name", required=True, metavar="CLASS", help=_("the class, e.g. 3A")
+    )
+    invites.add_argument(
+        "--out", required=True, metavar="FILE", help=_("where to write the slips (.docx)")
+    )
+    invites.add_argument("--school", help=_("school code (default: SCHOOLBOT_SCHOOL)"))
+    invites.add_argument(
+        "--bot",
+        metavar="USERNAME",
+        help=_("the bot's username for the links (default: asked from Telegram with the token)"),
+    )
+    invites.add_argument(
+        "--days", type=int, default=30, help=_("how many days the codes stay valid (default 30)")
+    )
+    invites.set_defaults(handler=commands.invites)
     return parser

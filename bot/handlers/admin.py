@@ -27,7 +27,6 @@ from bot.services.imports import (
     import_roster,
     import_staff,
 )
-from bot.services.slips import Slip, render_slips_docx
 from storage.models import (
     Guardian,
     RequestState,
@@ -113,34 +112,24 @@ async def invitations_command(update: Update, context: BotContext) -> None:
 
 async def _send_slips(message: Message, visit: Visit, class_id: int, context: BotContext) -> None:
     _ = visit._
-    issued = await invitations.issue_for_class(
-        visit.session, visit.actor.school_id, class_id, visit.now
+    slips = await invitations.class_slips(
+        visit.session,
+        visit.actor.school_id,
+        class_id,
+        visit.now,
+        school_name=context.settings.school_name or context.settings.school,
+        bot_username=context.bot.username,
+        _=_,
     )
-    if not issued:
+    if slips is None:
         await message.reply_text(_("This class has no pupils with a parent on the lists."))
         return
     await visit.save()
-    username = context.bot.username
-    slips = [
-        Slip(
-            student_name=item.student_name,
-            class_name=item.class_name,
-            guardian_name=item.guardian_name,
-            code=item.code,
-            deep_link=f"https://t.me/{username}?start={item.code}",
-            expires_on=item.expires_on,
-        )
-        for item in issued
-    ]
-    school = context.settings.school_name or context.settings.school
-    document = await asyncio.to_thread(
-        render_slips_docx, slips, school_name=school, bot_username=username, _=_
-    )
     await message.reply_document(
-        document,
-        filename=f"thu-moi-lop-{issued[0].class_name.replace('/', '-')}.docx",
+        slips.document,
+        filename=slips.file_name,
         caption=_("{count} invitation slips for class {name}, valid until {date}.").format(
-            count=len(slips), name=issued[0].class_name, date=short(issued[0].expires_on)
+            count=slips.count, name=slips.class_name, date=short(slips.expires_on)
         ),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import secrets
@@ -11,6 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import Translator
+from bot.services.slips import Slip, render_slips_docx
 from storage.models import (
     Guardian,
     InvitationCode,
@@ -155,3 +158,55 @@ async def issue_for_class(
             )
         )
     return issued
+
+
+@dataclass(frozen=True, slots=True)
+class ClassSlips:
+    """A class's printable invitation slips: the DOCX file and what it holds."""
+
+    class_name: str
+    count: int
+    expires_on: date
+    document: bytes
+
+    @property
+    def file_name(self) -> str:
+        """A file name a teacher recognises: thu-moi-lop-3A.docx."""
+        return f"thu-moi-lop-{self.class_name.replace('/', '-')}.docx"
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    """The link that opens the bot with the code: https://t.me/<bot>?start=<code>."""
+    return f"https://t.me/{bot_username.lstrip('@')}?start={code}"
+
+
+async def class_slips(
+    session: AsyncSession,
+    school_id: int,
+    class_id: int,
+    now: datetime,
+    *,
+    school_name: str,
+    bot_username: str,
+    _: Translator,
+    days: int = DEFAULT_DAYS,
+) -> ClassSlips | None:
+    """Issue a class's codes and lay out one slip per child (None: no pupil has a guardian)."""
+    issued = await issue_for_class(session, school_id, class_id, now, days)
+    if not issued:
+        return None
+    slips = [
+        Slip(
+            student_name=item.student_name,
+            class_name=item.class_name,
+            guardian_name=item.guardian_name,
+            code=item.code,
+            deep_link=deep_link(bot_username, item.code),
+            expires_on=item.expires_on,
+        )
+        for item in issued
+    ]
+    document = await asyncio.to_thread(
+        render_slips_docx, slips, school_name=school_name, bot_username=bot_username, _=_
+    )
+    return ClassSlips(issued[0].class_name, len(slips), issued[0].expires_on, document)

@@ -19,7 +19,6 @@ from storage.models import (
     Relation,
     RequestState,
     Role,
-    SchoolClass,
     Staff,
     StaffRole,
     Student,
@@ -27,7 +26,7 @@ from storage.models import (
     TelegramAccount,
 )
 from storage.names import class_list_key, nfc, search_key, split_name
-from storage.queries import audit
+from storage.queries import audit, class_by_name
 
 MAX_CANDIDATES = 40
 _CLASS = re.compile(r"(?:^|\s)(?:l[oớ]p\s*)?([1-5]\s*[A-Za-z0-9/.]{0,4})\s*$", re.IGNORECASE)
@@ -71,16 +70,11 @@ async def describe(session: AsyncSession, request: LinkRequest, text: str) -> bo
     match = _CLASS.search(text)
     if match is None:
         return False
-    class_name = re.sub(r"\s", "", match.group(1)).upper()
-    class_id = await session.scalar(
-        select(SchoolClass.id).where(
-            SchoolClass.school_id == request.school_id, SchoolClass.name == class_name
-        )
-    )
-    if class_id is None:
+    klass = await class_by_name(session, request.school_id, match.group(1))
+    if klass is None:
         return False
     request.description = text[:200]
-    request.class_id = class_id
+    request.class_id = klass.id
     request.state = RequestState.PENDING
     return True
 
