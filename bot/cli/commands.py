@@ -233,6 +233,7 @@ async def invites(args: argparse.Namespace, settings: Settings, _: Translator) -
                 school_name=settings.school_name or school.name,
                 bot_username=username,
                 _=_,
+                actor="cli",
                 days=args.days,
             )
             if slips is None:

@@ -120,6 +120,7 @@ async def _send_slips(message: Message, visit: Visit, class_id: int, context: Bo
         school_name=context.settings.school_name or context.settings.school,
         bot_username=context.bot.username,
         _=_,
+        actor=visit.who,
     )
     if slips is None:
         await message.reply_text(_("This class has no pupils with a parent on the lists."))

@@ -23,6 +23,7 @@ from storage.models import (
     StudentGuardian,
 )
 from storage.names import class_list_key, split_name
+from storage.queries import audit
 
 # No look-alikes: I, L, O, 0, 1 are left out.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -189,12 +190,22 @@ async def class_slips(
     school_name: str,
     bot_username: str,
     _: Translator,
+    actor: str,
     days: int = DEFAULT_DAYS,
 ) -> ClassSlips | None:
     """Issue a class's codes and lay out one slip per child (None: no pupil has a guardian)."""
     issued = await issue_for_class(session, school_id, class_id, now, days)
     if not issued:
         return None
+    audit(
+        session,
+        school_id=school_id,
+        actor=actor,
+        action="invitation.issued",
+        entity="class",
+        entity_id=class_id,
+        after={"count": len(issued), "days": days},
+    )
     slips = [
         Slip(
             student_name=item.student_name,

@@ -352,6 +352,8 @@ async def test_the_homeroom_teacher_gets_one_slip_per_child_each_with_its_own_li
         assert document.part.related_parts[blip].blob == _qr_png(link)
         codes.append(code)
     assert len(set(codes)) == len(codes)
+    issued = AuditEvent.action == "invitation.issued"
+    assert await count(session, AuditEvent, issued, AuditEvent.school_id == lists.id) == 1
     # A code from the printed slip links a parent's phone on the first try.
     newcomer = await make_person("Phụ huynh mới", "+84909000012")
     welcome = await consent(newcomer, codes[0])
