@@ -67,7 +67,7 @@ def demo(tmp_path: Path):  # type: ignore[no-untyped-def]
     assert process.wait(timeout=20) == 0
 
 
-async def test_parent_sends_start_in_the_browser_and_reads_vietnamese(demo: str) -> None:
+async def test_parent_links_in_the_browser_in_vietnamese(demo: str) -> None:
     playwright_api = pytest.importorskip("playwright.async_api")
     async with playwright_api.async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
@@ -81,9 +81,14 @@ async def test_parent_sends_start_in_the_browser_and_reads_vietnamese(demo: str)
             assert "Phụ huynh của" in chosen
             await panel.get_by_placeholder("Nhập tin nhắn…").fill("/start")
             await panel.get_by_role("button", name="Gửi", exact=True).click()
-            reply = panel.get_by_text("Đây là sổ liên lạc điện tử của nhà trường")
-            await reply.wait_for(timeout=15_000)
+            greeting = panel.get_by_text("Đây là Sổ liên lạc điện tử của nhà trường")
+            await greeting.wait_for(timeout=15_000)
             SCREENSHOTS.mkdir(exist_ok=True)
             await page.screenshot(path=str(SCREENSHOTS / "demo-parent-start.png"))
+            await panel.get_by_role("button", name="Đồng ý", exact=True).click()
+            await panel.locator(".kbd button.contact").click()
+            welcome = panel.get_by_text("Tài khoản của Quý vị đã được liên kết")
+            await welcome.wait_for(timeout=15_000)
+            await page.screenshot(path=str(SCREENSHOTS / "demo-parent-linked.png"))
         finally:
             await browser.close()
