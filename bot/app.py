@@ -33,7 +33,7 @@ def build_application(
         .base_url(settings.bot_api_url)
         .base_file_url(settings.file_api_url)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(BotApiGate())
+        .rate_limiter(BotApiGate(per_second=settings.send_per_second))
         .concurrent_updates(PerPersonUpdates(settings.concurrent_updates))
     )
     if request is not None:

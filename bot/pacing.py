@@ -5,7 +5,10 @@ flood-control pauses are waited out.
    before any call to Telegram the session's open transaction is committed. Nobody is told of a
    change that is not stored, and no database lock (SQLite's write lock, PostgreSQL's row locks)
    is held across a network round trip that can take seconds.
-2. A person tapping quickly can make the bot answer faster than Telegram's per-chat pace;
+2. Sends are paced to Telegram's overall limit (about 30 messages per second per bot): when
+   hundreds of parents write at once, replies queue here for a fraction of a second instead of
+   meeting 429s.
+3. A person tapping quickly can make the bot answer faster than Telegram's per-chat pace;
    Telegram answers 429 with `retry_after`. For a conversational reply the right thing is to
    wait that long and send it. Long pauses (a flood ban) are not waited out: the error goes on.
    Bulk sending has its own pacing in the notification engine.
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
+import time
 import warnings
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
@@ -42,10 +47,35 @@ def retry_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-class BotApiGate(BaseRateLimiter[None]):
-    """Commit the caller's open transaction, then call; on a short 429 wait and call again."""
+# Methods that put a message in a chat, which Telegram's per-bot limit counts.
+PACED_PREFIXES = ("send", "edit", "copy", "forward")
 
-    def __init__(self, *, max_wait: float = 10.0, max_retries: int = 3) -> None:
+
+class Pacer:
+    """At most `rate` starts per second, in arrival order (a spaced schedule, no bursts)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        """Wait for this caller's slot."""
+        async with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+
+class BotApiGate(BaseRateLimiter[None]):
+    """Commit the caller's open transaction, pace sends, call; on a short 429 wait and retry."""
+
+    def __init__(
+        self, *, per_second: float = 30.0, max_wait: float = 10.0, max_retries: int = 5
+    ) -> None:
+        self.pacer = Pacer(per_second)
         self.max_wait = max_wait
         self.max_retries = max_retries
 
@@ -68,8 +98,11 @@ class BotApiGate(BaseRateLimiter[None]):
         session = current_session.get()
         if session is not None and session.in_transaction():
             await session.commit()
+        paced = endpoint.lower().startswith(PACED_PREFIXES)
         attempt = 0
         while True:
+            if paced:
+                await self.pacer.wait()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -78,4 +111,5 @@ class BotApiGate(BaseRateLimiter[None]):
                 if attempt > self.max_retries or wait > self.max_wait:
                     raise
                 log.info("%s: flood control, waiting %.1f s", endpoint, wait)
-                await asyncio.sleep(wait)
+                # Spread the retries, so that those refused together do not return together.
+                await asyncio.sleep(wait + random.uniform(0, 0.5))

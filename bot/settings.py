@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     school: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     school_name: str | None = None
     concurrent_updates: int = Field(default=64, ge=1, le=1024)
+    send_per_second: float = Field(default=28.0, gt=0, le=1000)
 
     @field_validator("database_url")
     @classmethod

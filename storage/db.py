@@ -17,14 +17,18 @@ from sqlalchemy.ext.asyncio import (
 def create_engine(url: str, *, write_lock_at_begin: bool = False, **kwargs: Any) -> AsyncEngine:
     """Create an async engine; SQLite gets foreign keys, WAL and a busy timeout.
 
-    With `write_lock_at_begin` (the bot's engine), SQLite transactions start with
-    `BEGIN IMMEDIATE`. Concurrent units of work then queue for the write lock at their start
-    (waiting up to the busy timeout) instead of failing with "database is locked" when a reader
-    later tries to write after another writer; transactions are kept short (bot/pacing.py),
-    so the queue moves quickly. PostgreSQL needs nothing of the kind.
+    With `write_lock_at_begin` (the bot's engine) on SQLite, the process keeps one connection:
+    concurrent units of work queue for it in asyncio (fairly, without busy-waiting), and
+    transactions begin with `BEGIN IMMEDIATE`, so another process (a CLI import) waits for the
+    write lock at the start instead of failing half-way with "database is locked". Transactions
+    are kept short (bot/pacing.py commits before every Bot API call), so the queue moves
+    quickly. PostgreSQL needs nothing of the kind.
     """
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    if sqlite and write_lock_at_begin:
+        kwargs = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60, **kwargs}
     engine = create_async_engine(url, **kwargs)
-    if make_url(url).get_backend_name() == "sqlite":
+    if sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         if write_lock_at_begin:
             event.listen(engine.sync_engine, "connect", _manual_transactions)
