@@ -142,22 +142,45 @@ async def students_with_ids(
     )
 
 
-async def unlinked_guardians(
+async def unlinked_families(
     session: AsyncSession, class_id: int
-) -> list[tuple[str, str, str | None, str | None]]:
-    """Return (pupil, relation, guardian name, phone) for a class's guardians with no account."""
+) -> tuple[int, list[tuple[str, list[tuple[str, str | None, str | None]]]]]:
+    """Return the class's pupil count, and its pupils none of whose guardians has linked.
+
+    Each pupil comes with (relation, guardian name, phone) for every guardian on the lists, in
+    the class list's order, so that the teacher can call the family.
+    """
     linked = select(TelegramAccount.guardian_id).where(
         TelegramAccount.guardian_id.is_not(None), TelegramAccount.state == AccountState.LINKED
     )
-    rows = (
+    pupils = (
         await session.execute(
-            select(Student.full_name, StudentGuardian.relation, Guardian.full_name, Guardian.phone)
-            .join(StudentGuardian, StudentGuardian.student_id == Student.id)
-            .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
-            .where(Student.class_id == class_id, Guardian.id.not_in(linked))
+            select(Student.id, Student.full_name).where(Student.class_id == class_id)
         )
     ).all()
-    return sorted(
-        ((pupil, relation.value, name, phone) for pupil, relation, name, phone in rows),
-        key=lambda r: class_list_key(split_name(r[0])),
-    )
+    rows = (
+        await session.execute(
+            select(
+                StudentGuardian.student_id,
+                StudentGuardian.relation,
+                Guardian.full_name,
+                Guardian.phone,
+                Guardian.id.in_(linked),
+            )
+            .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
+            .join(Student, Student.id == StudentGuardian.student_id)
+            .where(Student.class_id == class_id)
+        )
+    ).all()
+    guardians: dict[int, list[tuple[str, str | None, str | None]]] = {}
+    reached: set[int] = set()
+    for student_id, relation, name, phone, is_linked in rows:
+        guardians.setdefault(student_id, []).append((relation.value, name, phone))
+        if is_linked:
+            reached.add(student_id)
+    families = [
+        (name, sorted(guardians.get(student_id, [])))
+        for student_id, name in sorted(pupils, key=lambda row: class_list_key(split_name(row[1])))
+        if student_id not in reached
+    ]
+    return len(pupils), families

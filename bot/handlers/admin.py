@@ -37,11 +37,12 @@ from storage.models import (
     StagedImport,
     TelegramAccount,
 )
-from storage.phones import PhoneError, normalize_phone
-from storage.queries import unlinked_guardians
+from storage.phones import PhoneError, display_phone, normalize_phone
+from storage.queries import unlinked_families
 
 PRIVATE = filters.ChatType.PRIVATE
 MAX_FILE_BYTES = 5 * 1024 * 1024
+NBSP = "\u00a0"  # keeps "0912 345 678" on one line on a narrow phone
 RELATIONS = {
     "father": N_("father"),
     "mother": N_("mother"),
@@ -87,16 +88,22 @@ async def unlinked(update: Update, context: BotContext) -> None:
 async def _send_unlinked(message: Message, visit: Visit, class_id: int) -> None:
     _ = visit._
     name = await visit.session.scalar(select(SchoolClass.name).where(SchoolClass.id == class_id))
-    rows = await unlinked_guardians(visit.session, class_id)
-    if not rows:
+    total, families = await unlinked_families(visit.session, class_id)
+    if not families:
         await message.reply_text(_("Every family of class {name} is linked.").format(name=name))
         return
-    lines = [_("Class {name}: parents not linked yet ({count})").format(name=name, count=len(rows))]
-    lines += [
-        f"• {html.escape(pupil)} – {_(RELATIONS[relation])}: "
-        f"{html.escape(guardian or '')} {phone or ''}".rstrip()
-        for pupil, relation, guardian, phone in rows
+    lines = [
+        _("Class {name}: {count} of {total} families not linked yet").format(
+            name=name, count=len(families), total=total
+        )
     ]
+    for pupil, guardians in families:
+        contacts = "; ".join(
+            f"{_(RELATIONS[relation])} {html.escape(guardian or '')} "
+            f"{display_phone(phone).replace(' ', NBSP) if phone else ''}".strip()
+            for relation, guardian, phone in guardians
+        )
+        lines.append(f"• <b>{html.escape(pupil)}</b>: {contacts or _('no parent on the lists')}")
     await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
 
 

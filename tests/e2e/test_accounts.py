@@ -376,9 +376,12 @@ async def test_the_teacher_sees_which_families_are_not_linked(
     teacher = await linked_person(make_person, *TEACHER_1A)
     await teacher.command("chualienket")
     text = (await teacher.next_message(timeout=10))["text"]
-    assert text.startswith("Lớp 1A: phụ huynh chưa liên kết")
-    assert "Ngô Kim Hạnh" not in text  # she has linked
-    assert "Hoàng Văn Sang" in text  # the father has not
+    first, *families = text.splitlines()
+    assert first == "Lớp 1A: 10/12 gia đình chưa liên kết"
+    assert len(families) == 10
+    assert "Hoàng Anh Đăng" not in text and "Hoàng Hà Thuý" not in text  # their mother linked
+    assert all(line.startswith("• ") and ": bố " in line for line in families)
+    assert "+84" not in text and "0968\u00a0084\u00a0148" in text  # as people write phones
 
 
 # The administrator in chat.
