@@ -37,6 +37,32 @@ async def class_by_name(session: AsyncSession, school_id: int, name: str) -> Sch
     )
 
 
+async def school_classes(session: AsyncSession, school_id: int) -> list[tuple[int, str]]:
+    """Return the school's classes (id, name), by grade then name."""
+    rows = await session.execute(
+        select(SchoolClass.id, SchoolClass.name)
+        .where(SchoolClass.school_id == school_id)
+        .order_by(SchoolClass.grade, SchoolClass.name)
+    )
+    return [(class_id, name) for class_id, name in rows]
+
+
+async def accounts_using_phone(
+    session: AsyncSession, school_id: int, phone: str
+) -> list[TelegramAccount]:
+    """Return the school's accounts linked to a guardian or staff member with this phone."""
+    guardians = select(Guardian.id).where(Guardian.school_id == school_id, Guardian.phone == phone)
+    staff = select(Staff.id).where(Staff.school_id == school_id, Staff.phone == phone)
+    return list(
+        await session.scalars(
+            select(TelegramAccount).where(
+                TelegramAccount.school_id == school_id,
+                TelegramAccount.guardian_id.in_(guardians) | TelegramAccount.staff_id.in_(staff),
+            )
+        )
+    )
+
+
 async def ensure_school(
     session: AsyncSession, code: str, name: str | None = None, timezone: str = "Asia/Ho_Chi_Minh"
 ) -> School:

@@ -8,7 +8,6 @@ import html
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import select
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
@@ -28,17 +27,20 @@ from bot.services.imports import (
     import_staff,
 )
 from storage.models import (
-    Guardian,
     RequestState,
     Role,
     School,
     SchoolClass,
-    Staff,
     StagedImport,
     TelegramAccount,
 )
 from storage.phones import PhoneError, display_phone, normalize_phone
-from storage.queries import unlinked_families
+from storage.queries import (
+    accounts_using_phone,
+    class_name,
+    school_classes,
+    unlinked_families,
+)
 
 PRIVATE = filters.ChatType.PRIVATE
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -53,12 +55,8 @@ RELATIONS = {
 
 async def _classes_for(visit: Visit) -> list[tuple[int, str]]:
     """Return the classes whose families this person handles (homeroom: theirs; admin: all)."""
-    rows = await visit.session.execute(
-        select(SchoolClass.id, SchoolClass.name)
-        .where(SchoolClass.school_id == visit.actor.school_id)
-        .order_by(SchoolClass.grade, SchoolClass.name)
-    )
-    return [(i, n) for i, n in rows if visit.actor.can_manage_class_accounts(i)]
+    classes = await school_classes(visit.session, visit.actor.school_id)
+    return [(i, n) for i, n in classes if visit.actor.can_manage_class_accounts(i)]
 
 
 async def _pick_class(message: Message, visit: Visit, action: str) -> int | None:
@@ -87,7 +85,7 @@ async def unlinked(update: Update, context: BotContext) -> None:
 
 async def _send_unlinked(message: Message, visit: Visit, class_id: int) -> None:
     _ = visit._
-    name = await visit.session.scalar(select(SchoolClass.name).where(SchoolClass.id == class_id))
+    name = await class_name(visit.session, class_id)
     total, families = await unlinked_families(visit.session, class_id)
     if not families:
         await message.reply_text(_("Every family of class {name} is linked.").format(name=name))
@@ -156,11 +154,10 @@ async def data_requests(update: Update, context: BotContext) -> None:
             await message.reply_text(_("There are no open data requests."))
             return
         lines = [_("Open data requests:")]
-        for request in requests:
-            guardian = await visit.session.get(Guardian, request.guardian_id or 0)
+        for request, guardian in requests:
             lines.append(
                 _("Deletion for {name}, due {date}").format(
-                    name=guardian.full_name if guardian else "?", date=short(request.due_on)
+                    name=guardian or "?", date=short(request.due_on)
                 )
             )
         await message.reply_text("\n".join(lines))
@@ -352,17 +349,7 @@ async def revoke_command(update: Update, context: BotContext) -> None:
                 _("Write the phone after the command, like /thuhoi 0912345678.")
             )
             return
-        guardians = select(Guardian.id).where(Guardian.phone == phone)
-        staff = select(Staff.id).where(Staff.phone == phone)
-        found = list(
-            await visit.session.scalars(
-                select(TelegramAccount).where(
-                    TelegramAccount.school_id == visit.actor.school_id,
-                    TelegramAccount.guardian_id.in_(guardians)
-                    | TelegramAccount.staff_id.in_(staff),
-                )
-            )
-        )
+        found = await accounts_using_phone(visit.session, visit.actor.school_id, phone)
         if not found:
             await message.reply_text(_("No linked account uses this phone."))
             return

@@ -101,12 +101,14 @@ async def request_deletion(session: AsyncSession, actor: Actor, today: date) -> 
     return request
 
 
-async def open_requests(session: AsyncSession, school_id: int) -> list[DataRequest]:
-    """Return the school's open data requests, oldest deadline first, for the administrator."""
-    return list(
-        await session.scalars(
-            select(DataRequest)
-            .where(DataRequest.school_id == school_id, DataRequest.state == RequestState.PENDING)
-            .order_by(DataRequest.due_on)
-        )
+async def open_requests(
+    session: AsyncSession, school_id: int
+) -> list[tuple[DataRequest, str | None]]:
+    """Return the school's open data requests with the guardian's name, oldest deadline first."""
+    rows = await session.execute(
+        select(DataRequest, Guardian.full_name)
+        .outerjoin(Guardian, Guardian.id == DataRequest.guardian_id)
+        .where(DataRequest.school_id == school_id, DataRequest.state == RequestState.PENDING)
+        .order_by(DataRequest.due_on, DataRequest.id)
     )
+    return [(request, name) for request, name in rows]
