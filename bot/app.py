@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.ext import Application, ContextTypes
 from telegram.request import BaseRequest
@@ -10,6 +12,7 @@ from bot import handlers
 from bot.context import BotApplication, BotContext, Services
 from bot.handlers import menu
 from bot.i18n import LANGUAGES, translator
+from bot.notifications.dispatcher import Dispatcher
 from bot.pacing import BotApiGate
 from bot.settings import Settings
 from bot.updates import PerPersonUpdates
@@ -62,14 +65,27 @@ async def startup(application: BotApplication) -> None:
     await application.initialize()
     await _publish_commands(application)
     await application.start()
+    if services.settings.send_outbox:
+        services.dispatcher = Dispatcher(application.bot, services.sessions)
+        services.dispatcher_stop = asyncio.Event()
+        services.dispatcher_task = asyncio.create_task(
+            services.dispatcher.run(services.dispatcher_stop), name="outbox-dispatcher"
+        )
 
 
 async def shutdown(application: BotApplication) -> None:
-    """Stop the application and close the database engine."""
+    """Stop the dispatcher and the application, and close the database engine."""
+    services = application.bot_data.get("services")
+    if isinstance(services, Services) and services.dispatcher_task is not None:
+        assert services.dispatcher_stop is not None
+        services.dispatcher_stop.set()
+        if services.dispatcher is not None:
+            services.dispatcher.wake()
+        await services.dispatcher_task
+        services.dispatcher_task = None
     if application.running:
         await application.stop()
     await application.shutdown()
-    services = application.bot_data.get("services")
     if isinstance(services, Services):
         await services.engine.dispose()
 

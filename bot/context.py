@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Translator, choose_language, translator
+from bot.notifications.dispatcher import Dispatcher
 from bot.pacing import current_session
 from bot.services.access import Actor, load_actor
 from bot.services.accounts import account_for
@@ -28,6 +30,9 @@ class Services:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     school_id: int = 0
+    dispatcher: Dispatcher | None = None
+    dispatcher_stop: asyncio.Event | None = None
+    dispatcher_task: asyncio.Task[None] | None = None
 
 
 @dataclass(slots=True)

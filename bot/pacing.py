@@ -59,6 +59,10 @@ class Pacer:
         self._next = 0.0
         self._lock = asyncio.Lock()
 
+    def pause(self, seconds: float) -> None:
+        """Hold every later start for `seconds` (Telegram's 429 `retry_after` is per bot)."""
+        self._next = max(self._next, time.monotonic() + seconds)
+
     async def wait(self) -> None:
         """Wait for this caller's slot."""
         async with self._lock:
@@ -111,5 +115,7 @@ class BotApiGate(BaseRateLimiter[None]):
                 if attempt > self.max_retries or wait > self.max_wait:
                     raise
                 log.info("%s: flood control, waiting %.1f s", endpoint, wait)
+                if paced:
+                    self.pacer.pause(wait)
                 # Spread the retries, so that those refused together do not return together.
                 await asyncio.sleep(wait + random.uniform(0, 0.5))

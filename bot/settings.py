@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     school_name: str | None = None
     concurrent_updates: int = Field(default=64, ge=1, le=1024)
     send_per_second: float = Field(default=28.0, gt=0, le=1000)
+    send_outbox: bool = True
 
     @field_validator("database_url")
     @classmethod

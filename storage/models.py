@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -372,6 +373,63 @@ class StagedImport(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     state: Mapped[RequestState] = mapped_column(_enum(RequestState))
     created_at: Mapped[Created]
+
+
+class DeliveryState(enum.StrEnum):
+    QUEUED = "queued"  # waiting for its time, quiet hours or a retry
+    SENDING = "sending"  # claimed by a dispatcher until its lease ends
+    SENT = "sent"
+    FAILED = "failed"  # gave up: chat not found, a bad request, or too many errors
+    UNREACHABLE = "unreachable"  # the person blocked the bot (403)
+
+
+class Notice(Base):
+    """Something the school sends to many people: the text once, one delivery per recipient."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    kind: Mapped[str] = mapped_column(String(24))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    requires_ack: Mapped[bool] = mapped_column(default=True)
+    text: Mapped[str] = mapped_column(Text)
+    media_kind: Mapped[str | None] = mapped_column(String(12))  # "photo" or "document"
+    media_file: Mapped[str | None] = mapped_column(String(255))  # a Telegram file_id
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    report_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    report_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    report_text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[Created]
+
+
+class Delivery(Base):
+    """One notice to one account: the outbox row the dispatcher claims, sends and tracks."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("notice_id", "account_id"),
+        Index("ix_deliveries_due", "state", "urgent", "due_at"),
+    )
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("telegram_accounts.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[DeliveryState] = mapped_column(_enum(DeliveryState))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_ids: Mapped[list[Any]] = mapped_column(default=list)
+    error: Mapped[str | None] = mapped_column(String(200))
 
 
 class AuditEvent(Base):

@@ -63,15 +63,24 @@ async def school(session: AsyncSession) -> School:
 
 @pytest_asyncio.fixture
 async def running_bot(
-    sandbox: RunningSandbox, sandbox_bot: SandboxBot, database_url: str, school: School
+    request: pytest.FixtureRequest,
+    sandbox: RunningSandbox,
+    sandbox_bot: SandboxBot,
+    database_url: str,
+    school: School,
 ) -> AsyncIterator[BotApplication]:
-    """The real Application polling the test's sandbox, on the test's database and school."""
+    """The real Application polling the test's sandbox, on the test's database and school.
+
+    Its outbox dispatcher is off, so that tests drive their own with a clock they move;
+    `@pytest.mark.parametrize("running_bot", [True], indirect=True)` switches it on.
+    """
     settings = load_settings(
         _env_file=None,
         token=sandbox_bot.token,
         api_base_url=sandbox.url,
         database_url=database_url,
         school=school.code,
+        send_outbox=request.param if hasattr(request, "param") else False,
     )
     application = build_application(settings)
     await startup(application)

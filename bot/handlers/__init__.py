@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import BotApplication
-from bot.handlers import account, admin, errors, fallback, linking, menu
+from bot.handlers import account, admin, errors, fallback, linking, menu, receipts
 
 
 def register(application: BotApplication) -> None:
@@ -17,6 +17,7 @@ def register(application: BotApplication) -> None:
     application.add_handlers(menu.build_handlers())
     application.add_handlers(account.build_handlers())
     application.add_handlers(admin.build_handlers())
+    application.add_handlers(receipts.build_handlers())
     application.add_handlers(linking.build_text_handler())
     application.add_handlers(fallback.build_fallback())
     application.add_error_handler(errors.on_error)

@@ -1,0 +1,46 @@
+"""Read receipts: "✅ Đã xem" under a notice records when its recipient read it."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler
+
+from bot.callbacks import BadCallback, pack, parse
+from bot.context import BotContext
+from bot.datefmt import local_time, short
+from bot.handlers.presses import alert, on_press
+from bot.notifications.dispatcher import READ_BUTTON
+from storage.models import Delivery
+
+
+async def receipt_pressed(update: Update, context: BotContext) -> None:
+    """Record the first press of "Seen" by the delivery's own recipient; show when."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        press = parse(query.data)
+        delivery_id = press.int_arg(0)
+    except BadCallback:
+        return
+    async with context.visit(update) as visit:
+        _ = visit._
+        delivery = await visit.session.get(Delivery, delivery_id, with_for_update=True)
+        if delivery is None or delivery.account_id != visit.account.id:
+            await alert(query, _("This button is not for you."))
+            return
+        if delivery.read_at is None:
+            delivery.read_at = visit.now
+            await visit.save()
+        if press.action != "ok":
+            return
+        local = delivery.read_at.astimezone(context.settings.zone)
+        label = READ_BUTTON + _("Seen at {time}, {date}").format(
+            time=local_time(delivery.read_at, context.settings.zone), date=short(local.date())[:5]
+        )
+        seen = InlineKeyboardButton(label, callback_data=pack("rcpt", "seen", delivery.id))
+        await query.edit_message_reply_markup(InlineKeyboardMarkup([[seen]]))
+
+
+def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """Return this feature's handlers."""
+    return [on_press("rcpt", receipt_pressed)]

@@ -1,0 +1,203 @@
+"""The outbox: a notice and one delivery row per recipient account, written in one transaction.
+
+Features call `enqueue_notice`; the dispatcher (`bot/notifications/dispatcher.py`) sends the rows.
+Nothing here talks to Telegram.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import cast
+
+from sqlalchemy import Select, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    AccountState,
+    Delivery,
+    DeliveryState,
+    Notice,
+    Role,
+    SchoolClass,
+    StaffRole,
+    Student,
+    StudentGuardian,
+    StudentStatus,
+    TelegramAccount,
+)
+from storage.names import class_list_key, split_name
+
+REACHABLE = (AccountState.LINKED, AccountState.BLOCKED)
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who a notice is for: guardians of pupils (by pupil, class, grade, school) or staff."""
+
+    kind: str
+    ids: tuple[int, ...] = ()
+    roles: tuple[Role, ...] = ()
+
+    @classmethod
+    def student(cls, *student_ids: int) -> Audience:
+        """The guardians of these pupils."""
+        return cls("student", student_ids)
+
+    @classmethod
+    def classes(cls, *class_ids: int) -> Audience:
+        """The guardians of these classes' pupils."""
+        return cls("class", class_ids)
+
+    @classmethod
+    def grade(cls, *grades: int) -> Audience:
+        """The guardians of these grades' pupils."""
+        return cls("grade", grades)
+
+    @classmethod
+    def school(cls) -> Audience:
+        """The guardians of every pupil of the school."""
+        return cls("school")
+
+    @classmethod
+    def staff(cls, *roles: Role) -> Audience:
+        """Staff holding any of these roles (all staff when none is given)."""
+        return cls("staff", roles=roles)
+
+    def describe(self) -> dict[str, object]:
+        """A JSON-ready description, stored with the notice."""
+        return {"kind": self.kind, "ids": list(self.ids), "roles": [r.value for r in self.roles]}
+
+
+@dataclass(slots=True)
+class Recipients:
+    """The accounts a notice goes to, and the pupils no linked account can be reached for."""
+
+    accounts: dict[int, tuple[int, AccountState]] = field(default_factory=dict)
+    not_linked: list[str] = field(default_factory=list)
+
+
+def _pupils(school_id: int, audience: Audience) -> Select[int, str]:
+    query = select(Student.id, Student.full_name).where(
+        Student.school_id == school_id, Student.status == StudentStatus.STUDYING
+    )
+    if audience.kind == "student":
+        query = query.where(Student.id.in_(audience.ids))
+    elif audience.kind == "class":
+        query = query.where(Student.class_id.in_(audience.ids))
+    elif audience.kind == "grade":
+        grades = select(SchoolClass.id).where(
+            SchoolClass.school_id == school_id, SchoolClass.grade.in_(audience.ids)
+        )
+        query = query.where(Student.class_id.in_(grades))
+    elif audience.kind != "school":
+        raise ValueError(f"unknown audience {audience.kind!r}")
+    return query
+
+
+async def resolve(session: AsyncSession, school_id: int, audience: Audience) -> Recipients:
+    """Find the recipient accounts (linked or blocked) and the pupils nobody can be reached for."""
+    found = Recipients()
+    if audience.kind == "staff":
+        staff = select(StaffRole.staff_id)
+        if audience.roles:
+            staff = staff.where(StaffRole.role.in_(audience.roles))
+        rows = await session.execute(
+            select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(
+                TelegramAccount.school_id == school_id,
+                TelegramAccount.state.in_(REACHABLE),
+                TelegramAccount.staff_id.in_(staff),
+            )
+        )
+        found.accounts = {account: (chat, state) for account, chat, state in rows.tuples()}
+        return found
+    pupils = _pupils(school_id, audience).subquery()
+    rows = await session.execute(
+        select(
+            pupils.c.id,
+            pupils.c.full_name,
+            TelegramAccount.id,
+            TelegramAccount.chat_id,
+            TelegramAccount.state,
+        )
+        .outerjoin(StudentGuardian, StudentGuardian.student_id == pupils.c.id)
+        .outerjoin(
+            TelegramAccount,
+            (TelegramAccount.guardian_id == StudentGuardian.guardian_id)
+            & (TelegramAccount.school_id == school_id)
+            & TelegramAccount.state.in_(REACHABLE),
+        )
+    )
+    names: dict[int, str] = {}
+    reached: set[int] = set()
+    for row in rows:
+        pupil, name, account, chat, state = cast("tuple[int, str, int, int, AccountState]", row)
+        names[pupil] = name
+        if account is not None:
+            reached.add(pupil)
+            found.accounts[account] = (chat, state)
+    found.not_linked = sorted(
+        (name for pupil, name in names.items() if pupil not in reached),
+        key=lambda name: class_list_key(split_name(name)),
+    )
+    return found
+
+
+async def enqueue_notice(
+    session: AsyncSession,
+    school_id: int,
+    audience: Audience,
+    kind: str,
+    text: str,
+    *,
+    urgent: bool = False,
+    requires_ack: bool = True,
+    not_before: datetime | None = None,
+    media: tuple[str, str] | None = None,
+    created_by: int | None = None,
+    now: datetime | None = None,
+) -> Notice:
+    """Store a notice and its deliveries in the caller's transaction; return the notice.
+
+    `text` is Telegram HTML, already escaped by the caller. `media` is ("photo" or "document",
+    file_id). A blocked account gets its row already marked unreachable, so reports count it.
+    """
+    if media is not None and media[0] not in ("photo", "document"):
+        raise ValueError(f"unknown media kind {media[0]!r}")
+    now = now or datetime.now(UTC)
+    recipients = await resolve(session, school_id, audience)
+    notice = Notice(
+        school_id=school_id,
+        kind=kind,
+        urgent=urgent,
+        requires_ack=requires_ack,
+        text=text,
+        media_kind=media[0] if media else None,
+        media_file=media[1] if media else None,
+        created_by=created_by,
+        not_before=not_before,
+        audience=audience.describe() | {"not_linked": recipients.not_linked},
+    )
+    session.add(notice)
+    await session.flush()
+    due = max(now, not_before) if not_before else now
+    rows: list[dict[str, object]] = [
+        {
+            "school_id": school_id,
+            "notice_id": notice.id,
+            "account_id": account,
+            "chat_id": chat,
+            "urgent": urgent,
+            "state": DeliveryState.QUEUED
+            if state == AccountState.LINKED
+            else DeliveryState.UNREACHABLE,
+            "attempts": 0,
+            "due_at": due,
+            "message_ids": [],
+            "error": None if state == AccountState.LINKED else "blocked",
+        }
+        for account, (chat, state) in sorted(recipients.accounts.items())
+    ]
+    if rows:
+        await session.execute(insert(Delivery), rows)
+    return notice

@@ -1,0 +1,361 @@
+"""The outbox and the dispatcher through the sandbox: delivery, receipts, faults, quiet hours."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import BotApplication
+from bot.notifications.dispatcher import Dispatcher
+from bot.notifications.outbox import Audience, enqueue_notice
+from sandbox.client import PersonClient
+from sandbox.pytest_plugin import PersonFactory
+from sandbox.server import RunningSandbox
+from storage.models import (
+    AccountState,
+    Delivery,
+    DeliveryState,
+    Guardian,
+    School,
+    SchoolClass,
+    Student,
+    StudentGuardian,
+    TelegramAccount,
+)
+
+# 10:00 in Hà Nội on a school day; quiet hours are 21:00-06:30 local.
+DAYTIME = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+NIGHT = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 22:00 local
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def families(
+    session: AsyncSession, school: School, class_name: str
+) -> list[tuple[int, str, str]]:
+    """(guardian id, name, phone) of a class's guardians, in a stable order."""
+    rows = await session.execute(
+        select(Guardian.id, Guardian.full_name, Guardian.phone)
+        .join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
+        .join(Student, Student.id == StudentGuardian.student_id)
+        .join(SchoolClass, SchoolClass.id == Student.class_id)
+        .where(SchoolClass.school_id == school.id, SchoolClass.name == class_name)
+        .where(Guardian.phone.is_not(None))
+        .distinct()
+        .order_by(Guardian.id)
+    )
+    return [(g, n or "", p or "") for g, n, p in rows]
+
+
+async def parents_of(
+    session: AsyncSession,
+    school: School,
+    make_person: PersonFactory,
+    class_name: str,
+    count: int | None = None,
+) -> list[PersonClient]:
+    """People who opened the bot, linked (directly in the database) to a class's guardians."""
+    people = []
+    for guardian_id, name, phone in (await families(session, school, class_name))[:count]:
+        person = await make_person(name, phone)
+        await person.command("start")
+        await person.next_message(timeout=10)
+        people.append((person, guardian_id))
+    await session.commit()
+    for person, guardian_id in people:
+        await session.execute(
+            update(TelegramAccount)
+            .where(
+                TelegramAccount.school_id == school.id,
+                TelegramAccount.telegram_user_id == person.person_id,
+            )
+            .values(guardian_id=guardian_id, state=AccountState.LINKED)
+        )
+    await session.commit()
+    return [person for person, _ in people]
+
+
+async def class_id(session: AsyncSession, school: School, name: str) -> int:
+    found = await session.scalar(
+        select(SchoolClass.id).where(SchoolClass.school_id == school.id, SchoolClass.name == name)
+    )
+    assert found is not None
+    return found
+
+
+async def states(session: AsyncSession, notice_id: int) -> dict[DeliveryState, int]:
+    await session.commit()
+    counts: dict[DeliveryState, int] = {}
+    for state in await session.scalars(
+        select(Delivery.state).where(Delivery.notice_id == notice_id)
+    ):
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+async def drain(dispatcher: Dispatcher, clock: Clock, rounds: int = 40) -> None:
+    """Tick until nothing is due, moving the clock past every backoff."""
+    for _ in range(rounds):
+        if not await dispatcher.tick():
+            clock.now += timedelta(minutes=10)
+            if not await dispatcher.tick():
+                return
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(DAYTIME)
+
+
+@pytest.fixture
+def dispatcher(running_bot: BotApplication, clock: Clock) -> Dispatcher:
+    services = running_bot.bot_data["services"]
+    return Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0.0)
+
+
+async def notice_text(person: PersonClient) -> dict[str, Any]:
+    return await person.next_message(timeout=10, new_only=True)
+
+
+async def test_a_class_notice_reaches_each_linked_guardian_once_with_a_read_button(
+    running_bot: BotApplication,
+    dispatcher: Dispatcher,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parents = await parents_of(session, lists, make_person, "1A", 4)
+    notice = await enqueue_notice(
+        session,
+        lists.id,
+        Audience.classes(await class_id(session, lists, "1A")),
+        "class",
+        "<b>Thông báo</b>: Thứ Hai học bù.",
+        now=clock(),
+    )
+    await session.commit()
+    assert len(notice.audience["not_linked"]) > 0
+    await drain(dispatcher, clock)
+    for parent in parents:
+        message = await notice_text(parent)
+        assert message["text"] == "Thông báo: Thứ Hai học bù."
+        assert [b["text"] for row in message["buttons"] for b in row] == ["\u2705 Đã xem"]
+    assert await states(session, notice.id) == {DeliveryState.SENT: 4}
+    # A second round sends nothing more.
+    assert await dispatcher.tick() == 0
+    await parents[0].press("\u2705 Đã xem")
+    edited = await parents[0].next_message(timeout=10)
+    assert edited["buttons"][0][0]["text"].startswith("\u2705 Đã xem lúc")
+    await session.commit()
+    read = await session.scalar(
+        select(Delivery.read_at).where(
+            Delivery.notice_id == notice.id, Delivery.chat_id == parents[0].person_id
+        )
+    )
+    assert read is not None
+
+
+async def test_a_receipt_press_for_someone_elses_delivery_is_refused(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    dispatcher: Dispatcher,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    first, second = await parents_of(session, lists, make_person, "1A", 2)
+    notice = await enqueue_notice(
+        session, lists.id, Audience.classes(await class_id(session, lists, "1A")), "class", "Hi"
+    )
+    await session.commit()
+    await drain(dispatcher, clock)
+    await notice_text(first)
+    theirs = await session.scalar(
+        select(Delivery.id).where(
+            Delivery.notice_id == notice.id, Delivery.chat_id == second.person_id
+        )
+    )
+    await first.press(data=f"v1:rcpt:ok:{theirs}", forged=True)
+    for _ in range(100):
+        (bot_id,) = sandbox.state.bots
+        if sandbox.state.chat_log(bot_id, first.person_id).alerts:
+            break
+        await asyncio.sleep(0.05)
+    assert "không dành cho" in sandbox.state.chat_log(bot_id, first.person_id).alerts[-1]["text"]
+    await session.commit()
+    assert await session.scalar(select(Delivery.read_at).where(Delivery.id == theirs)) is None
+
+
+async def test_server_errors_lose_nothing_and_send_nothing_twice(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    dispatcher: Dispatcher,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parents = await parents_of(session, lists, make_person, "5C")
+    faults = sandbox.state.config.faults
+    faults.seed, faults.error_rate = 7, 0.3
+    notice = await enqueue_notice(
+        session, lists.id, Audience.classes(await class_id(session, lists, "5C")), "class", "Họp"
+    )
+    await session.commit()
+    await drain(dispatcher, clock)
+    faults.error_rate = 0.0
+    assert await states(session, notice.id) == {DeliveryState.SENT: len(parents)}
+    retried = await session.scalar(
+        select(Delivery.id).where(Delivery.notice_id == notice.id, Delivery.attempts > 1).limit(1)
+    )
+    assert retried is not None, "the injected errors never hit: the test proves nothing"
+    for parent in parents:
+        received = [m for m in await parent.messages() if m["from_bot"] and m["text"] == "Họp"]
+        assert len(received) == 1
+
+
+async def test_a_parent_who_blocked_the_bot_is_marked_unreachable(
+    running_bot: BotApplication,
+    dispatcher: Dispatcher,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    blocked, reached = await parents_of(session, lists, make_person, "1A", 2)
+    await blocked.block()
+    for _ in range(100):  # the bot hears of it through my_chat_member ...
+        await session.commit()
+        state = await session.scalar(
+            select(TelegramAccount.state).where(
+                TelegramAccount.school_id == lists.id,
+                TelegramAccount.telegram_user_id == blocked.person_id,
+            )
+        )
+        if state == AccountState.BLOCKED:
+            break
+        await asyncio.sleep(0.05)
+    await session.execute(
+        update(TelegramAccount)
+        .where(
+            TelegramAccount.school_id == lists.id,
+            TelegramAccount.telegram_user_id == blocked.person_id,
+        )
+        .values(state=AccountState.LINKED)
+    )  # ... but suppose that update was lost: the 403 must still be understood
+    await session.commit()
+    notice = await enqueue_notice(
+        session, lists.id, Audience.classes(await class_id(session, lists, "1A")), "class", "Hi"
+    )
+    await session.commit()
+    await drain(dispatcher, clock)
+    assert await states(session, notice.id) == {
+        DeliveryState.SENT: 1,
+        DeliveryState.UNREACHABLE: 1,
+    }
+    account = await session.scalar(
+        select(TelegramAccount)
+        .where(
+            TelegramAccount.school_id == lists.id,
+            TelegramAccount.telegram_user_id == blocked.person_id,
+        )
+        .execution_options(populate_existing=True)
+    )
+    errors = list(
+        await session.scalars(select(Delivery.error).where(Delivery.notice_id == notice.id))
+    )
+    assert account is not None and account.state == AccountState.BLOCKED, errors
+    await notice_text(reached)
+
+
+async def test_quiet_hours_hold_routine_notices_and_pass_urgent_ones(
+    running_bot: BotApplication,
+    dispatcher: Dispatcher,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    (parent,) = await parents_of(session, lists, make_person, "1A", 1)
+    clock.now = NIGHT
+    class_1a = await class_id(session, lists, "1A")
+    routine = await enqueue_notice(
+        session, lists.id, Audience.classes(class_1a), "class", "Routine", now=clock()
+    )
+    urgent = await enqueue_notice(
+        session, lists.id, Audience.classes(class_1a), "urgent", "Khẩn", urgent=True, now=clock()
+    )
+    await session.commit()
+    assert await dispatcher.tick() == 1
+    assert (await notice_text(parent))["text"] == "Khẩn"
+    assert await dispatcher.tick() == 0
+    assert await states(session, routine.id) == {DeliveryState.QUEUED: 1}
+    clock.now = NIGHT + timedelta(hours=8)  # 06:00 local: still quiet
+    assert await dispatcher.tick() == 0
+    clock.now = NIGHT + timedelta(hours=9)  # 07:00 local
+    assert await dispatcher.tick() == 1
+    assert (await notice_text(parent))["text"] == "Routine"
+    assert await states(session, urgent.id) == {DeliveryState.SENT: 1}
+
+
+async def test_a_long_notice_is_split_and_a_crashed_claim_is_taken_over(
+    running_bot: BotApplication,
+    dispatcher: Dispatcher,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    (parent,) = await parents_of(session, lists, make_person, "1A", 1)
+    paragraph = "<b>Nhận xét</b> " + "Con chăm chỉ, tiến bộ. " * 40
+    text = "\n\n".join([paragraph] * 9)  # about 8,000 characters
+    notice = await enqueue_notice(
+        session, lists.id, Audience.classes(await class_id(session, lists, "1A")), "study", text
+    )
+    await session.commit()
+    claimed = await dispatcher.claim()  # a sender claims the row, then dies
+    assert len(claimed) == 1
+    assert await dispatcher.tick() == 0  # the lease holds
+    clock.now += dispatcher.lease + timedelta(seconds=1)
+    assert await dispatcher.tick() == 1
+    parts = [await notice_text(parent)]
+    while not parts[-1]["buttons"]:
+        parts.append(await notice_text(parent))
+    assert len(parts) >= 2 and all(len(p["text"]) <= 4096 for p in parts)
+    assert sum(p["text"].count("Nhận xét") for p in parts) == 9
+    assert await states(session, notice.id) == {DeliveryState.SENT: 1}
+
+
+@pytest.mark.parametrize("running_bot", [True], indirect=True)
+async def test_the_running_bot_sends_its_outbox(
+    running_bot: BotApplication, make_person: PersonFactory, lists: School, session: AsyncSession
+) -> None:
+    (parent,) = await parents_of(session, lists, make_person, "1A", 1)
+    services = running_bot.bot_data["services"]
+    assert services.dispatcher is not None
+    await enqueue_notice(
+        session,
+        lists.id,
+        Audience.classes(await class_id(session, lists, "1A")),
+        "urgent",
+        "Học sinh nghỉ học chiều nay.",
+        urgent=True,  # whatever the real time is, quiet hours do not hold it
+    )
+    await session.commit()
+    services.dispatcher.wake()
+    assert (await notice_text(parent))["text"] == "Học sinh nghỉ học chiều nay."
