@@ -190,3 +190,55 @@ def test_invites_bad_input_is_one_line_and_issues_nothing(
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_outbox_status_and_retry(db: Path) -> None:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from storage.db import create_engine, session_factory
+    from storage.models import Delivery, DeliveryState, Notice, TelegramAccount
+    from storage.queries import ensure_school
+
+    async def seed() -> int:
+        engine = create_engine(f"sqlite+aiosqlite:///{db}")
+        async with session_factory(engine)() as session, session.begin():
+            school = await ensure_school(session, "default")
+            notice = Notice(school_id=school.id, kind="class", text="Họp phụ huynh", audience={})
+            accounts = [
+                TelegramAccount(school_id=school.id, telegram_user_id=n, chat_id=n, state="linked")
+                for n in (1, 2, 3)
+            ]
+            session.add_all([notice, *accounts])
+            await session.flush()
+            now = datetime.now(UTC)
+            for account, state in zip(accounts, ("sent", "failed", "failed"), strict=True):
+                session.add(
+                    Delivery(
+                        school_id=school.id,
+                        notice_id=notice.id,
+                        account_id=account.id,
+                        chat_id=account.chat_id,
+                        state=DeliveryState(state),
+                        due_at=now,
+                        read_at=now if state == "sent" else None,
+                        message_ids=[],
+                    )
+                )
+            number = notice.id
+        await engine.dispose()
+        return number
+
+    notice = asyncio.run(seed())
+    status = schoolbot("outbox", "status", "--json", db=db)
+    assert status.returncode == 0, status.stderr
+    assert f"Thông báo {notice}" in status.stdout
+    (row,) = last_json(status.stdout)  # type: ignore[misc]
+    assert (row["sent"], row["failed"], row["read"]) == (1, 2, 1)
+    retry = schoolbot("outbox", "retry", str(notice), db=db)
+    assert retry.returncode == 0 and "2 " in retry.stdout
+    (row,) = last_json(schoolbot("outbox", "status", "--json", db=db).stdout)  # type: ignore[misc]
+    assert (row["queued"], row["failed"]) == (2, 0)
+    missing = schoolbot("outbox", "retry", "999", db=db)
+    assert missing.returncode == 2 and "999" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1

@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from bot.datefmt import short
 from bot.i18n import Translator
+from bot.notifications import outbox as outbox_service
 from bot.services import invitations
 from bot.services.imports import ImportOutcome, describe, import_roster, import_staff
 from bot.settings import Settings
@@ -260,3 +261,53 @@ async def _bot_username(settings: Settings) -> str | None:
 
     async with Bot(settings.token.get_secret_value(), base_url=settings.bot_api_url) as bot:
         return bot.username
+
+
+async def outbox(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
+    """`outbox status`: deliveries per state; `outbox retry NOTICE`: queue failed rows again."""
+    engine = create_engine(settings.database_url)
+    try:
+        if not await migrate.schema_is_current(engine):
+            print(
+                _("The database schema is not current: run `schoolbot db upgrade` first."),
+                file=sys.stderr,
+            )
+            return 2
+        async with session_factory(engine)() as session, session.begin():
+            school = await school_by_code(session, args.school or settings.school)
+            if school is None:
+                print(_("No school with this code has been imported yet."), file=sys.stderr)
+                return 2
+            if args.action == "retry":
+                queued = await outbox_service.retry_failed(session, school.id, args.notice)
+                if queued is None:
+                    print(
+                        _("Notice {number} does not exist.").format(number=args.notice),
+                        file=sys.stderr,
+                    )
+                    return 2
+                print(_("{count} failed deliveries queued again.").format(count=queued))
+                return 0
+            statuses = await outbox_service.outbox_status(session, school.id)
+    finally:
+        await engine.dispose()
+    for status in statuses:
+        counts = status.counts
+        print(
+            _(
+                "Notice {number} ({kind}{urgent}), {time}: {queued} queued, {sending} sending, "
+                "{sent} sent, {read} read, {failed} failed, {unreachable} unreachable"
+            ).format(
+                number=status.notice_id,
+                kind=status.kind,
+                urgent=", " + _("urgent") if status.urgent else "",
+                time=status.created_at.astimezone(settings.zone).strftime("%H:%M %d/%m/%Y"),
+                read=status.read,
+                **counts,
+            )
+        )
+    if not statuses:
+        print(_("No notice has been sent yet."))
+    if args.json:
+        print(json.dumps([{"notice": s.notice_id, "read": s.read, **s.counts} for s in statuses]))
+    return 0

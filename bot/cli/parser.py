@@ -128,4 +128,23 @@ def build_parser(_: Translator) -> Parser:
         "--days", type=int, default=30, help=_("how many days the codes stay valid (default 30)")
     )
     invites.set_defaults(handler=commands.invites)
+
+    outbox = command("outbox", _("look at and retry the notices being sent"))
+    outbox_sub = outbox.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
+    for name, help_text in (
+        ("status", _("deliveries per state for the newest notices")),
+        ("retry", _("queue a notice's failed deliveries again")),
+    ):
+        child = outbox_sub.add_parser(name, help=help_text, description=help_text, add_help=False)
+        assert isinstance(child, Parser)
+        child.translate = _
+        child.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+        child.add_argument("--school", help=_("school code (default: SCHOOLBOT_SCHOOL)"))
+        if name == "retry":
+            child.add_argument("notice", type=int, metavar="NOTICE", help=_("the notice number"))
+        else:
+            child.add_argument(
+                "--json", action="store_true", help=_("print a JSON summary as the last line")
+            )
+        child.set_defaults(handler=commands.outbox, action=name)
     return parser

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -201,3 +201,60 @@ async def enqueue_notice(
     if rows:
         await session.execute(insert(Delivery), rows)
     return notice
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeStatus:
+    """How far one notice has got: rows per state, and how many were read."""
+
+    notice_id: int
+    kind: str
+    urgent: bool
+    created_at: datetime
+    counts: dict[str, int]
+    read: int
+
+
+async def outbox_status(
+    session: AsyncSession, school_id: int, limit: int = 20
+) -> list[NoticeStatus]:
+    """Return the school's newest notices with their delivery counts, newest first."""
+    notices = list(
+        await session.scalars(
+            select(Notice)
+            .where(Notice.school_id == school_id)
+            .order_by(Notice.id.desc())
+            .limit(limit)
+        )
+    )
+    if not notices:
+        return []
+    counts: dict[int, dict[str, int]] = {n.id: {s.value: 0 for s in DeliveryState} for n in notices}
+    read: dict[int, int] = dict.fromkeys(counts, 0)
+    rows = await session.execute(
+        select(Delivery.notice_id, Delivery.state, func.count(), func.count(Delivery.read_at))
+        .where(Delivery.notice_id.in_(counts))
+        .group_by(Delivery.notice_id, Delivery.state)
+    )
+    for notice_id, state, number, number_read in rows.tuples():
+        counts[notice_id][state.value] = number
+        read[notice_id] += number_read
+    return [
+        NoticeStatus(n.id, n.kind, n.urgent, n.created_at, counts[n.id], read[n.id])
+        for n in notices
+    ]
+
+
+async def retry_failed(
+    session: AsyncSession, school_id: int, notice_id: int, now: datetime | None = None
+) -> int | None:
+    """Queue a notice's failed rows again from now; None if the school has no such notice."""
+    notice = await session.get(Notice, notice_id)
+    if notice is None or notice.school_id != school_id:
+        return None
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.notice_id == notice_id, Delivery.state == DeliveryState.FAILED)
+        .values(state=DeliveryState.QUEUED, attempts=0, due_at=now or datetime.now(UTC))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
