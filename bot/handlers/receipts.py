@@ -31,6 +31,10 @@ async def receipt_pressed(update: Update, context: BotContext) -> None:
         if delivery.read_at is None:
             delivery.read_at = visit.now
             await visit.save()
+            dispatcher = context.services.dispatcher
+            if dispatcher is not None:  # the sender's report shows the new count
+                dispatcher.reports.touch(delivery.notice_id)
+                dispatcher.wake()
         if press.action != "ok":
             return
         local = delivery.read_at.astimezone(context.settings.zone)

@@ -32,6 +32,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from bot.callbacks import pack
 from bot.i18n import translator
 from bot.notifications.quiet import quiet_schools
+from bot.notifications.report import Reports
 from bot.notifications.split import split_html
 from bot.pacing import retry_seconds
 from storage.models import AccountState, Delivery, DeliveryState, Notice, TelegramAccount
@@ -59,6 +60,7 @@ class Claimed:
     media_kind: str | None
     media_file: str | None
     language: str | None
+    notice_id: int
 
 
 class Dispatcher:
@@ -86,6 +88,7 @@ class Dispatcher:
         self.concurrency = concurrency
         self._last_in_chat: dict[int, float] = {}
         self._wake = asyncio.Event()
+        self.reports = Reports(bot, sessions)
 
     def wake(self) -> None:
         """Look at the outbox now (a notice was just enqueued)."""
@@ -99,6 +102,7 @@ class Dispatcher:
             except Exception:
                 log.exception("dispatcher tick failed")
                 sent = 0
+            await self.reports.refresh()  # logs its own failures
             if sent:
                 continue
             self._wake.clear()
@@ -122,6 +126,7 @@ class Dispatcher:
                     await self.deliver(item)
 
         await asyncio.gather(*(chat_queue(items) for items in by_chat.values()))
+        self.reports.touch(*{item.notice_id for item in claimed})
         return len(claimed)
 
     async def claim(self) -> list[Claimed]:
@@ -163,6 +168,7 @@ class Dispatcher:
                     Notice.media_kind,
                     Notice.media_file,
                     TelegramAccount.language,
+                    Notice.id,
                 )
                 .join(Notice, Notice.id == Delivery.notice_id)
                 .join(TelegramAccount, TelegramAccount.id == Delivery.account_id)

@@ -109,7 +109,7 @@ async def resolve(session: AsyncSession, school_id: int, audience: Audience) -> 
                 TelegramAccount.staff_id.in_(staff),
             )
         )
-        found.accounts = {account: (chat, state) for account, chat, state in rows.tuples()}
+        found.accounts = {account: (chat, state) for account, chat, state in rows}
         return found
     pupils = _pupils(school_id, audience).subquery()
     rows = await session.execute(
@@ -155,12 +155,14 @@ async def enqueue_notice(
     not_before: datetime | None = None,
     media: tuple[str, str] | None = None,
     created_by: int | None = None,
+    report_to: int | None = None,
     now: datetime | None = None,
 ) -> Notice:
     """Store a notice and its deliveries in the caller's transaction; return the notice.
 
     `text` is Telegram HTML, already escaped by the caller. `media` is ("photo" or "document",
     file_id). A blocked account gets its row already marked unreachable, so reports count it.
+    `report_to` is the chat that gets the delivery report (bot/notifications/report.py).
     """
     if media is not None and media[0] not in ("photo", "document"):
         raise ValueError(f"unknown media kind {media[0]!r}")
@@ -177,6 +179,7 @@ async def enqueue_notice(
         created_by=created_by,
         not_before=not_before,
         audience=audience.describe() | {"not_linked": recipients.not_linked},
+        report_chat_id=report_to,
     )
     session.add(notice)
     await session.flush()
@@ -236,7 +239,7 @@ async def outbox_status(
         .where(Delivery.notice_id.in_(counts))
         .group_by(Delivery.notice_id, Delivery.state)
     )
-    for notice_id, state, number, number_read in rows.tuples():
+    for notice_id, state, number, number_read in rows:
         counts[notice_id][state.value] = number
         read[notice_id] += number_read
     return [

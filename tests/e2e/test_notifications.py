@@ -359,3 +359,46 @@ async def test_the_running_bot_sends_its_outbox(
     await session.commit()
     services.dispatcher.wake()
     assert (await notice_text(parent))["text"] == "Học sinh nghỉ học chiều nay."
+
+
+async def test_the_sender_gets_one_report_edited_as_numbers_change(
+    running_bot: BotApplication,
+    dispatcher: Dispatcher,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parents = await parents_of(session, lists, make_person, "1A", 3)
+    teacher = await make_person("Phan Thị Thu", "+84784437323")
+    await teacher.command("start")
+    await teacher.next_message(timeout=10)
+    await parents[2].block()
+    await session.commit()
+    notice = await enqueue_notice(
+        session,
+        lists.id,
+        Audience.classes(await class_id(session, lists, "1A")),
+        "class",
+        "Họp phụ huynh",
+        report_to=teacher.person_id,
+    )
+    await session.commit()
+    await drain(dispatcher, clock)
+    await dispatcher.reports.refresh(force=True)
+    report = await teacher.next_message(timeout=10)
+    assert report["text"].startswith("Báo cáo gửi thông báo")
+    assert "Đã gửi: 2/3 · Đã xem: 0" in report["text"]
+    assert "Đã chặn bot: 1" in report["text"]
+    assert "Chưa liên kết: " in report["text"] and "vui lòng gọi" in report["text"]
+    await notice_text(parents[0])
+    await parents[0].press("\u2705 Đã xem")
+    await parents[0].next_message(timeout=10)
+    dispatcher.reports.touch(notice.id)
+    await dispatcher.reports.refresh(force=True)
+    edited = await teacher.next_message(timeout=10)
+    assert edited["event"] == "edit" and edited["message_id"] == report["message_id"]
+    assert "Đã gửi: 2/3 · Đã xem: 1" in edited["text"]
+    await dispatcher.reports.refresh(force=True)  # nothing changed: no edit
+    with pytest.raises(TimeoutError):
+        await teacher.next_message(timeout=1)
