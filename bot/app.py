@@ -13,6 +13,7 @@ from bot.context import BotApplication, BotContext, Services
 from bot.handlers import menu
 from bot.i18n import LANGUAGES, translator
 from bot.notifications.dispatcher import Dispatcher
+from bot.notifications.leader import Leadership
 from bot.pacing import BotApiGate
 from bot.settings import Settings
 from bot.updates import PerPersonUpdates
@@ -66,7 +67,8 @@ async def startup(application: BotApplication) -> None:
     await _publish_commands(application)
     await application.start()
     if services.settings.send_outbox:
-        services.dispatcher = Dispatcher(application.bot, services.sessions)
+        leadership = Leadership(services.engine, f"sender:{application.bot.id}")
+        services.dispatcher = Dispatcher(application.bot, services.sessions, leadership=leadership)
         services.dispatcher_stop = asyncio.Event()
         services.dispatcher_task = asyncio.create_task(
             services.dispatcher.run(services.dispatcher_stop), name="outbox-dispatcher"

@@ -31,6 +31,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.callbacks import pack
 from bot.i18n import translator
+from bot.notifications.leader import Leadership
 from bot.notifications.quiet import quiet_schools
 from bot.notifications.report import Reports
 from bot.notifications.split import split_html
@@ -77,6 +78,7 @@ class Dispatcher:
         max_attempts: int = 6,
         per_chat_interval: float = 1.0,
         concurrency: int = 32,
+        leadership: Leadership | None = None,
     ) -> None:
         self.bot = bot
         self.sessions = sessions
@@ -86,6 +88,7 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.per_chat_interval = per_chat_interval
         self.concurrency = concurrency
+        self.leadership = leadership
         self._last_in_chat: dict[int, float] = {}
         self._wake = asyncio.Event()
         self.reports = Reports(bot, sessions)
@@ -95,8 +98,28 @@ class Dispatcher:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event, idle: float = 1.0) -> None:
-        """Send until `stop` is set; when nothing is due, wait `idle` seconds or a wake-up."""
+        """Send until `stop` is set; when nothing is due, wait `idle` seconds or a wake-up.
+
+        With a `leadership`, only while this process holds it (another process may send).
+        """
+        try:
+            await self._run(stop, idle)
+        finally:
+            if self.leadership is not None:
+                await self.leadership.release()
+
+    async def _run(self, stop: asyncio.Event, idle: float) -> None:
         while not stop.is_set():
+            if self.leadership is not None:
+                try:
+                    leading = await self.leadership.check()
+                except Exception:
+                    log.exception("could not check the sender's leadership")
+                    leading = False
+                if not leading:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=idle * 2)
+                    continue
             try:
                 sent = await self.tick()
             except Exception:

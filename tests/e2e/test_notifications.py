@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import BotApplication
 from bot.notifications.dispatcher import Dispatcher
+from bot.notifications.leader import Leadership
 from bot.notifications.outbox import Audience, enqueue_notice
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
+from storage.db import create_engine, session_factory
 from storage.models import (
     AccountState,
     Delivery,
@@ -402,3 +404,58 @@ async def test_the_sender_gets_one_report_edited_as_numbers_change(
     await dispatcher.reports.refresh(force=True)  # nothing changed: no edit
     with pytest.raises(TimeoutError):
         await teacher.next_message(timeout=1)
+
+
+async def test_two_senders_on_one_database_send_each_notice_once(
+    running_bot: BotApplication,
+    database_url: str,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parents = await parents_of(session, lists, make_person, "1A", 6)
+    engines = [create_engine(database_url, write_lock_at_begin=True) for _ in range(2)]
+    name = f"sender:test-{lists.id}"
+    leaders = [Leadership(engine, name) for engine in engines]
+    senders = [
+        Dispatcher(
+            running_bot.bot,
+            session_factory(engine),
+            clock=clock,
+            per_chat_interval=0.0,
+            leadership=leader,
+        )
+        for engine, leader in zip(engines, leaders, strict=True)
+    ]
+    stops = [asyncio.Event(), asyncio.Event()]
+    tasks = [
+        asyncio.create_task(sender.run(stop, idle=0.1))
+        for sender, stop in zip(senders, stops, strict=True)
+    ]
+    try:
+        class_1a = await class_id(session, lists, "1A")
+        first = await enqueue_notice(session, lists.id, Audience.classes(class_1a), "class", "Một")
+        await session.commit()
+        for parent in parents:
+            assert (await notice_text(parent))["text"] == "Một"
+        if engines[0].dialect.name == "postgresql":
+            assert [leader._connection is not None for leader in leaders].count(True) == 1
+            leading = next(i for i, leader in enumerate(leaders) if leader._connection)
+            stops[leading].set()  # the leader stops (or dies): the other takes over
+            await tasks[leading]
+        second = await enqueue_notice(session, lists.id, Audience.classes(class_1a), "class", "Hai")
+        await session.commit()
+        for parent in parents:
+            assert (await notice_text(parent))["text"] == "Hai"
+        for parent in parents:
+            texts = [m["text"] for m in await parent.messages() if m["from_bot"]]
+            assert texts.count("Một") == 1 and texts.count("Hai") == 1
+        assert await states(session, first.id) == {DeliveryState.SENT: 6}
+        assert await states(session, second.id) == {DeliveryState.SENT: 6}
+    finally:
+        for stop in stops:
+            stop.set()
+        await asyncio.gather(*tasks)
+        for engine in engines:
+            await engine.dispose()
