@@ -12,6 +12,7 @@ from bot import handlers
 from bot.context import BotApplication, BotContext, Services
 from bot.handlers import menu
 from bot.i18n import LANGUAGES, translator
+from bot.notifications import schedules
 from bot.notifications.dispatcher import Dispatcher
 from bot.notifications.leader import Leadership
 from bot.pacing import BotApiGate
@@ -73,6 +74,7 @@ async def startup(application: BotApplication) -> None:
         services.dispatcher_task = asyncio.create_task(
             services.dispatcher.run(services.dispatcher_stop), name="outbox-dispatcher"
         )
+    await schedules.rebuild(application)
 
 
 async def shutdown(application: BotApplication) -> None:

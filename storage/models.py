@@ -432,6 +432,23 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(String(200))
 
 
+class Schedule(Base):
+    """A school's recurring job (the weekly notice, a reminder), in the school's time zone.
+
+    `weekday` is ISO: 1 is Monday (Thứ Hai), 7 is Sunday (Chủ nhật).
+    """
+
+    __tablename__ = "schedules"
+    __table_args__ = (UniqueConstraint("school_id", "kind"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    kind: Mapped[str] = mapped_column(String(32))
+    weekday: Mapped[int]
+    at: Mapped[str] = mapped_column(String(5))  # "16:30"
+    enabled: Mapped[bool] = mapped_column(default=True)
+
+
 class AuditEvent(Base):
     """An append-only record of who did what to which record, with before and after."""
 

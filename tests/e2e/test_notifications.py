@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import BotApplication
+from bot.notifications import schedules
 from bot.notifications.dispatcher import Dispatcher
 from bot.notifications.leader import Leadership
 from bot.notifications.outbox import Audience, enqueue_notice
@@ -23,6 +25,7 @@ from storage.models import (
     Delivery,
     DeliveryState,
     Guardian,
+    Schedule,
     School,
     SchoolClass,
     Student,
@@ -459,3 +462,34 @@ async def test_two_senders_on_one_database_send_each_notice_once(
         await asyncio.gather(*tasks)
         for engine in engines:
             await engine.dispose()
+
+
+@pytest.mark.parametrize("running_bot", [True], indirect=True)
+async def test_schedules_come_from_the_database_in_the_schools_time_zone(
+    running_bot: BotApplication, lists: School, session: AsyncSession
+) -> None:
+    ran: list[int] = []
+
+    async def work(context: Any, school_id: int) -> None:
+        ran.append(school_id)
+
+    schedules.register("test_weekly", work)
+    session.add(Schedule(school_id=lists.id, kind="test_weekly", weekday=5, at="16:30"))
+    session.add(Schedule(school_id=lists.id, kind="not_registered", weekday=1, at="07:00"))
+    await session.commit()
+    planned = await schedules.rebuild(running_bot)
+    mine = [p for p in planned if p.school_id == lists.id]
+    assert [(p.name, p.weekday, p.at.strftime("%H:%M")) for p in mine] == [
+        (f"schedule:{lists.id}:test_weekly", 5, "16:30")
+    ]
+    assert running_bot.job_queue is not None
+    (job,) = running_bot.job_queue.get_jobs_by_name(f"schedule:{lists.id}:test_weekly")
+    fire = job.next_t
+    assert fire is not None
+    local = fire.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert (local.isoweekday(), local.strftime("%H:%M")) == (5, "16:30")  # Thứ Sáu 16:30
+    await job.run(running_bot)  # as the scheduler would at that moment
+    assert ran == [lists.id]
+    again = await schedules.rebuild(running_bot)  # a rebuild replaces, never duplicates
+    assert len(running_bot.job_queue.get_jobs_by_name(f"schedule:{lists.id}:test_weekly")) == 1
+    assert len(again) == len(planned)

@@ -1,0 +1,113 @@
+"""Schedules stored per school, run by PTB's JobQueue (APScheduler) in the school's time zone.
+
+Features register what a kind of schedule does (`register("weekly_notice", callback)`); the
+`schedules` table says when, per school. `rebuild()` (at start, and after a change) replaces
+the jobs, named `schedule:<school id>:<kind>`. Where several processes share PostgreSQL, a job
+runs only in the process that leads the bot's sending (bot/notifications/leader.py), so it
+fires once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from telegram.ext import Job
+
+from bot.context import BotApplication, BotContext, Services
+from storage.models import Schedule, School
+
+log = logging.getLogger(__name__)
+
+PREFIX = "schedule:"
+ScheduledWork = Callable[[BotContext, int], Awaitable[None]]  # (context, school id)
+_registry: dict[str, ScheduledWork] = {}
+
+
+def register(kind: str, work: ScheduledWork) -> None:
+    """Say what a kind of schedule does; features call this at import time."""
+    _registry[kind] = work
+
+
+def registered() -> dict[str, ScheduledWork]:
+    """The kinds known to this process."""
+    return dict(_registry)
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A job as planned from the table: for the log and the tests."""
+
+    name: str
+    school_id: int
+    kind: str
+    weekday: int
+    at: time
+
+
+def job_name(school_id: int, kind: str) -> str:
+    """The structured job name: schedule:<school id>:<kind>."""
+    return f"{PREFIX}{school_id}:{kind}"
+
+
+def ptb_day(iso_weekday: int) -> int:
+    """PTB counts 0 = Sunday .. 6 = Saturday; ISO (and Vietnamese "Thứ") 1 = Monday .. 7."""
+    return iso_weekday % 7
+
+
+async def rebuild(application: BotApplication) -> list[Planned]:
+    """Replace the scheduled jobs with those of the `schedules` table."""
+    services: Services = application.bot_data["services"]
+    queue = application.job_queue
+    assert queue is not None, "python-telegram-bot[job-queue] is required"
+    for job in queue.jobs():
+        if job.name and job.name.startswith(PREFIX):
+            job.schedule_removal()
+    async with services.sessions() as session:
+        rows = (
+            await session.execute(
+                select(Schedule, School.timezone)
+                .join(School, School.id == Schedule.school_id)
+                .where(Schedule.enabled)
+                .order_by(Schedule.school_id, Schedule.kind)
+            )
+        ).all()
+    planned = []
+    for schedule, zone in rows:
+        if schedule.kind not in _registry:
+            log.warning("no work is registered for schedules of kind %r", schedule.kind)
+            continue
+        hour, minute = (int(part) for part in schedule.at.split(":"))
+        at = time(hour, minute, tzinfo=ZoneInfo(zone))
+        name = job_name(schedule.school_id, schedule.kind)
+        queue.run_daily(
+            run_scheduled,
+            time=at,
+            days=(ptb_day(schedule.weekday),),
+            name=name,
+            data=(schedule.school_id, schedule.kind),
+        )
+        planned.append(Planned(name, schedule.school_id, schedule.kind, schedule.weekday, at))
+    return planned
+
+
+async def run_scheduled(context: BotContext) -> None:
+    """Run one scheduled job, only in the process that leads (it fires once)."""
+    job: Job[BotContext] | None = context.job
+    assert job is not None
+    data = job.data
+    assert isinstance(data, tuple)
+    school_id, kind = int(data[0]), str(data[1])
+    dispatcher = context.services.dispatcher
+    if dispatcher is not None and dispatcher.leadership is not None:
+        if not await dispatcher.leadership.check():
+            log.info("%s: another process leads; skipped here", job.name)
+            return
+    elif dispatcher is None:
+        log.info("%s: this process does not send; skipped", job.name)
+        return
+    await _registry[kind](context, school_id)
