@@ -8,14 +8,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
 
 from bot.context import BotApplication
 from bot.notifications import schedules
 from bot.notifications.dispatcher import Dispatcher
 from bot.notifications.leader import Leadership
 from bot.notifications.outbox import Audience, enqueue_notice
+from bot.pacing import BotApiGate
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
@@ -493,3 +496,50 @@ async def test_schedules_come_from_the_database_in_the_schools_time_zone(
     again = await schedules.rebuild(running_bot)  # a rebuild replaces, never duplicates
     assert len(running_bot.job_queue.get_jobs_by_name(f"schedule:{lists.id}:test_weekly")) == 1
     assert len(again) == len(planned)
+
+
+async def test_timeouts_lose_nothing_and_repeat_only_what_was_in_flight(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parents = await parents_of(session, lists, make_person, "5C")
+    # A sender whose requests time out after 0.5 s; the sandbox answers some after 1 s but
+    # delivers them anyway, as Telegram does.
+    request = HTTPXRequest(read_timeout=0.5, write_timeout=0.5, connection_pool_size=64)
+    bot = ExtBot(
+        running_bot.bot.token,
+        base_url=running_bot.bot.base_url.removesuffix(running_bot.bot.token),
+        request=request,
+        rate_limiter=BotApiGate(per_second=1000),
+    )
+    services = running_bot.bot_data["services"]
+    async with bot:
+        sender = Dispatcher(bot, services.sessions, clock=clock, per_chat_interval=0.0)
+        faults = sandbox.state.config.faults
+        faults.seed, faults.slow_rate, faults.slow_seconds = 3, 0.25, 1.0
+        notice = await enqueue_notice(
+            session, lists.id, Audience.classes(await class_id(session, lists, "5C")), "c", "Họp"
+        )
+        await session.commit()
+        await drain(sender, clock)
+        faults.slow_rate = 0.0
+    assert await states(session, notice.id) == {DeliveryState.SENT: len(parents)}
+    timed_out = int(
+        await session.scalar(
+            select(func.coalesce(func.sum(Delivery.attempts - 1), 0)).where(
+                Delivery.notice_id == notice.id
+            )
+        )
+        or 0
+    )
+    assert timed_out > 0, "no request timed out: the test proves nothing"
+    received = [
+        sum(1 for m in await parent.messages() if m["from_bot"] and m["text"] == "Họp")
+        for parent in parents
+    ]
+    assert min(received) == 1  # nothing lost
+    assert sum(received) - len(parents) <= timed_out  # repeats only of those in flight
