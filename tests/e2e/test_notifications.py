@@ -543,3 +543,38 @@ async def test_timeouts_lose_nothing_and_repeat_only_what_was_in_flight(
     ]
     assert min(received) == 1  # nothing lost
     assert sum(received) - len(parents) <= timed_out  # repeats only of those in flight
+
+
+async def test_a_429_pauses_the_whole_bot_for_retry_after(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parents = await parents_of(session, lists, make_person, "5C")
+    sandbox.state.config.limits.global_per_second = 5  # Telegram's 30, made small
+    bot = ExtBot(
+        running_bot.bot.token,
+        base_url=running_bot.bot.base_url.removesuffix(running_bot.bot.token),
+        rate_limiter=BotApiGate(per_second=1000),  # a sender that believes it may go faster
+    )
+    services = running_bot.bot_data["services"]
+    sandbox.state.recorder.clear()
+    async with bot:
+        sender = Dispatcher(bot, services.sessions, clock=clock, per_chat_interval=0.0)
+        notice = await enqueue_notice(
+            session, lists.id, Audience.classes(await class_id(session, lists, "5C")), "c", "Họp"
+        )
+        await session.commit()
+        await drain(sender, clock)
+    assert await states(session, notice.id) == {DeliveryState.SENT: len(parents)}
+    sends = [c for c in sandbox.state.recorder.calls if c.method.lower() == "sendmessage"]
+    refused = [c for c in sends if c.error_code == 429]
+    assert refused, "the limit was never reached: the test proves nothing"
+    first = min(c.monotonic for c in refused)
+    # Requests already on their way when the first 429 was answered may still arrive; after
+    # that, nothing until retry_after (1 s) has passed.
+    pause = [c for c in sends if first + 0.1 < c.monotonic < first + 0.95]
+    assert pause == [], "sending went on during the retry_after pause"
