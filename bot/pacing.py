@@ -52,25 +52,33 @@ PACED_PREFIXES = ("send", "edit", "copy", "forward")
 
 
 class Pacer:
-    """At most `rate` starts per second, in arrival order (a spaced schedule, no bursts)."""
+    """At most `rate` starts per second, in arrival order (a spaced schedule, no bursts).
+
+    `pause()` holds every start until the pause ends, including callers that had already
+    booked a slot inside it: they book again after it.
+    """
 
     def __init__(self, rate: float) -> None:
         self.interval = 1.0 / rate
         self._next = 0.0
+        self._paused_until = 0.0
         self._lock = asyncio.Lock()
 
     def pause(self, seconds: float) -> None:
-        """Hold every later start for `seconds` (Telegram's 429 `retry_after` is per bot)."""
-        self._next = max(self._next, time.monotonic() + seconds)
+        """Hold every start for `seconds` (Telegram's 429 `retry_after` is per bot)."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
 
     async def wait(self) -> None:
         """Wait for this caller's slot."""
-        async with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next)
-            self._next = start + self.interval
-        if start > now:
-            await asyncio.sleep(start - now)
+        while True:
+            async with self._lock:
+                now = time.monotonic()
+                start = max(now, self._next, self._paused_until)
+                self._next = start + self.interval
+            if start > now:
+                await asyncio.sleep(start - now)
+            if time.monotonic() >= self._paused_until:
+                return
 
 
 class BotApiGate(BaseRateLimiter[None]):
@@ -111,11 +119,11 @@ class BotApiGate(BaseRateLimiter[None]):
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 wait = retry_seconds(error)
+                if paced:  # the limit is the bot's: every send waits, even if this one gives up
+                    self.pacer.pause(wait)
                 attempt += 1
                 if attempt > self.max_retries or wait > self.max_wait:
                     raise
                 log.info("%s: flood control, waiting %.1f s", endpoint, wait)
-                if paced:
-                    self.pacer.pause(wait)
                 # Spread the retries, so that those refused together do not return together.
                 await asyncio.sleep(wait + random.uniform(0, 0.5))

@@ -33,8 +33,9 @@ class Settings(BaseSettings):
     school: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     school_name: str | None = None
     concurrent_updates: int = Field(default=64, ge=1, le=1024)
-    send_per_second: float = Field(default=28.0, gt=0, le=1000)
+    send_per_second: float = Field(default=29.0, gt=0, le=1000)
     send_outbox: bool = True
+    outbox_lease_seconds: int = Field(default=120, ge=5, le=3600)
 
     @field_validator("database_url")
     @classmethod

@@ -102,3 +102,43 @@ async def test_a_short_429_is_waited_out_and_a_long_one_is_not(
         await call_through(gate, [RetryAfter(60)], "getMe")
     with pytest.raises(RetryAfter):
         await call_through(gate, [RetryAfter(1)] * 3, "getMe")
+
+
+class AdvancingClock(FakeClock):
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.now += seconds
+
+
+async def test_a_pause_holds_callers_that_had_already_booked_a_slot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = AdvancingClock()
+    monkeypatch.setattr(pacing.time, "monotonic", clock.monotonic)
+    monkeypatch.setattr(pacing.asyncio, "sleep", clock.sleep)
+    pacer = Pacer(rate=10)
+    await pacer.wait()  # starts now (100.0)
+    starts: list[float] = []
+
+    async def caller() -> None:
+        await pacer.wait()
+        starts.append(clock.now)
+
+    booked = asyncio.ensure_future(caller())  # books 100.1
+    await asyncio.sleep(0)
+    pacer.pause(2.0)  # a 429 with retry_after 2 arrives meanwhile
+    await booked
+    assert starts and starts[0] >= 102.0
+
+
+async def test_a_429_too_long_to_wait_still_pauses_every_send(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = AdvancingClock()
+    monkeypatch.setattr(pacing.time, "monotonic", clock.monotonic)
+    monkeypatch.setattr(pacing.asyncio, "sleep", clock.sleep)
+    gate = BotApiGate(per_second=1000, max_wait=10)
+    with pytest.raises(RetryAfter):
+        await call_through(gate, [RetryAfter(30)], "sendMessage")
+    await gate.pacer.wait()
+    assert clock.slept[-1] >= 30
