@@ -1,7 +1,7 @@
 """Broadcast one notice to N sandbox parents: our outbox and dispatcher against the usual loop.
 
 Run: .venv/bin/python benchmarks/broadcast.py [--recipients 3000] [--database-url URL]
-     [--kill-at random|SECONDS] [--seed 1] [--lease SECONDS] [--per-second 28] [--no-baseline]
+     [--kill-at random|SECONDS] [--seed 1] [--lease SECONDS] [--per-second 29] [--no-baseline]
      [--bot-log FILE] [--calls-out FILE]
 
 Both sides send the same notice to the same N people, one message each, through one sandbox
@@ -13,10 +13,10 @@ so each has its own limits.
   Audience.school(), "class", text)`, then the bot is started as a subprocess,
   `python -m bot run` with SCHOOLBOT_SEND_OUTBOX=true: `bot.app.startup` runs the `Dispatcher`
   over the PTB bot whose rate limiter is `BotApiGate(per_second=SCHOOLBOT_SEND_PER_SECOND)`.
-  --per-second defaults to the app's own default (`Settings.send_per_second`, 28; the
+  --per-second defaults to the app's own default (`Settings.send_per_second`, 29; the
   environment and .env are not read for it). The side ends when every delivery is in a final
-  state (sent, failed, unreachable) in the database. At 28 per second the ratio cannot exceed
-  28 / 30 = 0.933.
+  state (sent, failed, unreachable) in the database. At 29 per second the ratio cannot exceed
+  29 / 30 = 0.967.
 - baseline: what people write: `ExtBot(token, rate_limiter=AIORateLimiter(max_retries=3))`,
   one `bot.send_message(chat_id, text, parse_mode=HTML)` task per chat and
   `asyncio.gather(*tasks, return_exceptions=True)`, in this process.
@@ -40,8 +40,8 @@ the timings (--calls-out keeps both bots' sendMessage records as JSON for a clos
 with SIGKILL at that moment (random: uniform between 15% and 85% of N / per-second, seeded by
 --seed), the deliveries in state `sending` are counted in the database at once
 (`in_flight_at_kill`), and the same command is started again. After a kill, `sending` rows are
-taken again only when their lease runs out: 120 s in production, and `python -m bot run` has no
-option to change it. With --lease S the sending process is instead a small script (`python -c`,
+taken again only when their lease runs out: 120 s by default (SCHOOLBOT_OUTBOX_LEASE_SECONDS).
+With --lease S the sending process is instead a small script (`python -c`,
 RUNNER below) that builds the same application with `bot.app.build_application` and `startup`
 (SCHOOLBOT_SEND_OUTBOX=false) and runs the production `Dispatcher(bot, sessions,
 lease=timedelta(seconds=S))` on its bot, so that the run does not wait 120 s.

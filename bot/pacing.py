@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 import warnings
+from collections import deque
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from datetime import timedelta
@@ -63,6 +65,9 @@ class Pacer:
         self._next = 0.0
         self._paused_until = 0.0
         self._lock = asyncio.Lock()
+        # The last starts: however the event loop bunches wake-ups, no second holds more than
+        # `rate` of them (Telegram counts per second).
+        self._recent: deque[float] = deque(maxlen=max(1, math.floor(rate)))
 
     def pause(self, seconds: float) -> None:
         """Hold every start for `seconds` (Telegram's 429 `retry_after` is per bot)."""
@@ -77,8 +82,15 @@ class Pacer:
                 self._next = start + self.interval
             if start > now:
                 await asyncio.sleep(start - now)
-            if time.monotonic() >= self._paused_until:
-                return
+            now = time.monotonic()
+            if now < self._paused_until:
+                continue
+            full = len(self._recent) == self._recent.maxlen
+            if full and now - self._recent[0] < 1.0:  # keep the slot, just wait the gap out
+                await asyncio.sleep(self._recent[0] + 1.0 - now)
+                now = time.monotonic()
+            self._recent.append(now)
+            return
 
 
 class BotApiGate(BaseRateLimiter[None]):
