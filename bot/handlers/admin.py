@@ -25,13 +25,14 @@ from bot.services.imports import (
     detect_kind,
     import_roster,
     import_staff,
+    stage_file,
+    staged_file,
 )
 from storage.models import (
     RequestState,
     Role,
     School,
     SchoolClass,
-    StagedImport,
     TelegramAccount,
 )
 from storage.phones import PhoneError, display_phone, normalize_phone
@@ -71,6 +72,14 @@ async def _pick_class(message: Message, visit: Visit, action: str) -> int | None
     buttons = [(name, pack("adm", action, class_id)) for class_id, name in classes]
     await message.reply_text(_("Which class?"), reply_markup=keyboards.choices(buttons, per_row=4))
     return None
+
+
+async def _admin_only(message: Message, visit: Visit) -> bool:
+    """Tell whether the person is the administrator; if not, say so."""
+    if visit.actor.has(Role.ADMIN):
+        return True
+    await message.reply_text(visit._("This is for the system administrator."))
+    return False
 
 
 async def unlinked(update: Update, context: BotContext) -> None:
@@ -146,8 +155,7 @@ async def data_requests(update: Update, context: BotContext) -> None:
     assert message is not None
     async with context.visit(update) as visit:
         _ = visit._
-        if not visit.actor.has(Role.ADMIN):
-            await message.reply_text(_("This is for the system administrator."))
+        if not await _admin_only(message, visit):
             return
         requests = await data_rights.open_requests(visit.session, visit.actor.school_id)
         if not requests:
@@ -169,8 +177,7 @@ async def import_help(update: Update, context: BotContext) -> None:
     assert message is not None
     async with context.visit(update) as visit:
         _ = visit._
-        if not visit.actor.has(Role.ADMIN):
-            await message.reply_text(_("This is for the system administrator."))
+        if not await _admin_only(message, visit):
             return
         await message.reply_text(
             _(
@@ -213,15 +220,14 @@ async def file_sent(update: Update, context: BotContext) -> None:
             ]
             await message.reply_text("\n".join(lines))
             return
-        staged = StagedImport(
-            school_id=visit.actor.school_id,
-            account_id=visit.account.id,
-            kind=kind,
-            file_id=document.file_id,
-            file_name=name,
-            state=RequestState.PENDING,
+        staged = stage_file(
+            visit.session,
+            visit.actor.school_id,
+            visit.account.id,
+            kind,
+            document.file_id,
+            name,
         )
-        visit.session.add(staged)
         await visit.save()
         await message.reply_text(
             _summary(outcome.summary, _) + "\n" + _("Import this file?"),
@@ -312,8 +318,8 @@ async def _confirm_import(
     query: CallbackQuery, visit: Visit, staged_id: int, confirmed: bool, context: BotContext
 ) -> None:
     _ = visit._
-    staged = await visit.session.get(StagedImport, staged_id, with_for_update=True)
-    if staged is None or staged.account_id != visit.account.id or not visit.actor.has(Role.ADMIN):
+    staged = await staged_file(visit.session, staged_id, visit.account.id)
+    if staged is None or not visit.actor.has(Role.ADMIN):
         await alert(query, _("This button is not for you."))
         return
     if staged.state != RequestState.PENDING:
@@ -339,8 +345,7 @@ async def revoke_command(update: Update, context: BotContext) -> None:
     assert message is not None
     async with context.visit(update) as visit:
         _ = visit._
-        if not visit.actor.has(Role.ADMIN):
-            await message.reply_text(_("This is for the system administrator."))
+        if not await _admin_only(message, visit):
             return
         try:
             phone = normalize_phone(" ".join(context.args or []))

@@ -7,10 +7,9 @@ from telegram.ext import BaseHandler
 
 from bot.callbacks import BadCallback, pack, parse
 from bot.context import BotContext
-from bot.datefmt import local_time, short
 from bot.handlers.presses import alert, on_press
 from bot.notifications.dispatcher import READ_BUTTON
-from storage.models import Delivery
+from bot.notifications.outbox import mark_read
 
 
 async def receipt_pressed(update: Update, context: BotContext) -> None:
@@ -24,12 +23,11 @@ async def receipt_pressed(update: Update, context: BotContext) -> None:
         return
     async with context.visit(update) as visit:
         _ = visit._
-        delivery = await visit.session.get(Delivery, delivery_id, with_for_update=True)
-        if delivery is None or delivery.account_id != visit.account.id:
+        delivery, first = await mark_read(visit.session, visit.account.id, delivery_id, visit.now)
+        if delivery is None:
             await alert(query, _("This button is not for you."))
             return
-        if delivery.read_at is None:
-            delivery.read_at = visit.now
+        if first:
             await visit.save()
             dispatcher = context.services.dispatcher
             if dispatcher is not None:  # the sender's report shows the new count
@@ -37,9 +35,10 @@ async def receipt_pressed(update: Update, context: BotContext) -> None:
                 dispatcher.wake()
         if press.action != "ok":
             return
+        assert delivery.read_at is not None
         local = delivery.read_at.astimezone(context.settings.zone)
         label = READ_BUTTON + _("Seen at {time}, {date}").format(
-            time=local_time(delivery.read_at, context.settings.zone), date=short(local.date())[:5]
+            time=local.strftime("%H:%M"), date=local.strftime("%d/%m")
         )
         seen = InlineKeyboardButton(label, callback_data=pack("rcpt", "seen", delivery.id))
         await query.edit_message_reply_markup(InlineKeyboardMarkup([[seen]]))

@@ -261,3 +261,19 @@ async def retry_failed(
         .values(state=DeliveryState.QUEUED, attempts=0, due_at=now or datetime.now(UTC))
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def mark_read(
+    session: AsyncSession, account_id: int, delivery_id: int, now: datetime
+) -> tuple[Delivery | None, bool]:
+    """Record that the recipient read a delivery; (None, False) if it is not theirs.
+
+    Returns the delivery and whether this press was the first (the report then changes).
+    """
+    delivery = await session.get(Delivery, delivery_id, with_for_update=True)
+    if delivery is None or delivery.account_id != account_id:
+        return None, False
+    if delivery.read_at is not None:
+        return delivery, False
+    delivery.read_at = now
+    return delivery, True

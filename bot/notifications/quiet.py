@@ -6,6 +6,7 @@ school's time zone; those are the defaults. An interval may cross midnight.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import School
+
+log = logging.getLogger(__name__)
 
 DEFAULT_START = time(21, 0)
 DEFAULT_END = time(6, 30)
@@ -23,8 +26,13 @@ def parse_hours(settings: dict[str, object]) -> tuple[time, time]:
     hours = settings.get("quiet_hours")
     if not isinstance(hours, dict):
         return DEFAULT_START, DEFAULT_END
-    start = time.fromisoformat(str(hours.get("start", DEFAULT_START.isoformat("minutes"))))
-    end = time.fromisoformat(str(hours.get("end", DEFAULT_END.isoformat("minutes"))))
+    try:
+        start = time.fromisoformat(str(hours.get("start", DEFAULT_START.isoformat("minutes"))))
+        end = time.fromisoformat(str(hours.get("end", DEFAULT_END.isoformat("minutes"))))
+    except ValueError:
+        # A mistyped setting must not stop every school's sending: keep the defaults.
+        log.warning("quiet_hours %r is not HH:MM-HH:MM; using the defaults", hours)
+        return DEFAULT_START, DEFAULT_END
     return start, end
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from storage.models import School
+from storage.models import RequestState, School, StagedImport
 from storage.queries import audit
 from storage.roster.headers import ROSTER_HEADERS, ROSTER_REQUIRED, STAFF_HEADERS, STAFF_REQUIRED
 from storage.roster.problems import FileRefused, Problem
@@ -120,3 +120,29 @@ def _audit_import(
 
 def _order(problem: Problem) -> tuple[int, str]:
     return (problem.row or 0, problem.column or "")
+
+
+def stage_file(
+    session: AsyncSession, school_id: int, account_id: int, kind: str, file_id: str, name: str
+) -> StagedImport:
+    """Keep a checked file waiting for its sender's confirmation (the caller flushes)."""
+    staged = StagedImport(
+        school_id=school_id,
+        account_id=account_id,
+        kind=kind,
+        file_id=file_id,
+        file_name=name,
+        state=RequestState.PENDING,
+    )
+    session.add(staged)
+    return staged
+
+
+async def staged_file(
+    session: AsyncSession, staged_id: int, account_id: int
+) -> StagedImport | None:
+    """The staged file, locked, if this account staged it; None for anyone else."""
+    staged = await session.get(StagedImport, staged_id, with_for_update=True)
+    if staged is None or staged.account_id != account_id:
+        return None
+    return staged
