@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,9 +36,10 @@ from storage.models import (
     TelegramAccount,
 )
 
-# 10:00 in Hà Nội on a school day; quiet hours are 21:00-06:30 local.
-DAYTIME = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
-NIGHT = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 22:00 local
+# 10:00 in Hà Nội tomorrow; quiet hours are 21:00-06:30 local. Tomorrow, so that notices
+# enqueued at the real time are already due by the test's clock, whatever day the suite runs.
+DAYTIME = datetime.combine(datetime.now(UTC).date() + timedelta(days=1), time(3, 0), tzinfo=UTC)
+NIGHT = DAYTIME + timedelta(hours=12)  # 22:00 local
 
 
 class Clock:
