@@ -404,6 +404,13 @@ class Notice(Base):
     report_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     report_message_id: Mapped[int | None] = mapped_column(BigInteger)
     report_text: Mapped[str | None] = mapped_column(Text)
+    # The text in other languages than the school's, by language code; `text` is the default.
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    # Extra buttons under the message: [label msgid, callback data]; "{delivery}" in the data
+    # becomes the delivery's id.
+    buttons: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    # What the notice is about, for counting by feature ("weekly:2026-11-23:<class id>").
+    ref: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[Created]
 
 
@@ -447,6 +454,129 @@ class Schedule(Base):
     weekday: Mapped[int]
     at: Mapped[str] = mapped_column(String(5))  # "16:30"
     enabled: Mapped[bool] = mapped_column(default=True)
+
+
+class SchoolBreak(Base):
+    """A break in the school year (Tết, mid-term): its weeks are not teaching weeks."""
+
+    __tablename__ = "school_breaks"
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    name: Mapped[str] = mapped_column(String(60))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+
+
+class CommentKind(enum.StrEnum):
+    HOMEROOM = "homeroom"
+    SUBJECT = "subject"
+    HEALTH = "health"  # the nurse's short note for the week
+
+
+class WeeklyComment(Base):
+    """One pupil's comment for one teaching week: the homeroom teacher's, a subject's or health."""
+
+    __tablename__ = "weekly_comments"
+    __table_args__ = (UniqueConstraint("student_id", "week_start", "kind", "subject"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column(Date, index=True)  # the Monday
+    kind: Mapped[CommentKind] = mapped_column(_enum(CommentKind))
+    subject: Mapped[str] = mapped_column(String(16), default="")
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    created_at: Mapped[Created]
+    updated_at: Mapped[Updated]
+
+
+class ClassWeek(Base):
+    """A class's weekly notice: the class-wide note, pupils without a comment, when it went."""
+
+    __tablename__ = "class_weeks"
+    __table_args__ = (UniqueConstraint("class_id", "week_start"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    hold_missing: Mapped[bool] = mapped_column(default=False)  # else the class note only
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    notices: Mapped[int] = mapped_column(default=0)
+
+
+class DayPart(enum.StrEnum):
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+
+
+class Absence(Base):
+    """A pupil absent for one session (buổi) of a school day, excused (có phép) or not."""
+
+    __tablename__ = "absences"
+    __table_args__ = (UniqueConstraint("student_id", "day", "part"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    part: Mapped[DayPart] = mapped_column(_enum(DayPart))
+    excused: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    recorded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[Created]
+
+
+class HealthCheck(Base):
+    """One pupil's screening results on one day, with BMI-for-age against WHO 2007."""
+
+    __tablename__ = "health_checks"
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), index=True
+    )
+    measured_on: Mapped[date] = mapped_column(Date)
+    height_cm: Mapped[float]
+    weight_kg: Mapped[float]
+    vision_left: Mapped[int | None]  # tenths: 10 is 10/10
+    vision_right: Mapped[int | None]
+    teeth: Mapped[str | None] = mapped_column(String(500))
+    spine: Mapped[str | None] = mapped_column(String(500))
+    notes: Mapped[str | None] = mapped_column(String(500))
+    bmi: Mapped[float]
+    bmi_z: Mapped[float | None]
+    height_z: Mapped[float | None]
+    nutrition: Mapped[str | None] = mapped_column(String(24))
+    stunted: Mapped[bool | None]
+    recorded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[Created]
+
+
+class PendingInput(Base):
+    """What the bot waits for next from one person (a comment, a value): survives a restart."""
+
+    __tablename__ = "pending_inputs"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    school_id: Mapped[SchoolFK]
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class AuditEvent(Base):
