@@ -509,7 +509,6 @@ class ClassWeek(Base):
     sent_by: Mapped[int | None] = mapped_column(
         ForeignKey("telegram_accounts.id", ondelete="SET NULL")
     )
-    notices: Mapped[int] = mapped_column(default=0)
 
 
 class DayPart(enum.StrEnum):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.callbacks import BadCallback, pack, parse
+from bot.callbacks import BadCallback, parse
 from bot.context import BotContext
 from bot.handlers.presses import alert, on_press
-from bot.notifications.dispatcher import READ_BUTTON
-from bot.notifications.outbox import mark_read
+from bot.notifications.buttons import READ_BUTTON, notice_markup
+from bot.notifications.outbox import mark_read, notice_of
 
 
 async def receipt_pressed(update: Update, context: BotContext) -> None:
@@ -40,8 +40,10 @@ async def receipt_pressed(update: Update, context: BotContext) -> None:
         label = READ_BUTTON + _("Seen at {time}, {date}").format(
             time=local.strftime("%H:%M"), date=local.strftime("%d/%m")
         )
-        seen = InlineKeyboardButton(label, callback_data=pack("rcpt", "seen", delivery.id))
-        await query.edit_message_reply_markup(InlineKeyboardMarkup([[seen]]))
+        notice = await notice_of(visit.session, delivery)
+        await query.edit_message_reply_markup(
+            notice_markup(_, delivery.id, True, notice.buttons, seen_label=label)
+        )
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -25,12 +25,12 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.callbacks import pack
 from bot.i18n import translator
+from bot.notifications.buttons import notice_markup
 from bot.notifications.leader import Leadership
 from bot.notifications.quiet import quiet_schools
 from bot.notifications.report import Reports
@@ -41,7 +41,6 @@ from storage.models import AccountState, Delivery, DeliveryState, Notice, Telegr
 log = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
-READ_BUTTON = "\u2705 "  # the label is "✅ " + the translated "Seen"
 
 
 def utc_now() -> datetime:
@@ -62,6 +61,8 @@ class Claimed:
     media_file: str | None
     language: str | None
     notice_id: int
+    translations: dict[str, str]
+    buttons: list[list[str]]
 
 
 class Dispatcher:
@@ -192,6 +193,8 @@ class Dispatcher:
                     Notice.media_file,
                     TelegramAccount.language,
                     Notice.id,
+                    Notice.translations,
+                    Notice.buttons,
                 )
                 .join(Notice, Notice.id == Delivery.notice_id)
                 .join(TelegramAccount, TelegramAccount.id == Delivery.account_id)
@@ -231,14 +234,9 @@ class Dispatcher:
 
     async def _send(self, item: Claimed) -> list[Message]:
         _ = translator(item.language or "vi")
-        markup = None
-        if item.requires_ack:
-            button = InlineKeyboardButton(
-                READ_BUTTON + _("Seen"), callback_data=pack("rcpt", "ok", item.id)
-            )
-            markup = InlineKeyboardMarkup([[button]])
+        markup = notice_markup(_, item.id, item.requires_ack, item.buttons)
         sent: list[Message] = []
-        text = item.text
+        text = item.translations.get(_.language) or item.text
         if item.media_kind and item.media_file:
             caption = text if len(text) <= CAPTION_LIMIT else None
             send = self.bot.send_photo if item.media_kind == "photo" else self.bot.send_document

@@ -6,9 +6,10 @@ Nothing here talks to Telegram.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -207,6 +208,115 @@ async def enqueue_notice(
 
 
 @dataclass(frozen=True, slots=True)
+class Draft:
+    """One pupil's own notice in a bulk send: the text, its translations and extra buttons."""
+
+    kind: str
+    text: str
+    ref: str
+    translations: dict[str, str] = field(default_factory=dict)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+    urgent: bool = False
+    requires_ack: bool = True
+
+
+@dataclass(slots=True)
+class BulkOutcome:
+    """What a bulk send stored: notices and deliveries per pupil, and pupils nobody reaches."""
+
+    notices: dict[int, int] = field(default_factory=dict)  # pupil -> notice id
+    deliveries: dict[int, int] = field(default_factory=dict)  # pupil -> rows queued
+    not_linked: list[int] = field(default_factory=list)  # pupils with no linked guardian
+
+
+async def enqueue_per_pupil(
+    session: AsyncSession,
+    school_id: int,
+    drafts: Mapping[int, Draft],
+    *,
+    created_by: int | None = None,
+    now: datetime | None = None,
+) -> BulkOutcome:
+    """Store one notice per pupil for that pupil's guardians, in a fixed number of statements.
+
+    Each draft's `ref` must be unique: the notices are found again by it, so that a whole
+    school's weekly notices cost the same few queries as one class's.
+    """
+    now = now or datetime.now(UTC)
+    outcome = BulkOutcome()
+    if not drafts:
+        return outcome
+    pupils = list(drafts)
+    rows = await session.execute(
+        select(
+            StudentGuardian.student_id,
+            TelegramAccount.id,
+            TelegramAccount.chat_id,
+            TelegramAccount.state,
+        )
+        .join(TelegramAccount, TelegramAccount.guardian_id == StudentGuardian.guardian_id)
+        .where(
+            StudentGuardian.student_id.in_(pupils),
+            TelegramAccount.school_id == school_id,
+            TelegramAccount.state.in_(REACHABLE),
+        )
+    )
+    reach: dict[int, dict[int, tuple[int, AccountState]]] = {}
+    for pupil, account, chat, state in rows:
+        reach.setdefault(pupil, {})[account] = (chat, state)
+    outcome.not_linked = [pupil for pupil in pupils if pupil not in reach]
+    notice_rows: list[dict[str, Any]] = [
+        {
+            "school_id": school_id,
+            "kind": draft.kind,
+            "urgent": draft.urgent,
+            "requires_ack": draft.requires_ack,
+            "text": draft.text,
+            "created_by": created_by,
+            "audience": Audience.student(pupil).describe(),
+            "translations": draft.translations,
+            "buttons": [list(button) for button in draft.buttons],
+            "ref": draft.ref,
+        }
+        for pupil, draft in drafts.items()
+        if pupil in reach
+    ]
+    if not notice_rows:
+        return outcome
+    await session.execute(insert(Notice), notice_rows)
+    by_ref = {draft.ref: pupil for pupil, draft in drafts.items()}
+    found = await session.execute(
+        select(Notice.id, Notice.ref).where(
+            Notice.school_id == school_id, Notice.ref.in_([row["ref"] for row in notice_rows])
+        )
+    )
+    for notice_id, ref in found:
+        outcome.notices[by_ref[str(ref)]] = notice_id
+    delivery_rows: list[dict[str, object]] = []
+    for pupil, notice_id in outcome.notices.items():
+        draft = drafts[pupil]
+        for account, (chat, state) in sorted(reach[pupil].items()):
+            linked = state == AccountState.LINKED
+            delivery_rows.append(
+                {
+                    "school_id": school_id,
+                    "notice_id": notice_id,
+                    "account_id": account,
+                    "chat_id": chat,
+                    "urgent": draft.urgent,
+                    "state": DeliveryState.QUEUED if linked else DeliveryState.UNREACHABLE,
+                    "attempts": 0,
+                    "due_at": now,
+                    "message_ids": [],
+                    "error": None if linked else "blocked",
+                }
+            )
+        outcome.deliveries[pupil] = len(reach[pupil])
+    await session.execute(insert(Delivery), delivery_rows)
+    return outcome
+
+
+@dataclass(frozen=True, slots=True)
 class NoticeStatus:
     """How far one notice has got: rows per state, and how many were read."""
 
@@ -277,3 +387,10 @@ async def mark_read(
         return delivery, False
     delivery.read_at = now
     return delivery, True
+
+
+async def notice_of(session: AsyncSession, delivery: Delivery) -> Notice:
+    """The notice a delivery belongs to."""
+    notice = await session.get(Notice, delivery.notice_id)
+    assert notice is not None  # deliveries cascade with their notice
+    return notice

@@ -163,7 +163,6 @@ def upgrade() -> None:
         sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sent_by", sa.Integer(), nullable=True),
-        sa.Column("notices", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["class_id"],
             ["classes.id"],

@@ -1,0 +1,303 @@
+"""The weekly notice: one message per pupil to each linked guardian, composed in bulk.
+
+A whole school's week is read in a fixed number of queries (classes, class weeks, pupils,
+comments, absences) and stored through `enqueue_per_pupil`, so 2,000 pupils cost what 30 do.
+Each notice carries only its own pupil's data: it is addressed to that pupil's guardians.
+It never ranks or compares pupils (domain-vn.md 1.2).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.datefmt import weekday
+from bot.i18n import LANGUAGES, N_, Translator, translator
+from bot.notifications.outbox import Draft, enqueue_per_pupil
+from bot.services.calendar import TeachingWeek
+from storage.models import (
+    Absence,
+    ClassWeek,
+    CommentKind,
+    DayPart,
+    SchoolClass,
+    Staff,
+    Student,
+    StudentStatus,
+    WeeklyComment,
+)
+from storage.names import class_list_key, split_name
+from storage.subjects import SUBJECTS
+
+KIND = "weekly"
+PARTS = {DayPart.MORNING: N_("morning"), DayPart.AFTERNOON: N_("afternoon")}
+
+
+@dataclass(slots=True)
+class PupilWeek:
+    """What one pupil's notice says."""
+
+    student_id: int
+    name: str
+    homeroom: str | None = None
+    subjects: list[tuple[str, str]] = field(default_factory=list)
+    health: str | None = None
+    absences: list[tuple[date, DayPart, bool]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ClassBatch:
+    """One class's week: its pupils, note, choice for pupils without a comment, and state."""
+
+    class_id: int
+    class_name: str
+    teacher: str | None
+    teacher_staff_id: int | None
+    note: str | None = None
+    hold_missing: bool = False
+    sent: bool = False
+    exists: bool = False
+    pupils: list[PupilWeek] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ClassSent:
+    """What went out for one class, for the teacher's summary."""
+
+    class_id: int
+    class_name: str
+    teacher_staff_id: int | None
+    pupils: int
+    notices: int = 0
+    deliveries: int = 0
+    held: list[str] = field(default_factory=list)
+    not_linked: list[str] = field(default_factory=list)
+    already_sent: bool = False
+
+
+def ref(week_start: date, class_id: int, student_id: int) -> str:
+    """The notice's ref: weekly:<Monday>:<class id>:<pupil id>."""
+    return f"{KIND}:{week_start.isoformat()}:{class_id}:{student_id}"
+
+
+async def gather(
+    session: AsyncSession,
+    school_id: int,
+    week: TeachingWeek,
+    class_ids: Collection[int] | None = None,
+) -> list[ClassBatch]:
+    """Read a week of the school (or of some classes) in five queries."""
+    query = (
+        select(SchoolClass.id, SchoolClass.name, Staff.full_name, Staff.id)
+        .outerjoin(Staff, Staff.homeroom_class_id == SchoolClass.id)
+        .where(SchoolClass.school_id == school_id)
+    )
+    if class_ids is not None:
+        query = query.where(SchoolClass.id.in_(list(class_ids)))
+    batches = {
+        cid: ClassBatch(cid, name, teacher, staff_id)
+        for cid, name, teacher, staff_id in await session.execute(query)
+    }
+    for row in await session.scalars(
+        select(ClassWeek).where(
+            ClassWeek.school_id == school_id, ClassWeek.week_start == week.start
+        )
+    ):
+        if row.class_id in batches:
+            batch = batches[row.class_id]
+            batch.note, batch.hold_missing = row.note, row.hold_missing
+            batch.sent, batch.exists = row.sent_at is not None, True
+    pupils: dict[int, PupilWeek] = {}
+    for sid, name, cid in await session.execute(
+        select(Student.id, Student.full_name, Student.class_id).where(
+            Student.school_id == school_id,
+            Student.status == StudentStatus.STUDYING,
+            Student.class_id.in_(list(batches)),
+        )
+    ):
+        pupils[sid] = PupilWeek(sid, name)
+        batches[cid].pupils.append(pupils[sid])
+    for sid, kind, subject, text in await session.execute(
+        select(
+            WeeklyComment.student_id,
+            WeeklyComment.kind,
+            WeeklyComment.subject,
+            WeeklyComment.text,
+        ).where(WeeklyComment.school_id == school_id, WeeklyComment.week_start == week.start)
+    ):
+        pupil = pupils.get(sid)
+        if pupil is None:
+            continue
+        if kind is CommentKind.HOMEROOM:
+            pupil.homeroom = text
+        elif kind is CommentKind.SUBJECT:
+            pupil.subjects.append((subject, text))
+        else:
+            pupil.health = text
+    for sid, day, part, excused in await session.execute(
+        select(Absence.student_id, Absence.day, Absence.part, Absence.excused).where(
+            Absence.school_id == school_id,
+            Absence.day >= week.start,
+            Absence.day <= week.start + timedelta(days=6),
+        )
+    ):
+        if sid in pupils:
+            pupils[sid].absences.append((day, part, excused))
+    for batch in batches.values():
+        batch.pupils.sort(key=lambda p: class_list_key(split_name(p.name)))
+        for pupil in batch.pupils:
+            pupil.subjects.sort()
+            pupil.absences.sort(key=lambda a: (a[0], a[1] != DayPart.MORNING))
+    return sorted(batches.values(), key=lambda b: b.class_name)
+
+
+def attendance(pupil: PupilWeek, _: Translator) -> str:
+    """ "Đi học đầy đủ." or the sessions missed, each with its day and whether excused."""
+    if not pupil.absences:
+        return _("Present every day this week.")
+    items = [
+        _("{weekday} {date} ({part}, {excused})").format(
+            weekday=weekday(day, _),
+            date=day.strftime("%d/%m"),
+            part=_(PARTS[part]),
+            excused=_("excused") if excused else _("not excused"),
+        )
+        for day, part, excused in pupil.absences
+    ]
+    count = len(pupil.absences)
+    return (
+        _.ngettext("Absent {count} session: {list}.", "Absent {count} sessions: {list}.", count)
+    ).format(count=count, list="; ".join(items))
+
+
+def compose(pupil: PupilWeek, batch: ClassBatch, week: TeachingWeek, _: Translator) -> str:
+    """One pupil's weekly notice as Telegram HTML; user text is escaped."""
+    lines = [
+        "<b>"
+        + _("Contact book, week {number} ({start}–{end})").format(
+            number=week.number,
+            start=week.start.strftime("%d/%m"),
+            end=week.end.strftime("%d/%m/%Y"),
+        )
+        + "</b>",
+        _("Pupil: {name}, class {class_name}").format(
+            name=f"<b>{html.escape(pupil.name)}</b>", class_name=html.escape(batch.class_name)
+        ),
+    ]
+    if pupil.homeroom:
+        lines += ["", f"<b>{_('Homeroom teacher’s comment')}</b>", html.escape(pupil.homeroom)]
+    if pupil.subjects:
+        lines += ["", f"<b>{_('Subject teachers’ comments')}</b>"]
+        lines += [
+            f"• {html.escape(SUBJECTS.get(code, (code,))[0])}: {html.escape(text)}"
+            for code, text in pupil.subjects
+        ]
+    lines += ["", f"<b>{_('Attendance')}</b>: {html.escape(attendance(pupil, _))}"]
+    if pupil.health:
+        lines += [f"<b>{_('Health')}</b>: {html.escape(pupil.health)}"]
+    if batch.note:
+        lines += ["", f"<b>{_('Note to all families of the class')}</b>", html.escape(batch.note)]
+    if batch.teacher:
+        lines += [
+            "",
+            "<i>"
+            + html.escape(
+                _("{teacher}, homeroom teacher of class {class_name}").format(
+                    teacher=batch.teacher, class_name=batch.class_name
+                )
+            )
+            + "</i>",
+        ]
+    return "\n".join(lines)
+
+
+def drafts_for(batch: ClassBatch, week: TeachingWeek) -> tuple[dict[int, Draft], list[str]]:
+    """The class's drafts, and the pupils held back (no comment while the teacher holds them)."""
+    drafts: dict[int, Draft] = {}
+    held: list[str] = []
+    languages = {language: translator(language) for language in LANGUAGES}
+    for pupil in batch.pupils:
+        if not pupil.homeroom and (batch.hold_missing or not batch.note):
+            held.append(pupil.name)
+            continue
+        texts = {language: compose(pupil, batch, week, _) for language, _ in languages.items()}
+        default = texts.pop("vi")
+        drafts[pupil.student_id] = Draft(
+            KIND, default, ref(week.start, batch.class_id, pupil.student_id), translations=texts
+        )
+    return drafts, held
+
+
+async def send_week(
+    session: AsyncSession,
+    school_id: int,
+    week: TeachingWeek,
+    *,
+    class_ids: Collection[int] | None = None,
+    by: int | None = None,
+    now: datetime,
+) -> list[ClassSent]:
+    """Enqueue the week's notices of every class not sent yet; return what each class got."""
+    batches = await gather(session, school_id, week, class_ids)
+    results: list[ClassSent] = []
+    drafts: dict[int, Draft] = {}
+    class_of: dict[int, ClassSent] = {}
+    for batch in batches:
+        result = ClassSent(
+            batch.class_id,
+            batch.class_name,
+            batch.teacher_staff_id,
+            len(batch.pupils),
+            already_sent=batch.sent,
+        )
+        results.append(result)
+        if batch.sent:
+            continue
+        mine, result.held = drafts_for(batch, week)
+        drafts |= mine
+        class_of |= dict.fromkeys(mine, result)
+    outcome = await enqueue_per_pupil(session, school_id, drafts, created_by=by, now=now)
+    names = {p.student_id: p.name for b in batches for p in b.pupils}
+    for pupil in outcome.notices:
+        class_of[pupil].notices += 1
+        class_of[pupil].deliveries += outcome.deliveries[pupil]
+    for pupil in outcome.not_linked:
+        class_of[pupil].not_linked.append(names[pupil])
+    await _mark_sent(session, school_id, week, batches, by, now)
+    return results
+
+
+async def _mark_sent(
+    session: AsyncSession,
+    school_id: int,
+    week: TeachingWeek,
+    batches: list[ClassBatch],
+    by: int | None,
+    now: datetime,
+) -> None:
+    new = [b for b in batches if not b.exists]
+    if new:
+        await session.execute(
+            insert(ClassWeek),
+            [
+                {
+                    "school_id": school_id,
+                    "class_id": b.class_id,
+                    "week_start": week.start,
+                    "hold_missing": False,
+                }
+                for b in new
+            ],
+        )
+    pending = [b.class_id for b in batches if not b.sent]
+    if pending:
+        await session.execute(
+            update(ClassWeek)
+            .where(ClassWeek.week_start == week.start, ClassWeek.class_id.in_(pending))
+            .values(sent_at=now, sent_by=by)
+        )
