@@ -12,7 +12,7 @@ from bot import handlers
 from bot.context import BotApplication, BotContext, Services
 from bot.handlers import menu
 from bot.i18n import LANGUAGES, translator
-from bot.notifications import schedules
+from bot.notifications import schedules, weekly_jobs
 from bot.notifications.dispatcher import Dispatcher
 from bot.notifications.leader import Leadership
 from bot.pacing import BotApiGate
@@ -46,6 +46,7 @@ def build_application(
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     handlers.register(application)
+    weekly_jobs.register()
     return application
 
 
@@ -64,6 +65,7 @@ async def startup(application: BotApplication) -> None:
             services.settings.timezone,
         )
         services.school_id = school.id
+        await schedules.ensure_defaults(session, school.id)
     await application.initialize()
     await _publish_commands(application)
     await application.start()

@@ -35,6 +35,7 @@ MENU_UNLINKED = N_("Parents not linked yet")
 MENU_INVITES = N_("Invitation slips")
 MENU_REQUESTS = N_("Data requests")
 MENU_IMPORT = N_("Import lists")
+MENU_COMMENTS = N_("Weekly comments")
 
 
 def inline(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -71,6 +72,8 @@ def menu_labels(roles: frozenset[Role]) -> list[str]:
     labels: list[str] = []
     if Role.PARENT in roles:
         labels.append(MENU_CHILDREN)
+    if roles & {Role.HOMEROOM, Role.SUBJECT_TEACHER}:
+        labels.append(MENU_COMMENTS)
     if roles & {Role.HOMEROOM, Role.ADMIN}:
         labels += [MENU_UNLINKED, MENU_INVITES]
     if Role.ADMIN in roles:

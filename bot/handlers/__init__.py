@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from bot.context import BotApplication
-from bot.handlers import account, admin, errors, fallback, linking, menu, receipts
+from bot.handlers import (
+    account,
+    admin,
+    errors,
+    fallback,
+    inputs,
+    linking,
+    menu,
+    receipts,
+    weekly,
+)
 
 
 def register(application: BotApplication) -> None:
@@ -12,12 +22,16 @@ def register(application: BotApplication) -> None:
     Everything shares group 0: PTB runs the first matching handler of each group, so order
     matters. Menu buttons are recognised before plain text (codes, a child's description);
     the catch-all for unknown commands sits last so it never answers a second time.
+    Before all of them, in their own group, the routers hand a typed answer or a spreadsheet to
+    the feature that waits for it (bot/handlers/inputs.py).
     """
+    application.add_handlers(inputs.build_handlers(), group=inputs.GROUP)
     application.add_handlers(linking.build_handlers())
     application.add_handlers(menu.build_handlers())
     application.add_handlers(account.build_handlers())
     application.add_handlers(admin.build_handlers())
     application.add_handlers(receipts.build_handlers())
+    application.add_handlers(weekly.build_handlers())
     application.add_handlers(linking.build_text_handler())
     application.add_handlers(fallback.build_fallback())
     application.add_error_handler(errors.on_error)

@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 from bot import keyboards
 from bot.callbacks import BadCallback, pack, parse
 from bot.context import BotContext, Visit
-from bot.handlers import account, admin
+from bot.handlers import account, admin, weekly
 from bot.handlers.presses import alert, on_press
 from bot.i18n import LANGUAGES, N_, translator
 from storage.models import Role
@@ -24,6 +24,7 @@ COMMANDS = (
     ("con", N_("Choose which child you mean"), (Role.PARENT,)),
     ("chualienket", N_("Parents not linked yet"), (Role.HOMEROOM, Role.ADMIN)),
     ("moi", N_("Print invitation slips for a class"), (Role.HOMEROOM, Role.ADMIN)),
+    ("nhanxet", N_("Write this week's comments"), (Role.HOMEROOM, Role.SUBJECT_TEACHER)),
     ("yeucau", N_("Open data requests"), (Role.ADMIN,)),
     ("thuhoi", N_("Revoke an account (lost phone)"), (Role.ADMIN,)),
     ("dulieu", N_("See, download or delete your data"), ()),
@@ -149,6 +150,7 @@ ROUTES = {
     keyboards.MENU_INVITES: admin.invitations_command,
     keyboards.MENU_REQUESTS: admin.data_requests,
     keyboards.MENU_IMPORT: admin.import_help,
+    keyboards.MENU_COMMENTS: weekly.comments_command,
 }
 
 

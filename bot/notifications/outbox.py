@@ -65,6 +65,11 @@ class Audience:
         """Staff holding any of these roles (all staff when none is given)."""
         return cls("staff", roles=roles)
 
+    @classmethod
+    def staff_members(cls, *staff_ids: int) -> Audience:
+        """These members of staff (a class's homeroom teacher, say)."""
+        return cls("staff_ids", staff_ids)
+
     def describe(self) -> dict[str, object]:
         """A JSON-ready description, stored with the notice."""
         return {"kind": self.kind, "ids": list(self.ids), "roles": [r.value for r in self.roles]}
@@ -99,9 +104,11 @@ def _pupils(school_id: int, audience: Audience) -> Select[int, str]:
 async def resolve(session: AsyncSession, school_id: int, audience: Audience) -> Recipients:
     """Find the recipient accounts (linked or blocked) and the pupils nobody can be reached for."""
     found = Recipients()
-    if audience.kind == "staff":
+    if audience.kind in ("staff", "staff_ids"):
         staff = select(StaffRole.staff_id)
-        if audience.roles:
+        if audience.kind == "staff_ids":
+            staff = staff.where(StaffRole.staff_id.in_(audience.ids))
+        elif audience.roles:
             staff = staff.where(StaffRole.role.in_(audience.roles))
         rows = await session.execute(
             select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(

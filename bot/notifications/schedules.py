@@ -16,6 +16,7 @@ from datetime import time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Job
 
 from bot.context import BotApplication, BotContext, Services
@@ -26,6 +27,12 @@ log = logging.getLogger(__name__)
 PREFIX = "schedule:"
 ScheduledWork = Callable[[BotContext, int], Awaitable[None]]  # (context, school id)
 _registry: dict[str, ScheduledWork] = {}
+# Every school starts with these (kind: ISO weekday, time); the administrator changes them.
+DEFAULTS = {
+    "weekly_reminder": (4, "16:30"),  # Thursday: comments still missing
+    "weekly_notice": (5, "16:30"),  # Friday: the weekly notice to every family
+    "weekly_summary": (6, "09:00"),  # Saturday: the leaders' summary per class
+}
 
 
 def register(kind: str, work: ScheduledWork) -> None:
@@ -57,6 +64,17 @@ def job_name(school_id: int, kind: str) -> str:
 def ptb_day(iso_weekday: int) -> int:
     """PTB counts 0 = Sunday .. 6 = Saturday; ISO (and Vietnamese "Thứ") 1 = Monday .. 7."""
     return iso_weekday % 7
+
+
+async def ensure_defaults(session: AsyncSession, school_id: int) -> None:
+    """Give the school the default schedules it does not have yet."""
+    have = set(await session.scalars(select(Schedule.kind).where(Schedule.school_id == school_id)))
+    session.add_all(
+        Schedule(school_id=school_id, kind=kind, weekday=day, at=at, enabled=True)
+        for kind, (day, at) in DEFAULTS.items()
+        if kind not in have
+    )
+    await session.flush()
 
 
 async def rebuild(application: BotApplication) -> list[Planned]:

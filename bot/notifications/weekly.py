@@ -190,18 +190,18 @@ def compose(pupil: PupilWeek, batch: ClassBatch, week: TeachingWeek, _: Translat
         ),
     ]
     if pupil.homeroom:
-        lines += ["", f"<b>{_('Homeroom teacher’s comment')}</b>", html.escape(pupil.homeroom)]
+        lines += ["", _bold(_("Homeroom teacher’s comment")), html.escape(pupil.homeroom)]
     if pupil.subjects:
-        lines += ["", f"<b>{_('Subject teachers’ comments')}</b>"]
+        lines += ["", _bold(_("Subject teachers’ comments"))]
         lines += [
             f"• {html.escape(SUBJECTS.get(code, (code,))[0])}: {html.escape(text)}"
             for code, text in pupil.subjects
         ]
-    lines += ["", f"<b>{_('Attendance')}</b>: {html.escape(attendance(pupil, _))}"]
+    lines += ["", _bold(_("Attendance")) + ": " + html.escape(attendance(pupil, _))]
     if pupil.health:
-        lines += [f"<b>{_('Health')}</b>: {html.escape(pupil.health)}"]
+        lines += [_bold(_("Health")) + ": " + html.escape(pupil.health)]
     if batch.note:
-        lines += ["", f"<b>{_('Note to all families of the class')}</b>", html.escape(batch.note)]
+        lines += ["", _bold(_("Note to all families of the class")), html.escape(batch.note)]
     if batch.teacher:
         lines += [
             "",
@@ -214,6 +214,10 @@ def compose(pupil: PupilWeek, batch: ClassBatch, week: TeachingWeek, _: Translat
             + "</i>",
         ]
     return "\n".join(lines)
+
+
+def _bold(text: str) -> str:
+    return f"<b>{html.escape(text)}</b>"
 
 
 def drafts_for(batch: ClassBatch, week: TeachingWeek) -> tuple[dict[int, Draft], list[str]]:

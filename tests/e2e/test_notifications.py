@@ -492,7 +492,7 @@ async def test_schedules_come_from_the_database_in_the_schools_time_zone(
     session.add(Schedule(school_id=lists.id, kind="not_registered", weekday=1, at="07:00"))
     await session.commit()
     planned = await schedules.rebuild(running_bot)
-    mine = [p for p in planned if p.school_id == lists.id]
+    mine = [p for p in planned if p.school_id == lists.id and not p.kind.startswith("weekly_")]
     assert [(p.name, p.weekday, p.at.strftime("%H:%M")) for p in mine] == [
         (f"schedule:{lists.id}:test_weekly", 5, "16:30")
     ]

@@ -1,0 +1,280 @@
+"""The weekly contact book end to end: comments in chat and by spreadsheet, Friday's notices."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import BotApplication
+from bot.i18n import translator
+from bot.notifications.dispatcher import Dispatcher
+from bot.notifications.weekly_jobs import send_due
+from bot.services.calendar import Calendar, TeachingWeek
+from bot.services.comment_sheet import SheetPupil, SheetWeek, build_comment_sheet
+from bot.services.weekly import COMMENT_LIMIT
+from sandbox.client import PersonClient
+from sandbox.pytest_plugin import PersonFactory
+from sandbox.server import RunningSandbox
+from storage.models import (
+    ClassWeek,
+    CommentKind,
+    School,
+    SchoolClass,
+    Student,
+    StudentGuardian,
+    TelegramAccount,
+    WeeklyComment,
+)
+from tests.e2e.conftest import TEACHER_1A, linked_person
+from tests.e2e.test_notifications import Clock, drain, parents_of
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+TODAY = datetime.now(ZONE).date()
+# A school year that started ten weeks ago on a Monday, so that this week is a teaching week.
+YEAR_START = TODAY - timedelta(days=TODAY.weekday()) - timedelta(weeks=10)
+
+
+def working_week() -> TeachingWeek:
+    week = Calendar(YEAR_START).working_week(TODAY)
+    assert week is not None
+    return week
+
+
+@pytest.fixture
+async def school_year(lists: School, session: AsyncSession) -> School:
+    lists.year_start = YEAR_START
+    session.add(lists)
+    await session.commit()
+    return lists
+
+
+async def class_pupils(session: AsyncSession, school: School, name: str) -> list[tuple[int, str]]:
+    rows = await session.execute(
+        select(Student.id, Student.full_name)
+        .join(SchoolClass, SchoolClass.id == Student.class_id)
+        .where(SchoolClass.school_id == school.id, SchoolClass.name == name)
+    )
+    return [(i, n) for i, n in rows]
+
+
+async def comments(session: AsyncSession, school: School) -> dict[str, str]:
+    await session.commit()
+    rows = await session.execute(
+        select(Student.full_name, WeeklyComment.text)
+        .join(Student, Student.id == WeeklyComment.student_id)
+        .where(WeeklyComment.school_id == school.id, WeeklyComment.kind == CommentKind.HOMEROOM)
+    )
+    return {name: text for name, text in rows}
+
+
+async def download(sandbox: RunningSandbox, message: dict[str, Any]) -> bytes:
+    async with httpx.AsyncClient() as http:
+        return (await http.get(sandbox.url + message["file"]["url"])).content
+
+
+def buttons(message: dict[str, Any]) -> list[str]:
+    return [button["text"] for row in message["buttons"] for button in row]
+
+
+async def open_list(teacher: PersonClient) -> dict[str, Any]:
+    await teacher.command("nhanxet")
+    return await teacher.next_message(timeout=10, new_only=True)
+
+
+async def test_comments_in_chat_and_by_spreadsheet_reach_each_family_once(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    school_year: School,
+    session: AsyncSession,
+) -> None:
+    school = school_year
+    week = working_week()
+    parents_1a = await parents_of(session, school, make_person, "1A", 6)
+    parents_3b = await parents_of(session, school, make_person, "3B", 3)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    pupils = await class_pupils(session, school, "1A")
+
+    # In chat: the class list, a pupil, a typed comment; the next pupil comes by itself.
+    listing = await open_list(teacher)
+    assert f"Tuần {week.number}" in listing["text"] and "0/12" in listing["text"]
+    first = listing["buttons"][0][0]["text"]
+    await teacher.press(first)
+    prompt = await teacher.next_message(timeout=10)
+    assert first in prompt["text"]
+    await teacher.send(f"{first}: đọc to, rõ ràng; con cần luyện viết thêm.")
+    saved = await teacher.next_message(timeout=10, new_only=True)
+    assert saved["text"].startswith("Đã lưu")
+    second = re.search(r"cho (.+?),", saved["text"])
+    assert second is not None and second.group(1) != first
+    await teacher.send(f"{second.group(1)}: chăm chỉ & <b>ngoan</b>.")
+    # ... and a quick phrase for the third, whose prompt came with "Saved".
+    third = await teacher.next_message(timeout=10, new_only=True)
+    phrase = third["buttons"][0][0]["text"]
+    await teacher.press(phrase)
+    await teacher.next_message(timeout=10)
+    written = await comments(session, school)
+    assert len(written) == 3
+    assert written[first] == f"{first}: đọc to, rõ ràng; con cần luyện viết thêm."
+
+    # By spreadsheet for the rest: the bot's file, filled on a computer, sent back.
+    listing = await open_list(teacher)
+    await teacher.press("Bảng tính (Excel)")
+    sheet_message = await teacher.next_message(timeout=30, new_only=True)
+    workbook = load_workbook(io.BytesIO(await download(sandbox, sheet_message)))
+    sheet = workbook.worksheets[0]
+    header = next(
+        row[0].row for row in sheet.iter_rows() if any(c.value == "Nhận xét" for c in row)
+    )
+    columns = {cell.value: cell.column for cell in sheet[header]}
+    filled = {}
+    for row in range(header + 1, sheet.max_row + 1):
+        name = sheet.cell(row, columns["Họ và tên"]).value
+        if name and not sheet.cell(row, columns["Nhận xét"]).value:
+            filled[name] = f"Nhận xét tuần của {name}: con tiến bộ."
+            sheet.cell(row, columns["Nhận xét"]).value = filled[name]
+    assert len(filled) == 9
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    await teacher.send_document(buffer.getvalue(), "nhan-xet-1A.xlsx")
+    summary = await teacher.next_message(timeout=30, new_only=True)
+    assert "12/12" in summary["text"], summary["text"]
+    written = await comments(session, school)
+    assert len(written) == 12 and all(written[name] == text for name, text in filled.items())
+
+    # Friday at the school's weekly time: every linked guardian gets their own children only.
+    friday = datetime.combine(week.end, time(16, 30), tzinfo=ZONE).astimezone(UTC)
+    results = await send_due(running_bot.bot_data["services"].sessions, school.id, friday)
+    (result_1a,) = [r for r in results if r.class_name == "1A"]
+    assert result_1a.notices == 12 - len(result_1a.not_linked)
+    services = running_bot.bot_data["services"]
+    clock = Clock(friday + timedelta(minutes=1))
+    dispatcher = Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0)
+    await drain(dispatcher, clock)
+    names = dict(pupils)
+    for parent in parents_1a:
+        children = await children_of(session, school, parent) & names.keys()  # 3B: held
+        received = [
+            m for m in await parent.messages() if m["from_bot"] and "Sổ liên lạc tuần" in m["text"]
+        ]
+        assert len(received) == len(children), [m["text"] for m in received]
+        for child_id in children:
+            (mine,) = [m for m in received if names[child_id] in m["text"]]
+            assert written[names[child_id]] in mine["text"]
+            others = [n for i, n in pupils if i != child_id and i not in children]
+            assert not any(written[other] in mine["text"] for other in others)
+            assert buttons(mine) == ["\u2705 Đã xem"]
+    for parent in parents_3b:  # 3B wrote nothing: only their 1A children, if any, get notices
+        received = [m for m in await parent.messages() if "Sổ liên lạc tuần" in (m["text"] or "")]
+        assert len(received) == len(await children_of(session, school, parent) & names.keys())
+    # The teacher hears which families nobody could reach.
+    told = [m for m in await teacher.messages() if "đang được gửi" in (m["text"] or "")]
+    assert len(told) == 1
+    assert all(name in told[0]["text"] for name in result_1a.not_linked)
+    # A second Friday run sends nothing again.
+    again = await send_due(services.sessions, school.id, friday)
+    assert all(r.already_sent for r in again)
+
+
+async def children_of(session: AsyncSession, school: School, person: PersonClient) -> set[int]:
+    await session.commit()
+    guardian = await session.scalar(
+        select(TelegramAccount.guardian_id).where(
+            TelegramAccount.school_id == school.id,
+            TelegramAccount.telegram_user_id == person.person_id,
+        )
+    )
+    return set(
+        await session.scalars(
+            select(StudentGuardian.student_id).where(StudentGuardian.guardian_id == guardian)
+        )
+    )
+
+
+async def sheet_for(
+    school: School, class_name: str, week: TeachingWeek, pupils: list[Any]
+) -> bytes:
+    data = build_comment_sheet(
+        school.name,
+        class_name,
+        SheetWeek(week.number, week.start, week.end),
+        [SheetPupil(code, name, comment) for code, name, comment in pupils],
+        translator("vi"),
+    )
+    return data
+
+
+async def test_bad_spreadsheets_and_comments_are_refused_and_store_nothing(
+    running_bot: BotApplication,
+    make_person: PersonFactory,
+    school_year: School,
+    session: AsyncSession,
+) -> None:
+    school = school_year
+    week = working_week()
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    codes = dict(
+        (
+            await session.execute(
+                select(Student.full_name, Student.student_code)
+                .join(SchoolClass, SchoolClass.id == Student.class_id)
+                .where(SchoolClass.school_id == school.id, SchoolClass.name == "1A")
+            )
+        ).all()
+    )
+    rows = [(code, name, "Con ngoan.") for name, code in codes.items()]
+    cases = [
+        (await sheet_for(school, "3B", week, rows), "3B"),
+        (await sheet_for(school, "1A", Calendar(YEAR_START).weeks()[0], rows), "tuần"),
+        (
+            await sheet_for(school, "1A", week, [*rows, ("7999999999", "Người Lạ", "Ngoan.")]),
+            "7999999999",
+        ),
+        (await sheet_for(school, "1A", week, [(rows[0][0], rows[0][1], "x" * 1001)]), "1000"),
+    ]
+    for data, expected in cases:
+        await teacher.send_document(data, "nhan-xet.xlsx")
+        answer = await teacher.next_message(timeout=30, new_only=True)
+        assert expected in answer["text"], answer["text"]
+    # A comment over the limit typed in chat.
+    listing = await open_list(teacher)
+    await teacher.press(listing["buttons"][0][0]["text"])
+    await teacher.next_message(timeout=10)
+    await teacher.send("a" * (COMMENT_LIMIT + 1))
+    answer = await teacher.next_message(timeout=10, new_only=True)
+    assert str(COMMENT_LIMIT) in answer["text"]
+    assert await comments(session, school) == {}
+    # A parent cannot open anything, and a forged press for a pupil changes nothing.
+    (parent,) = await parents_of(session, school, make_person, "1A", 1)
+    await parent.command("nhanxet")
+    assert "giáo viên" in (await parent.next_message(timeout=10, new_only=True))["text"]
+    pupil_id = next(iter(await children_of(session, school, parent)))
+    await parent.press(data=f"v1:wk:q:{pupil_id}:-:0", forged=True)
+    await parent.press(data=f"v1:wk:send:{await class_1a(session, school)}", forged=True)
+    await teacher.command("help")  # a round trip, so the presses above have been handled
+    await teacher.next_message(timeout=10, new_only=True)
+    assert await comments(session, school) == {}
+    await session.commit()
+    sent = await session.scalar(
+        select(func.count())
+        .select_from(ClassWeek)
+        .where(ClassWeek.school_id == school.id, ClassWeek.sent_at.is_not(None))
+    )
+    assert sent == 0
+
+
+async def class_1a(session: AsyncSession, school: School) -> int:
+    found = await session.scalar(
+        select(SchoolClass.id).where(SchoolClass.school_id == school.id, SchoolClass.name == "1A")
+    )
+    assert found is not None
+    return found
