@@ -589,3 +589,55 @@ async def test_a_429_pauses_the_whole_bot_for_retry_after(
     # that, nothing until retry_after (1 s) has passed.
     pause = [c for c in sends if first + 0.1 < c.monotonic < first + 0.95]
     assert pause == [], "sending went on during the retry_after pause"
+
+
+async def test_five_percent_server_errors_and_one_percent_timeouts_lose_nothing(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parents = [
+        parent
+        for name in ("1A", "3B", "5C")
+        for parent in await parents_of(session, lists, make_person, name)
+    ]
+    request = HTTPXRequest(read_timeout=0.5, write_timeout=0.5, connection_pool_size=64)
+    bot = ExtBot(
+        running_bot.bot.token,
+        base_url=running_bot.bot.base_url.removesuffix(running_bot.bot.token),
+        request=request,
+        rate_limiter=BotApiGate(per_second=1000),
+    )
+    services = running_bot.bot_data["services"]
+    texts = [f"Thông báo số {n}" for n in range(3)]
+    async with bot:
+        sender = Dispatcher(bot, services.sessions, clock=clock, per_chat_interval=0.0)
+        faults = sandbox.state.config.faults
+        faults.seed, faults.error_rate = 11, 0.05
+        faults.slow_rate, faults.slow_seconds = 0.01, 1.0
+        notices = [
+            await enqueue_notice(session, lists.id, Audience.school(), "c", text, now=clock())
+            for text in texts
+        ]
+        await session.commit()
+        await drain(sender, clock)
+        faults.error_rate = faults.slow_rate = 0.0
+    repeats = 0
+    for notice in notices:
+        assert await states(session, notice.id) == {DeliveryState.SENT: len(parents)}
+        repeats += int(
+            await session.scalar(
+                select(func.coalesce(func.sum(Delivery.attempts - 1), 0)).where(
+                    Delivery.notice_id == notice.id
+                )
+            )
+            or 0
+        )
+    assert repeats > 0, "no fault hit: the test proves nothing"
+    for parent in parents:
+        received = [m["text"] for m in await parent.messages() if m["from_bot"]]
+        assert all(received.count(text) >= 1 for text in texts)  # nothing lost
+        assert sum(received.count(text) for text in texts) <= len(texts) + repeats
