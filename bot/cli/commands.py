@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -16,6 +16,14 @@ from bot.datefmt import short
 from bot.i18n import Translator
 from bot.notifications import outbox as outbox_service
 from bot.services import invitations
+from bot.services.calendar import (
+    Break,
+    change_calendar,
+    describe_calendar,
+    load_calendar,
+    parse_day,
+    refusal_text,
+)
 from bot.services.imports import ImportOutcome, describe, import_roster, import_staff
 from bot.settings import Settings
 from storage import migrate
@@ -310,4 +318,82 @@ async def outbox(args: argparse.Namespace, settings: Settings, _: Translator) ->
         print(_("No notice has been sent yet."))
     if args.json:
         print(json.dumps([{"notice": s.notice_id, "read": s.read, **s.counts} for s in statuses]))
+    return 0
+
+
+def _read_break(text: str, _: Translator) -> Break | str:
+    """Read "Tết Nguyên đán:08/02/2027-21/02/2027", or say what is wrong with it."""
+    name, colon, dates = text.rpartition(":")
+    first, dash, last = dates.partition("-")
+    start, end = parse_day(first), parse_day(last)
+    if not (colon and dash and name.strip()) or start is None or end is None:
+        return _(
+            'Write a break as "name:dd/mm/yyyy-dd/mm/yyyy", like '
+            '"Tết Nguyên đán:08/02/2027-21/02/2027" (not "{text}").'
+        ).format(text=text)
+    return Break(name.strip(), start, end)
+
+
+async def calendar(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
+    """`calendar show`: the school calendar; `calendar set`: change it, checked and audited."""
+    start: date | None = None
+    breaks: list[Break] | None = None
+    if args.action == "set":
+        if args.start is None and args.term1 is None and args.term2 is None and not args.breaks:
+            print(_("Give at least one of --start, --term1, --term2, --break."), file=sys.stderr)
+            return 2
+        if args.start is not None:
+            start = parse_day(args.start)
+            if start is None:
+                print(
+                    _("“{text}” is not a date: write it as dd/mm/yyyy, like 07/09/2026.").format(
+                        text=args.start
+                    ),
+                    file=sys.stderr,
+                )
+                return 2
+        if args.breaks:
+            read = [_read_break(text, _) for text in args.breaks]
+            wrong = [problem for problem in read if isinstance(problem, str)]
+            if wrong:
+                print(wrong[0], file=sys.stderr)
+                return 2
+            breaks = [b for b in read if isinstance(b, Break)]
+    engine = create_engine(settings.database_url)
+    try:
+        if not await migrate.schema_is_current(engine):
+            print(
+                _("The database schema is not current: run `schoolbot db upgrade` first."),
+                file=sys.stderr,
+            )
+            return 2
+        async with session_factory(engine)() as session, session.begin():
+            school = await school_by_code(session, args.school or settings.school)
+            if school is None:
+                print(_("No school with this code has been imported yet."), file=sys.stderr)
+                return 2
+            today = datetime.now(settings.zone).date()
+            if args.action == "set":
+                refusal = await change_calendar(
+                    session,
+                    school,
+                    today,
+                    "cli",
+                    year_start=start,
+                    term1_weeks=args.term1,
+                    term2_weeks=args.term2,
+                    breaks=breaks,
+                )
+                if refusal is not None:
+                    print(
+                        refusal_text(refusal, _) + " " + _("Nothing was changed."),
+                        file=sys.stderr,
+                    )
+                    return 2
+            lines = describe_calendar(await load_calendar(session, school, today), today, _)
+    finally:
+        await engine.dispose()
+    if args.action == "set":
+        print(_("The school calendar is updated."))
+    print("\n".join(lines))
     return 0

@@ -147,4 +147,37 @@ def build_parser(_: Translator) -> Parser:
                 "--json", action="store_true", help=_("print a JSON summary as the last line")
             )
         child.set_defaults(handler=commands.outbox, action=name)
+
+    calendar = command("calendar", _("show or change the school calendar"))
+    calendar_sub = calendar.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
+    for name, help_text in (
+        ("show", _("show the school year's start, terms, breaks and this week")),
+        ("set", _("change the school year's start, the terms' weeks or the breaks")),
+    ):
+        child = calendar_sub.add_parser(name, help=help_text, description=help_text, add_help=False)
+        assert isinstance(child, Parser)
+        child.translate = _
+        child.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+        child.add_argument("--school", help=_("school code (default: SCHOOLBOT_SCHOOL)"))
+        if name == "set":
+            child.add_argument(
+                "--start", metavar="DD/MM/YYYY", help=_("the first day of the school year")
+            )
+            child.add_argument(
+                "--term1", type=int, metavar="N", help=_("teaching weeks of term I (1 to 25)")
+            )
+            child.add_argument(
+                "--term2", type=int, metavar="N", help=_("teaching weeks of term II (1 to 25)")
+            )
+            child.add_argument(
+                "--break",
+                dest="breaks",
+                action="append",
+                metavar="NAME:DD/MM/YYYY-DD/MM/YYYY",
+                help=_(
+                    'a break, like "Tết Nguyên đán:08/02/2027-21/02/2027"; give it once per '
+                    "break: the breaks given replace all the stored ones"
+                ),
+            )
+        child.set_defaults(handler=commands.calendar, action=name)
     return parser

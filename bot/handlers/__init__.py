@@ -6,6 +6,8 @@ from bot.context import BotApplication
 from bot.handlers import (
     account,
     admin,
+    attendance,
+    calendar,
     errors,
     fallback,
     inputs,
@@ -32,6 +34,8 @@ def register(application: BotApplication) -> None:
     application.add_handlers(admin.build_handlers())
     application.add_handlers(receipts.build_handlers())
     application.add_handlers(weekly.build_handlers())
+    application.add_handlers(attendance.build_handlers())
+    application.add_handlers(calendar.build_handlers())
     application.add_handlers(linking.build_text_handler())
     application.add_handlers(fallback.build_fallback())
     application.add_error_handler(errors.on_error)

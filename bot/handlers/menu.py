@@ -11,6 +11,7 @@ from bot.context import BotContext, Visit
 from bot.handlers import account, admin, weekly
 from bot.handlers.presses import alert, on_press
 from bot.i18n import LANGUAGES, N_, translator
+from bot.services.access import STAFF_ROLES
 from storage.models import Role
 from storage.queries import students_with_ids
 
@@ -25,6 +26,8 @@ COMMANDS = (
     ("chualienket", N_("Parents not linked yet"), (Role.HOMEROOM, Role.ADMIN)),
     ("moi", N_("Print invitation slips for a class"), (Role.HOMEROOM, Role.ADMIN)),
     ("nhanxet", N_("Write this week's comments"), (Role.HOMEROOM, Role.SUBJECT_TEACHER)),
+    ("diemdanh", N_("Record today's absences"), (Role.HOMEROOM,)),
+    ("lichhoc", N_("The school calendar and this week's number"), tuple(STAFF_ROLES)),
     ("yeucau", N_("Open data requests"), (Role.ADMIN,)),
     ("thuhoi", N_("Revoke an account (lost phone)"), (Role.ADMIN,)),
     ("dulieu", N_("See, download or delete your data"), ()),
