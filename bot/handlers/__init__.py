@@ -10,6 +10,7 @@ from bot.handlers import (
     calendar,
     errors,
     fallback,
+    health,
     inputs,
     linking,
     menu,
@@ -36,6 +37,7 @@ def register(application: BotApplication) -> None:
     application.add_handlers(weekly.build_handlers())
     application.add_handlers(attendance.build_handlers())
     application.add_handlers(calendar.build_handlers())
+    application.add_handlers(health.build_handlers())
     application.add_handlers(linking.build_text_handler())
     application.add_handlers(fallback.build_fallback())
     application.add_error_handler(errors.on_error)

@@ -15,7 +15,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, fi
 
 from bot import keyboards
 from bot.context import BotContext
-from bot.handlers import weekly
+from bot.handlers import health, weekly
 from bot.i18n import LANGUAGES, translator
 from bot.services import pending
 from storage.models import Role
@@ -45,7 +45,9 @@ async def answer_typed(update: Update, context: BotContext) -> None:
         if message.text in MENU_LABELS:
             await pending.clear(visit.session, visit.account.id)
             return
-        taken = await weekly.pending_text(message, visit, context)
+        taken = await weekly.pending_text(message, visit, context) or await health.take_text(
+            message, visit, context
+        )
     if taken:
         raise ApplicationHandlerStop
 
@@ -65,7 +67,9 @@ async def file_received(update: Update, context: BotContext) -> None:
             path = Path(folder) / ("upload" + Path(name).suffix.lower())
             telegram_file = await context.bot.get_file(document.file_id)
             await telegram_file.download_to_drive(path)
-            taken = await weekly.try_file(message, visit, context, path, name)
+            taken = await weekly.try_file(
+                message, visit, context, path, name
+            ) or await health.try_file(message, visit, context, path, name, document.file_id)
     if taken:
         raise ApplicationHandlerStop
 

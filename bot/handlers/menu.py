@@ -28,6 +28,8 @@ COMMANDS = (
     ("nhanxet", N_("Write this week's comments"), (Role.HOMEROOM, Role.SUBJECT_TEACHER)),
     ("diemdanh", N_("Record today's absences"), (Role.HOMEROOM,)),
     ("lichhoc", N_("The school calendar and this week's number"), tuple(STAFF_ROLES)),
+    ("suckhoe", N_("Health check results and health notes"), (Role.MEDICAL,)),
+    ("canhbao", N_("A health notice to every family"), (Role.MEDICAL, Role.PRINCIPAL)),
     ("yeucau", N_("Open data requests"), (Role.ADMIN,)),
     ("thuhoi", N_("Revoke an account (lost phone)"), (Role.ADMIN,)),
     ("dulieu", N_("See, download or delete your data"), ()),
