@@ -32,7 +32,7 @@ from bot.services.comment_sheet import (
 )
 from bot.services.imports import describe
 from storage.models import CommentKind, School
-from storage.queries import class_name, unlinked_families
+from storage.queries import class_name, students_with_ids, unlinked_families
 from storage.roster.problems import FileRefused
 from storage.roster.table import locate, read_rows
 from storage.subjects import SUBJECTS
@@ -538,9 +538,11 @@ async def pending_text(message: Message, visit: Visit, context: BotContext) -> b
         return True
     pupil_class = await weekly.pupil_class(visit.session, visit.actor.school_id, student_id)
     assert pupil_class is not None
+    (name,) = [n for i, n, _k in await students_with_ids(visit.session, [student_id])]
     reply, markup = await next_prompt(visit, week, pupil_class, subject, after=student_id)
+    saved_line = _("Saved the comment for {name}.").format(name=html.escape(name))
     await message.reply_text(
-        _("Saved.") + "\n\n" + reply, reply_markup=markup, parse_mode=ParseMode.HTML
+        saved_line + "\n\n" + reply, reply_markup=markup, parse_mode=ParseMode.HTML
     )
     return True
 

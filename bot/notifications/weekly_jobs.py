@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -35,11 +36,26 @@ from storage.models import (
 log = logging.getLogger(__name__)
 
 
+Work = Callable[[async_sessionmaker[AsyncSession], int, datetime], Awaitable[object]]
+
+
+def _job(work: Work) -> schedules.ScheduledWork:
+    """A scheduled job doing `work` for a school now, then waking the dispatcher."""
+
+    async def run(context: BotContext, school_id: int) -> None:
+        await work(context.db, school_id, datetime.now(UTC))
+        dispatcher = context.services.dispatcher
+        if dispatcher is not None:
+            dispatcher.wake()
+
+    return run
+
+
 def register() -> None:
     """Tell the scheduler what the weekly kinds do."""
-    schedules.register("weekly_reminder", remind)
-    schedules.register("weekly_notice", send)
-    schedules.register("weekly_summary", summarise)
+    schedules.register("weekly_reminder", _job(remind_due))
+    schedules.register("weekly_notice", _job(send_due))
+    schedules.register("weekly_summary", _job(summarise_due))
 
 
 async def this_week(session: AsyncSession, school_id: int, now: datetime) -> TeachingWeek | None:
@@ -96,16 +112,10 @@ async def tell_teachers(
         )
 
 
-async def send(context: BotContext, school_id: int) -> None:
-    """Friday: queue every class's weekly notices not sent yet, and tell the teachers."""
-    await send_due(context.db, school_id, datetime.now(UTC))
-    _wake(context)
-
-
 async def send_due(
     sessions: async_sessionmaker[AsyncSession], school_id: int, now: datetime
 ) -> list[ClassSent]:
-    """The Friday job's work at `now` (tests pass their own moment) in one transaction."""
+    """Friday: queue every class's weekly notices not sent yet, and tell the teachers."""
     async with sessions() as session, session.begin():
         week = await this_week(session, school_id, now)
         if week is None:
@@ -116,11 +126,12 @@ async def send_due(
     return results
 
 
-async def remind(context: BotContext, school_id: int) -> None:
+async def remind_due(
+    sessions: async_sessionmaker[AsyncSession], school_id: int, now: datetime
+) -> None:
     """The day before: tell each homeroom teacher whose class still misses comments."""
-    now = datetime.now(UTC)
     _ = translator("vi")
-    async with context.db() as session, session.begin():
+    async with sessions() as session, session.begin():
         week = await this_week(session, school_id, now)
         if week is None:
             return
@@ -152,7 +163,6 @@ async def remind(context: BotContext, school_id: int) -> None:
             .where(ClassWeek.school_id == school_id, ClassWeek.week_start == week.start)
             .values(reminded_at=now)
         )
-    _wake(context)
 
 
 async def class_figures(
@@ -203,11 +213,12 @@ async def class_figures(
     }
 
 
-async def summarise(context: BotContext, school_id: int) -> None:
+async def summarise_due(
+    sessions: async_sessionmaker[AsyncSession], school_id: int, now: datetime
+) -> None:
     """Saturday: the principal and vice principal get one summary per class of the week."""
-    now = datetime.now(UTC)
     _ = translator("vi")
-    async with context.db() as session, session.begin():
+    async with sessions() as session, session.begin():
         week = await this_week(session, school_id, now)
         if week is None:
             return
@@ -239,10 +250,3 @@ async def summarise(context: BotContext, school_id: int) -> None:
             "\n".join(lines),
             requires_ack=False,
         )
-    _wake(context)
-
-
-def _wake(context: BotContext) -> None:
-    dispatcher = context.services.dispatcher
-    if dispatcher is not None:
-        dispatcher.wake()

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import BotApplication
 from bot.i18n import translator
 from bot.notifications.dispatcher import Dispatcher
-from bot.notifications.weekly_jobs import send_due
+from bot.notifications.weekly_jobs import remind_due, send_due, summarise_due
 from bot.services.calendar import Calendar, TeachingWeek
 from bot.services.comment_sheet import SheetPupil, SheetWeek, build_comment_sheet
 from bot.services.weekly import COMMENT_LIMIT
@@ -113,7 +113,7 @@ async def test_comments_in_chat_and_by_spreadsheet_reach_each_family_once(
     assert first in prompt["text"]
     await teacher.send(f"{first}: đọc to, rõ ràng; con cần luyện viết thêm.")
     saved = await teacher.next_message(timeout=10, new_only=True)
-    assert saved["text"].startswith("Đã lưu")
+    assert saved["text"].startswith(f"Đã lưu nhận xét cho {first}.")
     second = re.search(r"cho (.+?),", saved["text"])
     assert second is not None and second.group(1) != first
     await teacher.send(f"{second.group(1)}: chăm chỉ & <b>ngoan</b>.")
@@ -278,3 +278,64 @@ async def class_1a(session: AsyncSession, school: School) -> int:
     )
     assert found is not None
     return found
+
+
+PRINCIPAL = ("Trịnh Văn Khải", "+84789183623")
+
+
+async def test_the_teacher_is_reminded_the_day_before_and_the_leaders_get_a_summary(
+    running_bot: BotApplication,
+    make_person: PersonFactory,
+    school_year: School,
+    session: AsyncSession,
+) -> None:
+    school = school_year
+    week = working_week()
+    parents = await parents_of(session, school, make_person, "1A")
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    pupils = sorted(await class_pupils(session, school, "1A"), key=lambda p: p[0])
+    for student_id, name in pupils[:2]:
+        session.add(
+            WeeklyComment(
+                school_id=school.id,
+                student_id=student_id,
+                week_start=week.start,
+                kind=CommentKind.HOMEROOM,
+                text=f"Nhận xét cho {name}.",
+            )
+        )
+    await session.commit()
+    services = running_bot.bot_data["services"]
+    clock = Clock(datetime.combine(week.start + timedelta(days=3), time(16, 30), tzinfo=ZONE))
+    dispatcher = Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0)
+
+    await remind_due(services.sessions, school.id, clock())  # Thursday 16:30
+    await drain(dispatcher, clock)
+    (reminder,) = [m for m in await teacher.messages() if "Nhắc việc" in (m["text"] or "")]
+    assert "10/12" in reminder["text"]
+    assert all(name in reminder["text"] for _id, name in pupils[2:])
+    assert not any(name in reminder["text"] for _id, name in pupils[:2])
+
+    clock.now += timedelta(days=1)  # Friday 16:30: two notices, the other ten held back
+    await send_due(services.sessions, school.id, clock())
+    await drain(dispatcher, clock)
+    readers = []
+    for parent in parents:
+        last = await parent.last_message()
+        if last and "Sổ liên lạc tuần" in (last["text"] or ""):
+            readers.append(parent)
+    reader = readers[0]
+    await reader.press("\u2705 Đã xem")
+    await reader.next_message(timeout=10)
+    await session.commit()
+    delivered = 0
+    for parent in parents:
+        delivered += sum("Sổ liên lạc tuần" in (m["text"] or "") for m in await parent.messages())
+
+    clock.now += timedelta(hours=16, minutes=30)  # Saturday 09:00
+    await summarise_due(services.sessions, school.id, clock())
+    await drain(dispatcher, clock)
+    (summary,) = [m for m in await principal.messages() if "tổng hợp" in (m["text"] or "")]
+    assert f"1A: nhận xét 2/12, đã gửi {delivered}, đã xem 1" in summary["text"], summary["text"]
+    assert "3B: nhận xét 0/" in summary["text"]
