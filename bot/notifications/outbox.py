@@ -66,6 +66,11 @@ class Audience:
         return cls("staff", roles=roles)
 
     @classmethod
+    def accounts(cls, *account_ids: int) -> Audience:
+        """These accounts (those who have not read a notice yet, say)."""
+        return cls("accounts", account_ids)
+
+    @classmethod
     def staff_members(cls, *staff_ids: int) -> Audience:
         """These members of staff (a class's homeroom teacher, say)."""
         return cls("staff_ids", staff_ids)
@@ -104,6 +109,16 @@ def _pupils(school_id: int, audience: Audience) -> Select[int, str]:
 async def resolve(session: AsyncSession, school_id: int, audience: Audience) -> Recipients:
     """Find the recipient accounts (linked or blocked) and the pupils nobody can be reached for."""
     found = Recipients()
+    if audience.kind == "accounts":
+        rows = await session.execute(
+            select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(
+                TelegramAccount.school_id == school_id,
+                TelegramAccount.state.in_(REACHABLE),
+                TelegramAccount.id.in_(audience.ids),
+            )
+        )
+        found.accounts = {account: (chat, state) for account, chat, state in rows}
+        return found
     if audience.kind in ("staff", "staff_ids"):
         staff = select(StaffRole.staff_id)
         if audience.kind == "staff_ids":
