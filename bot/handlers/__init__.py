@@ -10,11 +10,14 @@ from bot.handlers import (
     calendar,
     errors,
     fallback,
+    feedback,
     health,
     inputs,
+    leave,
     linking,
     menu,
     receipts,
+    urgent,
     weekly,
 )
 
@@ -38,6 +41,9 @@ def register(application: BotApplication) -> None:
     application.add_handlers(attendance.build_handlers())
     application.add_handlers(calendar.build_handlers())
     application.add_handlers(health.build_handlers())
+    application.add_handlers(urgent.build_handlers())
+    application.add_handlers(feedback.build_handlers())
+    application.add_handlers(leave.build_handlers())
     application.add_handlers(linking.build_text_handler())
     application.add_handlers(fallback.build_fallback())
     application.add_error_handler(errors.on_error)

@@ -8,14 +8,15 @@ a typed menu label, an invitation code, a roster file for the administrator.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
 from bot import keyboards
-from bot.context import BotContext
-from bot.handlers import health, weekly
+from bot.context import BotContext, Visit
+from bot.handlers import feedback, health, leave, urgent, weekly
 from bot.i18n import LANGUAGES, translator
 from bot.services import pending
 from storage.models import Role
@@ -32,6 +33,16 @@ def _menu_labels() -> frozenset[str]:
 
 
 MENU_LABELS = _menu_labels()
+Taker = Callable[[Message, Visit, BotContext], Awaitable[bool]]
+# The features that may be waiting for a typed answer or a file, asked in this order.
+TEXT_TAKERS: tuple[Taker, ...] = (
+    weekly.pending_text,
+    health.take_text,
+    urgent.take_text,
+    feedback.take_text,
+    leave.take_text,
+)
+MEDIA_TAKERS: tuple[Taker, ...] = (urgent.take_media, feedback.take_media)
 
 
 async def answer_typed(update: Update, context: BotContext) -> None:
@@ -45,11 +56,31 @@ async def answer_typed(update: Update, context: BotContext) -> None:
         if message.text in MENU_LABELS:
             await pending.clear(visit.session, visit.account.id)
             return
-        taken = await weekly.pending_text(message, visit, context) or await health.take_text(
-            message, visit, context
-        )
+        taken = False
+        for take in TEXT_TAKERS:
+            if await take(message, visit, context):
+                taken = True
+                break
     if taken:
         raise ApplicationHandlerStop
+
+
+async def media_received(update: Update, context: BotContext) -> None:
+    """Give a photo or document to the feature waiting for one, else offer a spreadsheet."""
+    message = update.effective_message
+    assert message is not None
+    async with context.visit(update) as visit:
+        waiting = await pending.peek(visit.session, visit.account.id, visit.now)
+        taken = False
+        if waiting is not None:
+            for take in MEDIA_TAKERS:
+                if await take(message, visit, context):
+                    taken = True
+                    break
+    if taken:
+        raise ApplicationHandlerStop
+    if message.document is not None:
+        await file_received(update, context)
 
 
 async def file_received(update: Update, context: BotContext) -> None:
@@ -78,5 +109,5 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     """Return the routers, to be added in group GROUP."""
     return [
         MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, answer_typed),
-        MessageHandler(PRIVATE & filters.Document.ALL, file_received),
+        MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), media_received),
     ]
