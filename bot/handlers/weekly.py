@@ -153,8 +153,14 @@ async def pressed(update: Update, context: BotContext) -> None:
             await alert(query, visit._("There is no teaching week ahead in the school calendar."))
             return
         action = _ACTIONS.get(press.action)
-        if action is not None:
-            await action(query, visit, context, week, press, first)
+        if action is None:
+            return
+        if press.action in _CLASS_ACTIONS:  # the first argument is a class: its teachers only
+            subject = press.args[1] if press.action in ("l", "n") and len(press.args) > 1 else ""
+            if not weekly.may_write(visit.actor, first, *_kind(subject or HOMEROOM)):
+                await alert(query, visit._("This is not one of your classes."))
+                return
+        await action(query, visit, context, week, press, first)
 
 
 async def _show_list(
@@ -166,9 +172,6 @@ async def _show_list(
     class_id: int,
 ) -> None:
     subject = press.args[1] if len(press.args) > 1 else HOMEROOM
-    if not weekly.may_write(visit.actor, class_id, *_kind(subject)):
-        await alert(query, visit._("This is not one of your classes."))
-        return
     await pending.clear(visit.session, visit.account.id)
     text, markup = await _class_list(visit, week, class_id, subject)
     await query.edit_message_text(text, reply_markup=markup, parse_mode=ParseMode.HTML)
@@ -273,9 +276,6 @@ async def _next(
     class_id: int,
 ) -> None:
     subject = press.args[1] if len(press.args) > 1 else HOMEROOM
-    if not weekly.may_write(visit.actor, class_id, *_kind(subject)):
-        await alert(query, visit._("This is not one of your classes."))
-        return
     text, markup = await next_prompt(visit, week, class_id, subject)
     await query.edit_message_text(text, reply_markup=markup, parse_mode=ParseMode.HTML)
 
@@ -321,9 +321,6 @@ async def _note(
     class_id: int,
 ) -> None:
     _ = visit._
-    if not weekly.may_write(visit.actor, class_id, CommentKind.HOMEROOM):
-        await alert(query, _("This is not one of your classes."))
-        return
     state = await weekly.class_week(visit.session, visit.actor.school_id, class_id, week.start)
     await pending.expect(
         visit.session,
@@ -372,9 +369,6 @@ async def _sheet(
     class_id: int,
 ) -> None:
     _ = visit._
-    if not weekly.may_write(visit.actor, class_id, CommentKind.HOMEROOM):
-        await alert(query, _("This is not one of your classes."))
-        return
     school = await visit.session.get(School, visit.actor.school_id)
     assert school is not None and query.message is not None
     name = await class_name(visit.session, class_id) or ""
@@ -408,9 +402,6 @@ async def _preview(
     class_id: int,
 ) -> None:
     _ = visit._
-    if not weekly.may_write(visit.actor, class_id, CommentKind.HOMEROOM):
-        await alert(query, _("This is not one of your classes."))
-        return
     (batch,) = await gather(visit.session, visit.actor.school_id, week, [class_id])
     if batch.sent:
         await alert(query, _refusal(weekly.Saved.ALREADY_SENT, _))
@@ -456,9 +447,6 @@ async def _send_now(
     class_id: int,
 ) -> None:
     _ = visit._
-    if not weekly.may_write(visit.actor, class_id, CommentKind.HOMEROOM):
-        await alert(query, _("This is not one of your classes."))
-        return
     (result,) = await send_week(
         visit.session,
         visit.actor.school_id,
@@ -479,6 +467,7 @@ async def _send_now(
     await query.edit_message_reply_markup(None)
 
 
+_CLASS_ACTIONS = frozenset({"l", "n", "note", "hold", "xls", "pv", "send"})
 _ACTIONS = {
     "l": _show_list,
     "p": _pupil,
