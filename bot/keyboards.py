@@ -36,6 +36,8 @@ MENU_INVITES = N_("Invitation slips")
 MENU_REQUESTS = N_("Data requests")
 MENU_IMPORT = N_("Import lists")
 MENU_COMMENTS = N_("Weekly comments")
+MENU_URGENT = N_("Urgent notice")
+MENU_LEAVE = N_("Ask for leave")
 
 
 def inline(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -71,9 +73,11 @@ def menu_labels(roles: frozenset[Role]) -> list[str]:
     """Return the msgids of the menu buttons for a set of roles."""
     labels: list[str] = []
     if Role.PARENT in roles:
-        labels.append(MENU_CHILDREN)
+        labels += [MENU_CHILDREN, MENU_LEAVE]
     if roles & {Role.HOMEROOM, Role.SUBJECT_TEACHER}:
         labels.append(MENU_COMMENTS)
+    if roles & {Role.HOMEROOM, Role.PRINCIPAL, Role.VICE_PRINCIPAL}:
+        labels.append(MENU_URGENT)
     if roles & {Role.HOMEROOM, Role.ADMIN}:
         labels += [MENU_UNLINKED, MENU_INVITES]
     if Role.ADMIN in roles:

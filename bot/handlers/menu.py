@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 from bot import keyboards
 from bot.callbacks import BadCallback, pack, parse
 from bot.context import BotContext, Visit
-from bot.handlers import account, admin, weekly
+from bot.handlers import account, admin, leave, urgent, weekly
 from bot.handlers.presses import alert, on_press
 from bot.i18n import LANGUAGES, N_, translator
 from bot.services.access import STAFF_ROLES
@@ -23,10 +23,16 @@ COMMANDS = (
     ("menu", N_("Show the menu"), ()),
     ("help", N_("What you can do"), ()),
     ("con", N_("Choose which child you mean"), (Role.PARENT,)),
+    ("xinnghi", N_("Ask for leave for your child"), (Role.PARENT,)),
     ("chualienket", N_("Parents not linked yet"), (Role.HOMEROOM, Role.ADMIN)),
     ("moi", N_("Print invitation slips for a class"), (Role.HOMEROOM, Role.ADMIN)),
     ("nhanxet", N_("Write this week's comments"), (Role.HOMEROOM, Role.SUBJECT_TEACHER)),
     ("diemdanh", N_("Record today's absences"), (Role.HOMEROOM,)),
+    (
+        "khan",
+        N_("Send an urgent notice to families"),
+        (Role.HOMEROOM, Role.PRINCIPAL, Role.VICE_PRINCIPAL),
+    ),
     ("lichhoc", N_("The school calendar and this week's number"), tuple(STAFF_ROLES)),
     ("suckhoe", N_("Health check results and health notes"), (Role.MEDICAL,)),
     ("canhbao", N_("A health notice to every family"), (Role.MEDICAL, Role.PRINCIPAL)),
@@ -156,6 +162,8 @@ ROUTES = {
     keyboards.MENU_REQUESTS: admin.data_requests,
     keyboards.MENU_IMPORT: admin.import_help,
     keyboards.MENU_COMMENTS: weekly.comments_command,
+    keyboards.MENU_URGENT: urgent.urgent_command,
+    keyboards.MENU_LEAVE: leave.leave_command,
 }
 
 
