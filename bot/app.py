@@ -12,7 +12,7 @@ from bot import handlers
 from bot.context import BotApplication, BotContext, Services
 from bot.handlers import menu
 from bot.i18n import LANGUAGES, translator
-from bot.notifications import schedules, weekly_jobs
+from bot.notifications import feedback_jobs, schedules, weekly_jobs
 from bot.notifications.dispatcher import Dispatcher
 from bot.notifications.leader import Leadership
 from bot.pacing import BotApiGate
@@ -47,6 +47,7 @@ def build_application(
     application.bot_data["services"] = services
     handlers.register(application)
     weekly_jobs.register()
+    feedback_jobs.register()
     return application
 
 

@@ -38,6 +38,7 @@ MENU_IMPORT = N_("Import lists")
 MENU_COMMENTS = N_("Weekly comments")
 MENU_URGENT = N_("Urgent notice")
 MENU_LEAVE = N_("Ask for leave")
+MENU_FEEDBACK = N_("Feedback to the school")
 
 
 def inline(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -73,7 +74,7 @@ def menu_labels(roles: frozenset[Role]) -> list[str]:
     """Return the msgids of the menu buttons for a set of roles."""
     labels: list[str] = []
     if Role.PARENT in roles:
-        labels += [MENU_CHILDREN, MENU_LEAVE]
+        labels += [MENU_CHILDREN, MENU_FEEDBACK, MENU_LEAVE]
     if roles & {Role.HOMEROOM, Role.SUBJECT_TEACHER}:
         labels.append(MENU_COMMENTS)
     if roles & {Role.HOMEROOM, Role.PRINCIPAL, Role.VICE_PRINCIPAL}:

@@ -446,7 +446,8 @@ class Delivery(Base):
 class Schedule(Base):
     """A school's recurring job (the weekly notice, a reminder), in the school's time zone.
 
-    `weekday` is ISO: 1 is Monday (Thứ Hai), 7 is Sunday (Chủ nhật).
+    `weekday` is ISO: 1 is Monday (Thứ Hai), 7 is Sunday (Chủ nhật); 0 is every Monday to
+    Friday.
     """
 
     __tablename__ = "schedules"

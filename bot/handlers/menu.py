@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 from bot import keyboards
 from bot.callbacks import BadCallback, pack, parse
 from bot.context import BotContext, Visit
-from bot.handlers import account, admin, leave, urgent, weekly
+from bot.handlers import account, admin, feedback, leave, urgent, weekly
 from bot.handlers.presses import alert, on_press
 from bot.i18n import LANGUAGES, N_, translator
 from bot.services.access import STAFF_ROLES
@@ -23,7 +23,18 @@ COMMANDS = (
     ("menu", N_("Show the menu"), ()),
     ("help", N_("What you can do"), ()),
     ("con", N_("Choose which child you mean"), (Role.PARENT,)),
+    ("gopy", N_("Send feedback to the school"), (Role.PARENT,)),
     ("xinnghi", N_("Ask for leave for your child"), (Role.PARENT,)),
+    (
+        "gopy_bgh",
+        N_("Feedback waiting for an answer, per class and topic"),
+        (Role.PRINCIPAL, Role.VICE_PRINCIPAL),
+    ),
+    (
+        "giolamviec",
+        N_("Hours in which parents' messages reach you"),
+        (Role.HOMEROOM, Role.SUBJECT_TEACHER),
+    ),
     ("chualienket", N_("Parents not linked yet"), (Role.HOMEROOM, Role.ADMIN)),
     ("moi", N_("Print invitation slips for a class"), (Role.HOMEROOM, Role.ADMIN)),
     ("nhanxet", N_("Write this week's comments"), (Role.HOMEROOM, Role.SUBJECT_TEACHER)),
@@ -164,6 +175,7 @@ ROUTES = {
     keyboards.MENU_COMMENTS: weekly.comments_command,
     keyboards.MENU_URGENT: urgent.urgent_command,
     keyboards.MENU_LEAVE: leave.leave_command,
+    keyboards.MENU_FEEDBACK: feedback.feedback_command,
 }
 
 

@@ -11,6 +11,8 @@ from bot.i18n import N_, Translator
 
 READ_BUTTON = "\u2705 "  # the label is "✅ " + the translated "Seen"
 SEEN = N_("Seen")
+# "Phản hồi": opens the feedback flow about the notice's pupil (bot/handlers/feedback.py).
+REPLY = (N_("Respond"), "v1:fb:new:{delivery}")
 
 
 def notice_markup(

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import Job
 
 from bot.context import BotApplication, BotContext, Services
@@ -27,8 +27,10 @@ log = logging.getLogger(__name__)
 PREFIX = "schedule:"
 ScheduledWork = Callable[[BotContext, int], Awaitable[None]]  # (context, school id)
 _registry: dict[str, ScheduledWork] = {}
+SCHOOL_DAYS = 0  # a `weekday` of 0 runs the job every Monday to Friday
 # Every school starts with these (kind: ISO weekday, time); the administrator changes them.
 DEFAULTS = {
+    "feedback_reminder": (SCHOOL_DAYS, "07:30"),  # feedback unanswered for 2 working days
     "weekly_reminder": (4, "16:30"),  # Thursday: comments still missing
     "weekly_notice": (5, "16:30"),  # Friday: the weekly notice to every family
     "weekly_summary": (6, "09:00"),  # Saturday: the leaders' summary per class
@@ -64,6 +66,25 @@ def job_name(school_id: int, kind: str) -> str:
 def ptb_day(iso_weekday: int) -> int:
     """PTB counts 0 = Sunday .. 6 = Saturday; ISO (and Vietnamese "Thứ") 1 = Monday .. 7."""
     return iso_weekday % 7
+
+
+Work = Callable[[async_sessionmaker[AsyncSession], int, datetime], Awaitable[object]]
+
+
+def job(work: Work) -> ScheduledWork:
+    """A scheduled job that does `work` for a school at this moment, then wakes the sender.
+
+    Features write `work(sessions, school_id, now)`, so that tests run it at a moment of their
+    choosing; the job gives it the real clock.
+    """
+
+    async def run(context: BotContext, school_id: int) -> None:
+        await work(context.db, school_id, datetime.now(UTC))
+        dispatcher = context.services.dispatcher
+        if dispatcher is not None:
+            dispatcher.wake()
+
+    return run
 
 
 async def ensure_defaults(session: AsyncSession, school_id: int) -> None:
@@ -102,10 +123,11 @@ async def rebuild(application: BotApplication) -> list[Planned]:
         hour, minute = (int(part) for part in schedule.at.split(":"))
         at = time(hour, minute, tzinfo=ZoneInfo(zone))
         name = job_name(schedule.school_id, schedule.kind)
+        days = (1, 2, 3, 4, 5) if schedule.weekday == SCHOOL_DAYS else (schedule.weekday,)
         queue.run_daily(
             run_scheduled,
             time=at,
-            days=(ptb_day(schedule.weekday),),
+            days=tuple(ptb_day(day) for day in days),
             name=name,
             data=(schedule.school_id, schedule.kind),
         )

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.datefmt import weekday
 from bot.i18n import LANGUAGES, N_, Translator, translator
+from bot.notifications.buttons import REPLY
 from bot.notifications.outbox import Draft, enqueue_per_pupil
 from bot.services.calendar import TeachingWeek
 from storage.models import (
@@ -232,7 +233,11 @@ def drafts_for(batch: ClassBatch, week: TeachingWeek) -> tuple[dict[int, Draft],
         texts = {language: compose(pupil, batch, week, _) for language, _ in languages.items()}
         default = texts.pop("vi")
         drafts[pupil.student_id] = Draft(
-            KIND, default, ref(week.start, batch.class_id, pupil.student_id), translations=texts
+            KIND,
+            default,
+            ref(week.start, batch.class_id, pupil.student_id),
+            translations=texts,
+            buttons=[REPLY],
         )
     return drafts, held
 

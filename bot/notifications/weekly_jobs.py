@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.context import BotContext
 from bot.i18n import translator
 from bot.notifications import schedules
 from bot.notifications.outbox import Audience, enqueue_notice
@@ -36,26 +34,11 @@ from storage.models import (
 log = logging.getLogger(__name__)
 
 
-Work = Callable[[async_sessionmaker[AsyncSession], int, datetime], Awaitable[object]]
-
-
-def _job(work: Work) -> schedules.ScheduledWork:
-    """A scheduled job doing `work` for a school now, then waking the dispatcher."""
-
-    async def run(context: BotContext, school_id: int) -> None:
-        await work(context.db, school_id, datetime.now(UTC))
-        dispatcher = context.services.dispatcher
-        if dispatcher is not None:
-            dispatcher.wake()
-
-    return run
-
-
 def register() -> None:
     """Tell the scheduler what the weekly kinds do."""
-    schedules.register("weekly_reminder", _job(remind_due))
-    schedules.register("weekly_notice", _job(send_due))
-    schedules.register("weekly_summary", _job(summarise_due))
+    schedules.register("weekly_reminder", schedules.job(remind_due))
+    schedules.register("weekly_notice", schedules.job(send_due))
+    schedules.register("weekly_summary", schedules.job(summarise_due))
 
 
 async def this_week(session: AsyncSession, school_id: int, now: datetime) -> TeachingWeek | None:

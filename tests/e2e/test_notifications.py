@@ -492,7 +492,7 @@ async def test_schedules_come_from_the_database_in_the_schools_time_zone(
     session.add(Schedule(school_id=lists.id, kind="not_registered", weekday=1, at="07:00"))
     await session.commit()
     planned = await schedules.rebuild(running_bot)
-    mine = [p for p in planned if p.school_id == lists.id and not p.kind.startswith("weekly_")]
+    mine = [p for p in planned if p.school_id == lists.id and p.kind not in schedules.DEFAULTS]
     assert [(p.name, p.weekday, p.at.strftime("%H:%M")) for p in mine] == [
         (f"schedule:{lists.id}:test_weekly", 5, "16:30")
     ]
@@ -503,6 +503,11 @@ async def test_schedules_come_from_the_database_in_the_schools_time_zone(
     local = fire.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     assert (local.isoweekday(), local.strftime("%H:%M")) == (5, "16:30")  # Thứ Sáu 16:30
     await job.run(running_bot)  # as the scheduler would at that moment
+    # Every school gets the defaults; weekday 0 means every Monday to Friday.
+    (daily,) = running_bot.job_queue.get_jobs_by_name(f"schedule:{lists.id}:feedback_reminder")
+    assert daily.next_t is not None
+    local = daily.next_t.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert local.isoweekday() <= 5 and local.strftime("%H:%M") == "07:30"
     assert ran == [lists.id]
     again = await schedules.rebuild(running_bot)  # a rebuild replaces, never duplicates
     assert len(running_bot.job_queue.get_jobs_by_name(f"schedule:{lists.id}:test_weekly")) == 1

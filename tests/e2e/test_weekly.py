@@ -172,7 +172,7 @@ async def test_comments_in_chat_and_by_spreadsheet_reach_each_family_once(
             assert written[names[child_id]] in mine["text"]
             others = [n for i, n in pupils if i != child_id and i not in children]
             assert not any(written[other] in mine["text"] for other in others)
-            assert buttons(mine) == ["\u2705 Đã xem"]
+            assert buttons(mine) == ["\u2705 Đã xem", "Phản hồi"]
     for parent in parents_3b:  # 3B wrote nothing: only their 1A children, if any, get notices
         received = [m for m in await parent.messages() if "Sổ liên lạc tuần" in (m["text"] or "")]
         assert len(received) == len(await children_of(session, school, parent) & names.keys())

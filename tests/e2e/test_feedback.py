@@ -1,0 +1,458 @@
+"""Parents' feedback end to end: the thread, anonymity, forged buttons, reminders, limits, hours."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import BotApplication
+from bot.notifications.dispatcher import Dispatcher
+from bot.notifications.feedback_jobs import remind_due
+from bot.notifications.outbox import Draft as NoticeDraft
+from bot.notifications.outbox import enqueue_per_pupil
+from bot.notifications.weekly import ref
+from bot.services.limits import PER_HOUR
+from sandbox.client import PersonClient
+from sandbox.pytest_plugin import PersonFactory
+from sandbox.server import RunningSandbox
+from storage.models import (
+    Delivery,
+    Feedback,
+    FeedbackMessage,
+    FeedbackState,
+    FeedbackTopic,
+    PendingInput,
+    School,
+    Staff,
+    Student,
+    TelegramAccount,
+)
+from tests.e2e.conftest import MOTHER, TEACHER_1A, TEACHER_3B, linked_person
+from tests.e2e.test_notifications import Clock, drain
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+PRINCIPAL = ("Trịnh Văn Khải", "+84789183623")
+CHILD = "Hoàng Anh Đăng"  # the mother's child in 1A
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02" + b"\x00" * 40
+
+
+def phones(e164: str) -> list[str]:
+    """A phone in every form a message could carry it."""
+    return [e164, e164[1:], "0" + e164[3:], e164[3:]]
+
+
+async def pupil_id(session: AsyncSession, school: School, name: str) -> int:
+    found = await session.scalar(
+        select(Student.id).where(Student.school_id == school.id, Student.full_name == name)
+    )
+    assert found is not None
+    return found
+
+
+async def rows(
+    session: AsyncSession, school: School, model: type[Feedback] | type[FeedbackMessage]
+) -> int:
+    await session.commit()
+    found = await session.scalar(
+        select(func.count()).select_from(model).where(model.school_id == school.id)
+    )
+    return int(found or 0)
+
+
+async def latest(session: AsyncSession, school: School) -> Feedback:
+    await session.commit()
+    item = await session.scalar(
+        select(Feedback)
+        .where(Feedback.school_id == school.id)
+        .order_by(Feedback.id.desc())
+        .execution_options(populate_existing=True)
+    )
+    assert item is not None
+    return item
+
+
+async def write_feedback(
+    parent: PersonClient,
+    child: int,
+    *,
+    to_leaders: bool = False,
+    topic: str = "study",
+    anonymous: bool = False,
+    text: str = "Con kể bị bạn trêu trong giờ ra chơi, nhờ cô để ý giúp.",
+    photo: bool = False,
+) -> dict[str, Any]:
+    """/gopy through every step; returns what the parent is told at the end."""
+    await parent.command("gopy")
+    await parent.next_message(timeout=10, new_only=True)
+    steps = [f"kid:{child}", f"to:{int(to_leaders)}", f"topic:{topic}"]
+    if to_leaders:
+        steps.append(f"anon:{int(anonymous)}")
+    for step in steps:
+        await parent.press(data=f"v1:fb:{step}")
+        await parent.next_message(timeout=10)
+    await parent.send(text)
+    offer = await parent.next_message(timeout=10, new_only=True)
+    assert offer["buttons"][0][0]["callback_data"] == "v1:fb:send"
+    if photo:
+        await parent.send_photo(PNG, "bai-tap.png")
+        return await parent.next_message(timeout=10, new_only=True)
+    await parent.press(data="v1:fb:send")
+    return await parent.next_message(timeout=10)
+
+
+def said(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{m['text'] or ''}\n{m['caption'] or ''}" for m in messages if m["from_bot"])
+
+
+async def since(person: PersonClient, count: int) -> list[dict[str, Any]]:
+    return (await person.messages())[count:]
+
+
+async def new_alert(sandbox: RunningSandbox, person: PersonClient, before: int) -> str:
+    (bot_id,) = sandbox.state.bots
+    log = sandbox.state.chat_log(bot_id, person.person_id)
+    for _ in range(100):
+        if len(log.alerts) > before:
+            return str(log.alerts[-1]["text"])
+        await asyncio.sleep(0.05)
+    raise AssertionError("no alert came")
+
+
+def alerts(sandbox: RunningSandbox, person: PersonClient) -> int:
+    (bot_id,) = sandbox.state.bots
+    return len(sandbox.state.chat_log(bot_id, person.person_id).alerts)
+
+
+async def test_a_round_trip_parent_teacher_parent_keeps_both_identities_private(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parent = await linked_person(make_person, *MOTHER)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    parent_start, teacher_start = len(await parent.messages()), len(await teacher.messages())
+    child = await pupil_id(session, lists, CHILD)
+
+    told = await write_feedback(parent, child, photo=True)
+    assert "1A" in told["text"]
+    item = await latest(session, lists)
+    assert (item.student_id, item.to_leaders, item.state) == (child, False, FeedbackState.OPEN)
+    photo = await teacher.next_message(timeout=10, new_only=True)
+    assert photo["file"]["kind"] == "photo"
+    received = await teacher.next_message(timeout=10, new_only=True)
+    assert CHILD in received["text"] and "1A" in received["text"]
+    assert "bị bạn trêu" in received["text"]
+
+    await teacher.press(data=f"v1:fb:reply:{item.id}")
+    await teacher.next_message(timeout=10, new_only=True)
+    await teacher.send("Cảm ơn chị, cô sẽ để ý và báo lại.")
+    assert "Đã gửi" in (await teacher.next_message(timeout=10, new_only=True))["text"]
+    answer = await parent.next_message(timeout=10, new_only=True)
+    assert "Cảm ơn chị, cô sẽ để ý và báo lại." in answer["text"]
+    assert "1A" in answer["text"]
+    assert answer["buttons"][0][0]["callback_data"] == f"v1:fb:more:{item.id}"
+
+    # The parent answers back; it reaches the same teacher.
+    await parent.press(data=f"v1:fb:more:{item.id}")
+    await parent.next_message(timeout=10, new_only=True)
+    await parent.send("Dạ, cảm ơn cô.")
+    await parent.next_message(timeout=10, new_only=True)
+    more = await teacher.next_message(timeout=10, new_only=True)
+    assert "Dạ, cảm ơn cô." in more["text"] and f"#{item.id}" in more["text"]
+
+    await teacher.press(data=f"v1:fb:done:{item.id}")
+    closed = await parent.next_message(timeout=10, new_only=True)
+    assert CHILD in closed["text"]
+    item = await latest(session, lists)
+    assert item.state is FeedbackState.CLOSED and item.answered_at is not None
+    thread = list(
+        await session.scalars(
+            select(FeedbackMessage.from_parent)
+            .where(FeedbackMessage.feedback_id == item.id)
+            .order_by(FeedbackMessage.id)
+        )
+    )
+    assert thread == [True, False, True]
+
+    # A second "Đã xử lý" (from an old copy of the button) changes nothing.
+    before = alerts(sandbox, teacher)
+    await teacher.press(data=f"v1:fb:done:{item.id}", forged=True)
+    assert "đã xử lý" in await new_alert(sandbox, teacher, before)
+    assert (await latest(session, lists)).closed_at == item.closed_at
+
+    to_teacher = said(await since(teacher, teacher_start))
+    for secret in [*phones(MOTHER[1]), MOTHER[0], str(parent.person_id)]:
+        assert secret not in to_teacher, secret
+    to_parent = said(await since(parent, parent_start))
+    for secret in [*phones(TEACHER_1A[1]), TEACHER_1A[0], str(teacher.person_id)]:
+        assert secret not in to_parent, secret
+
+
+async def test_an_anonymous_item_shows_the_leaders_only_the_class(
+    running_bot: BotApplication,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parent = await linked_person(make_person, *MOTHER)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    start = len(await principal.messages())
+    child = await pupil_id(session, lists, CHILD)
+    await write_feedback(
+        parent, child, to_leaders=True, topic="facilities", anonymous=True, text="Nhà vệ sinh hỏng."
+    )
+    item = await latest(session, lists)
+    assert item.to_leaders and item.anonymous and item.topic is FeedbackTopic.FACILITIES
+    received = await principal.next_message(timeout=10, new_only=True)
+    assert "lớp 1A" in received["text"] or "class 1A" in received["text"]
+    assert "Nhà vệ sinh hỏng." in received["text"]
+    await principal.press(data=f"v1:fb:reply:{item.id}")
+    await principal.next_message(timeout=10, new_only=True)
+    await principal.send("Nhà trường đã cho sửa trong tuần này.")
+    answer = await parent.next_message(timeout=10, new_only=True)
+    assert "Nhà trường đã cho sửa" in answer["text"] and PRINCIPAL[0] not in answer["text"]
+    seen = said(await since(principal, start))
+    for secret in [CHILD, "Hoàng Hà Thuý", *phones(MOTHER[1]), MOTHER[0], str(parent.person_id)]:
+        assert secret not in seen, secret
+
+
+async def test_forged_and_stale_buttons_are_refused_and_store_nothing(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parent = await linked_person(make_person, *MOTHER)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    other = await linked_person(make_person, *TEACHER_3B)
+    await write_feedback(parent, await pupil_id(session, lists, CHILD))
+    await teacher.next_message(timeout=10, new_only=True)
+    item = await latest(session, lists)
+    for person in (parent, other):
+        for action in ("reply", "done"):
+            before = alerts(sandbox, person)
+            await person.press(data=f"v1:fb:{action}:{item.id}", forged=True)
+            assert "không dành cho" in await new_alert(sandbox, person, before)
+    before = alerts(sandbox, teacher)
+    await teacher.press(data=f"v1:fb:more:{item.id}", forged=True)
+    assert "không dành cho" in await new_alert(sandbox, teacher, before)
+    accounts = select(TelegramAccount.id).where(
+        TelegramAccount.telegram_user_id.in_([parent.person_id, other.person_id])
+    )
+    await session.commit()
+    assert (
+        await session.scalar(
+            select(func.count())
+            .select_from(PendingInput)
+            .where(PendingInput.account_id.in_(accounts))
+        )
+        == 0
+    )
+    item = await latest(session, lists)
+    assert item.state is FeedbackState.OPEN
+    assert await rows(session, lists, FeedbackMessage) == 1
+    # A step of a draft that is no longer open is refused too.
+    before = alerts(sandbox, parent)
+    await parent.press(data="v1:fb:topic:study", forged=True)
+    assert "/gopy" in await new_alert(sandbox, parent, before)
+
+
+async def test_an_unanswered_item_is_reminded_and_listed_after_two_working_days(
+    running_bot: BotApplication,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parent = await linked_person(make_person, *MOTHER)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    child = await pupil_id(session, lists, CHILD)
+    await write_feedback(parent, child)
+    to_teacher = await latest(session, lists)
+    await write_feedback(parent, child, to_leaders=True, topic="boarding", anonymous=True)
+    to_leaders = await latest(session, lists)
+    await teacher.next_message(timeout=10, new_only=True)
+    await principal.next_message(timeout=10, new_only=True)
+
+    services = running_bot.bot_data["services"]
+    now = datetime.now(UTC)
+    assert await remind_due(services.sessions, lists.id, now + timedelta(days=1)) == []
+    later = datetime.combine((now + timedelta(days=7)).date(), time(3, 0), tzinfo=UTC)
+    reminded = await remind_due(services.sessions, lists.id, later)
+    assert reminded == [to_teacher.id, to_leaders.id]
+    assert await remind_due(services.sessions, lists.id, later + timedelta(days=1)) == []
+    clock = Clock(later)
+    await drain(
+        Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0), clock
+    )
+    reminder = await teacher.next_message(timeout=10, new_only=True)
+    assert f"#{to_teacher.id}" in reminder["text"] and "2" in reminder["text"]
+    data = [b["callback_data"] for row in reminder["buttons"] for b in row]
+    assert data == [f"v1:fb:reply:{to_teacher.id}", f"v1:fb:done:{to_teacher.id}"]
+    await principal.next_message(timeout=10, new_only=True)  # the leaders' own reminder
+
+    await principal.command("gopy_bgh")
+    listing = (await principal.next_message(timeout=10, new_only=True))["text"]
+    assert "1A:" in listing
+    lines = listing.splitlines()
+    (teacher_line,) = [line for line in lines if line.startswith(f"#{to_teacher.id} ")]
+    (leaders_line,) = [line for line in lines if line.startswith(f"#{to_leaders.id} ")]
+    assert CHILD in teacher_line
+    assert "1A" in leaders_line and CHILD not in leaders_line and MOTHER[0] not in listing
+    await parent.command("gopy_bgh")
+    refused = await parent.next_message(timeout=10, new_only=True)
+    assert f"#{to_teacher.id}" not in refused["text"]
+
+
+async def test_bad_input_is_refused_and_stores_nothing(
+    running_bot: BotApplication,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parent = await linked_person(make_person, *MOTHER)
+    await linked_person(make_person, *TEACHER_1A)
+    child = await pupil_id(session, lists, CHILD)
+    await parent.command("gopy")
+    await parent.next_message(timeout=10, new_only=True)
+    for step in (f"kid:{child}", "to:0", "topic:health"):
+        await parent.press(data=f"v1:fb:{step}")
+        await parent.next_message(timeout=10)
+    await parent.send("x" * 10_000)
+    assert "2000" in (await parent.next_message(timeout=10, new_only=True))["text"]
+    await parent.send("Con bị ho, nhờ cô nhắc con uống nước ấm.")  # still waiting for the text
+    await parent.next_message(timeout=10, new_only=True)
+    await parent.send_document(b"MZ\x90\x00" + b"\x00" * 100, "hinh-anh.exe")
+    refused = await parent.next_message(timeout=10, new_only=True)
+    assert "PDF" in refused["text"]
+    assert (
+        await rows(session, lists, Feedback) == 0
+        and await rows(session, lists, FeedbackMessage) == 0
+    )
+
+    # Ten in the last hour: the eleventh is refused, at the start and at the end of a draft.
+    account = await session.scalar(
+        select(TelegramAccount.id).where(
+            TelegramAccount.school_id == lists.id,
+            TelegramAccount.telegram_user_id == parent.person_id,
+        )
+    )
+    class_id = await session.scalar(select(Student.class_id).where(Student.id == child))
+    assert class_id is not None
+    recent = datetime.now(UTC) - timedelta(minutes=5)
+    session.add_all(
+        Feedback(
+            school_id=lists.id,
+            account_id=account,
+            student_id=child,
+            class_id=class_id,
+            topic=FeedbackTopic.OTHER,
+            state=FeedbackState.OPEN,
+            created_at=recent,
+        )
+        for _ in range(PER_HOUR)
+    )
+    await session.commit()
+    await parent.press(data="v1:fb:send", forged=True)  # the draft above, waiting for its photo
+    assert str(PER_HOUR) in (await parent.next_message(timeout=10))["text"]
+    await parent.command("gopy")
+    assert str(PER_HOUR) in (await parent.next_message(timeout=10, new_only=True))["text"]
+    assert (
+        await rows(session, lists, Feedback) == PER_HOUR
+        and await rows(session, lists, FeedbackMessage) == 0
+    )
+
+
+async def test_a_teachers_hours_hold_a_message_and_the_parent_is_told_when(
+    running_bot: BotApplication,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parent = await linked_person(make_person, *MOTHER)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    local = datetime.now(ZONE)
+    # Hours that do not include now, outside the school's quiet hours.
+    start, end = ("13:00", "14:00") if local.hour < 12 else ("07:00", "08:00")
+    await teacher.command("giolamviec", "21:00 06:30")
+    assert "/giolamviec" in (await teacher.next_message(timeout=10, new_only=True))["text"]
+    await teacher.command("giolamviec", f"{start} {end}")
+    assert start in (await teacher.next_message(timeout=10, new_only=True))["text"]
+    await session.commit()
+    hours = select(Staff.hours_start, Staff.hours_end).where(
+        Staff.school_id == lists.id, Staff.phone == TEACHER_1A[1]
+    )
+    assert (await session.execute(hours)).one() == (start, end)
+
+    told = await write_feedback(parent, await pupil_id(session, lists, CHILD))
+    assert start in told["text"]
+    item = await latest(session, lists)
+    assert item.deliver_at is not None
+    due = item.deliver_at.astimezone(ZONE)
+    assert due.strftime("%H:%M") == start and due > local
+    await asyncio.sleep(0.5)
+    assert not [m for m in await teacher.messages() if "bị bạn trêu" in (m["text"] or "")]
+
+    services = running_bot.bot_data["services"]
+    clock = Clock(item.deliver_at - timedelta(minutes=1))
+    dispatcher = Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0)
+    await dispatcher.tick()
+    assert not [m for m in await teacher.messages() if "bị bạn trêu" in (m["text"] or "")]
+    clock.now = item.deliver_at + timedelta(minutes=1)
+    await drain(dispatcher, clock)
+    held = await teacher.next_message(timeout=10, new_only=True)
+    assert "bị bạn trêu" in held["text"] and CHILD in held["text"]
+    assert held["buttons"][0][0]["callback_data"] == f"v1:fb:reply:{item.id}"
+
+    await teacher.command("giolamviec", "tat")
+    await teacher.next_message(timeout=10, new_only=True)
+    await session.commit()
+    assert (await session.execute(hours)).one() == (None, None)
+    await parent.command("giolamviec", "06:30 21:00")
+    assert "cán bộ" in (await parent.next_message(timeout=10, new_only=True))["text"]
+
+
+async def test_reply_under_a_weekly_notice_asks_about_that_notices_child(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    parent = await linked_person(make_person, *MOTHER)
+    stranger = await linked_person(make_person, *TEACHER_3B)
+    child = await pupil_id(session, lists, CHILD)
+    class_id = await session.scalar(select(Student.class_id).where(Student.id == child))
+    assert class_id is not None
+    weekly_ref = ref(datetime.now(UTC).date(), class_id, child)
+    buttons = [("Reply", "v1:fb:new:{delivery}")]
+    draft = NoticeDraft("weekly", "Sổ liên lạc tuần", weekly_ref, buttons=buttons)
+    clock = Clock(datetime.combine(datetime.now(UTC).date(), time(3, 0), tzinfo=UTC))
+    outcome = await enqueue_per_pupil(session, lists.id, {child: draft}, now=clock.now)
+    await session.commit()
+    services = running_bot.bot_data["services"]
+    await drain(
+        Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0), clock
+    )
+    notice = await parent.next_message(timeout=10, new_only=True)
+    press = notice["buttons"][0][-1]["callback_data"]
+    delivery = await session.scalar(
+        select(Delivery.id).where(Delivery.notice_id == outcome.notices[child])
+    )
+    assert press == f"v1:fb:new:{delivery}"
+    await parent.press(data=press)
+    question = await parent.next_message(timeout=10, new_only=True)
+    assert CHILD in question["text"]
+    data = [b["callback_data"] for row in question["buttons"] for b in row]
+    assert data[:2] == ["v1:fb:to:0", "v1:fb:to:1"]
+    before = alerts(sandbox, stranger)
+    await stranger.press(data=press, forged=True)
+    assert "không dành cho" in await new_alert(sandbox, stranger, before)
