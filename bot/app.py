@@ -72,7 +72,12 @@ async def startup(application: BotApplication) -> None:
     await application.start()
     if services.settings.send_outbox:
         leadership = Leadership(services.engine, f"sender:{application.bot.id}")
-        services.dispatcher = Dispatcher(application.bot, services.sessions, leadership=leadership)
+        services.dispatcher = Dispatcher(
+            application.bot,
+            services.sessions,
+            leadership=leadership,
+            school_id=services.school_id,
+        )
         services.dispatcher_stop = asyncio.Event()
         services.dispatcher_task = asyncio.create_task(
             services.dispatcher.run(services.dispatcher_stop), name="outbox-dispatcher"

@@ -80,8 +80,10 @@ class Dispatcher:
         per_chat_interval: float = 1.0,
         concurrency: int = 32,
         leadership: Leadership | None = None,
+        school_id: int | None = None,
     ) -> None:
         self.bot = bot
+        self.school_id = school_id  # a bot sends only its own school's notices
         self.sessions = sessions
         self.clock = clock
         self.batch = batch
@@ -163,6 +165,8 @@ class Dispatcher:
                 (Delivery.state == DeliveryState.SENDING) & (Delivery.lease_until < now),
             )
             query = select(Delivery.id).where(due)
+            if self.school_id is not None:
+                query = query.where(Delivery.school_id == self.school_id)
             if quiet:
                 query = query.where(Delivery.urgent | Delivery.school_id.not_in(quiet))
             query = query.order_by(Delivery.urgent.desc(), Delivery.due_at, Delivery.id).limit(

@@ -35,6 +35,7 @@ from storage.models import (
     StudentGuardian,
     TelegramAccount,
 )
+from storage.queries import ensure_school
 
 # 10:00 in Hà Nội tomorrow; quiet hours are 21:00-06:30 local. Tomorrow, so that notices
 # enqueued at the real time are already due by the test's clock, whatever day the suite runs.
@@ -646,3 +647,25 @@ async def test_five_percent_server_errors_and_one_percent_timeouts_lose_nothing(
         received = [m["text"] for m in await parent.messages() if m["from_bot"]]
         assert all(received.count(text) >= 1 for text in texts)  # nothing lost
         assert sum(received.count(text) for text in texts) <= len(texts) + repeats
+
+
+async def test_a_schools_dispatcher_sends_only_that_schools_notices(
+    running_bot: BotApplication,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    (parent,) = await parents_of(session, lists, make_person, "1A", 1)
+    other = await ensure_school(session, f"{lists.code}-b", "Trường Tiểu học Bên Cạnh")
+    notice = await enqueue_notice(
+        session, lists.id, Audience.classes(await class_id(session, lists, "1A")), "c", "Mine"
+    )
+    await session.commit()
+    services = running_bot.bot_data["services"]
+    elsewhere = Dispatcher(running_bot.bot, services.sessions, clock=clock, school_id=other.id)
+    assert await elsewhere.tick() == 0  # another school's bot leaves it alone
+    own = Dispatcher(running_bot.bot, services.sessions, clock=clock, school_id=lists.id)
+    assert await own.tick() == 1
+    assert (await notice_text(parent))["text"] == "Mine"
+    assert await states(session, notice.id) == {DeliveryState.SENT: 1}

@@ -152,7 +152,13 @@ async def test_a_send_stores_one_urgent_delivery_per_family_and_an_audit_event(
     rows = list(await session.scalars(select(Delivery).where(Delivery.notice_id == notice.id)))
     assert {r.account_id for r in rows} == {world.accounts[p].id for p in ("p1", "p2", "p3")}
     assert all(r.urgent and r.state == DeliveryState.QUEUED for r in rows)
-    event = await session.scalar(select(AuditEvent).where(AuditEvent.entity_id == str(notice.id)))
+    event = await session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.school_id == world.school.id,
+            AuditEvent.entity == "notice",
+            AuditEvent.entity_id == str(notice.id),
+        )
+    )
     assert event is not None and event.action == "urgent.sent"
     assert event.after is not None and event.after["count"] == 3
     assert event.after["audience"]["ids"] == [world.classes["1A"].id]
