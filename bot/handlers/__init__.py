@@ -12,6 +12,7 @@ from bot.handlers import (
     fallback,
     feedback,
     health,
+    health_import,
     inputs,
     leave,
     linking,
@@ -41,6 +42,7 @@ def register(application: BotApplication) -> None:
     application.add_handlers(attendance.build_handlers())
     application.add_handlers(calendar.build_handlers())
     application.add_handlers(health.build_handlers())
+    application.add_handlers(health_import.build_handlers())
     application.add_handlers(urgent.build_handlers())
     application.add_handlers(feedback.build_handlers())
     application.add_handlers(leave.build_handlers())

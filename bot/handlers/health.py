@@ -6,37 +6,31 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import html
-import tempfile
 from datetime import date
-from pathlib import Path
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot import keyboards
-from bot.callbacks import BadCallback, Callback, pack, parse
+from bot.callbacks import BadCallback, pack, parse
 from bot.context import BotContext, Visit
 from bot.handlers.presses import alert, on_press
 from bot.i18n import N_, Translator
 from bot.services import health, pending
 from bot.services.calendar import load_calendar, week_label
-from bot.services.health_sheet import HealthSheet, build_health_template, parse_health_sheet
-from bot.services.imports import describe, stage_file, staged_file
+from bot.services.health_sheet import build_health_template
 from bot.services.weekly import Saved, class_pupils, save_comment
 from storage.models import (
     CommentKind,
-    RequestState,
     Role,
     School,
     SchoolClass,
-    StagedImport,
     Student,
     StudentStatus,
 )
-from storage.queries import class_by_name, school_classes
+from storage.queries import school_classes
 from storage.roster.cells import CellError
-from storage.roster.problems import FileRefused
 
 PRIVATE = filters.ChatType.PRIVATE
 ENTRY, ENTRY_OK, NOTE = "health_entry", "health_entry_ok", "health_note"
@@ -54,11 +48,13 @@ CATEGORY_LABELS = {
 }
 
 
-def _today(visit: Visit, context: BotContext) -> date:
+def school_today(visit: Visit, context: BotContext) -> date:
+    """Today in the school's time zone."""
     return visit.now.astimezone(context.settings.zone).date()
 
 
-def _wake(context: BotContext) -> None:
+def wake_sender(context: BotContext) -> None:
+    """Let the dispatcher look at the outbox now."""
     if context.services.dispatcher is not None:
         context.services.dispatcher.wake()
 
@@ -74,7 +70,8 @@ async def _pupil(visit: Visit, student_id: int) -> Student | None:
     return pupil
 
 
-async def _class_of(visit: Visit, class_id: int) -> SchoolClass | None:
+async def class_of(visit: Visit, class_id: int) -> SchoolClass | None:
+    """The class, if it is of the person's school."""
     klass = await visit.session.get(SchoolClass, class_id)
     return klass if klass is not None and klass.school_id == visit.actor.school_id else None
 
@@ -138,10 +135,6 @@ async def health_pressed(update: Update, context: BotContext) -> None:
             await _pupil_chosen(query, visit, press.action, record_id, context)
         elif press.action in ("eok", "eno"):
             await _entry_answer(query, visit, record_id, press.action == "eok", context)
-        elif press.action == "fcls":
-            await _file_class(query, visit, press, context)
-        elif press.action in ("fok", "fno"):
-            await _file_answer(query, visit, record_id, press.action == "fok", context)
 
 
 async def _show(query: CallbackQuery, visit: Visit, check_id: int, context: BotContext) -> None:
@@ -161,7 +154,7 @@ async def _class_action(
     query: CallbackQuery, visit: Visit, action: str, class_id: int, context: BotContext
 ) -> None:
     _ = visit._
-    klass = await _class_of(visit, class_id)
+    klass = await class_of(visit, class_id)
     if klass is None:
         await alert(query, _(NOT_FOR_YOU))
         return
@@ -237,7 +230,7 @@ async def _pupil_chosen(
         return
     school = await visit.session.get(School, visit.actor.school_id)
     assert school is not None
-    today = _today(visit, context)
+    today = school_today(visit, context)
     week = (await load_calendar(visit.session, school, today)).working_week(today)
     if week is None:
         await query.edit_message_text(_("The school calendar has no teaching week ahead."))
@@ -302,11 +295,11 @@ async def _entry_text(
             _(str(exc.args[0])) + "\n" + _("Nothing was saved. Please send the line again.")
         )
         return
-    today = _today(visit, context)
+    today = school_today(visit, context)
     (check,) = await health.assess_rows(
         visit.session, visit.actor, pupil.class_id, [entry.row(pupil.student_code)], today
     )
-    klass = await _class_of(visit, pupil.class_id)
+    klass = await class_of(visit, pupil.class_id)
     assert klass is not None
     await pending.expect(
         visit.session,
@@ -321,13 +314,16 @@ async def _entry_text(
         + "\n\n"
         + html.escape(_("Save and send to the parents?")),
         parse_mode=ParseMode.HTML,
-        reply_markup=_confirm(_, "eok", "eno", pupil.id),
+        reply_markup=confirm_buttons(_, "eok", "eno", pupil.id),
     )
 
 
-def _confirm(_: Translator, yes: str, no: str, *args: object) -> InlineKeyboardMarkup:
+def confirm_buttons(
+    _: Translator, yes: str, no: str, *args: object, feature: str = "hlth"
+) -> InlineKeyboardMarkup:
+    """ "Xác nhận" and "Hủy" for a feature's two actions on a record."""
     return keyboards.inline(
-        [[(_("Confirm"), pack("hlth", yes, *args)), (_("Cancel"), pack("hlth", no, *args))]]
+        [[(_("Confirm"), pack(feature, yes, *args)), (_("Cancel"), pack(feature, no, *args))]]
     )
 
 
@@ -352,14 +348,14 @@ async def _entry_answer(
         visit.actor,
         pupil.class_id,
         [entry.row(pupil.student_code)],
-        _today(visit, context),
+        school_today(visit, context),
         visit.who,
     )
     outcome = await health.notify(
         visit.session, visit.actor.school_id, checks, visit.account.id, visit.now
     )
     await visit.save()
-    _wake(context)
+    wake_sender(context)
     if outcome.notices:
         text = _("Saved. The results were sent to the family of {name}.")
     else:
@@ -458,7 +454,7 @@ async def _alert_answer(
         await query.edit_message_text(_(EXPIRED))
         return
     await visit.save()
-    _wake(context)
+    wake_sender(context)
     await query.edit_message_text(
         _.ngettext(
             "The health notice is being sent to {count} family. The delivery report will "
@@ -468,181 +464,6 @@ async def _alert_answer(
             families,
         ).format(count=families)
     )
-
-
-async def try_file(
-    message: Message, visit: Visit, context: BotContext, path: Path, file_name: str, file_id: str
-) -> bool:
-    """Take a health results sheet from the nurse (checked, staged, confirmed); False if not one."""
-    if not visit.actor.has(Role.MEDICAL):
-        return False
-    try:
-        named = await asyncio.to_thread(health.sheet_class, path)
-    except FileRefused:
-        return False
-    if named is None:
-        return False
-    _ = visit._
-    staged = stage_file(
-        visit.session, visit.actor.school_id, visit.account.id, "health", file_id, file_name
-    )
-    await visit.session.flush()
-    klass = await class_by_name(visit.session, visit.actor.school_id, named) if named else None
-    if klass is None:
-        classes = await school_classes(visit.session, visit.actor.school_id)
-        buttons = [(name, pack("hlth", "fcls", staged.id, cid)) for cid, name in classes]
-        await message.reply_text(
-            _("Which class are these results for?"),
-            reply_markup=keyboards.choices(buttons, per_row=4),
-        )
-        return True
-    await _review(message, visit, context, staged, klass, path)
-    return True
-
-
-async def _read(visit: Visit, klass: SchoolClass, path: Path) -> HealthSheet:
-    pupils = {code: name for _i, code, name in await class_pupils(visit.session, klass.id)}
-    try:
-        return await asyncio.to_thread(parse_health_sheet, path, pupils)
-    except FileRefused as exc:
-        return HealthSheet(problems=[exc.problem])
-
-
-async def _review(
-    message: Message,
-    visit: Visit,
-    context: BotContext,
-    staged: StagedImport,
-    klass: SchoolClass,
-    path: Path,
-) -> None:
-    """Check the sheet against the class; show the problems, or a summary to confirm."""
-    _ = visit._
-    sheet = await _read(visit, klass, path)
-    if sheet.problems or not sheet.rows:
-        staged.state = RequestState.CANCELLED
-        await visit.save()
-        if not sheet.problems:
-            await message.reply_text(_("The file has no results to save."))
-            return
-        lines = [_("Nothing can be imported yet: please fix these rows and send the file again.")]
-        lines += [
-            _("Row {row}, column {column}: {reason}").format(**describe(p, _))
-            if p.row
-            else str(describe(p, _)["reason"])
-            for p in sheet.problems[:MAX_PROBLEMS]
-        ]
-        await message.reply_text("\n".join(lines))
-        return
-    checks = await health.assess_rows(
-        visit.session, visit.actor, klass.id, sheet.rows, _today(visit, context)
-    )
-    staged.kind = f"health:{klass.id}"
-    await visit.save()
-    counted = health.categories(checks)
-    lines = [
-        _.ngettext(
-            "Class {name}: results for {count} pupil.",
-            "Class {name}: results for {count} pupils.",
-            len(checks),
-        ).format(name=klass.name, count=len(checks))
-    ]
-    lines += [
-        _("{label}: {count}").format(label=_(label), count=counted[key])
-        for key, label in CATEGORY_LABELS.items()
-        if counted[key]
-    ]
-    lines += ["", _("Save the results and send each family their child's results?")]
-    await message.reply_text("\n".join(lines), reply_markup=_confirm(_, "fok", "fno", staged.id))
-
-
-async def _download(context: BotContext, file_id: str, folder: str, name: str) -> Path:
-    path = Path(folder) / ("upload" + Path(name).suffix.lower())
-    telegram_file = await context.bot.get_file(file_id)
-    await telegram_file.download_to_drive(path)
-    return path
-
-
-async def _file_class(
-    query: CallbackQuery, visit: Visit, press: Callback, context: BotContext
-) -> None:
-    """The nurse said which class a sheet without one in its title is for."""
-    _ = visit._
-    assert isinstance(query.message, Message)
-    try:
-        staged_id, class_id = press.int_arg(0), press.int_arg(1)
-    except BadCallback:
-        return
-    staged = await staged_file(visit.session, staged_id, visit.account.id)
-    klass = await _class_of(visit, class_id)
-    if staged is None or klass is None or staged.kind != "health":
-        await alert(query, _(NOT_FOR_YOU))
-        return
-    if staged.state != RequestState.PENDING:
-        await query.edit_message_text(_("This file was already handled."))
-        return
-    await query.edit_message_text(_("Class {name}").format(name=klass.name))
-    with tempfile.TemporaryDirectory(prefix="schoolbot-") as folder:
-        path = await _download(context, staged.file_id, folder, staged.file_name)
-        await _review(query.message, visit, context, staged, klass, path)
-
-
-async def _file_answer(
-    query: CallbackQuery, visit: Visit, staged_id: int, confirmed: bool, context: BotContext
-) -> None:
-    _ = visit._
-    staged = await staged_file(visit.session, staged_id, visit.account.id)
-    if staged is None or not staged.kind.startswith("health:"):
-        await alert(query, _(NOT_FOR_YOU))
-        return
-    if staged.state != RequestState.PENDING:
-        await query.edit_message_text(_("This file was already handled."))
-        return
-    if not confirmed:
-        staged.state = RequestState.CANCELLED
-        await visit.save()
-        await query.edit_message_text(_("Import cancelled. Nothing was saved."))
-        return
-    klass = await _class_of(visit, int(staged.kind.split(":")[1]))
-    assert klass is not None
-    with tempfile.TemporaryDirectory(prefix="schoolbot-") as folder:
-        path = await _download(context, staged.file_id, folder, staged.file_name)
-        sheet = await _read(visit, klass, path)
-    if sheet.problems or not sheet.rows:
-        await query.edit_message_text(_("The file could not be imported; please send it again."))
-        return
-    checks = await health.record_checks(
-        visit.session, visit.actor, klass.id, sheet.rows, _today(visit, context), visit.who
-    )
-    outcome = await health.notify(
-        visit.session, visit.actor.school_id, checks, visit.account.id, visit.now
-    )
-    staged.state = RequestState.DONE
-    names = {check.student_id: check for check in checks}
-    unlinked = [
-        name
-        for pupil, _code, name in await class_pupils(visit.session, klass.id)
-        if pupil in names and pupil in outcome.not_linked
-    ]
-    await visit.save()
-    _wake(context)
-    lines = [
-        _.ngettext(
-            "Saved the results of {count} pupil of class {name}.",
-            "Saved the results of {count} pupils of class {name}.",
-            len(checks),
-        ).format(count=len(checks), name=klass.name),
-        _.ngettext(
-            "The family of {count} pupil will get the child's results.",
-            "The families of {count} pupils will get their child's results.",
-            len(outcome.notices),
-        ).format(count=len(outcome.notices)),
-    ]
-    if unlinked:
-        lines.append(
-            _("No parent has linked an account yet for: {names}").format(names=", ".join(unlinked))
-        )
-    await query.edit_message_text("\n".join(lines))
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:

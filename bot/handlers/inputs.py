@@ -16,7 +16,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, fi
 
 from bot import keyboards
 from bot.context import BotContext, Visit
-from bot.handlers import feedback, health, leave, urgent, weekly
+from bot.handlers import feedback, health, health_import, leave, urgent, weekly
 from bot.i18n import LANGUAGES, translator
 from bot.services import pending
 from storage.models import Role
@@ -100,7 +100,7 @@ async def file_received(update: Update, context: BotContext) -> None:
             await telegram_file.download_to_drive(path)
             taken = await weekly.try_file(
                 message, visit, context, path, name
-            ) or await health.try_file(message, visit, context, path, name, document.file_id)
+            ) or await health_import.try_file(message, visit, context, path, name, document.file_id)
     if taken:
         raise ApplicationHandlerStop
 

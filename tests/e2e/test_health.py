@@ -158,7 +158,7 @@ async def test_a_class_sheet_notifies_only_each_childs_guardians_with_details_be
     done = await nurse.next_message(timeout=10)
     assert done["event"] == "edit" and str(pupils) in done["text"]
     assert await checks_stored(session, lists) == pupils
-    await nurse.press(data=button(summary, "v1:hlth:fok:"), forged=True)  # a second press
+    await nurse.press(data=button(summary, "v1:hlf:ok:"), forged=True)  # a second press
     again = await nurse.next_message(timeout=10)
     assert again["event"] == "edit", again
     assert await checks_stored(session, lists) == pupils
