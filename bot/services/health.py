@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import pack
 from bot.i18n import N_, Translator, translator
+from bot.notifications.buttons import REPLY
 from bot.notifications.outbox import (
     Audience,
     BulkOutcome,
@@ -279,7 +280,7 @@ async def notify(
             notice_text(check, *names[check.student_id], vi),
             f"health:{check.id}",
             translations={"en": notice_text(check, *names[check.student_id], en)},
-            buttons=[(SEE_DETAILS, pack("hlth", "show", check.id))],
+            buttons=[(SEE_DETAILS, pack("hlth", "show", check.id)), REPLY],
         )
         for check in checks
     }
@@ -414,6 +415,7 @@ async def school_alert(
         created_by=actor.account.id,
         now=now,
     )
+    notice.buttons = [list(REPLY)]
     audit(
         session,
         school_id=actor.school_id,

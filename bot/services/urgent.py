@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Translator, translator
+from bot.notifications.buttons import REPLY
 from bot.notifications.outbox import Audience, enqueue_notice, resolve
 from bot.services import limits, pending
 from bot.services.access import Actor
@@ -215,6 +216,7 @@ async def _store(
     )
     notice.translations = {code: text for code, text in texts.items() if code != DEFAULT_LANGUAGE}
     notice.ref = ref
+    notice.buttons = [list(REPLY)]
     count = await session.scalar(
         select(func.count()).select_from(Delivery).where(Delivery.notice_id == notice.id)
     )

@@ -291,7 +291,14 @@ async def test_an_unanswered_item_is_reminded_and_listed_after_two_working_days(
     assert await remind_due(services.sessions, lists.id, later + timedelta(days=1)) == []
     clock = Clock(later)
     await drain(
-        Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0), clock
+        Dispatcher(
+            running_bot.bot,
+            services.sessions,
+            school_id=services.school_id,
+            clock=clock,
+            per_chat_interval=0,
+        ),
+        clock,
     )
     reminder = await teacher.next_message(timeout=10, new_only=True)
     assert f"#{to_teacher.id}" in reminder["text"] and "2" in reminder["text"]
@@ -403,7 +410,13 @@ async def test_a_teachers_hours_hold_a_message_and_the_parent_is_told_when(
 
     services = running_bot.bot_data["services"]
     clock = Clock(item.deliver_at - timedelta(minutes=1))
-    dispatcher = Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0)
+    dispatcher = Dispatcher(
+        running_bot.bot,
+        services.sessions,
+        school_id=services.school_id,
+        clock=clock,
+        per_chat_interval=0,
+    )
     await dispatcher.tick()
     assert not [m for m in await teacher.messages() if "bị bạn trêu" in (m["text"] or "")]
     clock.now = item.deliver_at + timedelta(minutes=1)
@@ -440,7 +453,14 @@ async def test_reply_under_a_weekly_notice_asks_about_that_notices_child(
     await session.commit()
     services = running_bot.bot_data["services"]
     await drain(
-        Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0), clock
+        Dispatcher(
+            running_bot.bot,
+            services.sessions,
+            school_id=services.school_id,
+            clock=clock,
+            per_chat_interval=0,
+        ),
+        clock,
     )
     notice = await parent.next_message(timeout=10, new_only=True)
     press = notice["buttons"][0][-1]["callback_data"]

@@ -188,7 +188,13 @@ async def test_a_confirmed_leave_request_is_an_excused_absence_in_the_weekly_not
     friday = datetime.combine(week.end, time(16, 30), tzinfo=ZONE).astimezone(UTC)
     await send_due(services.sessions, school.id, friday)
     clock = Clock(friday + timedelta(minutes=1))
-    dispatcher = Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0)
+    dispatcher = Dispatcher(
+        running_bot.bot,
+        services.sessions,
+        school_id=services.school_id,
+        clock=clock,
+        per_chat_interval=0,
+    )
     await drain(dispatcher, clock)
     (notice,) = [
         m["text"]

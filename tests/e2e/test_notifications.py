@@ -143,7 +143,13 @@ def clock() -> Clock:
 @pytest.fixture
 def dispatcher(running_bot: BotApplication, clock: Clock) -> Dispatcher:
     services = running_bot.bot_data["services"]
-    return Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0.0)
+    return Dispatcher(
+        running_bot.bot,
+        services.sessions,
+        school_id=services.school_id,
+        clock=clock,
+        per_chat_interval=0.0,
+    )
 
 
 async def notice_text(person: PersonClient) -> dict[str, Any]:
@@ -443,6 +449,7 @@ async def test_two_senders_on_one_database_send_each_notice_once(
             clock=clock,
             per_chat_interval=0.0,
             leadership=leader,
+            school_id=lists.id,
         )
         for engine, leader in zip(engines, leaders, strict=True)
     ]
@@ -535,7 +542,9 @@ async def test_timeouts_lose_nothing_and_repeat_only_what_was_in_flight(
     )
     services = running_bot.bot_data["services"]
     async with bot:
-        sender = Dispatcher(bot, services.sessions, clock=clock, per_chat_interval=0.0)
+        sender = Dispatcher(
+            bot, services.sessions, school_id=services.school_id, clock=clock, per_chat_interval=0.0
+        )
         faults = sandbox.state.config.faults
         faults.seed, faults.slow_rate, faults.slow_seconds = 3, 0.25, 1.0
         notice = await enqueue_notice(
@@ -580,7 +589,9 @@ async def test_a_429_pauses_the_whole_bot_for_retry_after(
     services = running_bot.bot_data["services"]
     sandbox.state.recorder.clear()
     async with bot:
-        sender = Dispatcher(bot, services.sessions, clock=clock, per_chat_interval=0.0)
+        sender = Dispatcher(
+            bot, services.sessions, school_id=services.school_id, clock=clock, per_chat_interval=0.0
+        )
         notice = await enqueue_notice(
             session, lists.id, Audience.classes(await class_id(session, lists, "5C")), "c", "Họp"
         )
@@ -620,7 +631,9 @@ async def test_five_percent_server_errors_and_one_percent_timeouts_lose_nothing(
     services = running_bot.bot_data["services"]
     texts = [f"Thông báo số {n}" for n in range(3)]
     async with bot:
-        sender = Dispatcher(bot, services.sessions, clock=clock, per_chat_interval=0.0)
+        sender = Dispatcher(
+            bot, services.sessions, school_id=services.school_id, clock=clock, per_chat_interval=0.0
+        )
         faults = sandbox.state.config.faults
         faults.seed, faults.error_rate = 11, 0.05
         faults.slow_rate, faults.slow_seconds = 0.01, 1.0
@@ -663,9 +676,19 @@ async def test_a_schools_dispatcher_sends_only_that_schools_notices(
     )
     await session.commit()
     services = running_bot.bot_data["services"]
-    elsewhere = Dispatcher(running_bot.bot, services.sessions, clock=clock, school_id=other.id)
+    elsewhere = Dispatcher(
+        running_bot.bot,
+        services.sessions,
+        clock=clock,
+        school_id=other.id,
+    )
     assert await elsewhere.tick() == 0  # another school's bot leaves it alone
-    own = Dispatcher(running_bot.bot, services.sessions, clock=clock, school_id=lists.id)
+    own = Dispatcher(
+        running_bot.bot,
+        services.sessions,
+        clock=clock,
+        school_id=lists.id,
+    )
     assert await own.tick() == 1
     assert (await notice_text(parent))["text"] == "Mine"
     assert await states(session, notice.id) == {DeliveryState.SENT: 1}

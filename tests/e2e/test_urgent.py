@@ -34,7 +34,13 @@ def clock() -> Clock:
 @pytest.fixture
 def dispatcher(running_bot: BotApplication, clock: Clock) -> Dispatcher:
     services = running_bot.bot_data["services"]
-    return Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0.0)
+    return Dispatcher(
+        running_bot.bot,
+        services.sessions,
+        school_id=services.school_id,
+        clock=clock,
+        per_chat_interval=0.0,
+    )
 
 
 def labels(message: dict[str, Any]) -> list[str]:
@@ -110,7 +116,7 @@ async def test_an_urgent_message_reaches_every_linked_guardian_at_night_with_a_l
     assert await dispatcher.tick() == len(parents)  # the urgent one only: routine ones wait
     for parent in parents:
         message = await parent.next_message(timeout=10, new_only=True)
-        assert message["text"] == SHOWN and labels(message) == [READ]
+        assert message["text"] == SHOWN and labels(message) == [READ, "Phản hồi"]
     assert await dispatcher.tick() == 0
     await dispatcher.reports.refresh(force=True)
     report = await teacher.next_message(timeout=10, new_only=True)

@@ -158,7 +158,13 @@ async def test_comments_in_chat_and_by_spreadsheet_reach_each_family_once(
     assert result_1a.notices == 12 - len(result_1a.not_linked)
     services = running_bot.bot_data["services"]
     clock = Clock(friday + timedelta(minutes=1))
-    dispatcher = Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0)
+    dispatcher = Dispatcher(
+        running_bot.bot,
+        services.sessions,
+        school_id=services.school_id,
+        clock=clock,
+        per_chat_interval=0,
+    )
     await drain(dispatcher, clock)
     names = dict(pupils)
     for parent in parents_1a:
@@ -308,7 +314,13 @@ async def test_the_teacher_is_reminded_the_day_before_and_the_leaders_get_a_summ
     await session.commit()
     services = running_bot.bot_data["services"]
     clock = Clock(datetime.combine(week.start + timedelta(days=3), time(16, 30), tzinfo=ZONE))
-    dispatcher = Dispatcher(running_bot.bot, services.sessions, clock=clock, per_chat_interval=0)
+    dispatcher = Dispatcher(
+        running_bot.bot,
+        services.sessions,
+        school_id=services.school_id,
+        clock=clock,
+        per_chat_interval=0,
+    )
 
     await remind_due(services.sessions, school.id, clock())  # Thursday 16:30
     await drain(dispatcher, clock)
