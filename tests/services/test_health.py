@@ -281,7 +281,10 @@ async def test_notify_reaches_only_the_childs_guardians_without_any_result_in_th
     notice = await session.get(Notice, outcome.notices[world.pupils[0].id])
     assert notice is not None
     assert (notice.kind, notice.ref) == ("health", f"health:{checks[0].id}")
-    assert notice.buttons == [["See details", f"v1:hlth:show:{checks[0].id}"]]
+    assert notice.buttons == [
+        ["See details", f"v1:hlth:show:{checks[0].id}"],
+        ["Respond", "v1:fb:new:{delivery}"],
+    ]
     assert "Nguyễn Văn Con0" in notice.text and "3A" in notice.text
     for text in (notice.text, notice.translations["en"]):
         assert "26,4" not in text and "26.4" not in text and "130" not in text
