@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -78,6 +78,15 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def db(self) -> async_sessionmaker[AsyncSession]:
         """Return the session factory (one session per update)."""
         return self.services.sessions
+
+    def today(self, now: datetime) -> date:
+        """The date of `now` in the school's time zone."""
+        return now.astimezone(self.settings.zone).date()
+
+    def wake_sender(self) -> None:
+        """Let the dispatcher look at the outbox now (a notice was just stored)."""
+        if self.services.dispatcher is not None:
+            self.services.dispatcher.wake()
 
     @contextlib.asynccontextmanager
     async def visit(self, update: Update) -> AsyncIterator[Visit]:

@@ -171,7 +171,7 @@ async def data_pressed(update: Update, context: BotContext) -> None:
             )
         elif action == "deleteok":
             request = await data_rights.request_deletion(
-                visit.session, visit.actor, visit.now.astimezone(context.settings.zone).date()
+                visit.session, visit.actor, context.today(visit.now)
             )
             accounts.withdraw_consent(visit.session, visit.account, visit.who)
             await visit.save()

@@ -254,7 +254,7 @@ async def _check(
         school = await visit.session.get(School, visit.actor.school_id)
         assert school is not None
         if kind == "roster":
-            today = visit.now.astimezone(context.settings.zone).date()
+            today = context.today(visit.now)
             outcome = await import_roster(
                 visit.session, school, path, today=today, actor=visit.who, dry_run=dry_run
             )

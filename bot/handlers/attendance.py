@@ -43,10 +43,6 @@ REFUSALS = {
 }
 
 
-def _today(visit: Visit, context: BotContext) -> date:
-    return visit.now.astimezone(context.settings.zone).date()
-
-
 def _day_arg(day: date) -> str:
     return day.strftime("%Y%m%d")
 
@@ -125,7 +121,7 @@ async def take_attendance(update: Update, context: BotContext) -> None:
                 _("Attendance is taken by homeroom teachers, for their own class.")
             )
             return
-        today = _today(visit, context)
+        today = context.today(visit.now)
         args = context.args or []
         day: date | DayRefused
         if len(args) > 1:
@@ -169,7 +165,7 @@ async def attendance_pressed(update: Update, context: BotContext) -> None:
             if not attendance.may_take_attendance(visit.actor, record_id):
                 await alert(query, _("Only the class's homeroom teacher takes its attendance."))
                 return
-            refused = attendance.check_day(day, _today(visit, context))
+            refused = attendance.check_day(day, context.today(visit.now))
             if refused is not None:
                 await alert(query, _(REFUSALS[refused]))
                 return
@@ -195,7 +191,7 @@ async def _mark(
 ) -> None:
     _ = visit._
     changed = await attendance.cycle(
-        visit.session, visit.actor, student_id, day, part, visit.who, today=_today(visit, context)
+        visit.session, visit.actor, student_id, day, part, visit.who, today=context.today(visit.now)
     )
     if changed is None:
         await alert(query, _("Only the class's homeroom teacher takes its attendance."))

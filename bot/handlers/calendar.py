@@ -81,7 +81,7 @@ async def show_calendar(update: Update, context: BotContext) -> None:
             return
         school = await visit.session.get(School, visit.actor.school_id)
         assert school is not None
-        today = visit.now.astimezone(context.settings.zone).date()
+        today = context.today(visit.now)
         calendar = await load_calendar(visit.session, school, today)
         heading = _("The school calendar")
         if context.args:

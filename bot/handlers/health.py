@@ -48,17 +48,6 @@ CATEGORY_LABELS = {
 }
 
 
-def school_today(visit: Visit, context: BotContext) -> date:
-    """Today in the school's time zone."""
-    return visit.now.astimezone(context.settings.zone).date()
-
-
-def wake_sender(context: BotContext) -> None:
-    """Let the dispatcher look at the outbox now."""
-    if context.services.dispatcher is not None:
-        context.services.dispatcher.wake()
-
-
 async def _pupil(visit: Visit, student_id: int) -> Student | None:
     pupil = await visit.session.get(Student, student_id)
     if (
@@ -230,7 +219,7 @@ async def _pupil_chosen(
         return
     school = await visit.session.get(School, visit.actor.school_id)
     assert school is not None
-    today = school_today(visit, context)
+    today = context.today(visit.now)
     week = (await load_calendar(visit.session, school, today)).working_week(today)
     if week is None:
         await query.edit_message_text(_("The school calendar has no teaching week ahead."))
@@ -295,7 +284,7 @@ async def _entry_text(
             _(str(exc.args[0])) + "\n" + _("Nothing was saved. Please send the line again.")
         )
         return
-    today = school_today(visit, context)
+    today = context.today(visit.now)
     (check,) = await health.assess_rows(
         visit.session, visit.actor, pupil.class_id, [entry.row(pupil.student_code)], today
     )
@@ -348,14 +337,14 @@ async def _entry_answer(
         visit.actor,
         pupil.class_id,
         [entry.row(pupil.student_code)],
-        school_today(visit, context),
+        context.today(visit.now),
         visit.who,
     )
     outcome = await health.notify(
         visit.session, visit.actor.school_id, checks, visit.account.id, visit.now
     )
     await visit.save()
-    wake_sender(context)
+    context.wake_sender()
     if outcome.notices:
         text = _("Saved. The results were sent to the family of {name}.")
     else:
@@ -454,7 +443,7 @@ async def _alert_answer(
         await query.edit_message_text(_(EXPIRED))
         return
     await visit.save()
-    wake_sender(context)
+    context.wake_sender()
     await query.edit_message_text(
         _.ngettext(
             "The health notice is being sent to {count} family. The delivery report will "

@@ -22,8 +22,6 @@ from bot.handlers.health import (
     NOT_FOR_YOU,
     class_of,
     confirm_buttons,
-    school_today,
-    wake_sender,
 )
 from bot.handlers.presses import alert, on_press
 from bot.services import health
@@ -120,7 +118,7 @@ async def _review(
         await message.reply_text("\n".join(lines))
         return
     checks = await health.assess_rows(
-        visit.session, visit.actor, klass.id, sheet.rows, school_today(visit, context)
+        visit.session, visit.actor, klass.id, sheet.rows, context.today(visit.now)
     )
     staged.kind = f"health:{klass.id}"
     await visit.save()
@@ -199,7 +197,7 @@ async def _file_answer(
         await query.edit_message_text(_("The file could not be imported; please send it again."))
         return
     checks = await health.record_checks(
-        visit.session, visit.actor, klass.id, sheet.rows, school_today(visit, context), visit.who
+        visit.session, visit.actor, klass.id, sheet.rows, context.today(visit.now), visit.who
     )
     outcome = await health.notify(
         visit.session, visit.actor.school_id, checks, visit.account.id, visit.now
@@ -212,7 +210,7 @@ async def _file_answer(
         if pupil in names and pupil in outcome.not_linked
     ]
     await visit.save()
-    wake_sender(context)
+    context.wake_sender()
     lines = [
         _.ngettext(
             "Saved the results of {count} pupil of class {name}.",

@@ -16,14 +16,13 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, fi
 
 from bot import keyboards
 from bot.context import BotContext, Visit
-from bot.handlers import feedback, health, health_import, leave, urgent, weekly
+from bot.handlers import admin, feedback, health, health_import, leave, urgent, weekly
 from bot.i18n import LANGUAGES, translator
 from bot.services import pending
 from storage.models import Role
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUP = -1
-MAX_FILE_BYTES = 5 * 1024 * 1024
 SHEETS = (".xlsx", ".csv")
 
 
@@ -89,7 +88,7 @@ async def file_received(update: Update, context: BotContext) -> None:
     assert message is not None and message.document is not None
     document = message.document
     name = document.file_name or "file"
-    if not name.lower().endswith(SHEETS) or (document.file_size or 0) > MAX_FILE_BYTES:
+    if not name.lower().endswith(SHEETS) or (document.file_size or 0) > admin.MAX_FILE_BYTES:
         return
     async with context.visit(update) as visit:
         if not visit.actor.has(Role.HOMEROOM, Role.MEDICAL):

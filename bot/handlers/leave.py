@@ -38,10 +38,6 @@ HTML = ParseMode.HTML
 STALE_FORM = N_("This form is no longer open; please send /xinnghi again.")
 
 
-def _today(visit: Visit, context: BotContext) -> date:
-    return visit.now.astimezone(context.settings.zone).date()
-
-
 async def _expect(visit: Visit, kind: str, data: dict[str, Any]) -> None:
     await pending.expect(
         visit.session, visit.account.id, visit.actor.school_id, kind, data, visit.now
@@ -177,7 +173,7 @@ async def _day(query: CallbackQuery, visit: Visit, context: BotContext, press: C
     if not leave.may_ask(visit.actor, student_id):
         await alert(query, visit._(leave.NOT_YOURS))
         return
-    problem = leave.check_days(day, day, _today(visit, context))
+    problem = leave.check_days(day, day, context.today(visit.now))
     if problem is not None:
         await alert(query, leave.explain(problem, visit._))
         return
@@ -211,7 +207,7 @@ async def _send(query: CallbackQuery, visit: Visit, context: BotContext, press: 
     first, last, part = _span(draft)
     asked = (student_id, first, last, part, draft["reason"])
     result = await leave.submit(
-        visit.session, visit.actor, *asked, now=visit.now, today=_today(visit, context)
+        visit.session, visit.actor, *asked, now=visit.now, today=context.today(visit.now)
     )
     await pending.clear(visit.session, visit.account.id)
     if not isinstance(result, LeaveRequest):
@@ -323,7 +319,7 @@ async def _typed_dates(
     message: Message, visit: Visit, context: BotContext, data: dict[str, Any]
 ) -> None:
     assert message.text is not None
-    days = leave.parse_days(message.text, _today(visit, context))
+    days = leave.parse_days(message.text, context.today(visit.now))
     if isinstance(days, DayProblem):
         await message.reply_text(leave.explain(days, visit._))
         return

@@ -37,11 +37,6 @@ REMIND_REPLIES = {
 }
 
 
-def _wake(context: BotContext) -> None:
-    if context.services.dispatcher is not None:
-        context.services.dispatcher.wake()
-
-
 async def _ask_message(visit: Visit, audience: Audience) -> str:
     """Wait for the message to this audience; return the prompt."""
     _ = visit._
@@ -278,7 +273,7 @@ async def _send(query: CallbackQuery, visit: Visit, context: BotContext, slot: i
         await alert(query, _(NOT_ALLOWED))
         return
     await visit.save()
-    _wake(context)
+    context.wake_sender()
     title, markup = urgent.ROUTINE_TITLE, None
     line = _.ngettext(
         "Scheduled for {time} on {date}, to {count} family, as a routine notice.",
@@ -346,7 +341,7 @@ async def _again(query: CallbackQuery, visit: Visit, context: BotContext, notice
         await alert(query, _(REMIND_REPLIES[outcome]))
         return
     await visit.save()
-    _wake(context)
+    context.wake_sender()
     await context.bot.send_message(
         visit.account.chat_id,
         _.ngettext(

@@ -57,7 +57,7 @@ def _kind(subject: str) -> tuple[CommentKind, str]:
 async def _week(visit: Visit, context: BotContext) -> TeachingWeek | None:
     school = await visit.session.get(School, visit.actor.school_id)
     assert school is not None
-    today = visit.now.astimezone(context.settings.zone).date()
+    today = context.today(visit.now)
     return (await load_calendar(visit.session, school, today)).working_week(today)
 
 
@@ -461,9 +461,7 @@ async def _send_now(
         return
     await tell_teachers(visit.session, visit.actor.school_id, week, [result])
     await visit.save()
-    dispatcher = context.services.dispatcher
-    if dispatcher is not None:
-        dispatcher.wake()
+    context.wake_sender()
     await query.edit_message_reply_markup(None)
 
 
