@@ -602,9 +602,10 @@ async def test_a_429_pauses_the_whole_bot_for_retry_after(
     refused = [c for c in sends if c.error_code == 429]
     assert refused, "the limit was never reached: the test proves nothing"
     first = min(c.monotonic for c in refused)
-    # Requests already on their way when the first 429 was answered may still arrive; after
-    # that, nothing until retry_after (1 s) has passed.
-    pause = [c for c in sends if first + 0.1 < c.monotonic < first + 0.95]
+    # Requests already on their way when the first 429 was answered may still arrive (on a
+    # loaded 2-core CI machine, up to a few hundred ms later); after that, nothing until
+    # retry_after (1 s) has passed.
+    pause = [c for c in sends if first + 0.3 < c.monotonic < first + 0.95]
     assert pause == [], "sending went on during the retry_after pause"
 
 
