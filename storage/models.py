@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -668,6 +669,190 @@ class LeaveRequest(Base):
     )
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     refusal: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[Created]
+
+
+class AssessmentKind(enum.StrEnum):
+    LEVEL = "level"  # a subject's or activity's level: T, H, C (Điều 7.1a)
+    SCORE = "score"  # a periodic test score, an integer 0-10 (Điều 7.1b)
+    QUALITY = "quality"  # a quality's or competence's level: T, Đ, C (Điều 7.2)
+
+
+class AssessmentResult(Base):
+    """One periodic result of one pupil: the assessment book, item by item.
+
+    `period` is gk1, ck1, gk2 or cn; `item` a subject code (storage/subjects.py) for levels and
+    scores, a quality or competence code (bot/services/assessment_rules.py) for qualities;
+    `value` the level's code or the score's digits.
+    """
+
+    __tablename__ = "assessment_results"
+    __table_args__ = (UniqueConstraint("student_id", "school_year", "period", "kind", "item"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    school_year: Mapped[str] = mapped_column(String(9))  # "2026-2027"
+    period: Mapped[str] = mapped_column(String(3))
+    kind: Mapped[AssessmentKind] = mapped_column(_enum(AssessmentKind))
+    item: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(24))
+    # Locked again by an applied correction, whatever the period's lock says.
+    relocked: Mapped[bool] = mapped_column(default=False)
+    updated_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[Updated]
+
+
+class AssessmentPeriod(Base):
+    """A school's period of a school year: its last day for corrections and its publication."""
+
+    __tablename__ = "assessment_periods"
+    __table_args__ = (UniqueConstraint("school_id", "school_year", "period"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    school_year: Mapped[str] = mapped_column(String(9))
+    period: Mapped[str] = mapped_column(String(3))
+    deadline: Mapped[date | None] = mapped_column(Date)  # None: the default rule
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+
+
+class AssessmentLock(Base):
+    """The principal's lock on a period, for the school, a grade or a class.
+
+    The most specific row wins: a class's row over its grade's, a grade's over the school's.
+    `scope` is "school", "grade:3" or "class:<id>".
+    """
+
+    __tablename__ = "assessment_locks"
+    __table_args__ = (UniqueConstraint("school_id", "school_year", "period", "scope"),)
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    school_year: Mapped[str] = mapped_column(String(9))
+    period: Mapped[str] = mapped_column(String(3))
+    scope: Mapped[str] = mapped_column(String(24))
+    locked: Mapped[bool]
+    set_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    set_at: Mapped[Updated]
+
+
+class CorrectionReason(enum.StrEnum):
+    ENTRY_ERROR = "entry_error"  # nhập sai
+    REMARKED = "remarked"  # chấm lại
+    RETEST = "retest"  # kiểm tra lại theo Điều 7 TT27
+    ADDITIONAL = "additional"  # đánh giá bổ sung theo Điều 11 TT27
+
+
+class CorrectionState(enum.StrEnum):
+    PENDING = "pending"  # waits for the deciding leader
+    NEEDS_INFO = "needs_info"  # the leader asked the teacher for more
+    REJECTED = "rejected"
+    APPROVED = "approved"  # waits for the administrator to change the official system
+    APPLIED = "applied"  # changed in the official system and the book; waits for signatures
+    SIGNED = "signed"  # the three signed; the minutes are made and archived
+
+
+class CorrectionRequest(Base):
+    """A teacher's request to correct one item of the assessment book, and its whole path."""
+
+    __tablename__ = "correction_requests"
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    school_year: Mapped[str] = mapped_column(String(9), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"))
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(3))
+    kind: Mapped[AssessmentKind] = mapped_column(_enum(AssessmentKind))
+    item: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(String(24))
+    new_value: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[CorrectionReason] = mapped_column(_enum(CorrectionReason))
+    reason_text: Mapped[str] = mapped_column(Text)
+    state: Mapped[CorrectionState] = mapped_column(_enum(CorrectionState))
+    # Set while the request is open, so that the database refuses a second open request for
+    # the same item ("<student>:<year>:<period>:<kind>:<item>"); None once it is closed.
+    open_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    outcome_before: Mapped[str | None] = mapped_column(String(8))
+    outcome_after: Mapped[str | None] = mapped_column(String(8))
+    requested_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), index=True
+    )
+    requester_account: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    decided_role: Mapped[str | None] = mapped_column(String(16))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(Text)  # a refusal's reason, a question
+    applied_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[Created]
+
+
+class CorrectionFile(Base):
+    """A file kept with a request: the teacher's evidence, or the generated minutes."""
+
+    __tablename__ = "correction_files"
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("correction_requests.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))  # "evidence" or "minutes"
+    name: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    telegram_file_id: Mapped[str | None] = mapped_column(String(255))
+    added_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[Created]
+
+
+class CorrectionSignature(Base):
+    """One of the three confirmations of the minutes: principal, administrator, teacher."""
+
+    __tablename__ = "correction_signatures"
+    __table_args__ = (UniqueConstraint("request_id", "role"),)
+
+    id: Mapped[IntPK]
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("correction_requests.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))  # "principal", "admin", "teacher"
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    name: Mapped[Name]
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LeaderAbsence(Base):
+    """The principal is away on these days: the vice principal decides in their place."""
+
+    __tablename__ = "leader_absences"
+
+    id: Mapped[IntPK]
+    school_id: Mapped[SchoolFK]
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
     created_at: Mapped[Created]
 
 
