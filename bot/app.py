@@ -12,7 +12,13 @@ from bot import handlers
 from bot.context import BotApplication, BotContext, Services
 from bot.handlers import menu
 from bot.i18n import LANGUAGES, translator
-from bot.notifications import feedback_jobs, schedules, weekly_jobs
+from bot.notifications import (
+    anomaly_jobs,
+    correction_jobs,
+    feedback_jobs,
+    schedules,
+    weekly_jobs,
+)
 from bot.notifications.dispatcher import Dispatcher
 from bot.notifications.leader import Leadership
 from bot.pacing import BotApiGate
@@ -48,6 +54,8 @@ def build_application(
     handlers.register(application)
     weekly_jobs.register()
     feedback_jobs.register()
+    correction_jobs.register()
+    anomaly_jobs.register()
     return application
 
 

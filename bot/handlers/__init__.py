@@ -6,8 +6,11 @@ from bot.context import BotApplication
 from bot.handlers import (
     account,
     admin,
+    archive,
+    assessment,
     attendance,
     calendar,
+    corrections,
     errors,
     fallback,
     feedback,
@@ -46,6 +49,9 @@ def register(application: BotApplication) -> None:
     application.add_handlers(urgent.build_handlers())
     application.add_handlers(feedback.build_handlers())
     application.add_handlers(leave.build_handlers())
+    application.add_handlers(assessment.build_handlers())
+    application.add_handlers(corrections.build_handlers())
+    application.add_handlers(archive.build_handlers())
     application.add_handlers(linking.build_text_handler())
     application.add_handlers(fallback.build_fallback())
     application.add_error_handler(errors.on_error)

@@ -16,7 +16,17 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, fi
 
 from bot import keyboards
 from bot.context import BotContext, Visit
-from bot.handlers import admin, feedback, health, health_import, leave, urgent, weekly
+from bot.handlers import (
+    admin,
+    assessment,
+    corrections,
+    feedback,
+    health,
+    health_import,
+    leave,
+    urgent,
+    weekly,
+)
 from bot.i18n import LANGUAGES, translator
 from bot.services import pending
 from storage.models import Role
@@ -40,8 +50,9 @@ TEXT_TAKERS: tuple[Taker, ...] = (
     urgent.take_text,
     feedback.take_text,
     leave.take_text,
+    corrections.take_text,
 )
-MEDIA_TAKERS: tuple[Taker, ...] = (urgent.take_media, feedback.take_media)
+MEDIA_TAKERS: tuple[Taker, ...] = (urgent.take_media, feedback.take_media, corrections.take_media)
 
 
 async def answer_typed(update: Update, context: BotContext) -> None:
@@ -97,9 +108,13 @@ async def file_received(update: Update, context: BotContext) -> None:
             path = Path(folder) / ("upload" + Path(name).suffix.lower())
             telegram_file = await context.bot.get_file(document.file_id)
             await telegram_file.download_to_drive(path)
-            taken = await weekly.try_file(
-                message, visit, context, path, name
-            ) or await health_import.try_file(message, visit, context, path, name, document.file_id)
+            taken = (
+                await weekly.try_file(message, visit, context, path, name)
+                or await health_import.try_file(
+                    message, visit, context, path, name, document.file_id
+                )
+                or await assessment.try_file(message, visit, context, path, name)
+            )
     if taken:
         raise ApplicationHandlerStop
 
