@@ -67,6 +67,10 @@ SIGNER_NAMES = {
     "teacher": N_("Teacher"),
 }
 NOT_YOURS = N_("You do not teach this pupil this subject, so you cannot ask to correct it.")
+NO_EVIDENCE = N_(
+    "A request needs at least one piece of evidence: a photo or a file of the mark book page "
+    "or of the pupil's test."
+)
 NOT_DECIDER = N_(
     "Only the principal (or the vice principal while the principal is away) decides on "
     "correction requests. Your press was recorded."
@@ -261,12 +265,7 @@ async def submit(
     if not reason_text.strip():
         raise Refused(N_("Please write the reason."))
     if not evidence:
-        raise Refused(
-            N_(
-                "A request needs at least one piece of evidence: a photo or a file of the mark "
-                "book page or of the pupil's test."
-            )
-        )
+        raise Refused(NO_EVIDENCE)
     before, after = await outcome_change(session, target, new_value)
     request = CorrectionRequest(
         school_id=actor.school_id,

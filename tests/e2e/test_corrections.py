@@ -1,0 +1,361 @@
+"""Correction requests through the sandbox: the 1A teacher asks, the principal decides, the
+administrator changes the system, the three sign, and the minutes come back as a .docx."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from docx import Document
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import BotApplication
+from bot.services import assessment
+from bot.services.assessment import Item
+from bot.services.assessment_rules import Period
+from bot.services.minutes import minutes_fields
+from sandbox.client import PersonClient
+from sandbox.pytest_plugin import PersonFactory
+from sandbox.server import RunningSandbox
+from storage.models import (
+    AssessmentKind,
+    AssessmentResult,
+    AuditEvent,
+    CorrectionFile,
+    CorrectionRequest,
+    CorrectionState,
+    School,
+    Student,
+)
+from tests.e2e.conftest import ADMIN, TEACHER_1A, linked_person
+from tests.e2e.test_leave import forge, pupil_id
+from tests.e2e.test_weekly import YEAR_START, ZONE, download
+
+PRINCIPAL = ("Trịnh Văn Khải", "+84789183623")
+VICE = ("Nguyễn Thị Hồng", "+84901078852")
+CHILD = "Hoàng Anh Đăng"  # 1A, grade 1
+PHOTO = b"\xff\xd8\xff\xe0" + b"mark book page" * 50
+SCORE_TOAN = Item(AssessmentKind.SCORE, "TOAN")
+
+
+def year() -> str:
+    return assessment.school_year_of(datetime.now(ZONE).date())
+
+
+@pytest.fixture
+async def book(lists: School, session: AsyncSession) -> School:
+    """A grade-1 CN record that is "Hoàn thành tốt" (Toán 8), the period locked for the school."""
+    lists.year_start = YEAR_START
+    session.add(lists)
+    student_id = await pupil_id(session, lists, CHILD)
+    student = await session.get(Student, student_id)
+    assert student is not None
+    values: dict[Item, str | None] = {}
+    for item in assessment.items_for(1, Period.CN):
+        if item.kind is AssessmentKind.LEVEL:
+            values[item] = "hoan_thanh_tot"
+        elif item.kind is AssessmentKind.QUALITY:
+            values[item] = "tot"
+        else:
+            values[item] = "9" if item.code == "TV" else "8"
+    await assessment.record(
+        session,
+        school_id=lists.id,
+        student_id=student_id,
+        class_id=student.class_id,
+        school_year=year(),
+        period=Period.CN,
+        values=values,
+        by=None,
+    )
+    for period in (Period.CN, Period.CK1):
+        await assessment.set_lock(
+            session,
+            school_id=lists.id,
+            school_year=year(),
+            period=period,
+            scope="school",
+            locked=True,
+            by=None,
+            actor="test",
+        )
+    await session.commit()
+    return lists
+
+
+def datas(message: dict[str, Any]) -> list[str]:
+    return [button["callback_data"] for row in message.get("buttons") or [] for button in row]
+
+
+async def reply(person: PersonClient) -> dict[str, Any]:
+    return await person.next_message(timeout=10, new_only=True)
+
+
+async def edited(person: PersonClient) -> dict[str, Any]:
+    return await person.next_message(timeout=10)
+
+
+async def start_request(
+    sandbox: RunningSandbox,
+    teacher: PersonClient,
+    student_id: int,
+    period: Period,
+    item: Item,
+    grade: int = 1,
+) -> dict[str, Any] | str:
+    """/suadiem → pupil → period → item; the bot's answer to the item, or its refusal."""
+    await teacher.command("suadiem")
+    await reply(teacher)
+    await teacher.press(data=f"v1:corr:pup:{student_id}")
+    await edited(teacher)
+    await teacher.press(data=f"v1:corr:per:{student_id}:{period.value}")
+    await edited(teacher)
+    index = assessment.items_for(grade, period).index(item)
+    refusal = await forge(sandbox, teacher, f"v1:corr:item:{student_id}:{period.value}:{index}")
+    return refusal if refusal is not None else await edited(teacher)
+
+
+async def file_request(
+    sandbox: RunningSandbox, teacher: PersonClient, student_id: int, value: str, *, files: int = 2
+) -> dict[str, Any]:
+    """A whole request for Toán's CN score; returns the bot's last answer."""
+    asked = await start_request(sandbox, teacher, student_id, Period.CN, SCORE_TOAN)
+    assert not isinstance(asked, str) and not datas(asked), asked
+    await teacher.send(value)
+    why = await reply(teacher)
+    assert "v1:corr:why:entry_error" in datas(why), why
+    await teacher.press(data="v1:corr:why:entry_error")
+    await edited(teacher)
+    await teacher.send("Nhập nhầm 8 thay cho 9 khi chép từ sổ theo dõi.")
+    await reply(teacher)
+    if files:
+        await teacher.send_photo(PHOTO, "so-diem.jpg")
+        await reply(teacher)
+    if files > 1:
+        await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
+        await reply(teacher)
+    await teacher.press(data="v1:corr:done")
+    summary = await edited(teacher)
+    if "v1:corr:send" not in datas(summary):
+        return summary
+    await teacher.press(data="v1:corr:send")
+    return await edited(teacher)
+
+
+async def requests(session: AsyncSession, school_id: int) -> list[CorrectionRequest]:
+    await session.rollback()
+    rows = await session.scalars(
+        select(CorrectionRequest)
+        .where(CorrectionRequest.school_id == school_id)
+        .order_by(CorrectionRequest.id)
+    )
+    return list(rows)
+
+
+async def value_of(session: AsyncSession, student_id: int, item: Item) -> AssessmentResult:
+    await session.rollback()
+    row = await session.scalar(
+        select(AssessmentResult).where(
+            AssessmentResult.student_id == student_id,
+            AssessmentResult.period == "cn",
+            AssessmentResult.kind == item.kind,
+            AssessmentResult.item == item.code,
+        )
+    )
+    assert row is not None
+    return row
+
+
+async def test_the_whole_path_ends_in_minutes_signed_by_three(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    admin = await linked_person(make_person, *ADMIN)
+    student_id = await pupil_id(session, book, CHILD)
+    school_id = book.id
+
+    done = await file_request(sandbox, teacher, student_id, "9")
+    (request,) = await requests(session, school_id)
+    rid = request.id
+    assert str(rid) in done["text"]
+    assert (request.old_value, request.new_value, request.state) == (
+        "8",
+        "9",
+        CorrectionState.PENDING,
+    )
+    assert (request.outcome_before, request.outcome_after) == ("htt", "htxs")
+    stored = (
+        await session.scalars(select(CorrectionFile).where(CorrectionFile.request_id == rid))
+    ).all()
+    names = sorted(f.name for f in stored)  # a photo has no name in Telegram: "anh-<id>.jpg"
+    assert names[0].startswith("anh-") and names[1] == "bai-kiem-tra.pdf", names
+    assert any(f.content == PHOTO for f in stored)
+
+    card = await reply(principal)
+    assert "8 → 9" in card["text"] and CHILD in card["text"]
+    assert "Hoàn thành tốt → Hoàn thành xuất sắc" in card["text"], card["text"]
+    assert datas(card) == [f"v1:corr:{a}:{rid}" for a in ("ok", "no", "more")]
+    evidence = [await reply(principal), await reply(principal)]
+    assert {bool(m.get("photo")) or bool(m.get("file")) for m in evidence} == {True}
+
+    await principal.press(data=f"v1:corr:ok:{rid}", message_id=card["message_id"])
+    await edited(principal)
+    told = await reply(teacher)
+    assert str(rid) in told["text"]
+    to_admin = await reply(admin)
+    assert datas(to_admin) == [f"v1:corr:sys:{rid}"]
+    assert (await value_of(session, student_id, SCORE_TOAN)).value == "8"
+
+    await admin.press(data=f"v1:corr:sys:{rid}")
+    await edited(admin)
+    row = await value_of(session, student_id, SCORE_TOAN)
+    assert (row.value, row.relocked) == ("9", True)
+
+    for person, role in ((principal, "principal"), (admin, "admin"), (teacher, "teacher")):
+        ask = await reply(person)
+        assert f"v1:corr:sign:{rid}:{role}" in datas(ask), ask
+    for person, role in ((principal, "principal"), (admin, "admin"), (teacher, "teacher")):
+        await person.press(data=f"v1:corr:sign:{rid}:{role}")
+        signed = await reply(person)
+        assert str(rid) in signed["text"], signed
+    (request,) = await requests(session, school_id)
+    rid = request.id
+    assert request.state is CorrectionState.SIGNED and request.open_key is None
+
+    for person in (principal, admin, teacher):
+        for _ in range(4):
+            message = await person.next_message(timeout=10)
+            if message.get("file"):
+                break
+        else:
+            raise AssertionError("no minutes")
+        content = await download(sandbox, message)
+        fields = minutes_fields(content)
+        text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in content.decode("latin-1") or text
+        values = " | ".join(fields.values())
+        assert CHILD in values and "1A" in values and "8" in values and "9" in values, fields
+        assert names[0] in values and "bai-kiem-tra.pdf" in values, fields
+        assert TEACHER_1A[0] in values and PRINCIPAL[0] in values and ADMIN[0] in values, fields
+    kept = await session.scalar(
+        select(func.count(CorrectionFile.id)).where(
+            CorrectionFile.request_id == rid, CorrectionFile.kind == "minutes"
+        )
+    )
+    assert kept == 1
+    actions = set(
+        await session.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity_id == str(rid))
+        )
+    )
+    assert {"correction.request", "correction.approve", "correction.signed"} <= actions
+
+
+async def test_a_rejection_and_a_needs_more_round_trip(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    student_id = await pupil_id(session, book, CHILD)
+    school_id = book.id
+
+    await file_request(sandbox, teacher, student_id, "9", files=1)
+    (request,) = await requests(session, school_id)
+    rid = request.id
+    card = await reply(principal)
+    await reply(principal)
+    await principal.press(data=f"v1:corr:more:{rid}", message_id=card["message_id"])
+    await reply(principal)
+    await principal.send("Xin gửi thêm ảnh bài kiểm tra của con.")
+    await reply(principal)
+    asked = await reply(teacher)
+    assert "Xin gửi thêm ảnh bài kiểm tra của con." in asked["text"]
+    assert datas(asked) == [f"v1:corr:add:{rid}"]
+    (request,) = await requests(session, school_id)
+    rid = request.id
+    assert request.state is CorrectionState.NEEDS_INFO
+    await teacher.press(data=f"v1:corr:add:{rid}")
+    await reply(teacher)
+    await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
+    await reply(teacher)
+    await teacher.press(data=f"v1:corr:addok:{rid}")
+    again = await reply(principal)
+    assert datas(again) == [f"v1:corr:{a}:{rid}" for a in ("ok", "no", "more")]
+    (request,) = await requests(session, school_id)
+    rid = request.id
+    assert request.state is CorrectionState.PENDING
+
+    for _ in range(2):  # the evidence, now two files
+        await reply(principal)
+    await principal.press(data=f"v1:corr:no:{rid}", message_id=again["message_id"])
+    await reply(principal)
+    await principal.send("Bài kiểm tra ghi 8 điểm, không có sai sót.")
+    await reply(principal)
+    told = await reply(teacher)
+    assert "Bài kiểm tra ghi 8 điểm, không có sai sót." in told["text"]
+    (request,) = await requests(session, school_id)
+    rid = request.id
+    assert request.state is CorrectionState.REJECTED and request.open_key is None
+    assert request.decision_note == "Bài kiểm tra ghi 8 điểm, không có sai sót."
+    assert (await value_of(session, student_id, SCORE_TOAN)).value == "8"
+
+
+async def test_deadline_lock_and_duplicate_rules(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    student_id = await pupil_id(session, book, CHILD)
+    school_id = book.id
+    await file_request(sandbox, teacher, student_id, "9", files=1)
+    assert len(await requests(session, school_id)) == 1
+
+    # The same item again: refused while the first is open.
+    duplicate = await start_request(sandbox, teacher, student_id, Period.CN, SCORE_TOAN)
+    first = (await requests(session, school_id))[0].id
+    assert isinstance(duplicate, str) and str(first) in duplicate
+
+    # An unlocked period needs no request; past the deadline a request is refused.
+    student = await session.get(Student, student_id)
+    assert student is not None
+    await assessment.set_lock(
+        session,
+        school_id=school_id,
+        school_year=year(),
+        period=Period.CK1,
+        scope=f"class:{student.class_id}",
+        locked=False,
+        by=None,
+        actor="test",
+    )
+    yesterday = datetime.now(ZONE).date() - timedelta(days=1)
+    await assessment.set_deadline(
+        session,
+        school_id=school_id,
+        school_year=year(),
+        period=Period.CN,
+        day=yesterday,
+        actor="test",
+    )
+    await session.commit()
+    tv = Item(AssessmentKind.LEVEL, "TV")
+    unlocked = await start_request(sandbox, teacher, student_id, Period.CK1, tv)
+    assert isinstance(unlocked, str) and "/sodiem" in unlocked
+    late = await start_request(sandbox, teacher, student_id, Period.CN, tv)
+    assert isinstance(late, str) and yesterday.strftime("%d/%m/%Y") in late
+    assert len(await requests(session, school_id)) == 1
