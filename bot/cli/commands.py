@@ -16,6 +16,7 @@ from bot.datefmt import short
 from bot.i18n import Translator
 from bot.notifications import outbox as outbox_service
 from bot.services import invitations
+from bot.services.archive import build_archive, parse_school_year
 from bot.services.calendar import (
     Break,
     change_calendar,
@@ -28,7 +29,7 @@ from bot.services.imports import ImportOutcome, describe, import_roster, import_
 from bot.settings import Settings
 from storage import migrate
 from storage.db import create_engine, session_factory
-from storage.queries import class_by_name, ensure_school, school_by_code
+from storage.queries import audit, class_by_name, ensure_school, school_by_code
 
 PROGRESS_FROM_ROWS = 300
 
@@ -396,4 +397,56 @@ async def calendar(args: argparse.Namespace, settings: Settings, _: Translator) 
     if args.action == "set":
         print(_("The school calendar is updated."))
     print("\n".join(lines))
+    return 0
+
+
+def _refuse(reason: str) -> int:
+    """Print a one-line reason on standard error; return the exit status for bad input."""
+    print(reason, file=sys.stderr)
+    return 2
+
+
+async def export_archive(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
+    """Write a school year's correction minutes and evidence, with their index, to a .zip."""
+    year, out = parse_school_year(args.year), Path(args.out)
+    if year is None:
+        return _refuse(
+            _("“{text}” is not a school year: write it like 2024-2025.").format(text=args.year)
+        )
+    if out.suffix.lower() != ".zip":
+        return _refuse(
+            _("The archive is written as .zip: name the file like luu-tru-2024-2025.zip.")
+        )
+    if not await asyncio.to_thread(out.parent.is_dir):
+        return _refuse(_("Folder not found: {path}").format(path=out.parent))
+    engine = create_engine(settings.database_url)
+    try:
+        if not await migrate.schema_is_current(engine):
+            return _refuse(
+                _("The database schema is not current: run `schoolbot db upgrade` first.")
+            )
+        async with session_factory(engine)() as session, session.begin():
+            school = await school_by_code(session, args.school or settings.school)
+            if school is None:
+                return _refuse(_("No school with this code has been imported yet."))
+            archive = await build_archive(session, school.id, year, settings.zone)
+            try:
+                await asyncio.to_thread(out.write_bytes, archive.data)
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                return _refuse(_("Cannot write {path}: {reason}").format(path=out, reason=reason))
+            counts = {"requests": archive.requests, "files": archive.files}
+            audit(
+                session,
+                school_id=school.id,
+                actor="cli",
+                action="archive.exported",
+                entity="correction_archive",
+                entity_id=year,
+                after=counts,
+            )
+    finally:
+        await engine.dispose()
+    done = _("School year {year}: {requests} correction requests and {files} files archived.")
+    print(done.format(year=year, **counts) + f" -> {out}")
     return 0

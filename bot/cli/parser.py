@@ -180,4 +180,22 @@ def build_parser(_: Translator) -> Parser:
                 ),
             )
         child.set_defaults(handler=commands.calendar, action=name)
+
+    export = command("export", _("export the school's records"))
+    export_sub = export.add_subparsers(title=_("Commands"), metavar="KIND", required=True)
+    help_text = _("a school year's correction minutes and evidence, with an index (.zip)")
+    archive = export_sub.add_parser(
+        "archive", help=help_text, description=help_text, add_help=False
+    )
+    assert isinstance(archive, Parser)
+    archive.translate = _
+    archive.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+    archive.add_argument(
+        "--year", required=True, metavar="YYYY-YYYY", help=_("the school year, e.g. 2024-2025")
+    )
+    archive.add_argument(
+        "--out", required=True, metavar="FILE", help=_("where to write the archive (.zip)")
+    )
+    archive.add_argument("--school", help=_("school code (default: SCHOOLBOT_SCHOOL)"))
+    archive.set_defaults(handler=commands.export_archive)
     return parser
