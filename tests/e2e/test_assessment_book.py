@@ -1,0 +1,214 @@
+"""The assessment book end to end: the class summary sheet, the principal's lock, /ketqua."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import BotApplication
+from bot.services import assessment
+from bot.services.assessment_rules import Period
+from sandbox.client import PersonClient
+from sandbox.pytest_plugin import PersonFactory
+from sandbox.server import RunningSandbox
+from storage.models import AssessmentResult, School, SchoolClass, Student
+from tests.e2e.conftest import MOTHER, TEACHER_1A, linked_person
+
+PRINCIPAL = ("Trịnh Văn Khải", "+84789183623")
+YEAR = assessment.school_year_of(datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date())
+
+
+async def download(sandbox: RunningSandbox, message: dict[str, Any]) -> bytes:
+    async with httpx.AsyncClient() as http:
+        return (await http.get(sandbox.url + message["file"]["url"])).content
+
+
+def data_of(message: dict[str, Any], suffix: str) -> str:
+    """The callback data of the button whose data ends with `suffix`."""
+    found = [
+        b["callback_data"]
+        for row in message["buttons"]
+        for b in row
+        if b.get("callback_data", "").endswith(suffix)
+    ]
+    assert len(found) == 1, message["buttons"]
+    return str(found[0])
+
+
+async def book(session: AsyncSession, school: School) -> dict[str, dict[str, str]]:
+    """The 1A book at CK1: {pupil name: {"kind.item": value}}."""
+    await session.commit()
+    rows = await session.execute(
+        select(Student.full_name, AssessmentResult)
+        .join(Student, Student.id == AssessmentResult.student_id)
+        .where(AssessmentResult.school_id == school.id, AssessmentResult.period == "ck1")
+    )
+    found: dict[str, dict[str, str]] = {}
+    for name, result in rows:
+        found.setdefault(name, {})[f"{result.kind.value}.{result.item}"] = result.value
+    return found
+
+
+async def template(teacher: PersonClient, sandbox: RunningSandbox) -> Any:
+    await teacher.command("sodiem")
+    choice = await teacher.next_message(timeout=10, new_only=True)
+    await teacher.press(data=data_of(choice, ":ck1"))
+    sheet = await teacher.next_message(timeout=30, new_only=True)
+    assert sheet["file"] is not None and "1A" in sheet["file"]["file_name"]
+    return load_workbook(io.BytesIO(await download(sandbox, sheet)))
+
+
+def fill(workbook: Any, score: int) -> tuple[bytes, dict[str, int]]:
+    """Fill Toán and Tiếng Việt for every pupil; return the file and the Toán scores by name."""
+    sheet = workbook.worksheets[0]
+    header = next(r[0].row for r in sheet.iter_rows() if r[0].value == "STT")
+    columns = {cell.value: cell.column for cell in sheet[header]}
+    scores = {}
+    for row in range(header + 1, sheet.max_row + 1):
+        name = sheet.cell(row, columns["Họ và tên"]).value
+        if not name:
+            continue
+        scores[name] = score - (row % 3)
+        sheet.cell(row, columns["Toán (mức)"]).value = "T"
+        sheet.cell(row, columns["Toán (điểm)"]).value = scores[name]
+        sheet.cell(row, columns["Tiếng Việt (mức)"]).value = "H"
+        sheet.cell(row, columns["Tiếng Việt (điểm)"]).value = 7
+        sheet.cell(row, columns["Chăm chỉ"]).value = "Đ"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), scores
+
+
+async def test_the_class_sheet_is_locked_published_and_seen_by_each_family(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    school = lists
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    mother = await linked_person(make_person, *MOTHER)
+
+    # The homeroom teacher downloads the template, fills it in and sends it back.
+    workbook = await template(teacher, sandbox)
+    data, scores = fill(workbook, 10)
+    await teacher.send_document(data, "tong-hop-1A.xlsx")
+    answer = await teacher.next_message(timeout=30, new_only=True)
+    assert "12" in answer["text"] and "60" in answer["text"], answer["text"]  # 12 pupils x 5
+    stored = await book(session, school)
+    assert len(stored) == 12
+    assert {name: int(values["score.TOAN"]) for name, values in stored.items()} == scores
+
+    # The parent sees nothing before publication.
+    await mother.command("ketqua")
+    nothing = await mother.next_message(timeout=10, new_only=True)
+    assert not nothing["buttons"] and "published" in nothing["text"]  # vi after the merge
+
+    # The principal locks CK1 for the school: a second import is refused as a whole.
+    await principal.command("khoaso", "ck1")
+    locked = await principal.next_message(timeout=10, new_only=True)
+    assert "/suadiem" in locked["text"]
+    klass = await session.scalar(
+        select(SchoolClass).where(SchoolClass.school_id == school.id, SchoolClass.name == "1A")
+    )
+    assert klass is not None
+    assert await assessment.is_locked(session, school.id, YEAR, Period.CK1, klass)
+    again, _scores = fill(workbook, 6)
+    await teacher.send_document(again, "tong-hop-1A.xlsx")
+    refused = await teacher.next_message(timeout=30, new_only=True)
+    assert "/suadiem" in refused["text"], refused["text"]
+    assert await book(session, school) == stored
+
+    # A teacher's and a parent's /khoaso, /mokhoa and /congbo change nothing.
+    for person, command in ((teacher, "mokhoa"), (mother, "mokhoa"), (mother, "congbo")):
+        await person.command(command, "ck1")
+        no = await person.next_message(timeout=10, new_only=True)
+        assert "leaders" in no["text"], no["text"]  # vi after the merge
+    await teacher.command("khoaso")
+    assert "leaders" in (await teacher.next_message(timeout=10, new_only=True))["text"]
+    await session.commit()
+    assert await assessment.is_locked(session, school.id, YEAR, Period.CK1, klass)
+    assert await assessment.published(session, school.id, YEAR) == []
+
+    # The principal's table shows the lock; /congbo publishes once.
+    await principal.command("khoaso")
+    table = await principal.next_message(timeout=10, new_only=True)
+    assert YEAR in table["text"] and "/khoaso ck1 3A" in table["text"]
+    await principal.command("congbo", "ck1")
+    published = await principal.next_message(timeout=10, new_only=True)
+    assert "/ketqua" in published["text"]
+    await principal.command("congbo", "ck1")
+    assert "already" in (await principal.next_message(timeout=10, new_only=True))["text"]
+    await session.commit()
+    assert await assessment.published(session, school.id, YEAR) == [Period.CK1]
+
+    # The mother picks her 1A child, then the period: that child's results only.
+    await mother.command("ketqua")
+    children = await mother.next_message(timeout=10, new_only=True)
+    labels = [b["text"] for row in children["buttons"] for b in row]
+    assert len(labels) == 3 and sum("(1A)" in label for label in labels) == 2
+    child = next(label for label in labels if "(1A)" in label).split(" (")[0]
+    await mother.press(next(label for label in labels if label.startswith(child)))
+    periods = await mother.next_message(timeout=10)
+    assert [b["callback_data"].endswith(":ck1") for row in periods["buttons"] for b in row] == [
+        True
+    ]
+    await mother.press(data=data_of(periods, ":ck1"))
+    shown = await mother.next_message(timeout=10)
+    text = shown["text"]
+    assert child in text and str(scores[child]) in text
+    others = [name for name in scores if name != child]
+    assert not any(name in text for name in others)
+    # A forged press for another family's child is refused.
+    other_id = await session.scalar(select(Student.id).where(Student.full_name == others[0]))
+    await mother.press(data=f"v1:book:r:{other_id}:ck1", forged=True)
+    last = await mother.last_message()
+    assert last is not None and others[0] not in (last["text"] or "")
+
+
+VICE_PRINCIPAL = ("Nguyễn Thị Hồng", "+84901078852")
+
+
+async def test_bad_arguments_are_answered_and_change_nothing(
+    running_bot: BotApplication,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    principal = await linked_person(make_person, *PRINCIPAL)
+    vice = await linked_person(make_person, *VICE_PRINCIPAL)
+    bad = {
+        ("khoaso", "hk9"): "hk9",
+        ("khoaso", "ck1 khoi 6"): "6",
+        ("mokhoa", "ck1 9Z"): "9Z",
+        ("hansua", "ck1 31/02/2027"): "31/02/2027",
+        ("hansua", "ck1"): "/hansua ck1 15/01/2027",
+        ("congbo", "cuoinam"): "cuoinam",
+    }
+    for (command, args), shown in bad.items():
+        await principal.command(command, args)
+        answer = await principal.next_message(timeout=10, new_only=True)
+        assert shown in answer["text"], answer["text"]
+    await vice.command("khoaso", "ck1")
+    assert "principal" in (await vice.next_message(timeout=10, new_only=True))["text"]
+    await vice.command("khoaso")
+    assert YEAR in (await vice.next_message(timeout=10, new_only=True))["text"]
+    await session.commit()
+    assert await assessment.lock_table(session, lists.id, YEAR) == {}
+    assert await assessment.published(session, lists.id, YEAR) == []
+    # A good grade-wide lock, then the school's deadline reset to its default.
+    await principal.command("khoaso", "gk2 khối 3")
+    assert "3" in (await principal.next_message(timeout=10, new_only=True))["text"]
+    await principal.command("hansua", "gk2 macdinh")
+    await principal.next_message(timeout=10, new_only=True)
+    await session.commit()
+    assert await assessment.lock_table(session, lists.id, YEAR) == {"gk2": {"grade:3": True}}
