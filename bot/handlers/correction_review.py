@@ -586,7 +586,9 @@ async def absence_command(update: Update, context: BotContext) -> None:
                 _("Absences ended: {count}. You decide on requests again.").format(count=ended)
             )
             return
-        days = leave.parse_days("".join(args), today)
+        days = leave.read_days("".join(args), today)
+        if not isinstance(days, leave.DayProblem):
+            days = absences.check_days(*days, today) or days
         if isinstance(days, leave.DayProblem):
             await message.reply_text(leave.explain(days, _) + "\n" + _("Nothing was recorded."))
             return

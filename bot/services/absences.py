@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.leave import MAX_DAYS, DayProblem
 from storage.models import LeaderAbsence, Role, Staff, StaffRole
 from storage.queries import audit
 
@@ -104,3 +105,14 @@ async def cancel_absences(session: AsyncSession, school_id: int, today: date, ac
         )
     await session.flush()
     return ended
+
+
+def check_days(first: date, last: date, today: date) -> DayProblem | None:
+    """An absence may include weekends; it may not be backwards, past or over 30 days."""
+    if last < first:
+        return DayProblem.END_BEFORE_START
+    if first < today:
+        return DayProblem.PAST
+    if (last - first).days + 1 > MAX_DAYS:
+        return DayProblem.TOO_LONG
+    return None

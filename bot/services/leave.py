@@ -104,6 +104,14 @@ def _read(day: str, month: str, year: str | None, near: date) -> date | DayProbl
 
 def parse_days(text: str, today: date) -> tuple[date, date] | DayProblem:
     """Read "dd/mm" or "dd/mm-dd/mm" (day first) as the first and last day, checked."""
+    days = read_days(text, today)
+    if isinstance(days, DayProblem):
+        return days
+    return check_days(*days, today) or days
+
+
+def read_days(text: str, today: date) -> tuple[date, date] | DayProblem:
+    """Read "dd/mm" or "dd/mm-dd/mm" (day first) as the first and last day, unchecked."""
     found = _DAYS.fullmatch(text.strip())
     if found is None:
         return DayProblem.BAD_FORM
@@ -113,7 +121,7 @@ def parse_days(text: str, today: date) -> tuple[date, date] | DayProblem:
     last = first if found[4] is None else _read(found[4], found[5], found[6], first)
     if isinstance(last, DayProblem):
         return last
-    return check_days(first, last, today) or (first, last)
+    return first, last
 
 
 def check_days(first: date, last: date, today: date) -> DayProblem | None:

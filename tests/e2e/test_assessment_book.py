@@ -111,7 +111,7 @@ async def test_the_class_sheet_is_locked_published_and_seen_by_each_family(
     # The parent sees nothing before publication.
     await mother.command("ketqua")
     nothing = await mother.next_message(timeout=10, new_only=True)
-    assert not nothing["buttons"] and "published" in nothing["text"]  # vi after the merge
+    assert not nothing["buttons"] and "chưa công bố" in nothing["text"]
 
     # The principal locks CK1 for the school: a second import is refused as a whole.
     await principal.command("khoaso", "ck1")
@@ -132,9 +132,9 @@ async def test_the_class_sheet_is_locked_published_and_seen_by_each_family(
     for person, command in ((teacher, "mokhoa"), (mother, "mokhoa"), (mother, "congbo")):
         await person.command(command, "ck1")
         no = await person.next_message(timeout=10, new_only=True)
-        assert "leaders" in no["text"], no["text"]  # vi after the merge
+        assert "Ban giám hiệu" in no["text"], no["text"]
     await teacher.command("khoaso")
-    assert "leaders" in (await teacher.next_message(timeout=10, new_only=True))["text"]
+    assert "Ban giám hiệu" in (await teacher.next_message(timeout=10, new_only=True))["text"]
     await session.commit()
     assert await assessment.is_locked(session, school.id, YEAR, Period.CK1, klass)
     assert await assessment.published(session, school.id, YEAR) == []
@@ -147,7 +147,7 @@ async def test_the_class_sheet_is_locked_published_and_seen_by_each_family(
     published = await principal.next_message(timeout=10, new_only=True)
     assert "/ketqua" in published["text"]
     await principal.command("congbo", "ck1")
-    assert "already" in (await principal.next_message(timeout=10, new_only=True))["text"]
+    assert "đã được công bố" in (await principal.next_message(timeout=10, new_only=True))["text"]
     await session.commit()
     assert await assessment.published(session, school.id, YEAR) == [Period.CK1]
 
@@ -199,7 +199,7 @@ async def test_bad_arguments_are_answered_and_change_nothing(
         answer = await principal.next_message(timeout=10, new_only=True)
         assert shown in answer["text"], answer["text"]
     await vice.command("khoaso", "ck1")
-    assert "principal" in (await vice.next_message(timeout=10, new_only=True))["text"]
+    assert "Hiệu trưởng" in (await vice.next_message(timeout=10, new_only=True))["text"]
     await vice.command("khoaso")
     assert YEAR in (await vice.next_message(timeout=10, new_only=True))["text"]
     await session.commit()

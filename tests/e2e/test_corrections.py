@@ -27,10 +27,11 @@ from storage.models import (
     CorrectionFile,
     CorrectionRequest,
     CorrectionState,
+    LeaderAbsence,
     School,
     Student,
 )
-from tests.e2e.conftest import ADMIN, TEACHER_1A, linked_person
+from tests.e2e.conftest import ADMIN, MOTHER, TEACHER_1A, TEACHER_3B, linked_person
 from tests.e2e.test_leave import forge, pupil_id
 from tests.e2e.test_weekly import YEAR_START, ZONE, download
 
@@ -252,9 +253,7 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
     )
     assert kept == 1
     actions = set(
-        await session.scalars(
-            select(AuditEvent.action).where(AuditEvent.entity_id == str(rid))
-        )
+        await session.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == str(rid)))
     )
     assert {"correction.request", "correction.approve", "correction.signed"} <= actions
 
@@ -359,3 +358,133 @@ async def test_deadline_lock_and_duplicate_rules(
     late = await start_request(sandbox, teacher, student_id, Period.CN, tv)
     assert isinstance(late, str) and yesterday.strftime("%d/%m/%Y") in late
     assert len(await requests(session, school_id)) == 1
+
+
+async def test_bad_values_and_a_request_without_evidence_store_nothing(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    student_id = await pupil_id(session, book, CHILD)
+    school_id = book.id
+    asked = await start_request(sandbox, teacher, student_id, Period.CN, SCORE_TOAN)
+    assert not isinstance(asked, str)
+    for typed in ("11", "7.5", "7,5", "mười"):
+        await teacher.send(typed)
+        answer = await reply(teacher)
+        assert typed in answer["text"] or "0" in answer["text"], answer
+        assert not datas(answer), answer  # still waiting for a value, no reason buttons
+    level = Item(AssessmentKind.LEVEL, "TOAN")
+    asked = await start_request(sandbox, teacher, student_id, Period.CN, level)
+    assert not isinstance(asked, str) and len(datas(asked)) == 3
+    await teacher.send("Giỏi")
+    answer = await reply(teacher)
+    assert "Giỏi" in answer["text"] and not datas(answer)
+
+    # A request without evidence: "Done" is refused, and the form never offers "send".
+    await teacher.send("Hoàn thành")
+    await reply(teacher)
+    await teacher.press(data="v1:corr:why:remarked")
+    await edited(teacher)
+    await teacher.send("Chấm lại bài kiểm tra.")
+    await reply(teacher)
+    refusal = await forge(sandbox, teacher, "v1:corr:done")
+    assert refusal is not None and "minh chứng" in refusal, refusal
+    assert await forge(sandbox, teacher, "v1:corr:send") is not None  # nothing ready to send
+    assert await requests(session, school_id) == []
+    assert (await value_of(session, student_id, SCORE_TOAN)).value == "8"
+
+
+async def test_forged_double_and_stale_presses_change_nothing(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    other = await linked_person(make_person, *TEACHER_3B)
+    mother = await linked_person(make_person, *MOTHER)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    student_id = await pupil_id(session, book, CHILD)
+    school_id = book.id
+    await file_request(sandbox, teacher, student_id, "9", files=1)
+    (request,) = await requests(session, school_id)
+    rid = request.id
+
+    for person in (teacher, other, mother):
+        for action in ("ok", "no", "more"):
+            refusal = await forge(sandbox, person, f"v1:corr:{action}:{rid}")
+            assert refusal is not None, (person.person_id, action)
+    assert await forge(sandbox, mother, f"v1:corr:sys:{rid}") is not None
+    assert await forge(sandbox, other, f"v1:corr:item:{student_id}:cn:0") is not None
+    (request,) = await requests(session, school_id)
+    assert request.state is CorrectionState.PENDING and request.decided_by is None
+    refused = await session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "correction.refused_press", AuditEvent.entity_id == str(rid)
+        )
+    )
+    assert refused == 10  # three presses by each of three people, and the parent's "sys"
+
+    assert await forge(sandbox, principal, f"v1:corr:ok:{rid}") is None
+    again = await forge(sandbox, principal, f"v1:corr:ok:{rid}")
+    stale = await forge(sandbox, principal, f"v1:corr:no:{rid}")
+    assert again is not None and str(rid) in again and again == stale
+    approvals = await session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "correction.approve", AuditEvent.entity_id == str(rid)
+        )
+    )
+    assert approvals == 1
+    (request,) = await requests(session, school_id)
+    assert request.state is CorrectionState.APPROVED
+
+
+async def test_the_vice_principal_decides_while_the_principal_is_away(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    vice = await linked_person(make_person, *VICE)
+    student_id = await pupil_id(session, book, CHILD)
+    school_id = book.id
+    today = datetime.now(ZONE).date()
+    monday = today + timedelta(days=7 - today.weekday())
+
+    await principal.command("vangmat", "hôm qua")
+    await reply(principal)
+    assert await session.scalar(select(func.count(LeaderAbsence.id))) == 0
+    await principal.command("vangmat", f"{monday:%d/%m}-{monday + timedelta(days=4):%d/%m}")
+    await reply(principal)
+    told = await reply(vice)
+    assert monday.strftime("%d/%m") in told["text"]
+    await vice.command("vangmat", f"{monday:%d/%m}")  # only the principal records it
+    await reply(vice)
+
+    # Today the principal is present: the card goes to the principal, the vice's press fails.
+    await file_request(sandbox, teacher, student_id, "9", files=1)
+    (request,) = await requests(session, school_id)
+    rid = request.id
+    assert await forge(sandbox, vice, f"v1:corr:ok:{rid}") is not None
+
+    # From an absence that covers today, the vice principal decides and the principal cannot.
+    await principal.command("vangmat", "huy")
+    await reply(principal)
+    await principal.command("vangmat", f"{today:%d/%m}")
+    await reply(principal)
+    assert today.strftime("%d/%m") in (await reply(vice))["text"]
+    assert await forge(sandbox, principal, f"v1:corr:ok:{rid}") is not None
+    await vice.command("duyet")
+    listed = await reply(vice)
+    assert datas(listed) == [f"v1:corr:{a}:{rid}" for a in ("ok", "no", "more")]
+    assert await forge(sandbox, vice, f"v1:corr:ok:{rid}") is None
+    (request,) = await requests(session, school_id)
+    assert request.state is CorrectionState.APPROVED and request.decided_role == "vice_principal"
