@@ -2,7 +2,7 @@
 topic, anonymity for the leaders, the text and an optional photo; then the thread.
 
 The draft lives in the person's pending input, so a restart loses nothing. The school's side
-is in bot/handlers/feedback_staff.py.
+is in bot/handlers/feedback_staff.py; the parent's follow-ups in feedback_thread.py.
 """
 
 from __future__ import annotations
@@ -16,21 +16,20 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from bot import keyboards
 from bot.callbacks import BadCallback, Callback, pack, parse
 from bot.context import BotContext, Visit
-from bot.datefmt import everyday
 from bot.handlers import feedback_staff
+from bot.handlers.feedback_thread import WAIT_MORE, ask_more, sent_note, take_more
 from bot.handlers.presses import alert, on_press
-from bot.notifications.feedback_jobs import MORE, NEW, about
+from bot.notifications.feedback_jobs import NEW, about
 from bot.notifications.outbox import notice_of
 from bot.services import feedback, limits, pending
 from bot.services.feedback import TOPICS, Draft
-from storage.models import Delivery, Feedback, FeedbackState, FeedbackTopic
+from storage.models import Delivery, Feedback, FeedbackTopic
 from storage.queries import students_with_ids
 
 PRIVATE = filters.ChatType.PRIVATE
 WAIT_DRAFT = "feedback_draft"
 WAIT_TEXT = "feedback_text"
 WAIT_PHOTO = "feedback_photo"
-WAIT_MORE = "feedback_more"
 DRAFT_KINDS = (WAIT_DRAFT, WAIT_TEXT, WAIT_PHOTO)
 ALL_KINDS = (*DRAFT_KINDS, WAIT_MORE, feedback_staff.WAIT_REPLY)
 STEPS = {"kid": "child", "to": "to", "topic": "topic", "anon": "anon", "send": "photo"}
@@ -144,7 +143,7 @@ async def pressed(update: Update, context: BotContext) -> None:
         elif press.action == "new":
             await _from_notice(query, visit, context, number)
         elif press.action == "more":
-            await _more(query, visit, context, number)
+            await ask_more(query, visit, context, number)
         elif press.action == "cancel":
             waiting = await pending.peek(visit.session, visit.account.id, visit.now)
             if waiting is not None and waiting.kind in ALL_KINDS:
@@ -217,46 +216,7 @@ async def _store(
     await pending.clear(visit.session, visit.account.id)
     info = await about(visit.session, item)
     await feedback_staff.deliver(context, visit, item, message, info, NEW)
-    return _sent(visit, context, item, info)
-
-
-def _sent(visit: Visit, context: BotContext, item: Feedback, info: feedback.About) -> str:
-    """Where the parent's message went, and when the teacher will see it if held."""
-    _ = visit._
-    if item.deliver_at is not None and item.deliver_at > visit.now:
-        local = item.deliver_at.astimezone(context.settings.zone)
-        return _esc(
-            _("Saved. The teacher will see your message at {time}, {day}.").format(
-                time=local.strftime("%H:%M"), day=everyday(local.date(), _)
-            )
-        )
-    return _esc(
-        _("Sent to {recipient}. The answer will come here, in this chat.").format(
-            recipient=feedback.school_label(item, info, _)
-        )
-    )
-
-
-async def _more(query: CallbackQuery, visit: Visit, context: BotContext, item_id: int) -> None:
-    """The parent's "Trả lời" under the school's answer: the next text continues the thread."""
-    _ = visit._
-    item = await visit.session.get(Feedback, item_id)
-    if item is None or not feedback.is_author(visit.actor, item):
-        await alert(query, _(feedback.NOT_YOURS))
-        return
-    if item.state is FeedbackState.CLOSED:
-        await alert(query, _("This feedback is closed; send /gopy to write a new one."))
-        return
-    data = {"feedback_id": item.id}
-    await pending.expect(
-        visit.session, visit.account.id, visit.actor.school_id, WAIT_MORE, data, visit.now
-    )
-    prompt = _("Write your message about feedback #{id} (at most {limit} characters).")
-    cancel = keyboards.inline([[(_("Cancel"), pack("fb", "cancel"))]])
-    text = prompt.format(id=item.id, limit=limits.TEXT_LIMIT)
-    await context.bot.send_message(
-        visit.account.chat_id, _esc(text), reply_markup=cancel, parse_mode=ParseMode.HTML
-    )
+    return sent_note(visit, context, item, info)
 
 
 async def take_text(message: Message, visit: Visit, context: BotContext) -> bool:
@@ -269,7 +229,7 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
     if waiting.kind == feedback_staff.WAIT_REPLY:
         return await feedback_staff.take_reply(message, visit, context, waiting.data)
     if waiting.kind == WAIT_MORE:
-        await _take_more(message, visit, context, int(waiting.data["feedback_id"]), text)
+        await take_more(message, visit, context, int(waiting.data["feedback_id"]), text)
     elif waiting.kind == WAIT_TEXT:
         problem = limits.text_problem(text)
         if problem is not None:
@@ -284,29 +244,6 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
     else:
         await message.reply_text(_("Please answer with the buttons above."))
     return True
-
-
-async def _take_more(
-    message: Message, visit: Visit, context: BotContext, item_id: int, text: str
-) -> None:
-    """The parent's next message in a thread goes to the same recipients."""
-    item = await visit.session.get(Feedback, item_id)
-    zone = context.settings.zone
-    result = (
-        await feedback.follow_up(visit.session, visit.actor, item, text, visit.now, zone)
-        if item is not None
-        else feedback.NOT_YOURS
-    )
-    if isinstance(result, str) or item is None:
-        problem = str(result)
-        if problem not in (limits.TEXT_EMPTY, limits.TEXT_TOO_LONG):
-            await pending.clear(visit.session, visit.account.id)
-        await message.reply_text(_refusal(visit, problem))
-        return
-    await pending.clear(visit.session, visit.account.id)
-    info = await about(visit.session, item)
-    await feedback_staff.deliver(context, visit, item, result, info, MORE)
-    await message.reply_text(_sent(visit, context, item, info), parse_mode=ParseMode.HTML)
 
 
 async def take_media(message: Message, visit: Visit, context: BotContext) -> bool:

@@ -26,6 +26,7 @@ from bot.handlers import (
     leave,
     urgent,
     weekly,
+    weekly_sheet,
 )
 from bot.i18n import LANGUAGES, translator
 from bot.services import pending
@@ -102,14 +103,14 @@ async def file_received(update: Update, context: BotContext) -> None:
     if not name.lower().endswith(SHEETS) or (document.file_size or 0) > admin.MAX_FILE_BYTES:
         return
     async with context.visit(update) as visit:
-        if not visit.actor.has(Role.HOMEROOM, Role.MEDICAL):
+        if not visit.actor.has(Role.HOMEROOM, Role.MEDICAL, Role.ADMIN):
             return
         with tempfile.TemporaryDirectory(prefix="schoolbot-") as folder:
             path = Path(folder) / ("upload" + Path(name).suffix.lower())
             telegram_file = await context.bot.get_file(document.file_id)
             await telegram_file.download_to_drive(path)
             taken = (
-                await weekly.try_file(message, visit, context, path, name)
+                await weekly_sheet.try_file(message, visit, context, path, name)
                 or await health_import.try_file(
                     message, visit, context, path, name, document.file_id
                 )

@@ -1,5 +1,5 @@
 """Leave requests (/xinnghi): the parent picks the child, the days, the session and the reason;
-the homeroom teacher confirms or refuses, and the parent is told.
+the homeroom teacher confirms or refuses (bot/handlers/leave_staff.py), and the parent is told.
 
 The draft lives in the person's pending input (bot/services/pending.py), so a half-written
 request survives a restart; buttons carry only the pupil or the request, never rights.
@@ -15,25 +15,30 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot import keyboards
 from bot.callbacks import BadCallback, Callback, pack, parse
 from bot.context import BotContext, Visit
+from bot.handlers.leave_staff import (
+    FEATURE,
+    WAIT_REFUSAL,
+    confirm,
+    pupil,
+    refuse,
+    tell_teachers,
+    typed_refusal,
+)
 from bot.handlers.presses import alert, on_press
-from bot.i18n import N_, Translator, translator
+from bot.i18n import N_, Translator
 from bot.services import leave, limits, pending
-from bot.services.leave import DayProblem, Outcome
-from storage.models import AccountState, LeavePart, LeaveRequest, Role
-from storage.models import TelegramAccount as Account
+from bot.services.leave import DayProblem
+from storage.models import LeavePart, LeaveRequest, Role
 from storage.queries import students_with_ids
 
 PRIVATE = filters.ChatType.PRIVATE
-FEATURE = "leave"
 WAIT_DATES = "leave_dates"
 WAIT_REASON = "leave_reason"
-WAIT_REFUSAL = "leave_refusal"
 HTML = ParseMode.HTML
 STALE_FORM = N_("This form is no longer open; please send /xinnghi again.")
 
@@ -52,11 +57,6 @@ async def _draft(visit: Visit, kind: str, student_id: int) -> dict[str, Any] | N
     return dict(waiting.data)
 
 
-async def _pupil(visit: Visit, student_id: int) -> tuple[str, str]:
-    ((_id, name, class_name),) = await students_with_ids(visit.session, [student_id])
-    return name, class_name
-
-
 def _span(draft: dict[str, Any]) -> tuple[date, date, LeavePart]:
     first, last = date.fromisoformat(draft["first"]), date.fromisoformat(draft["last"])
     return first, last, LeavePart(draft["part"])
@@ -64,24 +64,6 @@ def _span(draft: dict[str, Any]) -> tuple[date, date, LeavePart]:
 
 def _lines(_: Translator, name: str, klass: str, draft: dict[str, Any]) -> list[str]:
     return leave.describe(name, klass, *_span(draft), draft["reason"], _)
-
-
-async def _teacher_text(visit: Visit, r: LeaveRequest, tr: Translator, note: str = "") -> str:
-    """The request as the teacher reads it: the parent only as "the parent of" the child."""
-    name, klass = await _pupil(visit, r.student_id)
-    lines = leave.describe(name, klass, r.first_day, r.last_day, r.part, r.reason, tr)
-    parent = tr("From: the parent of {name}").format(name=html.escape(name))
-    text = "\n".join(["<b>" + tr("Leave request") + "</b>", *lines, parent])
-    return f"{text}\n\n{note}" if note else text
-
-
-def _why_not(decision: leave.Decision, _: Translator) -> str | None:
-    """Why a press or a typed refusal cannot decide the request, or None."""
-    if decision.outcome is Outcome.NOT_ALLOWED:
-        return _("You cannot decide on this request.")
-    if decision.outcome is Outcome.DECIDED and decision.request is not None:
-        return leave.state_text(decision.request, _)
-    return None
 
 
 async def leave_command(update: Update, context: BotContext) -> None:
@@ -113,7 +95,7 @@ async def _ask_days(
     """The day buttons; a typed day or range is the other way."""
     _ = visit._
     await _expect(visit, WAIT_DATES, {"student_id": student_id})
-    name, _klass = await _pupil(visit, student_id)
+    name, _klass = await pupil(visit, student_id)
     days = leave.offered_days(visit.now.astimezone(context.settings.zone))
     buttons = [
         (leave.day_label(day, _), pack(FEATURE, "d", student_id, f"{day:%Y%m%d}")) for day in days
@@ -213,9 +195,9 @@ async def _send(query: CallbackQuery, visit: Visit, context: BotContext, press: 
     if not isinstance(result, LeaveRequest):
         await query.edit_message_text(leave.explain(result, _))
         return
-    name, klass = await _pupil(visit, student_id)
+    name, klass = await pupil(visit, student_id)
     summary = "\n".join(_lines(_, name, klass, draft))
-    sent = await _tell_teachers(visit, context, result)
+    sent = await tell_teachers(visit, context, result)
     done = (
         _("The leave request was sent to the homeroom teacher; you will be told the answer here.")
         if sent
@@ -227,81 +209,11 @@ async def _send(query: CallbackQuery, visit: Visit, context: BotContext, press: 
     await query.edit_message_text(summary + "\n\n" + done, parse_mode=HTML)
 
 
-async def _tell_teachers(visit: Visit, context: BotContext, request: LeaveRequest) -> int:
-    """Send the request with its two buttons to the class's homeroom teacher; how many got it."""
-    sent = 0
-    for teacher in await leave.deciders(visit.session, request):
-        tr = translator(teacher.language or "vi")
-        buttons = [(N_("Confirm"), "ok"), (N_("Refuse"), "no")]
-        markup = keyboards.choices([(tr(b), pack(FEATURE, a, request.id)) for b, a in buttons])
-        text = await _teacher_text(visit, request, tr)
-        with contextlib.suppress(Forbidden):
-            await context.bot.send_message(
-                teacher.chat_id, text, reply_markup=markup, parse_mode=HTML
-            )
-            sent += 1
-    return sent
-
-
 async def _cancel(query: CallbackQuery, visit: Visit, context: BotContext, press: Callback) -> None:
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
     if waiting is not None and waiting.kind in (WAIT_DATES, WAIT_REASON):
         await pending.clear(visit.session, visit.account.id)
     await query.edit_message_text(visit._("The leave request was cancelled; nothing was sent."))
-
-
-async def _confirm(
-    query: CallbackQuery, visit: Visit, context: BotContext, press: Callback
-) -> None:
-    decision = await _decide(visit, press.int_arg(0))
-    why = _why_not(decision, visit._)
-    if why is not None or decision.request is None:
-        await alert(query, why or "")
-        return
-    note = "✅ " + visit._("Confirmed: recorded as an excused absence.")
-    text = await _teacher_text(visit, decision.request, visit._, note)
-    await query.edit_message_text(text, parse_mode=HTML)
-    await _tell_parent(visit, context, decision.request)
-
-
-async def _decide(visit: Visit, request_id: int, refusal: str | None = None) -> leave.Decision:
-    """Confirm the request, or refuse it with the teacher's reason."""
-    return await leave.decide(
-        visit.session,
-        visit.actor,
-        request_id,
-        approve=refusal is None,
-        now=visit.now,
-        who=visit.who,
-        refusal=refusal,
-    )
-
-
-async def _refuse(query: CallbackQuery, visit: Visit, context: BotContext, press: Callback) -> None:
-    request_id = press.int_arg(0)
-    why = _why_not(await leave.check(visit.session, visit.actor, request_id), visit._)
-    if why is not None:
-        await alert(query, why)
-        return
-    message_id = query.message.message_id if query.message is not None else None
-    await _expect(visit, WAIT_REFUSAL, {"request_id": request_id, "message_id": message_id})
-    await context.bot.send_message(
-        visit.account.chat_id,
-        visit._("Please type the reason for refusing; it will be sent to the parent."),
-    )
-
-
-async def _tell_parent(visit: Visit, context: BotContext, request: LeaveRequest) -> None:
-    """Tell the parent who asked what the homeroom teacher decided."""
-    parent = await visit.session.get(Account, request.account_id) if request.account_id else None
-    if parent is None or parent.state != AccountState.LINKED:
-        return
-    tr = translator(parent.language or "vi")
-    name, _klass = await _pupil(visit, request.student_id)
-    with contextlib.suppress(Forbidden):
-        await context.bot.send_message(
-            parent.chat_id, leave.decision_note(request, name, tr), parse_mode=HTML
-        )
 
 
 _ACTIONS: dict[str, Action] = {
@@ -310,8 +222,8 @@ _ACTIONS: dict[str, Action] = {
     "p": _part,
     "send": _send,
     "x": _cancel,
-    "ok": _confirm,
-    "no": _refuse,
+    "ok": confirm,
+    "no": refuse,
 }
 
 
@@ -338,7 +250,7 @@ async def _typed_reason(
     assert message.text is not None
     draft = dict(data) | {"reason": message.text.strip()}
     await _expect(visit, WAIT_REASON, draft)
-    name, klass = await _pupil(visit, int(draft["student_id"]))
+    name, klass = await pupil(visit, int(draft["student_id"]))
     lines = ["<b>" + _("Leave request") + "</b>", *_lines(_, name, klass, draft), ""]
     lines.append(_("Send it to the homeroom teacher? You can also type another reason."))
     send, cancel = pack(FEATURE, "send", draft["student_id"]), pack(FEATURE, "x")
@@ -346,34 +258,7 @@ async def _typed_reason(
     await message.reply_text("\n".join(lines), reply_markup=markup, parse_mode=HTML)
 
 
-async def _typed_refusal(
-    message: Message, visit: Visit, context: BotContext, data: dict[str, Any]
-) -> None:
-    _ = visit._
-    problem = limits.text_problem(message.text)
-    if problem is not None:
-        await message.reply_text(leave.explain(problem, _))
-        return
-    assert message.text is not None
-    await pending.clear(visit.session, visit.account.id)
-    decision = await _decide(visit, int(data["request_id"]), message.text)
-    why = _why_not(decision, _)
-    if why is not None or decision.request is None:
-        await message.reply_text(why or "")
-        return
-    await message.reply_text(_("The request was refused and the parent has been told."))
-    refusal = html.escape(decision.request.refusal or "")
-    note = "❌ " + _("Refused: {reason}").format(reason=refusal)
-    text = await _teacher_text(visit, decision.request, _, note)
-    if data.get("message_id"):  # the request's own message loses its buttons
-        with contextlib.suppress(BadRequest):
-            await context.bot.edit_message_text(
-                text, visit.account.chat_id, int(data["message_id"]), parse_mode=HTML
-            )
-    await _tell_parent(visit, context, decision.request)
-
-
-TAKERS = {WAIT_DATES: _typed_dates, WAIT_REASON: _typed_reason, WAIT_REFUSAL: _typed_refusal}
+TAKERS = {WAIT_DATES: _typed_dates, WAIT_REASON: _typed_reason, WAIT_REFUSAL: typed_refusal}
 
 
 async def take_text(message: Message, visit: Visit, context: BotContext) -> bool:

@@ -1,10 +1,9 @@
 """Urgent messages (/khan): whom to (leaders choose), the message, a preview with the number of
-families, then "Gửi ngay" or "Hẹn giờ gửi"; "Nhắc lại" under the confirmation."""
+families; "Gửi ngay", "Hẹn giờ gửi" and "Nhắc lại" are in bot/handlers/urgent_send.py."""
 
 from __future__ import annotations
 
 import html
-from datetime import datetime
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
@@ -13,28 +12,17 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 from bot import keyboards
 from bot.callbacks import BadCallback, pack, parse
 from bot.context import BotContext, Visit
+from bot.handlers import urgent_send
 from bot.handlers.presses import alert, on_press
-from bot.i18n import N_
+from bot.handlers.urgent_send import EXPIRED, NOT_ALLOWED, NOT_FOR_YOU
 from bot.notifications.dispatcher import CAPTION_LIMIT
 from bot.notifications.outbox import Audience
 from bot.services import limits, pending, urgent
-from bot.services.urgent import CONFIRM, PICK, TEXT, Draft, Remind
+from bot.services.urgent import CONFIRM, PICK, TEXT, Draft
 from storage.queries import school_classes
 
 PRIVATE = filters.ChatType.PRIVATE
 Media = tuple[str, str] | None
-NOT_FOR_YOU = N_("This button is not for you.")
-EXPIRED = N_("This was already sent or cancelled, or it has expired.")
-PASSED = N_("That time has already passed; please choose another.")
-NOT_ALLOWED = N_(
-    "Urgent notices are sent by homeroom teachers to their class and by the principal or "
-    "vice principals."
-)
-REMIND_REPLIES = {
-    Remind.NOT_YOURS: NOT_FOR_YOU,
-    Remind.ALL_READ: N_("Every family has already read this notice."),
-    Remind.STILL_SENDING: N_("This notice is still being sent; please try again in a minute."),
-}
 
 
 async def _ask_message(visit: Visit, audience: Audience) -> str:
@@ -96,13 +84,15 @@ async def pressed(update: Update, context: BotContext) -> None:
         if press.action in ("all", "grade", "cls", "tog", "done"):
             await _scope(query, visit, press.action, argument)
         elif press.action in ("send", "at"):
-            await _send(query, visit, context, argument if press.action == "at" else None)
+            await urgent_send.send(
+                query, visit, context, argument if press.action == "at" else None
+            )
         elif press.action == "later":
-            await _later(query, visit, context)
+            await urgent_send.later(query, visit, context)
         elif press.action == "cancel":
-            await _cancel(query, visit)
+            await urgent_send.cancel(query, visit)
         elif press.action == "again":
-            await _again(query, visit, context, argument)
+            await urgent_send.again(query, visit, context, argument)
 
 
 async def _scope(query: CallbackQuery, visit: Visit, action: str, argument: int) -> None:
@@ -251,105 +241,6 @@ async def _preview(message: Message, visit: Visit, draft: Draft) -> None:
     if caption is None:
         await message.reply_text(shown, parse_mode=ParseMode.HTML)
     await message.reply_text(summary, parse_mode=ParseMode.HTML, reply_markup=markup)
-
-
-async def _send(query: CallbackQuery, visit: Visit, context: BotContext, slot: int | None) -> None:
-    """ "Gửi ngay" (no slot) or a chosen time: the draft is stored once, a second press refused."""
-    _ = visit._
-    moment = None
-    if slot is not None:
-        slots = (await _waiting_draft(visit) or {}).get("slots")
-        chosen = slots.get(str(slot)) if isinstance(slots, dict) else None
-        moment = datetime.fromisoformat(chosen) if isinstance(chosen, str) else None
-        if moment is None or moment <= visit.now:
-            await alert(query, _(EXPIRED if moment is None else PASSED))
-            return
-    draft = await urgent.take_draft(visit.session, visit.account.id, visit.now)
-    if draft is None:
-        await alert(query, _(EXPIRED))
-        return
-    sent = await urgent.send(visit.session, visit.actor, draft, visit.now, not_before=moment)
-    if sent is None:
-        await alert(query, _(NOT_ALLOWED))
-        return
-    await visit.save()
-    context.wake_sender()
-    title, markup = urgent.ROUTINE_TITLE, None
-    line = _.ngettext(
-        "Scheduled for {time} on {date}, to {count} family, as a routine notice.",
-        "Scheduled for {time} on {date}, to {count} families, as a routine notice.",
-        sent.count,
-    )
-    if moment is None:
-        title, line = (
-            urgent.URGENT_TITLE,
-            _.ngettext(
-                "Sending the urgent notice to {count} family; the delivery report follows.",
-                "Sending the urgent notice to {count} families; the delivery report follows.",
-                sent.count,
-            ),
-        )
-        markup = keyboards.inline([[(_("Remind again"), pack("urg", "again", sent.notice.id))]])
-    local = (moment or visit.now).astimezone(context.settings.zone)
-    line = line.format(count=sent.count, time=f"{local:%H:%M}", date=f"{local:%d/%m}")
-    done = f"<b>{html.escape(line)}</b>"
-    text = done if draft.media else urgent.compose(draft.text, _(title)) + "\n\n" + done
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-
-
-async def _waiting_draft(visit: Visit) -> dict[str, object] | None:
-    waiting = await pending.peek(visit.session, visit.account.id, visit.now)
-    return dict(waiting.data) if waiting is not None and waiting.kind == CONFIRM else None
-
-
-async def _later(query: CallbackQuery, visit: Visit, context: BotContext) -> None:
-    _ = visit._
-    data = await _waiting_draft(visit)
-    if data is None:
-        await alert(query, _(EXPIRED))
-        return
-    zone = context.settings.zone
-    choices = urgent.slot_choices(visit.now, zone)
-    data["slots"] = {str(index): moment.isoformat() for index, moment in choices}
-    await pending.expect(
-        visit.session, visit.account.id, visit.actor.school_id, CONFIRM, data, visit.now
-    )
-    buttons = [
-        (
-            _(urgent.SLOTS[index][0]).format(time=moment.astimezone(zone).strftime("%H:%M")),
-            pack("urg", "at", index),
-        )
-        for index, moment in choices
-    ]
-    await query.edit_message_reply_markup(
-        keyboards.choices(buttons, per_row=1, extra=[(_("Cancel"), pack("urg", "cancel"))])
-    )
-
-
-async def _cancel(query: CallbackQuery, visit: Visit) -> None:
-    if await _waiting_draft(visit) is None:
-        await alert(query, visit._(EXPIRED))
-        return
-    await pending.clear(visit.session, visit.account.id)
-    await query.edit_message_text(visit._("Cancelled. Nothing was sent."))
-
-
-async def _again(query: CallbackQuery, visit: Visit, context: BotContext, notice_id: int) -> None:
-    _ = visit._
-    outcome, sent = await urgent.remind_unread(visit.session, visit.actor, notice_id, visit.now)
-    if sent is None:
-        await alert(query, _(REMIND_REPLIES[outcome]))
-        return
-    await visit.save()
-    context.wake_sender()
-    await context.bot.send_message(
-        visit.account.chat_id,
-        _.ngettext(
-            "Sent again to {count} family that has not read the notice yet.",
-            "Sent again to {count} families that have not read the notice yet.",
-            sent.count,
-        ).format(count=sent.count),
-    )
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
