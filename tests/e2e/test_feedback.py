@@ -245,7 +245,8 @@ async def test_forged_and_stale_buttons_are_refused_and_store_nothing(
     await teacher.press(data=f"v1:fb:more:{item.id}", forged=True)
     assert "không dành cho" in await new_alert(sandbox, teacher, before)
     accounts = select(TelegramAccount.id).where(
-        TelegramAccount.telegram_user_id.in_([parent.person_id, other.person_id])
+        TelegramAccount.school_id == lists.id,
+        TelegramAccount.telegram_user_id.in_([parent.person_id, other.person_id]),
     )
     await session.commit()
     assert (
