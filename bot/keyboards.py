@@ -38,6 +38,11 @@ MENU_IMPORT = N_("Import lists")
 MENU_COMMENTS = N_("Weekly comments")
 MENU_URGENT = N_("Urgent notice")
 MENU_LEAVE = N_("Ask for leave")
+MENU_RESULTS = N_("Results")
+MENU_BOOK = N_("Assessment book")
+MENU_CORRECT = N_("Correct a result")
+MENU_DECIDE = N_("Corrections to decide")
+MENU_ARCHIVE = N_("Year archive")
 MENU_FEEDBACK = N_("Feedback to the school")
 
 
@@ -74,15 +79,21 @@ def menu_labels(roles: frozenset[Role]) -> list[str]:
     """Return the msgids of the menu buttons for a set of roles."""
     labels: list[str] = []
     if Role.PARENT in roles:
-        labels += [MENU_CHILDREN, MENU_FEEDBACK, MENU_LEAVE]
+        labels += [MENU_CHILDREN, MENU_FEEDBACK, MENU_LEAVE, MENU_RESULTS]
     if roles & {Role.HOMEROOM, Role.SUBJECT_TEACHER}:
         labels.append(MENU_COMMENTS)
     if roles & {Role.HOMEROOM, Role.PRINCIPAL, Role.VICE_PRINCIPAL}:
         labels.append(MENU_URGENT)
     if roles & {Role.HOMEROOM, Role.ADMIN}:
-        labels += [MENU_UNLINKED, MENU_INVITES]
+        labels += [MENU_UNLINKED, MENU_INVITES, MENU_BOOK]
+    if roles & {Role.HOMEROOM, Role.SUBJECT_TEACHER}:
+        labels.append(MENU_CORRECT)
+    if roles & {Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMIN}:
+        labels.append(MENU_DECIDE)
     if Role.ADMIN in roles:
         labels += [MENU_IMPORT, MENU_REQUESTS]
+    if Role.CLERK in roles:
+        labels.append(MENU_ARCHIVE)
     return [*labels, MENU_DATA, MENU_LANGUAGE, MENU_HELP]
 
 

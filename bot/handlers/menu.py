@@ -8,7 +8,19 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 from bot import keyboards
 from bot.callbacks import BadCallback, pack, parse
 from bot.context import BotContext, Visit
-from bot.handlers import account, admin, feedback, leave, urgent, weekly
+from bot.handlers import (
+    account,
+    admin,
+    archive,
+    assessment,
+    assessment_results,
+    correction_review,
+    corrections,
+    feedback,
+    leave,
+    urgent,
+    weekly,
+)
 from bot.handlers.presses import alert, on_press
 from bot.i18n import LANGUAGES, N_, translator
 from bot.services.access import STAFF_ROLES
@@ -47,6 +59,32 @@ COMMANDS = (
     ("lichhoc", N_("The school calendar and this week's number"), tuple(STAFF_ROLES)),
     ("suckhoe", N_("Health check results and health notes"), (Role.MEDICAL,)),
     ("canhbao", N_("A health notice to every family"), (Role.MEDICAL, Role.PRINCIPAL)),
+    ("ketqua", N_("Your child's periodic results"), (Role.PARENT,)),
+    ("sodiem", N_("Class summary sheet of the assessment book"), (Role.HOMEROOM, Role.ADMIN)),
+    ("suadiem", N_("Fix a recorded score or level"), (Role.HOMEROOM, Role.SUBJECT_TEACHER)),
+    (
+        "duyet",
+        N_("Correction requests waiting for me"),
+        (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMIN, Role.HOMEROOM, Role.SUBJECT_TEACHER),
+    ),
+    (
+        "vangmat",
+        N_("Record the principal's absence (the vice principal decides)"),
+        (Role.PRINCIPAL,),
+    ),
+    ("khoaso", N_("Lock the assessment book for a period"), (Role.PRINCIPAL, Role.VICE_PRINCIPAL)),
+    (
+        "mokhoa",
+        N_("Unlock the assessment book for a period"),
+        (Role.PRINCIPAL, Role.VICE_PRINCIPAL),
+    ),
+    ("congbo", N_("Publish a period's results to parents"), (Role.PRINCIPAL,)),
+    ("hansua", N_("Last days for correction requests"), (Role.PRINCIPAL, Role.VICE_PRINCIPAL)),
+    (
+        "luutru",
+        N_("Archive of a school year's corrections (.zip)"),
+        (Role.CLERK, Role.PRINCIPAL, Role.ADMIN),
+    ),
     ("yeucau", N_("Open data requests"), (Role.ADMIN,)),
     ("thuhoi", N_("Revoke an account (lost phone)"), (Role.ADMIN,)),
     ("dulieu", N_("See, download or delete your data"), ()),
@@ -176,6 +214,11 @@ ROUTES = {
     keyboards.MENU_URGENT: urgent.urgent_command,
     keyboards.MENU_LEAVE: leave.leave_command,
     keyboards.MENU_FEEDBACK: feedback.feedback_command,
+    keyboards.MENU_RESULTS: assessment_results.results_command,
+    keyboards.MENU_BOOK: assessment.book_command,
+    keyboards.MENU_CORRECT: corrections.command,
+    keyboards.MENU_DECIDE: correction_review.list_command,
+    keyboards.MENU_ARCHIVE: archive.send_archive,
 }
 
 
