@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     listen: str = "127.0.0.1:8080"
     school: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     school_name: str | None = None
+    # The heading and the place line of documents such as correction minutes (Nghị định 30).
+    school_place: str | None = None  # "Quận 3": "Quận 3, ngày 05 tháng 12 năm 2026"
+    school_authority: str | None = None  # the governing body: "UBND QUẬN 3"
     concurrent_updates: int = Field(default=64, ge=1, le=1024)
     send_per_second: float = Field(default=29.0, gt=0, le=1000)
     send_outbox: bool = True

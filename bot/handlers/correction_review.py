@@ -461,7 +461,7 @@ async def _minutes(visit: Visit, context: BotContext, request: CorrectionRequest
     return paper.build_minutes(
         paper.Minutes(
             school_name=school.name,
-            place=str(settings.get("place", "")),
+            place=context.settings.school_place or str(settings.get("place", "")),
             day=context.today(visit.now),
             number=request.id,
             pupil=student.full_name,
@@ -488,7 +488,7 @@ async def _minutes(visit: Visit, context: BotContext, request: CorrectionRequest
                 names.get(request.applied_by or 0, "?"), request.applied_at or visit.now
             ),
             confirmations=(act("principal"), act("admin"), act("teacher")),
-            authority=settings.get("authority"),
+            authority=context.settings.school_authority or settings.get("authority"),
             outcome_before=_outcome(request.outcome_before, tr)
             if request.outcome_before != request.outcome_after
             else None,

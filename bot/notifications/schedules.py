@@ -30,7 +30,8 @@ _registry: dict[str, ScheduledWork] = {}
 SCHOOL_DAYS = 0  # a `weekday` of 0 runs the job every Monday to Friday
 # Every school starts with these (kind: ISO weekday, time); the administrator changes them.
 DEFAULTS = {
-    "correction_anomalies": (SCHOOL_DAYS, "07:15"),
+    "correction_anomalies": (SCHOOL_DAYS, "07:15"),  # the first school day of a month
+    "correction_reminder": (SCHOOL_DAYS, "07:45"),  # correction requests still waiting
     "feedback_reminder": (SCHOOL_DAYS, "07:30"),  # feedback unanswered for 2 working days
     "weekly_reminder": (4, "16:30"),  # Thursday: comments still missing
     "weekly_notice": (5, "16:30"),  # Friday: the weekly notice to every family
