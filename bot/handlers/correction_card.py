@@ -1,0 +1,203 @@
+"""The correction request's card and how it reaches people: the text a leader decides on, its
+buttons, the evidence sent with it, and the small helpers both sides of the flow share.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from telegram import CallbackQuery, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+
+from bot import keyboards
+from bot.callbacks import pack
+from bot.context import BotContext, Visit
+from bot.handlers.presses import alert
+from bot.i18n import Translator, translator
+from bot.services import absences, assessment, corrections
+from bot.services.assessment import Item
+from bot.services.assessment_rules import OUTCOME_NAMES, Outcome
+from bot.services.corrections import REASON_NAMES, STATE_NAMES, Evidence, Refused, Stale
+from storage.models import (
+    AccountState,
+    CorrectionRequest,
+    CorrectionState,
+    Role,
+    SchoolClass,
+    Staff,
+    Student,
+    TelegramAccount,
+)
+from storage.queries import staff_by_role
+
+FEATURE = "corr"
+HTML = ParseMode.HTML
+
+
+def state_text(request: CorrectionRequest, _: Translator) -> str:
+    """ "Đề nghị số 12: đã được duyệt, ..." for a press on a request that moved on."""
+    return _("Request no. {number}: {state}.").format(
+        number=request.id, state=_(STATE_NAMES[request.state])
+    )
+
+
+def add_done_button(_: Translator, request_id: int) -> InlineKeyboardMarkup:
+    """The teacher's button that sends an addition."""
+    return keyboards.choices([(_("Send the addition"), pack(FEATURE, "addok", request_id))])
+
+
+async def download(context: BotContext, files: Sequence[dict[str, Any]]) -> list[Evidence]:
+    """Download the files a teacher sent, to keep them with the request."""
+    kept = []
+    for entry in files:
+        telegram_file = await context.bot.get_file(str(entry["id"]))
+        content = bytes(await telegram_file.download_as_bytearray())
+        kept.append(Evidence(str(entry["name"]), entry.get("mime"), content, str(entry["id"])))
+    return kept
+
+
+async def accounts(visit: Visit, staff_ids: Sequence[int | None]) -> list[TelegramAccount]:
+    """The linked accounts of these staff members."""
+    ids = [i for i in staff_ids if i is not None]
+    if not ids:
+        return []
+    rows = await visit.session.scalars(
+        select(TelegramAccount).where(
+            TelegramAccount.staff_id.in_(ids), TelegramAccount.state == AccountState.LINKED
+        )
+    )
+    return list(rows)
+
+
+async def staff_with(visit: Visit, role: Role) -> list[int | None]:
+    """The ids of the school's staff who hold this role."""
+    return [s.id for s in await staff_by_role(visit.session, visit.actor.school_id, role)]
+
+
+async def send(
+    context: BotContext,
+    account: TelegramAccount,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> bool:
+    """Send an HTML message; False if the person blocked the bot or it could not be sent."""
+    with contextlib.suppress(Forbidden, BadRequest):
+        await context.bot.send_message(account.chat_id, text, reply_markup=markup, parse_mode=HTML)
+        return True
+    return False
+
+
+async def refusal(query: CallbackQuery, visit: Visit, error: Exception) -> None:
+    """Answer a refused press, or one on a request that moved on, with an alert."""
+    if isinstance(error, Stale):
+        await alert(query, state_text(error.request, visit._))
+    elif isinstance(error, Refused):
+        await alert(query, error.message(visit._))
+
+
+# The card --------------------------------------------------------------------------------------
+
+
+async def card(visit: Visit, request: CorrectionRequest, _: Translator) -> str:
+    """Everything a leader needs to decide, in one message."""
+    session = visit.session
+    student = await session.get(Student, request.student_id)
+    klass = await session.get(SchoolClass, request.class_id)
+    teacher = await session.get(Staff, request.requested_by) if request.requested_by else None
+    item = Item(request.kind, request.item)
+    count = await corrections.corrections_this_year(
+        session, request.requested_by, request.school_year
+    )
+    files = await corrections.files_of(session, request.id)
+    lines = [
+        "<b>" + _("Correction request no. {number}").format(number=request.id) + "</b>",
+        _("Teacher: {name}").format(name=html.escape(teacher.full_name if teacher else "?")),
+        _("Pupil: {name}, class {class_name}").format(
+            name=html.escape(student.full_name if student else "?"),
+            class_name=html.escape(klass.name if klass else "?"),
+        ),
+        _("Period: {period}, school year {year}").format(
+            period=assessment.period_name(request.period, _), year=request.school_year
+        ),
+        _("Item: {item}").format(item=item.name(_)),
+        _("Change: {old} → {new}").format(
+            old=assessment.value_text(item, request.old_value, _),
+            new=assessment.value_text(item, request.new_value, _),
+        ),
+    ]
+    if request.outcome_before != request.outcome_after:
+        lines.append(
+            _("End-of-year outcome: {before} → {after}").format(
+                before=outcome(request.outcome_before, _), after=outcome(request.outcome_after, _)
+            )
+        )
+    lines += [
+        _("Reason: {reason} — {text}").format(
+            reason=_(REASON_NAMES[request.reason]), text=html.escape(request.reason_text)
+        ),
+        _("Corrections asked by this teacher this school year: {count}").format(count=count),
+        _("Evidence: {count} file(s)").format(count=len(files)),
+    ]
+    if request.decision_note and request.state is not CorrectionState.PENDING:
+        lines.append(_("Note: {note}").format(note=html.escape(request.decision_note)))
+    lines.append(_("State: {state}").format(state=_(STATE_NAMES[request.state])))
+    return "\n".join(lines)
+
+
+def outcome(code: str | None, _: Translator) -> str:
+    """The end-of-year outcome's name, or a dash."""
+    return "—" if code is None else _(OUTCOME_NAMES[Outcome(code)])
+
+
+def decision_buttons(_: Translator, request_id: int) -> InlineKeyboardMarkup:
+    """The leader's "Duyệt", "Từ chối" and "Cần bổ sung"."""
+    buttons = [
+        (_("Approve"), pack(FEATURE, "ok", request_id)),
+        (_("Reject"), pack(FEATURE, "no", request_id)),
+        (_("Needs more"), pack(FEATURE, "more", request_id)),
+    ]
+    return keyboards.choices(buttons, per_row=3)
+
+
+async def send_to_deciders(visit: Visit, context: BotContext, request: CorrectionRequest) -> int:
+    """Send the card with its buttons and the evidence to today's deciding leaders."""
+    today = context.today(visit.now)
+    staff = await absences.deciders(visit.session, request.school_id, today)
+    files = await corrections.files_of(visit.session, request.id)
+    sent = 0
+    for account in await accounts(visit, [s.id for s in staff]):
+        tr = translator(account.language or "vi")
+        if await send(
+            context, account, await card(visit, request, tr), decision_buttons(tr, request.id)
+        ):
+            sent += 1
+            for file in files:
+                await _send_file(
+                    context,
+                    account.chat_id,
+                    file.telegram_file_id,
+                    file.name,
+                    file.content,
+                    file.mime,
+                )
+    return sent
+
+
+async def _send_file(
+    context: BotContext,
+    chat_id: int,
+    file_id: str | None,
+    name: str,
+    content: bytes,
+    mime: str | None,
+) -> None:
+    with contextlib.suppress(Forbidden, BadRequest):
+        if mime == "image/jpeg" and file_id:
+            await context.bot.send_photo(chat_id, file_id, caption=name)
+        else:
+            await context.bot.send_document(chat_id, content, filename=name)

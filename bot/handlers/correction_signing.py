@@ -1,0 +1,208 @@
+"""After an approval: the administrator's "changed in the official system", the three
+confirmations of the principal, the administrator and the teacher, and the signed minutes (.docx)
+kept with the evidence and sent to all three.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from sqlalchemy import select
+from telegram import CallbackQuery
+from telegram.error import BadRequest, Forbidden
+
+from bot import keyboards
+from bot.callbacks import Callback, pack
+from bot.context import BotContext, Visit
+from bot.handlers.correction_card import (
+    FEATURE,
+    HTML,
+    accounts,
+    card,
+    outcome,
+    refusal,
+    send,
+)
+from bot.i18n import N_, translator
+from bot.services import assessment, correction_steps, corrections
+from bot.services import minutes as paper
+from bot.services.assessment import Item
+from bot.services.corrections import REASON_NAMES, SIGNER_NAMES, Evidence, Refused, Stale
+from storage.models import (
+    AccountState,
+    CorrectionRequest,
+    School,
+    SchoolClass,
+    Staff,
+    Student,
+    TelegramAccount,
+)
+
+ROLE_NAMES = {"principal": N_("Principal"), "vice_principal": N_("Vice principal")}
+
+
+async def on_applied(query: CallbackQuery, visit: Visit, context: BotContext, p: Callback) -> None:
+    """ "Đã cập nhật trên hệ thống": the administrator made the change; ask the three to sign."""
+    try:
+        request = await correction_steps.apply(
+            visit.session, visit.actor, p.int_arg(0), now=visit.now, who=visit.who
+        )
+    except (Refused, Stale) as error:
+        await refusal(query, visit, error)
+        return
+    await query.edit_message_text(await card(visit, request, visit._), parse_mode=HTML)
+    await _ask_signatures(visit, context, request)
+
+
+async def _ask_signatures(visit: Visit, context: BotContext, request: CorrectionRequest) -> None:
+    """Each of the three gets "Ký xác nhận" for their role (one message, several roles)."""
+    people: dict[int, list[str]] = {}
+    for account in await accounts(visit, [request.decided_by]):
+        people.setdefault(account.id, []).append("principal")
+    for account in await accounts(visit, [request.applied_by]):
+        people.setdefault(account.id, []).append("admin")
+    if request.requester_account is not None:
+        people.setdefault(request.requester_account, []).append("teacher")
+    for account_id, roles in people.items():
+        person = await visit.session.get(TelegramAccount, account_id)
+        if person is None or person.state != AccountState.LINKED:
+            continue
+        tr = translator(person.language or "vi")
+        buttons = [
+            (
+                tr("Sign as {role}").format(role=tr(SIGNER_NAMES[role])),
+                pack(FEATURE, "sign", request.id, role),
+            )
+            for role in roles
+        ]
+        text = (
+            await card(visit, request, tr)
+            + "\n\n"
+            + tr("The change is made. Please confirm the minutes.")
+        )
+        await send(context, person, text, keyboards.choices(buttons, per_row=1))
+
+
+async def on_sign(query: CallbackQuery, visit: Visit, context: BotContext, p: Callback) -> None:
+    """ "Ký xác nhận" for one role; the last of the three makes the minutes."""
+    _ = visit._
+    role = p.args[1] if len(p.args) > 1 else ""
+    try:
+        request, complete = await correction_steps.sign(
+            visit.session, visit.actor, p.int_arg(0), role, now=visit.now, who=visit.who
+        )
+    except (Refused, Stale) as error:
+        await refusal(query, visit, error)
+        return
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(None)
+    await context.bot.send_message(
+        visit.account.chat_id,
+        _("Signed as {role} for request no. {number}.").format(
+            role=_(SIGNER_NAMES[role]), number=request.id
+        ),
+    )
+    if complete:
+        await _finish(visit, context, request)
+
+
+async def _finish(visit: Visit, context: BotContext, request: CorrectionRequest) -> None:
+    """Make the minutes, keep them with the evidence and send them to the three."""
+    content = await _minutes(visit, context, request)
+    name = f"bien-ban-sua-diem-{request.id}.docx"
+    corrections.add_files(
+        visit.session,
+        request,
+        [
+            Evidence(
+                name,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                content,
+            )
+        ],
+        None,
+        kind="minutes",
+    )
+    await visit.session.flush()
+    people = await accounts(visit, [request.decided_by, request.applied_by])
+    teacher = await visit.session.get(TelegramAccount, request.requester_account or 0)
+    if teacher is not None:
+        people.append(teacher)
+    seen: set[int] = set()
+    for account in people:
+        if account.id in seen or account.state != AccountState.LINKED:
+            continue
+        seen.add(account.id)
+        tr = translator(account.language or "vi")
+        with contextlib.suppress(Forbidden, BadRequest):
+            await context.bot.send_document(
+                account.chat_id,
+                content,
+                filename=name,
+                caption=tr("Minutes of correction no. {number}, signed by all three.").format(
+                    number=request.id
+                ),
+            )
+
+
+async def _minutes(visit: Visit, context: BotContext, request: CorrectionRequest) -> bytes:
+    session = visit.session
+    tr = translator("vi")
+    school = await session.get(School, request.school_id)
+    student = await session.get(Student, request.student_id)
+    klass = await session.get(SchoolClass, request.class_id)
+    assert school is not None and student is not None and klass is not None
+    names = {
+        s.id: s.full_name
+        for s in await session.scalars(select(Staff).where(Staff.school_id == school.id))
+    }
+    signed = await correction_steps.signatures(session, request.id)
+    files = await corrections.files_of(session, request.id)
+    item = Item(request.kind, request.item)
+    decided_role = tr(ROLE_NAMES.get(request.decided_role or "", ROLE_NAMES["principal"]))
+    settings = school.settings or {}
+
+    def act(role: str) -> paper.Act:
+        return paper.Act(signed[role].name, tr(SIGNER_NAMES[role]), signed[role].signed_at)
+
+    return paper.build_minutes(
+        paper.Minutes(
+            school_name=school.name,
+            place=context.settings.school_place or str(settings.get("place", "")),
+            day=context.today(visit.now),
+            number=request.id,
+            pupil=student.full_name,
+            student_code=student.student_code,
+            class_name=klass.name,
+            school_year=request.school_year,
+            period=assessment.period_name(request.period, tr),
+            item=item.name(tr),
+            old_value=assessment.value_text(item, request.old_value, tr),
+            new_value=assessment.value_text(item, request.new_value, tr),
+            reason=tr(REASON_NAMES[request.reason]),
+            reason_text=request.reason_text,
+            evidence=tuple(paper.EvidenceFile(f.name, f.size, f.sha256) for f in files),
+            requester=paper.Act(
+                names.get(request.requested_by or 0, "?"), tr("Teacher"), request.created_at
+            ),
+            decision=paper.Decision(
+                names.get(request.decided_by or 0, "?"),
+                decided_role,
+                request.decided_at or visit.now,
+                tr("Approved"),
+            ),
+            applied=paper.Applied(
+                names.get(request.applied_by or 0, "?"), request.applied_at or visit.now
+            ),
+            confirmations=(act("principal"), act("admin"), act("teacher")),
+            authority=context.settings.school_authority or settings.get("authority"),
+            outcome_before=outcome(request.outcome_before, tr)
+            if request.outcome_before != request.outcome_after
+            else None,
+            outcome_after=outcome(request.outcome_after, tr)
+            if request.outcome_before != request.outcome_after
+            else None,
+            zone=context.settings.zone,
+        ),
+        tr,
+    )
