@@ -24,7 +24,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
 
 # After changing user-facing text: refresh the template and merge it into each language.
 extract: $(STAMP)
-	$(PY) -m babel.messages.frontend extract -F babel.cfg -k N_ --no-location --sort-output \
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -k N_ -k tr --no-location --sort-output \
 		--omit-header -o locales/messages.pot .
 	$(PY) -m babel.messages.frontend update -i locales/messages.pot -d locales -D messages \
 		--no-fuzzy-matching --ignore-obsolete -w 100

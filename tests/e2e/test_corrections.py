@@ -213,6 +213,7 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
     assert str(rid) in told["text"]
     to_admin = await reply(admin)
     assert datas(to_admin) == [f"v1:corr:sys:{rid}"]
+    assert "trên hệ thống chính thức (CSDL ngành)" in to_admin["text"], to_admin["text"]
     assert (await value_of(session, student_id, SCORE_TOAN)).value == "8"
 
     await admin.press(data=f"v1:corr:sys:{rid}")
@@ -223,6 +224,7 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
     for person, role in ((principal, "principal"), (admin, "admin"), (teacher, "teacher")):
         ask = await reply(person)
         assert f"v1:corr:sign:{rid}:{role}" in datas(ask), ask
+        assert ask["buttons"][0][0]["text"].startswith("Ký xác nhận ("), ask["buttons"]
     for person, role in ((principal, "principal"), (admin, "admin"), (teacher, "teacher")):
         await person.press(data=f"v1:corr:sign:{rid}:{role}")
         signed = await reply(person)
@@ -238,10 +240,14 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
                 break
         else:
             raise AssertionError("no minutes")
+        assert message["caption"] == f"Biên bản sửa điểm số {rid}, đã đủ ba chữ ký xác nhận."
         content = await download(sandbox, message)
         fields = minutes_fields(content)
-        text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
-        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in content.decode("latin-1") or text
+        document = Document(io.BytesIO(content))
+        heading = " ".join(cell.text for cell in document.tables[0].rows[0].cells)
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in heading, heading
+        assert "Độc lập - Tự do - Hạnh phúc" in heading, heading
+        assert "Đồng ý cho sửa" in fields.values(), fields
         values = " | ".join(fields.values())
         assert CHILD in values and "1A" in values and "8" in values and "9" in values, fields
         assert names[0] in values and "bai-kiem-tra.pdf" in values, fields
@@ -461,7 +467,8 @@ async def test_the_vice_principal_decides_while_the_principal_is_away(
 
     await principal.command("vangmat", "hôm qua")
     await reply(principal)
-    assert await session.scalar(select(func.count(LeaderAbsence.id))) == 0
+    absences = select(func.count(LeaderAbsence.id)).where(LeaderAbsence.school_id == school_id)
+    assert await session.scalar(absences) == 0
     await principal.command("vangmat", f"{monday:%d/%m}-{monday + timedelta(days=4):%d/%m}")
     await reply(principal)
     told = await reply(vice)

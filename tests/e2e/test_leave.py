@@ -158,7 +158,7 @@ async def test_a_confirmed_leave_request_is_an_excused_absence_in_the_weekly_not
 
     # The teacher reads the child, class, day, reason: the parent only as "the parent of".
     asked = await teacher.next_message(timeout=10, new_only=True)
-    for shown in (CHILD, "1A", day.strftime("%d/%m"), "Con bị sốt"):
+    for shown in (CHILD, "1A", day.strftime("%d/%m"), "Con bị sốt", "phụ huynh của em"):
         assert shown in asked["text"], asked["text"]
     for hidden in (MOTHER[0], MOTHER[1], MOTHER[1].replace("+84", "0"), str(mother.person_id)):
         assert hidden not in asked["text"]
