@@ -86,6 +86,8 @@ def menu_labels(roles: frozenset[Role]) -> list[str]:
         labels.append(MENU_URGENT)
     if roles & {Role.HOMEROOM, Role.ADMIN}:
         labels += [MENU_UNLINKED, MENU_INVITES, MENU_BOOK]
+    elif roles & {Role.PRINCIPAL, Role.VICE_PRINCIPAL}:
+        labels.append(MENU_BOOK)  # the leaders' locks, deadlines and publication
     if roles & {Role.HOMEROOM, Role.SUBJECT_TEACHER}:
         labels.append(MENU_CORRECT)
     if roles & {Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMIN}:

@@ -6,7 +6,9 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
+from bot.demo.assessment import seed_book
 from bot.i18n import Translator
+from bot.keyboards import ROLE_LABELS
 from bot.runner import run_bot, stop_on_signals
 from bot.services.imports import import_roster, import_staff
 from bot.settings import Settings, load_settings
@@ -25,6 +27,14 @@ DATA = Path(__file__).parent
 DEMO_TOKEN = "7000000001:DEMO-schoolbot-token"
 DEMO_USERNAME = "so_lien_lac_demo_bot"
 PARENTS = 3
+# Staff who get a person in the sandbox after the parents and homeroom teachers.
+OTHER_STAFF = (
+    Role.VICE_PRINCIPAL,
+    Role.ADMIN,
+    Role.SUBJECT_TEACHER,
+    Role.MEDICAL,
+    Role.CLERK,
+)
 
 
 async def prepare_school(database_url: str, settings: Settings, _: Translator) -> None:
@@ -45,6 +55,8 @@ async def prepare_school(database_url: str, settings: Settings, _: Translator) -
             ):
                 if outcome.refused:
                     raise RuntimeError(f"demo data refused: {outcome.problems[:3]}")
+            await session.flush()
+            await seed_book(session, school, datetime.now(settings.zone))
     finally:
         await engine.dispose()
 
@@ -65,6 +77,11 @@ async def add_people(sandbox: RunningSandbox, database_url: str, _: Translator) 
             for teacher in await staff_by_role(session, school.id, Role.HOMEROOM):
                 teachers[await class_name(session, teacher.homeroom_class_id) or ""] = teacher
             principals = await staff_by_role(session, school.id, Role.PRINCIPAL)
+            more_staff = [
+                (staff, ROLE_LABELS[role])
+                for role in OTHER_STAFF
+                for staff in await staff_by_role(session, school.id, role)
+            ]
     finally:
         await engine.dispose()
     parents: list[tuple[Guardian, list[tuple[str, str]]]] = []
@@ -83,6 +100,8 @@ async def add_people(sandbox: RunningSandbox, database_url: str, _: Translator) 
         _add_parent(sandbox, guardian, children, _)
     for klass in sorted(teachers):
         _add_teacher(sandbox, klass, teachers[klass], _)
+    for staff, label in more_staff:
+        sandbox.add_person(staff.full_name, staff.phone, "vi", _(label))
     sandbox.add_person(
         "Guest", "+84909000000", "en", _("A visitor whose phone is not on the lists")
     )

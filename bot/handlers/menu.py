@@ -13,6 +13,7 @@ from bot.handlers import (
     admin,
     archive,
     assessment,
+    assessment_locks,
     assessment_results,
     correction_review,
     corrections,
@@ -23,7 +24,7 @@ from bot.handlers import (
 )
 from bot.handlers.presses import alert, on_press
 from bot.i18n import LANGUAGES, N_, translator
-from bot.services.access import STAFF_ROLES
+from bot.services.access import STAFF_ROLES, WHOLE_SCHOOL
 from storage.models import Role
 from storage.queries import students_with_ids
 
@@ -201,6 +202,17 @@ async def child_pressed(update: Update, context: BotContext) -> None:
         await query.edit_message_text(_("Now showing: {name}.").format(name=name))
 
 
+async def book_or_locks(update: Update, context: BotContext) -> None:
+    """The "Sổ điểm" button: the class spreadsheet for its keepers, the locks for the leaders."""
+    async with context.visit(update) as visit:
+        keeper = visit.actor.has(Role.HOMEROOM, Role.ADMIN)
+        leader = visit.actor.has(*WHOLE_SCHOOL)
+    if leader and not keeper:
+        await assessment_locks.lock_command(update, context)
+    else:
+        await assessment.book_command(update, context)
+
+
 ROUTES = {
     keyboards.MENU_CHILDREN: choose_child,
     keyboards.MENU_DATA: account.my_data,
@@ -215,7 +227,7 @@ ROUTES = {
     keyboards.MENU_LEAVE: leave.leave_command,
     keyboards.MENU_FEEDBACK: feedback.feedback_command,
     keyboards.MENU_RESULTS: assessment_results.results_command,
-    keyboards.MENU_BOOK: assessment.book_command,
+    keyboards.MENU_BOOK: book_or_locks,
     keyboards.MENU_CORRECT: corrections.command,
     keyboards.MENU_DECIDE: correction_review.list_command,
     keyboards.MENU_ARCHIVE: archive.send_archive,

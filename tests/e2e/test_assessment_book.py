@@ -139,8 +139,8 @@ async def test_the_class_sheet_is_locked_published_and_seen_by_each_family(
     assert await assessment.is_locked(session, school.id, YEAR, Period.CK1, klass)
     assert await assessment.published(session, school.id, YEAR) == []
 
-    # The principal's table shows the lock; /congbo publishes once.
-    await principal.command("khoaso")
+    # The principal's "Sổ điểm" button shows the locks table; /congbo publishes once.
+    await principal.choose("Sổ điểm")
     table = await principal.next_message(timeout=10, new_only=True)
     assert YEAR in table["text"] and "/khoaso ck1 3A" in table["text"]
     await principal.command("congbo", "ck1")
