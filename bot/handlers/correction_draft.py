@@ -83,13 +83,19 @@ async def _target_of(visit: Visit, draft: dict[str, Any]) -> tuple[Student, Scho
 async def _set_value(visit: Visit, draft: dict[str, Any], text: str) -> str:
     """Check the new value and move on to the reason; the reply to show."""
     _ = visit._
-    _student, klass, item = await _target_of(visit, draft)
+    student, klass, item = await _target_of(visit, draft)
     try:
         value = assessment.parse_value(
             item, text, grade=klass.grade, period=Period(draft["period"])
         )
     except RuleError as error:
         return error.message(_) + "\n" + _("Nothing was recorded; please enter the value again.")
+    book = await assessment.pupil_results(
+        visit.session, student.id, str(draft.get("year") or ""), Period(draft["period"])
+    )
+    recorded = book.get(item)
+    if recorded is not None and recorded.value == value:
+        return _(corrections.SAME_VALUE) + "\n" + _("Please enter the correct value.")
     await expect(visit, WAIT_REASON, draft | {"value": value})
     return _("New value: {value}. Why is the correction needed?").format(
         value=assessment.value_text(item, value, _)

@@ -176,7 +176,12 @@ async def _on_item(query: CallbackQuery, visit: Visit, context: BotContext, p: C
     except Refused as refused:
         await alert(query, refused.message(_))
         return
-    draft = {"student": target.student.id, "period": period.value, "item": item.key}
+    draft = {
+        "student": target.student.id,
+        "period": period.value,
+        "item": item.key,
+        "year": target.school_year,
+    }
     await expect(visit, WAIT_VALUE, draft)
     text = _("{pupil}, {period}, {item}: the book holds {value}.").format(
         pupil=html.escape(target.student.full_name),
@@ -188,17 +193,21 @@ async def _on_item(query: CallbackQuery, visit: Visit, context: BotContext, p: C
         text += "\n" + _("Please type the correct score (a whole number from 0 to 10).")
     else:
         text += "\n" + _("Please choose the correct level (or type it).")
-    await query.edit_message_text(text, reply_markup=_value_buttons(item, _), parse_mode=HTML)
+    markup = _value_buttons(item, target.old_value, _)
+    await query.edit_message_text(text, reply_markup=markup, parse_mode=HTML)
 
 
-def _value_buttons(item: Item, _: Translator) -> InlineKeyboardMarkup | None:
+def _value_buttons(item: Item, recorded: str | None, _: Translator) -> InlineKeyboardMarkup | None:
+    """The levels the item can be corrected to: every level but the one recorded."""
     if item.kind is AssessmentKind.LEVEL:
         levels = [(_(SUBJECT_LEVEL_NAMES[s]), s.value) for s in SubjectLevel]
     elif item.kind is AssessmentKind.QUALITY:
         levels = [(_(QUALITY_LEVEL_NAMES[q]), q.value) for q in QualityLevel]
     else:
         return None
-    return keyboards.choices([(label, pack(FEATURE, "val", code)) for label, code in levels], 1)
+    return keyboards.choices(
+        [(label, pack(FEATURE, "val", code)) for label, code in levels if code != recorded], 1
+    )
 
 
 # Evidence, for the draft and for an addition -----------------------------------------------------

@@ -66,6 +66,7 @@ SIGNER_NAMES = {
     "admin": N_("System administrator"),
     "teacher": N_("Teacher"),
 }
+SAME_VALUE = N_("The new value is the same as the recorded one; nothing to correct.")
 NOT_YOURS = N_("You do not teach this pupil this subject, so you cannot ask to correct it.")
 NO_EVIDENCE = N_(
     "A request needs at least one piece of evidence: a photo or a file of the mark book page "
@@ -261,7 +262,7 @@ async def submit(
     )
     new_value = assessment.parse_value(item, new_text, grade=target.klass.grade, period=period)
     if new_value == target.old_value:
-        raise Refused(N_("The new value is the same as the recorded one; nothing to correct."))
+        raise Refused(SAME_VALUE)
     if not reason_text.strip():
         raise Refused(N_("Please write the reason."))
     if not evidence:

@@ -385,10 +385,20 @@ async def test_bad_values_and_a_request_without_evidence_store_nothing(
         assert not datas(answer), answer  # still waiting for a value, no reason buttons
     level = Item(AssessmentKind.LEVEL, "TOAN")
     asked = await start_request(sandbox, teacher, student_id, Period.CN, level)
-    assert not isinstance(asked, str) and len(datas(asked)) == 3
+    # The level the book holds is not offered; typed or forged, it is refused.
+    assert not isinstance(asked, str)
+    assert datas(asked) == ["v1:corr:val:hoan_thanh", "v1:corr:val:chua_hoan_thanh"], asked
     await teacher.send("Giỏi")
     answer = await reply(teacher)
     assert "Giỏi" in answer["text"] and not datas(answer)
+    await teacher.send("hoàn thành tốt")
+    answer = await reply(teacher)
+    assert "trùng với giá trị đang ghi" in answer["text"] and not datas(answer), answer
+    await teacher.press(
+        data="v1:corr:val:hoan_thanh_tot", message_id=asked["message_id"], forged=True
+    )
+    same = await edited(teacher)
+    assert "trùng với giá trị đang ghi" in same["text"] and not datas(same), same
 
     # A request without evidence: "Done" is refused, and the form never offers "send".
     await teacher.send("Hoàn thành")
