@@ -30,7 +30,7 @@ from bot.handlers.correction_card import (
 from bot.handlers.correction_commands import absence_command
 from bot.handlers.correction_commands import list_command as list_command  # the menu's button
 from bot.handlers.correction_signing import on_applied, on_sign
-from bot.i18n import translator
+from bot.i18n import N_, translator
 from bot.services import correction_steps, corrections, pending
 from bot.services.correction_steps import Decision
 from bot.services.corrections import Refused, Stale
@@ -129,12 +129,29 @@ async def take_text(
     return True
 
 
+# The first line of what the teacher is told after a decision.
+TO_TEACHER = {
+    CorrectionState.APPROVED: N_(
+        "Your correction request no. {number} is approved. The administrator will now change "
+        "the official system."
+    ),
+    CorrectionState.REJECTED: N_("Your correction request no. {number} is rejected."),
+    CorrectionState.NEEDS_INFO: N_(
+        "More is needed for your correction request no. {number}: please read the note and "
+        "press the button to add to it."
+    ),
+}
+
+
 async def _after_decision(visit: Visit, context: BotContext, request: CorrectionRequest) -> None:
     """Tell the teacher; after an approval, ask the administrators to change the system."""
     teacher = await visit.session.get(TelegramAccount, request.requester_account or 0)
     if teacher is not None and teacher.state == AccountState.LINKED:
         tr = translator(teacher.language or "vi")
         text = await card(visit, request, tr)
+        if request.state in TO_TEACHER:
+            headline = tr(TO_TEACHER[request.state]).format(number=request.id)
+            text = f"<b>{headline}</b>\n\n{text}"
         markup = None
         if request.state is CorrectionState.NEEDS_INFO:
             markup = keyboards.choices(

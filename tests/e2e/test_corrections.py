@@ -210,7 +210,7 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
     await principal.press(data=f"v1:corr:ok:{rid}", message_id=card["message_id"])
     await edited(principal)
     told = await reply(teacher)
-    assert str(rid) in told["text"]
+    assert told["text"].startswith(f"Đề nghị sửa điểm số {rid} của thầy/cô đã được duyệt"), told
     to_admin = await reply(admin)
     assert datas(to_admin) == [f"v1:corr:sys:{rid}"]
     assert "trên hệ thống chính thức (CSDL ngành)" in to_admin["text"], to_admin["text"]
@@ -287,6 +287,7 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     await reply(principal)
     asked = await reply(teacher)
     assert "Xin gửi thêm ảnh bài kiểm tra của con." in asked["text"]
+    assert asked["text"].startswith(f"Đề nghị sửa điểm số {rid} của thầy/cô cần bổ sung")
     assert datas(asked) == [f"v1:corr:add:{rid}"]
     (request,) = await requests(session, school_id)
     rid = request.id
@@ -310,6 +311,7 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     await reply(principal)
     told = await reply(teacher)
     assert "Bài kiểm tra ghi 8 điểm, không có sai sót." in told["text"]
+    assert told["text"].startswith(f"Đề nghị sửa điểm số {rid} của thầy/cô không được duyệt")
     (request,) = await requests(session, school_id)
     rid = request.id
     assert request.state is CorrectionState.REJECTED and request.open_key is None
