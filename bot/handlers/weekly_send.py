@@ -86,7 +86,7 @@ async def send_now(
         await query.edit_message_reply_markup(None)
         await alert(query, refusal(weekly.Saved.ALREADY_SENT, _))
         return
-    await tell_teachers(visit.session, visit.actor.school_id, week, [result])
+    await tell_teachers(visit.session, visit.actor.school_id, week, [result], visit.now)
     await visit.save()
     context.wake_sender()
     await query.edit_message_reply_markup(None)

@@ -79,7 +79,11 @@ def teacher_summary(result: ClassSent, week: TeachingWeek) -> str:
 
 
 async def tell_teachers(
-    session: AsyncSession, school_id: int, week: TeachingWeek, results: list[ClassSent]
+    session: AsyncSession,
+    school_id: int,
+    week: TeachingWeek,
+    results: list[ClassSent],
+    now: datetime,
 ) -> None:
     """Queue each homeroom teacher's summary of what went out for their class."""
     for result in results:
@@ -92,6 +96,7 @@ async def tell_teachers(
             "weekly_teacher",
             teacher_summary(result, week),
             requires_ack=False,
+            now=now,
         )
 
 
@@ -105,7 +110,7 @@ async def send_due(
             log.info("school %s: no teaching week, no weekly notice", school_id)
             return []
         results = await send_week(session, school_id, week, now=now)
-        await tell_teachers(session, school_id, week, results)
+        await tell_teachers(session, school_id, week, results, now)
     return results
 
 
@@ -140,6 +145,7 @@ async def remind_due(
                 "weekly_reminder",
                 text,
                 requires_ack=False,
+                now=now,
             )
         await session.execute(
             update(ClassWeek)
@@ -232,4 +238,5 @@ async def summarise_due(
             "weekly_summary",
             "\n".join(lines),
             requires_ack=False,
+            now=now,
         )
