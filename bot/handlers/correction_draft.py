@@ -80,22 +80,32 @@ async def _target_of(visit: Visit, draft: dict[str, Any]) -> tuple[Student, Scho
 # New value, reason, evidence -------------------------------------------------------------------
 
 
-async def _set_value(visit: Visit, draft: dict[str, Any], text: str) -> str:
+def draft_year(draft: dict[str, Any], context: BotContext, visit: Visit) -> str:
+    """The school year the draft was started in (today's for drafts that did not keep it)."""
+    return str(draft.get("year") or year_of(context, visit))
+
+
+async def _set_value(visit: Visit, context: BotContext, draft: dict[str, Any], text: str) -> str:
     """Check the new value and move on to the reason; the reply to show."""
     _ = visit._
     student, klass, item = await _target_of(visit, draft)
+    period = Period(draft["period"])
+    book = await assessment.pupil_results(
+        visit.session, student.id, draft_year(draft, context, visit), period
+    )
+    recorded = book.get(item)
     try:
-        value = assessment.parse_value(
-            item, text, grade=klass.grade, period=Period(draft["period"])
+        value = corrections.checked_value(
+            item,
+            text,
+            grade=klass.grade,
+            period=period,
+            recorded=recorded.value if recorded else None,
         )
     except RuleError as error:
         return error.message(_) + "\n" + _("Nothing was recorded; please enter the value again.")
-    book = await assessment.pupil_results(
-        visit.session, student.id, str(draft.get("year") or ""), Period(draft["period"])
-    )
-    recorded = book.get(item)
-    if recorded is not None and recorded.value == value:
-        return _(corrections.SAME_VALUE) + "\n" + _("Please enter the correct value.")
+    except Refused as refused:
+        return refused.message(_) + "\n" + _("Please enter the correct value.")
     await expect(visit, WAIT_REASON, draft | {"value": value})
     return _("New value: {value}. Why is the correction needed?").format(
         value=assessment.value_text(item, value, _)
@@ -115,7 +125,7 @@ async def on_value(query: CallbackQuery, visit: Visit, context: BotContext, p: C
     if draft is None or not p.args:
         await alert(query, visit._(STALE_FORM))
         return
-    text = await _set_value(visit, draft, p.args[0])
+    text = await _set_value(visit, context, draft, p.args[0])
     markup = (
         _reason_buttons(visit._)
         if "value" in (await open_draft(visit, WAIT_REASON) or {})
@@ -149,12 +159,14 @@ def done_button(_: Translator) -> InlineKeyboardMarkup:
     )
 
 
-async def take_draft_text(message: Message, visit: Visit, kind: str, draft: dict[str, Any]) -> None:
+async def take_draft_text(
+    message: Message, visit: Visit, context: BotContext, kind: str, draft: dict[str, Any]
+) -> None:
     """A typed value, reason or stray text while the draft waits for evidence."""
     _ = visit._
     text = message.text or ""
     if kind == WAIT_VALUE:
-        reply = await _set_value(visit, draft, text)
+        reply = await _set_value(visit, context, draft, text)
         waiting = await open_draft(visit, WAIT_REASON)
         markup = _reason_buttons(_) if waiting is not None and "reason" not in waiting else None
         await message.reply_text(reply, reply_markup=markup, parse_mode=HTML)
@@ -200,7 +212,7 @@ async def on_done(query: CallbackQuery, visit: Visit, context: BotContext, p: Ca
     await expect(visit, WAIT_READY, draft)
     period = Period(draft["period"])
     book = await assessment.pupil_results(
-        visit.session, student.id, year_of(context, visit), period
+        visit.session, student.id, draft_year(draft, context, visit), period
     )
     old = book.get(item)
     lines = [
@@ -244,7 +256,7 @@ async def on_send(query: CallbackQuery, visit: Visit, context: BotContext, p: Ca
             visit.actor,
             staff_id=visit.account.staff_id,
             student_id=int(draft["student"]),
-            school_year=year_of(context, visit),
+            school_year=draft_year(draft, context, visit),
             period=Period(draft["period"]),
             item=item,
             new_text=str(draft["value"]),

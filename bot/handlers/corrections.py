@@ -300,7 +300,7 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
     if waiting is None:
         return False
     if waiting.kind in DRAFTS:
-        await take_draft_text(message, visit, waiting.kind, dict(waiting.data))
+        await take_draft_text(message, visit, context, waiting.kind, dict(waiting.data))
         return True
     if waiting.kind == WAIT_ADD:
         await take_addition_text(message, visit, dict(waiting.data))

@@ -231,6 +231,17 @@ async def outcome_change(
     return before, after
 
 
+def checked_value(
+    item: Item, text: str, *, grade: int, period: Period, recorded: str | None
+) -> str:
+    """The stored form of a new value: RuleError when it is not valid, Refused when it is the
+    value the book holds already."""
+    value = assessment.parse_value(item, text, grade=grade, period=period)
+    if value == recorded:
+        raise Refused(SAME_VALUE)
+    return value
+
+
 async def submit(
     session: AsyncSession,
     actor: Actor,
@@ -260,9 +271,9 @@ async def submit(
         today=today,
         calendar=calendar,
     )
-    new_value = assessment.parse_value(item, new_text, grade=target.klass.grade, period=period)
-    if new_value == target.old_value:
-        raise Refused(SAME_VALUE)
+    new_value = checked_value(
+        item, new_text, grade=target.klass.grade, period=period, recorded=target.old_value
+    )
     if not reason_text.strip():
         raise Refused(N_("Please write the reason."))
     if not evidence:
