@@ -232,6 +232,9 @@ class Staff(Base):
     # outside them they wait for the morning. None: the school's quiet hours apply.
     hours_start: Mapped[str | None] = mapped_column(String(5))
     hours_end: Mapped[str | None] = mapped_column(String(5))
+    # Set when a full staff import no longer lists the person: their roles and scopes are gone,
+    # the row stays for history. Cleared if a later list names them again.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class StaffRole(Base):
