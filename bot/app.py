@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.ext import Application, ContextTypes
@@ -83,6 +84,7 @@ async def startup(application: BotApplication) -> None:
         services.dispatcher = Dispatcher(
             application.bot,
             services.sessions,
+            lease=timedelta(seconds=services.settings.outbox_lease_seconds),
             leadership=leadership,
             school_id=services.school_id,
         )
