@@ -10,6 +10,7 @@ from telegram import Update
 
 from bot.app import build_application, shutdown, startup
 from bot.settings import Settings
+from bot.webhook import WebhookReceiver
 
 
 def stop_on_signals(stop: asyncio.Event | None = None) -> asyncio.Event:
@@ -26,24 +27,28 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
     """Run until `stop` is set or the process gets SIGINT/SIGTERM."""
     stop = stop_on_signals(stop)
     application = build_application(settings)
-    await startup(application)
     try:
-        updater = application.updater
-        assert updater is not None
+        await startup(application)
         if settings.webhook_url:
-            host, _, port = settings.listen.rpartition(":")
-            await updater.start_webhook(
-                listen=host or "0.0.0.0",
-                port=int(port),
-                webhook_url=settings.webhook_url,
-                secret_token=(
-                    settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-                ),
-                allowed_updates=Update.ALL_TYPES,
+            # Settings refuse webhook mode without a secret; the receiver checks it on each POST.
+            assert settings.webhook_secret is not None
+            receiver = WebhookReceiver(
+                application,
+                url=settings.webhook_url,
+                path=settings.webhook_path,
+                secret=settings.webhook_secret.get_secret_value(),
+                listen=settings.listen,
             )
+            await receiver.start()
+            try:
+                await stop.wait()
+            finally:
+                await receiver.stop()
         else:
+            updater = application.updater
+            assert updater is not None
             await updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        await stop.wait()
-        await updater.stop()
+            await stop.wait()
+            await updater.stop()
     finally:
         await shutdown(application)

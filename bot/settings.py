@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 TELEGRAM_API = "https://api.telegram.org"
+# Telegram allows 1-256 of these characters in a webhook's secret token; we ask for at least 16.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
+WEBHOOK_SECRET_HINT = (
+    'generate one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+)
 
 
 class SettingsError(ValueError):
@@ -68,6 +75,44 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value
 
+    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlparse(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be a full URL such as https://bot.example.edu.vn/hook")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -; " + WEBHOOK_SECRET_HINT
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_has_a_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                "SCHOOLBOT_WEBHOOK_SECRET: webhook mode (SCHOOLBOT_WEBHOOK_URL is set) needs a "
+                "secret so that only Telegram can send updates; " + WEBHOOK_SECRET_HINT
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """Return the path of the webhook URL, where the bot listens ("/" when none)."""
+        return urlparse(self.webhook_url or "").path or "/"
+
     @property
     def bot_api_url(self) -> str:
         """Return the base URL PTB appends the token to."""
@@ -92,4 +137,6 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
         message = str(first["msg"]).removeprefix("Value error, ")
+        if not field:  # a check across settings names its variable itself
+            raise SettingsError(message) from None
         raise SettingsError(f"SCHOOLBOT_{field.upper()}: {message}") from None

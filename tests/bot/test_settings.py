@@ -44,3 +44,60 @@ def test_bad_values_give_one_line_naming_the_variable(
     message = str(caught.value)
     assert message.startswith(name + ":")
     assert "\n" not in message
+
+
+GOOD_SECRET = "Zq7-webhook_secret-Kp2"
+
+
+def test_webhook_mode_without_a_secret_is_refused_in_one_line() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, webhook_url="https://bot.example.edu.vn/hook")
+    message = str(caught.value)
+    assert message.startswith("SCHOOLBOT_WEBHOOK_SECRET:")
+    assert "secrets.token_urlsafe(32)" in message and "\n" not in message
+    # An empty value, as .env.example ships it, is no secret either.
+    with pytest.raises(SettingsError, match=r"^SCHOOLBOT_WEBHOOK_SECRET:"):
+        load_settings(
+            _env_file=None, webhook_url="https://bot.example.edu.vn/hook", webhook_secret=""
+        )
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "short-secret",
+        "has spaces in it, longer",
+        "dấu-tiếng-việt-1234567",
+        "x" * 257,
+        "a+b/c=d" * 4,
+    ],
+)
+def test_a_webhook_secret_telegram_would_refuse_or_a_weak_one_is_refused(secret: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            _env_file=None, webhook_url="https://bot.example.edu.vn/hook", webhook_secret=secret
+        )
+    message = str(caught.value)
+    assert message.startswith("SCHOOLBOT_WEBHOOK_SECRET:") and "16 to 256" in message
+    assert secret not in message
+
+
+def test_webhook_listens_on_the_urls_own_path_and_empty_values_mean_polling() -> None:
+    settings = load_settings(
+        _env_file=None,
+        webhook_url="https://bot.example.edu.vn/tg/hook",
+        webhook_secret=GOOD_SECRET,
+    )
+    assert settings.webhook_path == "/tg/hook"
+    assert settings.webhook_secret is not None
+    assert settings.webhook_secret.get_secret_value() == GOOD_SECRET
+    bare = load_settings(
+        _env_file=None, webhook_url="https://bot.example.edu.vn", webhook_secret=GOOD_SECRET
+    )
+    assert bare.webhook_path == "/"
+    polling = load_settings(_env_file=None, webhook_url="", webhook_secret="")
+    assert polling.webhook_url is None and polling.webhook_secret is None
+    with pytest.raises(SettingsError, match=r"^SCHOOLBOT_WEBHOOK_URL:"):
+        load_settings(
+            _env_file=None, webhook_url="bot.example.edu.vn/hook", webhook_secret=GOOD_SECRET
+        )
