@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot import logsafety
 from bot.cli.parser import build_parser
 from bot.i18n import supported, translator
 from bot.settings import SettingsError, load_settings
@@ -30,11 +31,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.INFO if getattr(args, "verbose_logs", False) else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # No phone number or token in any log line, from the first one on.
+    redacting = logsafety.install(os.environ.get("SCHOOLBOT_TOKEN"))
     try:
         settings = load_settings(**({"database_url": args.database} if args.database else {}))
     except SettingsError as exc:
         print(_("Invalid configuration: {reason}").format(reason=exc), file=sys.stderr)
         return 2
+    redacting.redactor.add(
+        *(
+            secret.get_secret_value()
+            for secret in (settings.token, settings.webhook_secret)
+            if secret is not None
+        )
+    )
     try:
         return int(asyncio.run(args.handler(args, settings, _)))
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NoReturn
 
+from telegram.error import InvalidToken
 from tqdm import tqdm
 
 from bot.datefmt import short
@@ -64,7 +65,18 @@ async def run(args: argparse.Namespace, settings: Settings, _: Translator) -> in
             file=sys.stderr,
         )
         return 2
-    await run_bot(settings)
+    try:
+        await run_bot(settings)
+    except InvalidToken:
+        # PTB's message and traceback carry the token itself: one line without it instead.
+        print(
+            _(
+                "Telegram refused the bot token: check SCHOOLBOT_TOKEN (the token BotFather "
+                "gave you)."
+            ),
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 
