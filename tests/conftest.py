@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -36,6 +37,17 @@ def database_url(
         pytest.skip(f"PostgreSQL tests need {PG_ENV} (the .ci/run script sets it)")
     with fresh_database(backend, tmp_path_factory.mktemp("db")) as url:
         yield migrated(url)
+
+
+@pytest.fixture(scope="session")
+def cli_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per run by `schoolbot db upgrade`; CLI tests copy it."""
+    from tests.test_cli import schoolbot
+
+    path = tmp_path_factory.mktemp("cli") / "template.db"
+    upgraded = schoolbot("db", "upgrade", db=path, subprocess_=True)
+    assert upgraded.returncode == 0, upgraded.stderr
+    return path
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -16,9 +17,9 @@ from tests.test_cli import schoolbot
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(cli_db_template: Path, tmp_path: Path) -> Path:
     path = tmp_path / "school.db"
-    assert schoolbot("db", "upgrade", db=path).returncode == 0
+    shutil.copyfile(cli_db_template, path)
     return path
 
 
