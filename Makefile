@@ -40,8 +40,11 @@ format: $(STAMP)
 types: $(STAMP)
 	$(VENV)/bin/mypy
 
+# Most tests wait on sockets (the sandbox, PostgreSQL), so four workers share the two cores well;
+# `make test WORKERS=0` runs them in one process.
+WORKERS ?= 4
 test: catalogs lint types
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(WORKERS)
 
 run: catalogs
 	$(PY) -m bot db upgrade

@@ -75,14 +75,11 @@ def write_table(
     return path
 
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SAMPLE_DATA = Path(__file__).resolve().parent / "data"
 
 
 def shared_file(name: str) -> Path:
-    """Return a file of the shared sample data beside the project, or skip the test."""
-    import pytest
-
-    path = SHARED_DATA / name
-    if not path.exists():
-        pytest.skip(f"the sample lists are in ../shared/data beside the project ({path} missing)")
+    """Return a file of the sample lists kept with the tests (copied from ../shared/data)."""
+    path = SAMPLE_DATA / name
+    assert path.exists(), f"{path} is missing: the sample lists live in tests/data"
     return path
