@@ -24,6 +24,7 @@ from sqlalchemy import (
     event,
     func,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
@@ -395,6 +396,16 @@ class Notice(Base):
     """Something the school sends to many people: the text once, one delivery per recipient."""
 
     __tablename__ = "notices"
+    __table_args__ = (
+        # A pupil's weekly notice exists once a week: two senders at once cannot both queue it.
+        Index(
+            "uq_notices_weekly_ref",
+            "ref",
+            unique=True,
+            postgresql_where=sql_text("kind = 'weekly'"),
+            sqlite_where=sql_text("kind = 'weekly'"),
+        ),
+    )
 
     id: Mapped[IntPK]
     school_id: Mapped[SchoolFK]
@@ -807,6 +818,16 @@ class CorrectionFile(Base):
     """A file kept with a request: the teacher's evidence, or the generated minutes."""
 
     __tablename__ = "correction_files"
+    __table_args__ = (
+        # A request has one set of minutes.
+        Index(
+            "uq_correction_files_minutes",
+            "request_id",
+            unique=True,
+            postgresql_where=sql_text("kind = 'minutes'"),
+            sqlite_where=sql_text("kind = 'minutes'"),
+        ),
+    )
 
     id: Mapped[IntPK]
     school_id: Mapped[SchoolFK]

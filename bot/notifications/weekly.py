@@ -13,7 +13,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.datefmt import weekday
@@ -251,25 +253,31 @@ async def send_week(
     by: int | None = None,
     now: datetime,
 ) -> list[ClassSent]:
-    """Enqueue the week's notices of every class not sent yet; return what each class got."""
+    """Enqueue the week's notices of every class not sent yet; return what each class got.
+
+    The classes are claimed first (`claim`): a class that another sender claimed, even one
+    still in its transaction, is reported as already sent and gets nothing from this call.
+    """
+    claimed = await claim(session, school_id, week, class_ids, by, now)
     batches = await gather(session, school_id, week, class_ids)
     results: list[ClassSent] = []
     drafts: dict[int, Draft] = {}
     class_of: dict[int, ClassSent] = {}
     for batch in batches:
+        mine = batch.class_id in claimed
         result = ClassSent(
             batch.class_id,
             batch.class_name,
             batch.teacher_staff_id,
             len(batch.pupils),
-            already_sent=batch.sent,
+            already_sent=not mine,
         )
         results.append(result)
-        if batch.sent:
+        if not mine:
             continue
-        mine, result.held = drafts_for(batch, week)
-        drafts |= mine
-        class_of |= dict.fromkeys(mine, result)
+        queued, result.held = drafts_for(batch, week)
+        drafts |= queued
+        class_of |= dict.fromkeys(queued, result)
     outcome = await enqueue_per_pupil(session, school_id, drafts, created_by=by, now=now)
     names = {p.student_id: p.name for b in batches for p in b.pupils}
     for pupil in outcome.notices:
@@ -277,36 +285,58 @@ async def send_week(
         class_of[pupil].deliveries += outcome.deliveries[pupil]
     for pupil in outcome.not_linked:
         class_of[pupil].not_linked.append(names[pupil])
-    await _mark_sent(session, school_id, week, batches, by, now)
     return results
 
 
-async def _mark_sent(
+async def claim(
     session: AsyncSession,
     school_id: int,
     week: TeachingWeek,
-    batches: list[ClassBatch],
+    class_ids: Collection[int] | None,
     by: int | None,
     now: datetime,
-) -> None:
-    new = [b for b in batches if not b.exists]
-    if new:
-        await session.execute(
-            insert(ClassWeek),
-            [
-                {
-                    "school_id": school_id,
-                    "class_id": b.class_id,
-                    "week_start": week.start,
-                    "hold_missing": False,
-                }
-                for b in new
-            ],
+) -> set[int]:
+    """Mark the classes' week sent and return the classes this call marked.
+
+    One conditional update (`... WHERE sent_at IS NULL`): on PostgreSQL a second sender's
+    update waits for the first's transaction and then finds the rows sent, so of the Friday job
+    and a teacher's "Gửi ngay" at the same moment only one queues the notices. The class's row
+    is created first where missing, skipping one another sender has just created.
+    """
+    query = select(SchoolClass.id).where(SchoolClass.school_id == school_id)
+    if class_ids is not None:
+        query = query.where(SchoolClass.id.in_(list(class_ids)))
+    classes = list(await session.scalars(query))
+    if not classes:
+        return set()
+    existing = set(
+        await session.scalars(
+            select(ClassWeek.class_id).where(
+                ClassWeek.week_start == week.start, ClassWeek.class_id.in_(classes)
+            )
         )
-    pending = [b.class_id for b in batches if not b.sent]
-    if pending:
+    )
+    missing = [
+        {"school_id": school_id, "class_id": c, "week_start": week.start, "hold_missing": False}
+        for c in classes
+        if c not in existing
+    ]
+    if missing:
+        dialect = session.get_bind().dialect.name
+        new_rows = (pg_insert if dialect == "postgresql" else sqlite_insert)(ClassWeek)
         await session.execute(
-            update(ClassWeek)
-            .where(ClassWeek.week_start == week.start, ClassWeek.class_id.in_(pending))
-            .values(sent_at=now, sent_by=by)
+            new_rows.values(missing).on_conflict_do_nothing(
+                index_elements=["class_id", "week_start"]
+            )
         )
+    marked = await session.execute(
+        update(ClassWeek)
+        .where(
+            ClassWeek.week_start == week.start,
+            ClassWeek.class_id.in_(classes),
+            ClassWeek.sent_at.is_(None),
+        )
+        .values(sent_at=now, sent_by=by)
+        .returning(ClassWeek.class_id)
+    )
+    return set(marked.scalars())

@@ -72,7 +72,7 @@ async def decide(
     who: str,
 ) -> CorrectionRequest:
     """Approve, reject (with a reason) or ask for more (with a question); Stale if decided."""
-    request = await load(session, actor.school_id, request_id)
+    request = await load(session, actor.school_id, request_id, lock=True)
     role = await check_decider(session, actor, request, today, who)
     if request.state is not CorrectionState.PENDING:
         raise Stale(request)
@@ -116,7 +116,7 @@ async def supplement(
     who: str,
 ) -> CorrectionRequest:
     """The teacher answers "Cần bổ sung": more text and files; the request waits again."""
-    request = await load(session, actor.school_id, request_id)
+    request = await load(session, actor.school_id, request_id, lock=True)
     if request.requester_account != actor.account.id:
         raise Refused(N_("Only the teacher who filed this request can add to it."))
     if request.state is not CorrectionState.NEEDS_INFO:
@@ -146,7 +146,7 @@ async def apply(
     session: AsyncSession, actor: Actor, request_id: int, *, now: datetime, who: str
 ) -> CorrectionRequest:
     """The administrator changed the official system: apply to the book and lock the item."""
-    request = await load(session, actor.school_id, request_id)
+    request = await load(session, actor.school_id, request_id, lock=True)
     if not actor.has(Role.ADMIN) or actor.account.staff_id is None:
         audit(
             session,
@@ -222,7 +222,7 @@ async def sign(
     who: str,
 ) -> tuple[CorrectionRequest, bool]:
     """Confirm the minutes in one role; True when this was the third confirmation."""
-    request = await load(session, actor.school_id, request_id)
+    request = await load(session, actor.school_id, request_id, lock=True)
     if role not in SIGNERS or role not in await signer_roles(actor, request):
         audit(
             session,

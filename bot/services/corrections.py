@@ -357,9 +357,18 @@ def _describe(request: CorrectionRequest) -> str:
     )
 
 
-async def load(session: AsyncSession, school_id: int, request_id: int) -> CorrectionRequest:
-    """A request of this school; Refused when there is none."""
-    request = await session.get(CorrectionRequest, request_id)
+async def load(
+    session: AsyncSession, school_id: int, request_id: int, *, lock: bool = False
+) -> CorrectionRequest:
+    """A request of this school; Refused when there is none.
+
+    With `lock`, the row is read FOR UPDATE (on PostgreSQL; SQLite has a single writer) and
+    freshly: a step that changes the request's state holds the row until it commits, so a
+    second press at the same moment waits and then finds the state it left.
+    """
+    request = await session.get(
+        CorrectionRequest, request_id, with_for_update=lock, populate_existing=lock
+    )
     if request is None or request.school_id != school_id:
         raise Refused(N_("This request does not exist."))
     return request

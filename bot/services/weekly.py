@@ -83,9 +83,16 @@ async def class_pupils(session: AsyncSession, class_id: int) -> list[tuple[int, 
 async def class_week(
     session: AsyncSession, school_id: int, class_id: int, week_start: date
 ) -> ClassWeek:
-    """The class's row for a week, created on first use."""
+    """The class's row for a week, created on first use.
+
+    Read FOR UPDATE (on PostgreSQL): a change made while the week is being sent waits for the
+    sender and then finds it sent, so nothing is written that the families will not get.
+    """
     found = await session.scalar(
-        select(ClassWeek).where(ClassWeek.class_id == class_id, ClassWeek.week_start == week_start)
+        select(ClassWeek)
+        .where(ClassWeek.class_id == class_id, ClassWeek.week_start == week_start)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if found is None:
         found = ClassWeek(school_id=school_id, class_id=class_id, week_start=week_start)
