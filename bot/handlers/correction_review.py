@@ -6,35 +6,31 @@ one on a request that moved on answers with its current state.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot import keyboards
 from bot.callbacks import Callback, pack
 from bot.context import BotContext, Visit
 from bot.handlers.correction_card import (
     FEATURE,
     HTML,
-    accounts,
     card,
     refusal,
-    send,
-    staff_with,
     state_text,
 )
 from bot.handlers.correction_commands import absence_command
 from bot.handlers.correction_commands import list_command as list_command  # the menu's button
-from bot.handlers.correction_signing import on_applied, on_sign
-from bot.i18n import N_, translator
+from bot.handlers.correction_signing import NEWS, on_applied, on_sign
+from bot.handlers.presses import cosmetic
+from bot.i18n import LANGUAGES, N_, translator
+from bot.notifications.outbox import Audience, enqueue_news
 from bot.services import correction_steps, corrections, pending
 from bot.services.correction_steps import Decision
 from bot.services.corrections import Refused, Stale
-from storage.models import AccountState, CorrectionRequest, CorrectionState, Role, TelegramAccount
+from storage.models import CorrectionRequest, CorrectionState, Role
 
 PRIVATE = filters.ChatType.PRIVATE
 WAIT_NOTE = "corr_note"
@@ -55,8 +51,9 @@ async def _on_approve(query: CallbackQuery, visit: Visit, context: BotContext, p
     except (Refused, Stale) as error:
         await refusal(query, visit, error)
         return
-    await query.edit_message_text(await card(visit, request, visit._), parse_mode=HTML)
     await _after_decision(visit, context, request)
+    text = await card(visit, request, visit._)
+    await cosmetic(query.edit_message_text(text, parse_mode=HTML), "show the decided card")
 
 
 async def _on_ask_note(
@@ -118,17 +115,22 @@ async def take_text(
     except Refused as refused:
         await message.reply_text(refused.message(_))
         return True
+    await _after_decision(visit, context, request)
     text = await card(visit, request, _)
     if data.get("message_id"):
-        with contextlib.suppress(BadRequest):
-            await context.bot.edit_message_text(
+        await cosmetic(
+            context.bot.edit_message_text(
                 text, visit.account.chat_id, int(data["message_id"]), parse_mode=HTML
-            )
+            ),
+            "show the decided card",
+        )
     await message.reply_text(state_text(request, _))
-    await _after_decision(visit, context, request)
     return True
 
 
+ADD = N_("Add to the request")
+UPDATED = N_("Updated in the official system")
+TO_ADMIN = N_("Please make this change in the official system (CSDL ngành), then press the button.")
 # The first line of what the teacher is told after a decision.
 TO_TEACHER = {
     CorrectionState.APPROVED: N_(
@@ -144,35 +146,46 @@ TO_TEACHER = {
 
 
 async def _after_decision(visit: Visit, context: BotContext, request: CorrectionRequest) -> None:
-    """Tell the teacher; after an approval, ask the administrators to change the system."""
-    teacher = await visit.session.get(TelegramAccount, request.requester_account or 0)
-    if teacher is not None and teacher.state == AccountState.LINKED:
-        tr = translator(teacher.language or "vi")
-        text = await card(visit, request, tr)
-        if request.state in TO_TEACHER:
-            headline = tr(TO_TEACHER[request.state]).format(number=request.id)
-            text = f"<b>{headline}</b>\n\n{text}"
-        markup = None
-        if request.state is CorrectionState.NEEDS_INFO:
-            markup = keyboards.choices(
-                [(tr("Add to the request"), pack(FEATURE, "add", request.id))]
-            )
-        await send(context, teacher, text, markup)
-    if request.state is not CorrectionState.APPROVED:
-        return
-    admins = await staff_with(visit, Role.ADMIN)
-    for account in await accounts(visit, admins):
-        tr = translator(account.language or "vi")
-        text = (
-            await card(visit, request, tr)
-            + "\n\n"
-            + tr(
-                "Please make this change in the official system (CSDL ngành), "
-                "then press the button."
-            )
+    """Queue the teacher's news and, after an approval, the administrators' instruction, in the
+    decision's transaction; then store it and wake the sender, before any edit of a message."""
+    school_id = request.school_id
+    if request.requester_account is not None:
+        texts = {}
+        for code in LANGUAGES:
+            tr = translator(code)
+            text = await card(visit, request, tr)
+            if request.state in TO_TEACHER:
+                headline = tr(TO_TEACHER[request.state]).format(number=request.id)
+                text = f"<b>{headline}</b>\n\n{text}"
+            texts[code] = text
+        more = request.state is CorrectionState.NEEDS_INFO
+        await enqueue_news(
+            visit.session,
+            school_id,
+            Audience.accounts(request.requester_account),
+            NEWS,
+            texts,
+            buttons=[(ADD, pack(FEATURE, "add", request.id))] if more else [],
+            created_by=visit.account.id,
+            now=visit.now,
         )
-        button = [(tr("Updated in the official system"), pack(FEATURE, "sys", request.id))]
-        await send(context, account, text, keyboards.choices(button, per_row=1))
+    if request.state is CorrectionState.APPROVED:
+        texts = {
+            code: await card(visit, request, translator(code)) + "\n\n" + translator(code)(TO_ADMIN)
+            for code in LANGUAGES
+        }
+        await enqueue_news(
+            visit.session,
+            school_id,
+            Audience.staff(Role.ADMIN),
+            NEWS,
+            texts,
+            buttons=[(UPDATED, pack(FEATURE, "sys", request.id))],
+            created_by=visit.account.id,
+            now=visit.now,
+        )
+    await visit.save()
+    context.wake_sender()
 
 
 Action = Callable[[CallbackQuery, Visit, BotContext, Callback], Awaitable[None]]

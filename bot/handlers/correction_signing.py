@@ -11,7 +11,6 @@ from sqlalchemy import select
 from telegram import CallbackQuery
 from telegram.error import BadRequest, Forbidden
 
-from bot import keyboards
 from bot.callbacks import Callback, pack
 from bot.context import BotContext, Visit
 from bot.handlers.correction_card import (
@@ -21,9 +20,10 @@ from bot.handlers.correction_card import (
     card,
     outcome,
     refusal,
-    send,
 )
-from bot.i18n import N_, translator
+from bot.handlers.presses import cosmetic
+from bot.i18n import LANGUAGES, N_, translator
+from bot.notifications.outbox import Audience, enqueue_news
 from bot.services import assessment, correction_steps, corrections
 from bot.services import minutes as paper
 from bot.services.assessment import Item
@@ -39,6 +39,13 @@ from storage.models import (
 )
 
 ROLE_NAMES = {"principal": N_("Principal"), "vice_principal": N_("Vice principal")}
+# The sign buttons' labels (a button's label is one msgid, translated when it is sent).
+SIGN_AS = {
+    "principal": N_("Sign as principal"),
+    "admin": N_("Sign as system administrator"),
+    "teacher": N_("Sign as teacher"),
+}
+NEWS = "correction"  # the outbox kind of the news of a request's steps
 
 
 async def on_applied(query: CallbackQuery, visit: Visit, context: BotContext, p: Callback) -> None:
@@ -50,12 +57,16 @@ async def on_applied(query: CallbackQuery, visit: Visit, context: BotContext, p:
     except (Refused, Stale) as error:
         await refusal(query, visit, error)
         return
-    await query.edit_message_text(await card(visit, request, visit._), parse_mode=HTML)
-    await _ask_signatures(visit, context, request)
+    await _ask_signatures(visit, request)
+    await visit.save()
+    context.wake_sender()
+    text = await card(visit, request, visit._)
+    await cosmetic(query.edit_message_text(text, parse_mode=HTML), "show the applied card")
 
 
-async def _ask_signatures(visit: Visit, context: BotContext, request: CorrectionRequest) -> None:
-    """Each of the three gets "Ký xác nhận" for their role (one message, several roles)."""
+async def _ask_signatures(visit: Visit, request: CorrectionRequest) -> None:
+    """Queue "Ký xác nhận" for each of the three, in the change's transaction (one message per
+    person, with a button for each of their roles)."""
     people: dict[int, list[str]] = {}
     for account in await accounts(visit, [request.decided_by]):
         people.setdefault(account.id, []).append("principal")
@@ -63,24 +74,25 @@ async def _ask_signatures(visit: Visit, context: BotContext, request: Correction
         people.setdefault(account.id, []).append("admin")
     if request.requester_account is not None:
         people.setdefault(request.requester_account, []).append("teacher")
-    for account_id, roles in people.items():
-        person = await visit.session.get(TelegramAccount, account_id)
-        if person is None or person.state != AccountState.LINKED:
-            continue
-        tr = translator(person.language or "vi")
-        buttons = [
-            (
-                tr("Sign as {role}").format(role=tr(SIGNER_NAMES[role])),
-                pack(FEATURE, "sign", request.id, role),
-            )
-            for role in roles
-        ]
-        text = (
+    texts = {}
+    for code in LANGUAGES:
+        tr = translator(code)
+        texts[code] = (
             await card(visit, request, tr)
             + "\n\n"
             + tr("The change is made. Please confirm the minutes.")
         )
-        await send(context, person, text, keyboards.choices(buttons, per_row=1))
+    for account_id, roles in people.items():
+        await enqueue_news(
+            visit.session,
+            request.school_id,
+            Audience.accounts(account_id),
+            NEWS,
+            texts,
+            buttons=[(SIGN_AS[role], pack(FEATURE, "sign", request.id, role)) for role in roles],
+            created_by=visit.account.id,
+            now=visit.now,
+        )
 
 
 async def on_sign(query: CallbackQuery, visit: Visit, context: BotContext, p: Callback) -> None:
@@ -94,20 +106,25 @@ async def on_sign(query: CallbackQuery, visit: Visit, context: BotContext, p: Ca
     except (Refused, Stale) as error:
         await refusal(query, visit, error)
         return
-    with contextlib.suppress(BadRequest):
-        await query.edit_message_reply_markup(None)
+    # The minutes are made and kept in the third signature's own transaction: a request is
+    # never signed by three without its minutes, whatever happens to the messages below.
+    minutes = await _keep_minutes(visit, context, request) if complete else None
+    await visit.save()
+    await cosmetic(query.edit_message_reply_markup(None), "remove the sign button")
     await context.bot.send_message(
         visit.account.chat_id,
         _("Signed as {role} for request no. {number}.").format(
             role=_(SIGNER_NAMES[role]), number=request.id
         ),
     )
-    if complete:
-        await _finish(visit, context, request)
+    if minutes is not None:
+        await _send_minutes(visit, context, request, *minutes)
 
 
-async def _finish(visit: Visit, context: BotContext, request: CorrectionRequest) -> None:
-    """Make the minutes, keep them with the evidence and send them to the three."""
+async def _keep_minutes(
+    visit: Visit, context: BotContext, request: CorrectionRequest
+) -> tuple[str, bytes]:
+    """Make the minutes and keep them with the evidence; their file name and content."""
     content = await _minutes(visit, context, request)
     name = f"bien-ban-sua-diem-{request.id}.docx"
     corrections.add_files(
@@ -124,6 +141,13 @@ async def _finish(visit: Visit, context: BotContext, request: CorrectionRequest)
         kind="minutes",
     )
     await visit.session.flush()
+    return name, content
+
+
+async def _send_minutes(
+    visit: Visit, context: BotContext, request: CorrectionRequest, name: str, content: bytes
+) -> None:
+    """Send the kept minutes to the three."""
     people = await accounts(visit, [request.decided_by, request.applied_by])
     teacher = await visit.session.get(TelegramAccount, request.requester_account or 0)
     if teacher is not None:

@@ -12,21 +12,22 @@ from typing import Any
 
 from telegram import CallbackQuery, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import Forbidden
 
 from bot import keyboards
 from bot.callbacks import Callback, pack
 from bot.context import BotContext, Visit
-from bot.handlers.presses import alert
-from bot.i18n import N_, Translator, translator
+from bot.handlers.presses import alert, cosmetic
+from bot.i18n import LANGUAGES, N_, Translator, translator
+from bot.notifications.outbox import Audience, enqueue_news
 from bot.services import leave, limits, pending
 from bot.services.leave import Outcome
-from storage.models import AccountState, LeaveRequest
-from storage.models import TelegramAccount as Account
+from storage.models import LeaveRequest
 from storage.queries import students_with_ids
 
 FEATURE = "leave"
 WAIT_REFUSAL = "leave_refusal"
+NEWS = "leave_decision"  # the outbox kind of the parent's news of a decision
 HTML = ParseMode.HTML
 
 
@@ -77,10 +78,10 @@ async def confirm(query: CallbackQuery, visit: Visit, context: BotContext, press
     if why is not None or decision.request is None:
         await alert(query, why or "")
         return
+    await _tell_parent(visit, context, decision.request)
     note = "✅ " + visit._("Confirmed: recorded as an excused absence.")
     text = await _teacher_text(visit, decision.request, visit._, note)
-    await query.edit_message_text(text, parse_mode=HTML)
-    await _tell_parent(visit, context, decision.request)
+    await cosmetic(query.edit_message_text(text, parse_mode=HTML), "show the confirmed request")
 
 
 async def _decide(visit: Visit, request_id: int, refusal: str | None = None) -> leave.Decision:
@@ -115,16 +116,22 @@ async def refuse(query: CallbackQuery, visit: Visit, context: BotContext, press:
 
 
 async def _tell_parent(visit: Visit, context: BotContext, request: LeaveRequest) -> None:
-    """Tell the parent who asked what the homeroom teacher decided."""
-    parent = await visit.session.get(Account, request.account_id) if request.account_id else None
-    if parent is None or parent.state != AccountState.LINKED:
-        return
-    tr = translator(parent.language or "vi")
-    name, _klass = await pupil(visit, request.student_id)
-    with contextlib.suppress(Forbidden):
-        await context.bot.send_message(
-            parent.chat_id, leave.decision_note(request, name, tr), parse_mode=HTML
+    """Queue the parent's news of the decision in the decision's transaction, store it and
+    wake the sender: the parent learns it whatever happens to the teacher's messages next."""
+    if request.account_id is not None:
+        name, _klass = await pupil(visit, request.student_id)
+        texts = {code: leave.decision_note(request, name, translator(code)) for code in LANGUAGES}
+        await enqueue_news(
+            visit.session,
+            request.school_id,
+            Audience.accounts(request.account_id),
+            NEWS,
+            texts,
+            created_by=visit.account.id,
+            now=visit.now,
         )
+    await visit.save()
+    context.wake_sender()
 
 
 async def typed_refusal(
@@ -143,13 +150,15 @@ async def typed_refusal(
     if why is not None or decision.request is None:
         await message.reply_text(why or "")
         return
+    await _tell_parent(visit, context, decision.request)
     await message.reply_text(_("The request was refused and the parent has been told."))
     refusal = html.escape(decision.request.refusal or "")
     note = "❌ " + _("Refused: {reason}").format(reason=refusal)
     text = await _teacher_text(visit, decision.request, _, note)
     if data.get("message_id"):  # the request's own message loses its buttons
-        with contextlib.suppress(BadRequest):
-            await context.bot.edit_message_text(
+        await cosmetic(
+            context.bot.edit_message_text(
                 text, visit.account.chat_id, int(data["message_id"]), parse_mode=HTML
-            )
-    await _tell_parent(visit, context, decision.request)
+            ),
+            "show the refused request",
+        )

@@ -31,6 +31,24 @@ async def alert(query: CallbackQuery, text: str) -> None:
     await query.answer(text, show_alert=True)
 
 
+async def cosmetic(change: Awaitable[object], what: str) -> bool:
+    """Make a change to a message whose failure harms nobody (the pressed card shows the new
+    state, loses its buttons): what it shows is already stored and other people's news already
+    queued, so a Telegram error is logged (its kind only, never a text) and not raised."""
+    try:
+        await change
+    except TelegramError as error:
+        log.warning("could not %s: %s", what, type(error).__name__)
+        return False
+    return True
+
+
+async def toast(query: CallbackQuery, text: str) -> None:
+    """Answer the press with a short note that goes away by itself (nothing went wrong)."""
+    _answered.add(query.id)
+    await query.answer(text)
+
+
 def on_press(feature: str, callback: PressCallback) -> CallbackQueryHandler[BotContext, None]:
     """Handle the presses of one feature's buttons, answering each press once."""
 

@@ -6,7 +6,7 @@ Nothing here talks to Telegram.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -415,4 +415,41 @@ async def notice_of(session: AsyncSession, delivery: Delivery) -> Notice:
     """The notice a delivery belongs to."""
     notice = await session.get(Notice, delivery.notice_id)
     assert notice is not None  # deliveries cascade with their notice
+    return notice
+
+
+async def enqueue_news(
+    session: AsyncSession,
+    school_id: int,
+    audience: Audience,
+    kind: str,
+    texts: Mapping[str, str],
+    *,
+    buttons: Sequence[tuple[str, str]] = (),
+    created_by: int | None = None,
+    now: datetime | None = None,
+) -> Notice:
+    """Queue news of a step for the people it concerns, in the step's own transaction.
+
+    For a request's path (a decision to the teacher, a change to make to the administrators, a
+    leave decision to the parent): what others learn must not depend on anything that happens
+    after the step is stored, such as an edit of the pressed message. `texts` is the HTML by
+    language code ("vi" is the default); `buttons` are (label msgid, callback data) pairs. The
+    news answers something a person waits for, not a broadcast: it goes at once (urgent, so
+    quiet hours do not hold it, as they did not when it was sent directly) and has no receipt
+    button.
+    """
+    notice = await enqueue_notice(
+        session,
+        school_id,
+        audience,
+        kind,
+        texts.get("vi") or next(iter(texts.values())),
+        urgent=True,
+        requires_ack=False,
+        created_by=created_by,
+        now=now,
+    )
+    notice.translations = dict(texts)
+    notice.buttons = [list(button) for button in buttons]
     return notice

@@ -9,6 +9,8 @@ from typing import Any
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import BotApplication
+from bot.notifications.dispatcher import Dispatcher
 from bot.services.imports import import_roster, import_staff
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
@@ -60,3 +62,16 @@ async def linked_person(make_person: PersonFactory, name: str, phone: str) -> Pe
     welcome = await person.next_message(timeout=10)
     assert "Tài khoản của Quý vị đã được liên kết" in welcome["text"], welcome["text"]
     return person
+
+
+async def send_outbox(application: BotApplication) -> int:
+    """Send what the outbox holds now, as the running bot's sender would (it is off in tests):
+    the news a step queued for other people. Returns how many deliveries were claimed."""
+    services = application.bot_data["services"]
+    dispatcher = Dispatcher(
+        application.bot, services.sessions, school_id=services.school_id, per_chat_interval=0
+    )
+    claimed = 0
+    while sent := await dispatcher.tick():
+        claimed += sent
+    return claimed

@@ -31,7 +31,7 @@ from storage.models import (
     School,
     Student,
 )
-from tests.e2e.conftest import ADMIN, MOTHER, TEACHER_1A, TEACHER_3B, linked_person
+from tests.e2e.conftest import ADMIN, MOTHER, TEACHER_1A, TEACHER_3B, linked_person, send_outbox
 from tests.e2e.test_leave import forge, pupil_id
 from tests.e2e.test_weekly import YEAR_START, ZONE, download
 
@@ -209,6 +209,7 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
 
     await principal.press(data=f"v1:corr:ok:{rid}", message_id=card["message_id"])
     await edited(principal)
+    await send_outbox(running_bot)
     told = await reply(teacher)
     assert told["text"].startswith(f"Đề nghị sửa điểm số {rid} của thầy/cô đã được duyệt"), told
     to_admin = await reply(admin)
@@ -218,6 +219,7 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
 
     await admin.press(data=f"v1:corr:sys:{rid}")
     await edited(admin)
+    await send_outbox(running_bot)
     row = await value_of(session, student_id, SCORE_TOAN)
     assert (row.value, row.relocked) == ("9", True)
 
@@ -285,6 +287,7 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     await reply(principal)
     await principal.send("Xin gửi thêm ảnh bài kiểm tra của con.")
     await reply(principal)
+    await send_outbox(running_bot)
     asked = await reply(teacher)
     assert "Xin gửi thêm ảnh bài kiểm tra của con." in asked["text"]
     assert asked["text"].startswith(f"Đề nghị sửa điểm số {rid} của thầy/cô cần bổ sung")
@@ -309,6 +312,7 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     await reply(principal)
     await principal.send("Bài kiểm tra ghi 8 điểm, không có sai sót.")
     await reply(principal)
+    await send_outbox(running_bot)
     told = await reply(teacher)
     assert "Bài kiểm tra ghi 8 điểm, không có sai sót." in told["text"]
     assert told["text"].startswith(f"Đề nghị sửa điểm số {rid} của thầy/cô không được duyệt")

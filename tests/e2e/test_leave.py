@@ -33,7 +33,7 @@ from storage.models import (
     TelegramAccount,
     WeeklyComment,
 )
-from tests.e2e.conftest import MOTHER, TEACHER_1A, TEACHER_3B, linked_person
+from tests.e2e.conftest import MOTHER, TEACHER_1A, TEACHER_3B, linked_person, send_outbox
 from tests.e2e.test_notifications import Clock, drain
 from tests.e2e.test_weekly import YEAR_START, ZONE, working_week
 
@@ -166,6 +166,7 @@ async def test_a_confirmed_leave_request_is_an_excused_absence_in_the_weekly_not
     await teacher.press("Xác nhận")
     decided = await reply(teacher)
     assert decided["buttons"] == [] and CHILD in decided["text"]
+    await send_outbox(running_bot)
 
     told = await mother.next_message(timeout=10, new_only=True)
     assert CHILD in told["text"] and day.strftime("%d/%m") in told["text"]
@@ -269,6 +270,7 @@ async def test_a_refusal_with_its_reason_reaches_the_parent(
     assert (await requests(session, school))[0].state == RequestState.PENDING
     await teacher.send("Hôm đó lớp có bài kiểm tra cuối kỳ.")
     await teacher.next_message(timeout=10, new_only=True)
+    await send_outbox(running_bot)
     told = await mother.next_message(timeout=10, new_only=True)
     assert CHILD in told["text"] and "Hôm đó lớp có bài kiểm tra cuối kỳ." in told["text"]
     (request,) = await requests(session, school)
@@ -302,6 +304,7 @@ async def test_bad_input_is_answered_and_nothing_is_stored(
         f"{first:%d/%m}-{first - timedelta(days=2):%d/%m}",
         "31/02",
         "ngày mai",
+        "02/01/2099",
     ):
         await mother.send(typed)
         answer = await mother.next_message(timeout=10, new_only=True)
@@ -309,6 +312,7 @@ async def test_bad_input_is_answered_and_nothing_is_stored(
         answers.append(answer["text"])
     assert len(set(answers)) == len(answers)
     assert "30" in answers[1]
+    assert answers[5] == "Ngày này nằm ngoài năm học hiện tại."
 
     await mother.send(first.strftime("%d/%m"))
     await reply(mother)
