@@ -9,7 +9,6 @@ import tempfile
 from pathlib import Path
 
 from telegram import CallbackQuery, Message, Update
-from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from bot import keyboards
@@ -17,6 +16,7 @@ from bot.callbacks import BadCallback, pack, parse
 from bot.context import BotContext, Visit
 from bot.datefmt import short
 from bot.handlers.presses import alert, on_press
+from bot.handlers.replies import reply_long
 from bot.i18n import N_, Translator
 from bot.services import accounts, data_rights, invitations
 from bot.services.imports import (
@@ -101,7 +101,7 @@ async def _send_unlinked(message: Message, visit: Visit, class_id: int) -> None:
         return
     lines = [
         _("Class {name}: {count} of {total} families not linked yet").format(
-            name=name, count=len(families), total=total
+            name=html.escape(name or ""), count=len(families), total=total
         )
     ]
     for pupil, guardians in families:
@@ -111,7 +111,7 @@ async def _send_unlinked(message: Message, visit: Visit, class_id: int) -> None:
             for relation, guardian, phone in guardians
         )
         lines.append(f"• <b>{html.escape(pupil)}</b>: {contacts or _('no parent on the lists')}")
-    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML)
+    await reply_long(message, "\n".join(lines), as_html=True)
 
 
 async def invitations_command(update: Update, context: BotContext) -> None:
@@ -168,7 +168,7 @@ async def data_requests(update: Update, context: BotContext) -> None:
                     name=guardian or "?", date=short(request.due_on)
                 )
             )
-        await message.reply_text("\n".join(lines))
+        await reply_long(message, "\n".join(lines))
 
 
 async def import_help(update: Update, context: BotContext) -> None:
@@ -218,7 +218,7 @@ async def file_sent(update: Update, context: BotContext) -> None:
                 else str(describe(p, _)["reason"])
                 for p in outcome.problems[:20]
             ]
-            await message.reply_text("\n".join(lines))
+            await reply_long(message, "\n".join(lines))
             return
         staged = stage_file(
             visit.session,

@@ -16,6 +16,7 @@ from bot.handlers.correction_card import (
     HTML,
     accounts,
     card,
+    card_messages,
     decision_buttons,
     send,
     staff_with,
@@ -40,10 +41,11 @@ async def list_command(update: Update, context: BotContext) -> None:
             for request in await corrections.waiting(
                 visit.session, actor.school_id, [CorrectionState.PENDING]
             ):
+                *texts, text = await card_messages(visit, request, _)
+                for before in texts:
+                    await message.reply_text(before, parse_mode=HTML)
                 await message.reply_text(
-                    await card(visit, request, _),
-                    reply_markup=decision_buttons(_, request.id),
-                    parse_mode=HTML,
+                    text, reply_markup=decision_buttons(_, request.id), parse_mode=HTML
                 )
                 shown += 1
         if actor.has(Role.ADMIN):

@@ -276,9 +276,9 @@ async def describe_child(
                 "\u201c{description}\u201d. Choose the child to link, or refuse."
             )
         ).format(
-            name=html.escape(request.name),
+            name=request.name,  # a plain-text message: shown exactly as typed
             phone=request.phone,
-            description=html.escape(request.description or ""),
+            description=request.description or "",
         )
         markup = keyboards.choices(
             [(label, pack("lnk", "ok", request.id, student_id)) for student_id, label in options],

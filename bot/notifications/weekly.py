@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import pack
 from bot.datefmt import weekday
 from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.notifications.buttons import REPLY
@@ -38,6 +39,7 @@ from storage.names import class_list_key, split_name
 from storage.subjects import SUBJECTS
 
 KIND = "weekly"
+HEALTH_NOTE = N_("Health note")
 PARTS = {DayPart.MORNING: N_("morning"), DayPart.AFTERNOON: N_("afternoon")}
 
 
@@ -50,6 +52,7 @@ class PupilWeek:
     homeroom: str | None = None
     subjects: list[tuple[str, str]] = field(default_factory=list)
     health: str | None = None
+    health_id: int | None = None  # the nurse's note, shown behind HEALTH_NOTE's button
     absences: list[tuple[date, DayPart, bool]] = field(default_factory=list)
 
 
@@ -125,8 +128,9 @@ async def gather(
     ):
         pupils[sid] = PupilWeek(sid, name)
         batches[cid].pupils.append(pupils[sid])
-    for sid, kind, subject, text in await session.execute(
+    for comment_id, sid, kind, subject, text in await session.execute(
         select(
+            WeeklyComment.id,
             WeeklyComment.student_id,
             WeeklyComment.kind,
             WeeklyComment.subject,
@@ -141,7 +145,7 @@ async def gather(
         elif kind is CommentKind.SUBJECT:
             pupil.subjects.append((subject, text))
         else:
-            pupil.health = text
+            pupil.health, pupil.health_id = text, comment_id
     for sid, day, part, excused in await session.execute(
         select(Absence.student_id, Absence.day, Absence.part, Absence.excused).where(
             Absence.school_id == school_id,
@@ -202,7 +206,9 @@ def compose(pupil: PupilWeek, batch: ClassBatch, week: TeachingWeek, _: Translat
         ]
     lines += ["", _bold(_("Attendance")) + ": " + html.escape(attendance(pupil, _))]
     if pupil.health:
-        lines += [_bold(_("Health")) + ": " + html.escape(pupil.health)]
+        # The note itself stays behind the button: notices show in previews (design.md 5).
+        there = _("The school nurse wrote a note this week; press “{button}” to read it.")
+        lines += [_bold(_("Health")) + ": " + html.escape(there.format(button=_(HEALTH_NOTE)))]
     if batch.note:
         lines += ["", _bold(_("Note to all families of the class")), html.escape(batch.note)]
     if batch.teacher:
@@ -223,6 +229,13 @@ def _bold(text: str) -> str:
     return f"<b>{html.escape(text)}</b>"
 
 
+def buttons(pupil: PupilWeek) -> list[tuple[str, str]]:
+    """The notice's buttons: the nurse's note, if any, and "Phản hồi"."""
+    if pupil.health and pupil.health_id is not None:
+        return [(HEALTH_NOTE, pack("hlth", "wn", pupil.health_id)), REPLY]
+    return [REPLY]
+
+
 def drafts_for(batch: ClassBatch, week: TeachingWeek) -> tuple[dict[int, Draft], list[str]]:
     """The class's drafts, and the pupils held back (no comment while the teacher holds them)."""
     drafts: dict[int, Draft] = {}
@@ -239,7 +252,7 @@ def drafts_for(batch: ClassBatch, week: TeachingWeek) -> tuple[dict[int, Draft],
             default,
             ref(week.start, batch.class_id, pupil.student_id),
             translations=texts,
-            buttons=[REPLY],
+            buttons=buttons(pupil),
         )
     return drafts, held
 
