@@ -20,6 +20,7 @@ from bot.callbacks import BadCallback, Callback, pack, parse
 from bot.context import BotContext, Visit
 from bot.handlers import assessment_locks, assessment_results
 from bot.handlers.presses import alert, on_press
+from bot.handlers.replies import reply_long
 from bot.i18n import N_
 from bot.services import assessment
 from bot.services.assessment_import import import_sheet
@@ -212,7 +213,7 @@ async def try_file(
     if problems:
         lines = [_("Nothing was saved: please fix these rows and send the file again.")]
         lines += [problem_text(problem, _) for problem in problems[:MAX_PROBLEMS]]
-        await message.reply_text("\n".join(lines))
+        await reply_long(message, "\n".join(lines))
         return True
     await message.reply_text(
         _.ngettext(

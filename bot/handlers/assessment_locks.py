@@ -17,6 +17,7 @@ from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import BotContext, Visit
 from bot.datefmt import short
+from bot.handlers.replies import reply_long
 from bot.i18n import N_, Translator, translator
 from bot.notifications.outbox import Audience, enqueue_notice, resolve
 from bot.services import assessment
@@ -157,7 +158,7 @@ async def _refused(message: Message, visit: Visit, changing: bool) -> bool:
 async def _show_overview(message: Message, visit: Visit, context: BotContext) -> None:
     usage = "\n".join(visit._(line) for line in USAGE)
     text = await overview(visit, context) + "\n\n" + usage
-    await message.reply_text(text, parse_mode=ParseMode.HTML)
+    await reply_long(message, text, as_html=True)
 
 
 async def _lock(update: Update, context: BotContext, locked: bool) -> None:

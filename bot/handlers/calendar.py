@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import BotContext
+from bot.handlers.replies import reply_long
 from bot.i18n import Translator
 from bot.services.access import STAFF_ROLES
 from bot.services.calendar import (
@@ -115,7 +116,7 @@ async def show_calendar(update: Update, context: BotContext) -> None:
         lines = [heading, *describe_calendar(calendar, today, _)]
         if visit.actor.has(Role.ADMIN):
             lines += ["", usage(_)]
-        await message.reply_text("\n".join(lines))
+        await reply_long(message, "\n".join(lines))
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +19,9 @@ from bot import keyboards
 from bot.callbacks import pack
 from bot.context import BotContext, Visit
 from bot.handlers.presses import alert
+from bot.handlers.replies import caption, excerpt, head_and_tail
 from bot.i18n import Translator, translator
+from bot.notifications.split import split_html, utf16_len
 from bot.services import absences, assessment, corrections
 from bot.services.assessment import Item
 from bot.services.assessment_rules import OUTCOME_NAMES, Outcome
@@ -92,6 +95,23 @@ async def send(
     return False
 
 
+async def send_card(
+    context: BotContext,
+    account: TelegramAccount,
+    messages: Sequence[str],
+    markup: InlineKeyboardMarkup | None = None,
+) -> bool:
+    """Send a card's full texts, then the card with its buttons; False if it did not go out."""
+    with contextlib.suppress(Forbidden, BadRequest):
+        for text in messages[:-1]:
+            await context.bot.send_message(account.chat_id, text, parse_mode=HTML)
+        await context.bot.send_message(
+            account.chat_id, messages[-1], reply_markup=markup, parse_mode=HTML
+        )
+        return True
+    return False
+
+
 async def refusal(query: CallbackQuery, visit: Visit, error: Exception) -> None:
     """Answer a refused press, or one on a request that moved on, with an alert."""
     if isinstance(error, Stale):
@@ -103,8 +123,39 @@ async def refusal(query: CallbackQuery, visit: Visit, error: Exception) -> None:
 # The card --------------------------------------------------------------------------------------
 
 
+# The card leaves room for a headline or an instruction around it within one message (4,096).
+CARD_LIMIT = 3500
+REASON_MIN = 500  # what a long note leaves at least to the reason
+_TAGS = re.compile(r"<[^>]*>")
+
+
 async def card(visit: Visit, request: CorrectionRequest, _: Translator) -> str:
-    """Everything a leader needs to decide, in one message."""
+    """Everything a leader needs to decide, in one message of at most CARD_LIMIT characters.
+
+    Long texts (the reason with its additions, the leader's note) are cut with "…";
+    `card_messages` sends them in full before the card.
+    """
+    return (await _layout(visit, request, _))[0]
+
+
+async def card_messages(visit: Visit, request: CorrectionRequest, _: Translator) -> list[str]:
+    """The card, preceded by the full texts it had to shorten (each part fits one message)."""
+    text, cut_reason, cut_note = await _layout(visit, request, _, full_above=True)
+    before: list[str] = []
+    if cut_reason:
+        title = _("Request no. {number}: the reason in full").format(number=request.id)
+        before += split_html(f"<b>{html.escape(title)}</b>\n{html.escape(request.reason_text)}")
+    if cut_note:
+        title = _("Request no. {number}: the note in full").format(number=request.id)
+        note = request.decision_note or ""
+        before += split_html(f"<b>{html.escape(title)}</b>\n{html.escape(note)}")
+    return [*before, text]
+
+
+async def _layout(
+    visit: Visit, request: CorrectionRequest, _: Translator, *, full_above: bool = False
+) -> tuple[str, bool, bool]:
+    """The card's HTML, and whether the reason and the note had to be cut."""
     session = visit.session
     student = await session.get(Student, request.student_id)
     klass = await session.get(SchoolClass, request.class_id)
@@ -114,7 +165,7 @@ async def card(visit: Visit, request: CorrectionRequest, _: Translator) -> str:
         session, request.requested_by, request.school_year
     )
     files = await corrections.files_of(session, request.id)
-    lines = [
+    top = [
         "<b>" + _("Correction request no. {number}").format(number=request.id) + "</b>",
         _("Teacher: {name}").format(name=html.escape(teacher.full_name if teacher else "?")),
         _("Pupil: {name}, class {class_name}").format(
@@ -131,22 +182,46 @@ async def card(visit: Visit, request: CorrectionRequest, _: Translator) -> str:
         ),
     ]
     if request.outcome_before != request.outcome_after:
-        lines.append(
+        top.append(
             _("End-of-year outcome: {before} → {after}").format(
                 before=outcome(request.outcome_before, _), after=outcome(request.outcome_after, _)
             )
         )
-    lines += [
-        _("Reason: {reason} — {text}").format(
-            reason=_(REASON_NAMES[request.reason]), text=html.escape(request.reason_text)
-        ),
+    reason_line = _("Reason: {reason} — {text}")
+    reason_name = _(REASON_NAMES[request.reason])
+    middle = [
         _("Corrections asked by this teacher this school year: {count}").format(count=count),
         _("Evidence: {count} file(s)").format(count=len(files)),
     ]
-    if request.decision_note and request.state is not CorrectionState.PENDING:
-        lines.append(_("Note: {note}").format(note=html.escape(request.decision_note)))
-    lines.append(_("State: {state}").format(state=_(STATE_NAMES[request.state])))
-    return "\n".join(lines)
+    note = request.decision_note if request.state is not CorrectionState.PENDING else None
+    note_line = _("Note: {note}")
+    state_line = _("State: {state}").format(state=_(STATE_NAMES[request.state]))
+    hint = _("Shortened here: the full text is in the message above.")
+    fixed = [*top, reason_line.format(reason=reason_name, text=""), *middle, state_line, hint]
+    if note:
+        fixed.append(note_line.format(note=""))
+    room = max(CARD_LIMIT - _visible("\n".join(fixed)), 2 * REASON_MIN)
+    reason, note_text = request.reason_text, note or ""
+    note_room = min(utf16_len(note_text), room - min(utf16_len(reason), REASON_MIN))
+    shown_note = excerpt(note_text, note_room)
+    shown_reason = head_and_tail(reason, room - utf16_len(shown_note))
+    cut_reason, cut_note = shown_reason != reason, shown_note != note_text
+    lines = [
+        *top,
+        reason_line.format(reason=reason_name, text=html.escape(shown_reason)),
+        *middle,
+    ]
+    if note:
+        lines.append(note_line.format(note=html.escape(shown_note)))
+    lines.append(state_line)
+    if full_above and (cut_reason or cut_note):
+        lines.append(f"<i>{html.escape(hint)}</i>")
+    return "\n".join(lines), cut_reason, cut_note
+
+
+def _visible(text: str) -> int:
+    """Telegram's length of a card's HTML: tags count nothing, an entity one character."""
+    return utf16_len(html.unescape(_TAGS.sub("", text)))
 
 
 def outcome(code: str | None, _: Translator) -> str:
@@ -172,8 +247,11 @@ async def send_to_deciders(visit: Visit, context: BotContext, request: Correctio
     sent = 0
     for account in await accounts(visit, [s.id for s in staff]):
         tr = translator(account.language or "vi")
-        if await send(
-            context, account, await card(visit, request, tr), decision_buttons(tr, request.id)
+        if await send_card(
+            context,
+            account,
+            await card_messages(visit, request, tr),
+            decision_buttons(tr, request.id),
         ):
             sent += 1
             for file in files:
@@ -198,6 +276,6 @@ async def _send_file(
 ) -> None:
     with contextlib.suppress(Forbidden, BadRequest):
         if mime == "image/jpeg" and file_id:
-            await context.bot.send_photo(chat_id, file_id, caption=name)
+            await context.bot.send_photo(chat_id, file_id, caption=caption(name))
         else:
-            await context.bot.send_document(chat_id, content, filename=name)
+            await context.bot.send_document(chat_id, content, filename=name[:255])

@@ -114,6 +114,8 @@ async def health_pressed(update: Update, context: BotContext) -> None:
         _ = visit._
         if press.action == "show":
             await _show(query, visit, record_id, context)
+        elif press.action == "wn":
+            await _show_note(query, visit, record_id, context)
         elif press.action in ("aok", "ano"):
             await _alert_answer(query, visit, press.action == "aok", context)
         elif not visit.actor.has(Role.MEDICAL):
@@ -136,6 +138,16 @@ async def _show(query: CallbackQuery, visit: Visit, check_id: int, context: BotC
         visit.account.chat_id,
         health.details(check, name, class_name, visit._),
         parse_mode=ParseMode.HTML,
+    )
+
+
+async def _show_note(query: CallbackQuery, visit: Visit, note_id: int, context: BotContext) -> None:
+    found = await health.note_for(visit.session, visit.actor, note_id)
+    if found is None:
+        await alert(query, visit._(NOT_FOR_YOU))
+        return
+    await context.bot.send_message(
+        visit.account.chat_id, health.note_details(*found, visit._), parse_mode=ParseMode.HTML
     )
 
 
@@ -199,7 +211,7 @@ async def _pupil_chosen(
     if pupil is None:
         await alert(query, _(NOT_FOR_YOU))
         return
-    name = html.escape(pupil.full_name)
+    name = pupil.full_name  # the prompts below are plain text
     if action == "pe":
         await pending.expect(
             visit.session,

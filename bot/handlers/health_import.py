@@ -24,6 +24,7 @@ from bot.handlers.health import (
     confirm_buttons,
 )
 from bot.handlers.presses import alert, on_press
+from bot.handlers.replies import edit_long, reply_long
 from bot.services import health
 from bot.services.health_sheet import HealthSheet, parse_health_sheet
 from bot.services.imports import describe, stage_file, staged_file
@@ -115,7 +116,7 @@ async def _review(
             else str(describe(p, _)["reason"])
             for p in sheet.problems[:MAX_PROBLEMS]
         ]
-        await message.reply_text("\n".join(lines))
+        await reply_long(message, "\n".join(lines))
         return
     checks = await health.assess_rows(
         visit.session, visit.actor, klass.id, sheet.rows, context.today(visit.now)
@@ -227,7 +228,7 @@ async def _file_answer(
         lines.append(
             _("No parent has linked an account yet for: {names}").format(names=", ".join(unlinked))
         )
-    await query.edit_message_text("\n".join(lines))
+    await edit_long(query, "\n".join(lines))
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -23,6 +23,7 @@ from bot.handlers import (
     weekly,
 )
 from bot.handlers.presses import alert, on_press
+from bot.handlers.replies import reply_long
 from bot.i18n import LANGUAGES, N_, translator
 from bot.services.access import STAFF_ROLES, WHOLE_SCHOOL
 from storage.models import Role
@@ -124,7 +125,7 @@ async def help_command(update: Update, context: BotContext) -> None:
                 lines.append(f"/{command} - {_(description)}")
         if not visit.actor.linked:
             lines.append(_("Send /start to link your account first."))
-        await message.reply_text("\n".join(lines))
+        await reply_long(message, "\n".join(lines))
 
 
 async def choose_language(update: Update, context: BotContext) -> None:

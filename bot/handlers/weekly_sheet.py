@@ -10,6 +10,7 @@ from telegram import CallbackQuery, Message
 
 from bot.callbacks import Callback
 from bot.context import BotContext, Visit
+from bot.handlers.replies import reply_long
 from bot.handlers.weekly_list import current_week, refusal
 from bot.services import weekly
 from bot.services.calendar import TeachingWeek, week_label
@@ -100,7 +101,7 @@ async def try_file(
             else str(describe(p, _)["reason"])
             for p in sheet.problems[:20]
         ]
-        await message.reply_text("\n".join(lines))
+        await reply_long(message, "\n".join(lines))
         return True
     ids = {e.code: e.student_id for e in entries}
     texts = {

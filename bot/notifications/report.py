@@ -25,13 +25,23 @@ from storage.models import Delivery, DeliveryState, Guardian, Notice, TelegramAc
 log = logging.getLogger(__name__)
 
 MAX_NAMES = 15
+# Three lists of names at most this long keep the report within one message (4,096), which
+# is edited in place and so cannot be split.
+MAX_NAME_CHARS = 1000
 
 
 def _names(names: list[str], _: Translator) -> str:
-    shown = ", ".join(html.escape(name) for name in names[:MAX_NAMES])
-    if len(names) > MAX_NAMES:
-        shown += " " + _("and {count} more").format(count=len(names) - MAX_NAMES)
-    return shown
+    shown: list[str] = []
+    length = 0
+    for name in names[:MAX_NAMES]:
+        length += len(name) + 2
+        if shown and length > MAX_NAME_CHARS:
+            break
+        shown.append(html.escape(name))
+    text = ", ".join(shown)
+    if len(names) > len(shown):
+        text += " " + _("and {count} more").format(count=len(names) - len(shown))
+    return text
 
 
 async def report_text(session: AsyncSession, notice: Notice, _: Translator) -> str:

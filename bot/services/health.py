@@ -40,12 +40,14 @@ from bot.services.growth import (
 from bot.services.health_sheet import HEALTH_HEADERS, HEALTH_REQUIRED, TEXT_LIMIT, HealthRow
 from bot.services.weekly import clean
 from storage.models import (
+    CommentKind,
     HealthCheck,
     Notice,
     Role,
     SchoolClass,
     Student,
     StudentStatus,
+    WeeklyComment,
 )
 from storage.names import nfc
 from storage.queries import audit
@@ -359,19 +361,55 @@ async def check_for(
     check = await session.get(HealthCheck, check_id)
     if check is None or check.school_id != actor.school_id:
         return None
+    pupil = await _pupil_shown(session, actor, check.student_id)
+    return None if pupil is None else (check, *pupil)
+
+
+async def note_for(
+    session: AsyncSession, actor: Actor, comment_id: int
+) -> tuple[WeeklyComment, str, str] | None:
+    """The nurse's weekly note with the pupil's name and class, if this person may see it."""
+    note = await session.get(WeeklyComment, comment_id)
+    if note is None or note.school_id != actor.school_id or note.kind is not CommentKind.HEALTH:
+        return None
+    pupil = await _pupil_shown(session, actor, note.student_id)
+    return None if pupil is None else (note, *pupil)
+
+
+async def _pupil_shown(
+    session: AsyncSession, actor: Actor, student_id: int
+) -> tuple[str, str] | None:
+    """The pupil's name and class, if this person may see the child's health."""
     found = (
         await session.execute(
             select(Student.full_name, Student.class_id, SchoolClass.name)
             .join(SchoolClass, SchoolClass.id == Student.class_id)
-            .where(Student.id == check.student_id)
+            .where(Student.id == student_id)
         )
     ).first()
     if found is None:
         return None
     name, class_id, class_name = found
-    if not actor.can_see_health(check.student_id, class_id):
+    if not actor.can_see_health(student_id, class_id):
         return None
-    return check, name, class_name
+    return name, class_name
+
+
+def note_details(note: WeeklyComment, student_name: str, class_name: str, _: Translator) -> str:
+    """The nurse's weekly note as the child's guardians read it (HTML)."""
+    title = _("Health note from the school nurse, week of {date}").format(
+        date=note.week_start.strftime("%d/%m/%Y")
+    )
+    return "\n".join(
+        [
+            f"<b>{html.escape(title)}</b>",
+            _("Pupil: {name}, class {class_name}").format(
+                name=f"<b>{html.escape(student_name)}</b>", class_name=html.escape(class_name)
+            ),
+            "",
+            html.escape(note.text),
+        ]
+    )
 
 
 def may_alert(actor: Actor) -> bool:
