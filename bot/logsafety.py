@@ -8,9 +8,10 @@ through (a phone in an exception's message, a token in a URL of a library's log 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 REDACTED_TOKEN = "[token]"
 REDACTED_PHONE = "[phone]"
@@ -95,3 +96,22 @@ def install(*secrets: str | None, logger: logging.Logger | None = None) -> Redac
         if active not in handler.filters:
             handler.addFilter(active)
     return active
+
+
+def uninstall(active: RedactingFilter, logger: logging.Logger | None = None) -> None:
+    """Take the filter off the handlers of the root logger (or `logger`)."""
+    for handler in (logger or logging.getLogger()).handlers:
+        handler.removeFilter(active)
+
+
+@contextlib.contextmanager
+def redacting(*secrets: str | None) -> Iterator[RedactingFilter]:
+    """Install the filter for a block; one that was there before stays after it."""
+    root = logging.getLogger()
+    before = {id(f) for h in root.handlers for f in h.filters}
+    active = install(*secrets)
+    try:
+        yield active
+    finally:
+        if id(active) not in before:
+            uninstall(active)

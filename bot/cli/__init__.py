@@ -32,23 +32,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # No phone number or token in any log line, from the first one on.
-    redacting = logsafety.install(os.environ.get("SCHOOLBOT_TOKEN"))
-    try:
-        settings = load_settings(**({"database_url": args.database} if args.database else {}))
-    except SettingsError as exc:
-        print(_("Invalid configuration: {reason}").format(reason=exc), file=sys.stderr)
-        return 2
-    redacting.redactor.add(
-        *(
-            secret.get_secret_value()
-            for secret in (settings.token, settings.webhook_secret)
-            if secret is not None
+    with logsafety.redacting(os.environ.get("SCHOOLBOT_TOKEN")) as redacting:
+        try:
+            settings = load_settings(**({"database_url": args.database} if args.database else {}))
+        except SettingsError as exc:
+            print(_("Invalid configuration: {reason}").format(reason=exc), file=sys.stderr)
+            return 2
+        redacting.redactor.add(
+            *(
+                secret.get_secret_value()
+                for secret in (settings.token, settings.webhook_secret)
+                if secret is not None
+            )
         )
-    )
-    try:
-        return int(asyncio.run(args.handler(args, settings, _)))
-    except KeyboardInterrupt:
-        return 130
+        try:
+            return int(asyncio.run(args.handler(args, settings, _)))
+        except KeyboardInterrupt:
+            return 130
+        except Exception:
+            # Through logging, so the traceback passes the redacting filter (no token, no phone).
+            logging.getLogger("bot.cli").exception("the command failed")
+            return 1
 
 
 def entry() -> None:

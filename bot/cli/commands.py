@@ -195,6 +195,12 @@ def _report(outcome: ImportOutcome, args: argparse.Namespace, _: Translator) -> 
                 label=labels[name], **counts
             )
         )
+    if outcome.leaving:
+        print(
+            _("Not on the new list, so they lose their roles and classes: {names}").format(
+                names=", ".join(outcome.leaving)
+            )
+        )
     if args.json:
         print(json.dumps(outcome.summary, ensure_ascii=False))
     return 0

@@ -230,7 +230,7 @@ async def file_sent(update: Update, context: BotContext) -> None:
         )
         await visit.save()
         await message.reply_text(
-            _summary(outcome.summary, _) + "\n" + _("Import this file?"),
+            _summary(outcome, _) + "\n" + _("Import this file?"),
             reply_markup=keyboards.inline(
                 [
                     [
@@ -275,13 +275,20 @@ SUMMARY_LABELS = {
 }
 
 
-def _summary(summary: dict[str, dict[str, int]], _: Translator) -> str:
-    return "\n".join(
+def _summary(outcome: ImportOutcome, _: Translator) -> str:
+    lines = [
         _("{label}: {new} new, {updated} updated, {unchanged} unchanged").format(
             label=_(SUMMARY_LABELS[name]), **counts
         )
-        for name, counts in summary.items()
-    )
+        for name, counts in outcome.summary.items()
+    ]
+    if outcome.leaving:
+        lines.append(
+            _("Not on the new list, so they lose their roles and classes: {names}").format(
+                names=", ".join(outcome.leaving)
+            )
+        )
+    return "\n".join(lines)
 
 
 async def admin_pressed(update: Update, context: BotContext) -> None:
@@ -336,7 +343,7 @@ async def _confirm_import(
         return
     staged.state = RequestState.DONE
     await visit.save()
-    await query.edit_message_text(_("Imported.") + "\n" + _summary(outcome.summary, _))
+    await query.edit_message_text(_("Imported.") + "\n" + _summary(outcome, _))
 
 
 async def revoke_command(update: Update, context: BotContext) -> None:

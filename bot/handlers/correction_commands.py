@@ -24,6 +24,7 @@ from bot.handlers.correction_card import (
 )
 from bot.i18n import translator
 from bot.services import absences, corrections, leave
+from bot.services.calendar import school_year
 from storage.models import CorrectionState, Role
 
 
@@ -112,7 +113,8 @@ async def absence_command(update: Update, context: BotContext) -> None:
             return
         days = leave.read_days("".join(args), today)
         if not isinstance(days, leave.DayProblem):
-            days = absences.check_days(*days, today) or days
+            year = await school_year(visit.session, visit.actor.school_id, today)
+            days = absences.check_days(*days, today, year) or days
         if isinstance(days, leave.DayProblem):
             await message.reply_text(leave.explain(days, _) + "\n" + _("Nothing was recorded."))
             return

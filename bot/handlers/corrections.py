@@ -231,6 +231,13 @@ def _media(message: Message) -> tuple[dict[str, Any] | None, str | None]:
     return None, None
 
 
+async def _content_problem(context: BotContext, entry: dict[str, Any]) -> str | None:
+    """Download the file now and refuse it if its bytes are not what its name says."""
+    telegram_file = await context.bot.get_file(str(entry["id"]))
+    data = bytes(await telegram_file.download_as_bytearray())
+    return limits.content_problem(str(entry["name"]), data)
+
+
 async def take_media(message: Message, visit: Visit, context: BotContext) -> bool:
     """Take a photo or document sent as evidence (or as an addition)."""
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
@@ -244,6 +251,8 @@ async def take_media(message: Message, visit: Visit, context: BotContext) -> boo
     files = list(draft.get("files", []))
     if problem is None and len(files) >= MAX_FILES:
         problem = N_("At most {limit} files per request.")
+    if problem is None:
+        problem = await _content_problem(context, entry)
     if problem is not None:
         await message.reply_text(
             limits.fill(problem, _(problem)).replace("{limit}", str(MAX_FILES))

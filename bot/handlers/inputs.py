@@ -7,6 +7,7 @@ a typed menu label, an invitation code, a roster file for the administrator.
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -17,7 +18,6 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, fi
 from bot import keyboards
 from bot.context import BotContext, Visit
 from bot.handlers import (
-    admin,
     assessment,
     corrections,
     feedback,
@@ -30,11 +30,15 @@ from bot.handlers import (
 )
 from bot.i18n import LANGUAGES, translator
 from bot.services import pending
+from bot.services.imports import describe
+from storage import files
 from storage.models import Role
+from storage.roster.problems import FileRefused
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUP = -1
 SHEETS = (".xlsx", ".csv")
+MEGABYTES = files.MAX_FILE_BYTES // (1024 * 1024)
 
 
 def _menu_labels() -> frozenset[str]:
@@ -100,24 +104,43 @@ async def file_received(update: Update, context: BotContext) -> None:
     assert message is not None and message.document is not None
     document = message.document
     name = document.file_name or "file"
-    if not name.lower().endswith(SHEETS) or (document.file_size or 0) > admin.MAX_FILE_BYTES:
+    if not name.lower().endswith(SHEETS):
         return
     async with context.visit(update) as visit:
         if not visit.actor.has(Role.HOMEROOM, Role.MEDICAL, Role.ADMIN):
             return
-        with tempfile.TemporaryDirectory(prefix="schoolbot-") as folder:
-            path = Path(folder) / ("upload" + Path(name).suffix.lower())
-            telegram_file = await context.bot.get_file(document.file_id)
-            await telegram_file.download_to_drive(path)
-            taken = (
-                await weekly_sheet.try_file(message, visit, context, path, name)
-                or await health_import.try_file(
-                    message, visit, context, path, name, document.file_id
-                )
-                or await assessment.try_file(message, visit, context, path, name)
-            )
+        if (document.file_size or 0) > files.MAX_FILE_BYTES:  # refused before downloading
+            await _refuse(message, visit, FileRefused(files.TOO_BIG, megabytes=MEGABYTES))
+            taken = True
+        else:
+            taken = await _offer(message, visit, context, document.file_id, name)
     if taken:
         raise ApplicationHandlerStop
+
+
+async def _offer(
+    message: Message, visit: Visit, context: BotContext, file_id: str, name: str
+) -> bool:
+    """Download a spreadsheet, check it is safe to open, and offer it to the features."""
+    with tempfile.TemporaryDirectory(prefix="schoolbot-") as folder:
+        path = Path(folder) / ("upload" + Path(name).suffix.lower())
+        telegram_file = await context.bot.get_file(file_id)
+        await telegram_file.download_to_drive(path)
+        try:
+            await asyncio.to_thread(files.check_upload, path)
+        except FileRefused as refused:
+            await _refuse(message, visit, refused)
+            return True
+        return (
+            await weekly_sheet.try_file(message, visit, context, path, name)
+            or await health_import.try_file(message, visit, context, path, name, file_id)
+            or await assessment.try_file(message, visit, context, path, name)
+        )
+
+
+async def _refuse(message: Message, visit: Visit, refused: FileRefused) -> None:
+    """Tell the sender why a file was not opened; nothing is stored."""
+    await message.reply_text(str(describe(refused.problem, visit._)["reason"]))
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -32,6 +32,7 @@ from bot.handlers.leave_staff import (
 from bot.handlers.presses import alert, on_press
 from bot.i18n import N_, Translator
 from bot.services import leave, limits, pending
+from bot.services.calendar import school_year
 from bot.services.leave import DayProblem
 from storage.models import LeavePart, LeaveRequest, Role
 from storage.queries import students_with_ids
@@ -155,7 +156,9 @@ async def _day(query: CallbackQuery, visit: Visit, context: BotContext, press: C
     if not leave.may_ask(visit.actor, student_id):
         await alert(query, visit._(leave.NOT_YOURS))
         return
-    problem = leave.check_days(day, day, context.today(visit.now))
+    today = context.today(visit.now)
+    year = await school_year(visit.session, visit.actor.school_id, today)
+    problem = leave.check_days(day, day, today, year)
     if problem is not None:
         await alert(query, leave.explain(problem, visit._))
         return
@@ -231,7 +234,9 @@ async def _typed_dates(
     message: Message, visit: Visit, context: BotContext, data: dict[str, Any]
 ) -> None:
     assert message.text is not None
-    days = leave.parse_days(message.text, context.today(visit.now))
+    today = context.today(visit.now)
+    year = await school_year(visit.session, visit.actor.school_id, today)
+    days = leave.parse_days(message.text, today, year)
     if isinstance(days, DayProblem):
         await message.reply_text(leave.explain(days, visit._))
         return

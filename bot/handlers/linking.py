@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import unicodedata
 
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
@@ -17,7 +18,7 @@ from bot import keyboards
 from bot.callbacks import BadCallback, pack, parse
 from bot.context import BotContext, Visit
 from bot.datefmt import local_time
-from bot.handlers.presses import alert, on_press
+from bot.handlers.presses import alert, on_press, toast
 from bot.i18n import N_, translator
 from bot.services import accounts, link_requests
 from bot.services.access import load_actor
@@ -49,8 +50,13 @@ async def start(update: Update, context: BotContext) -> None:
 async def ask_consent(message: Message, visit: Visit, code: str | None = None) -> None:
     """Show what the school keeps, why and who sees it, with "I agree" / "I do not agree"."""
     _ = visit._
-    greeting = _("Hello {name}! This is the school's electronic contact book.").format(
-        name=html.escape(message.chat.full_name or message.chat.first_name or "")
+    name = shown_name(message.chat.first_name, message.chat.last_name)
+    greeting = (
+        _("Hello {name}! This is the school's electronic contact book.").format(
+            name=html.escape(name)
+        )
+        if name
+        else _("Hello! This is the school's electronic contact book.")
     )
     text = "\n\n".join(
         [
@@ -77,6 +83,29 @@ async def ask_consent(message: Message, visit: Visit, code: str | None = None) -
     await message.reply_text(
         text, parse_mode=ParseMode.HTML, reply_markup=keyboards.consent(_, code)
     )
+
+
+# Characters some people use as a "blank" name: fillers that show as nothing.
+_BLANKS = "\u115f\u1160\u2800\u3164\uffa0"
+
+
+def shown_name(first: str | None, last: str | None) -> str:
+    """The person's Telegram name for a greeting, without blank or invisible parts."""
+    parts = [_trimmed(part) for part in (first, last)]
+    return " ".join(part for part in parts if part)
+
+
+def _trimmed(text: str | None) -> str:
+    chars = list(text or "")
+    while chars and _blank(chars[0]):
+        chars.pop(0)
+    while chars and _blank(chars[-1]):
+        chars.pop()
+    return "".join(chars)
+
+
+def _blank(char: str) -> bool:
+    return char in _BLANKS or char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
 
 
 async def ask_phone(message: Message, visit: Visit) -> None:
@@ -111,6 +140,9 @@ async def consent_pressed(update: Update, context: BotContext) -> None:
             )
             return
         if press.action != "yes":
+            return
+        if accounts.has_consented(visit.account):
+            await toast(query, _("You have already agreed."))  # a double tap, or an old message
             return
         accounts.give_consent(visit.account, visit.now)
         await visit.save()

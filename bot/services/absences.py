@@ -107,12 +107,17 @@ async def cancel_absences(session: AsyncSession, school_id: int, today: date, ac
     return ended
 
 
-def check_days(first: date, last: date, today: date) -> DayProblem | None:
-    """An absence may include weekends; it may not be backwards, past or over 30 days."""
+def check_days(
+    first: date, last: date, today: date, year: tuple[date, date] | None = None
+) -> DayProblem | None:
+    """An absence may include weekends; it may not be backwards, past, outside the school year
+    (first and last day) or over 30 days."""
     if last < first:
         return DayProblem.END_BEFORE_START
     if first < today:
         return DayProblem.PAST
+    if year is not None and (first < year[0] or last > year[1]):
+        return DayProblem.OUTSIDE_YEAR
     if (last - first).days + 1 > MAX_DAYS:
         return DayProblem.TOO_LONG
     return None

@@ -87,7 +87,9 @@ async def link_by_phone(
         select(Guardian.id).where(Guardian.school_id == account.school_id, Guardian.phone == phone)
     )
     staff_id = await session.scalar(
-        select(Staff.id).where(Staff.school_id == account.school_id, Staff.phone == phone)
+        select(Staff.id).where(
+            Staff.school_id == account.school_id, Staff.phone == phone, Staff.left_at.is_(None)
+        )
     )
     if guardian_id is None and staff_id is None:
         audit(

@@ -26,6 +26,7 @@ from bot.services.minutes import (
     period_label,
     value_label,
 )
+from storage.exports import csv_row
 from storage.models import (
     CorrectionFile,
     CorrectionRequest,
@@ -158,14 +159,14 @@ async def build_archive(
     buffer = io.BytesIO()
     index = io.StringIO(newline="")
     writer = csv.writer(index)
-    writer.writerow(_columns(_))
+    writer.writerow(csv_row(_columns(_)))
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for request, pupil, code, class_name, asked_by, decided_by in rows:
             stored = paths.get(request.id, [])
             minutes_first = sorted(stored, key=lambda file: not file[1].startswith("bien-ban/"))
             names = "; ".join(path for _id, path in minutes_first)
             people = (pupil, code, class_name, asked_by, decided_by)
-            writer.writerow(_row(request, people, names, zone, _))
+            writer.writerow(csv_row(_row(request, people, names, zone, _)))
             for file_id, path in stored:
                 content = await session.scalar(
                     select(CorrectionFile.content).where(CorrectionFile.id == file_id)

@@ -12,12 +12,11 @@ so a value written in it is a row error; a column the bot does not know is ignor
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -35,6 +34,8 @@ from bot.services.assessment_rules import (
     subjects_taught,
 )
 from bot.services.comment_sheet import BORDER, FIXED_FILL, HEADER_FILL, IDENTITY_SHEET
+from storage import files
+from storage.exports import put
 from storage.models import AssessmentKind
 from storage.roster import cells
 from storage.roster.cells import CellError
@@ -158,13 +159,13 @@ def build_assessment_sheet(
         ),
     )
     for row, text in enumerate(titles, start=1):
-        sheet.cell(row, 1, text)
+        put(sheet, row, 1, text)
     sheet["A1"].font = Font(bold=True)
     sheet["A2"].font = Font(bold=True, size=14)
     header = len(titles) + 2
     names = [FIXED_HEADERS[n][0] for n in ("stt", "student_code", "full_name")]
     for column, text in enumerate([*names, *map(column_title, items)], start=1):
-        cell = sheet.cell(header, column, text)
+        cell = put(sheet, header, column, text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
@@ -173,14 +174,14 @@ def build_assessment_sheet(
         row = header + number
         fixed: tuple[int | str, ...] = (number, pupil.student_code, pupil.full_name)
         for column, value in enumerate(fixed, start=1):
-            cell = sheet.cell(row, column, value)
+            cell = put(sheet, row, column, value)
             cell.border = BORDER
             if column > 1:
                 cell.fill = FIXED_FILL
                 cell.number_format = "@"
         for column, item in enumerate(items, start=4):
             stored = pupil.values.get(item)
-            cell = sheet.cell(row, column, None if stored is None else cell_value(item, stored))
+            cell = put(sheet, row, column, None if stored is None else cell_value(item, stored))
             cell.border = BORDER
             cell.alignment = Alignment(horizontal="center")
     _validate(sheet, items, header + 1, header + max(len(pupils), 1))
@@ -227,9 +228,9 @@ def _write_identity(workbook: Workbook, identity: SheetIdentity) -> None:
         ("school_year", identity.school_year),
         ("period", identity.period.value),
     )
-    for key, value in pairs:
-        sheet.append([key, str(value)])
-        sheet.cell(sheet.max_row, 2).number_format = "@"
+    for row, (key, value) in enumerate(pairs, start=1):
+        put(sheet, row, 1, key)
+        put(sheet, row, 2, str(value)).number_format = "@"
     sheet.sheet_state = "hidden"
 
 
@@ -237,14 +238,16 @@ def _identity_pairs(path: Path) -> dict[str, str]:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        workbook = files.open_workbook(path)
+    except FileRefused:
         return {}
     try:
         if IDENTITY_SHEET not in workbook.sheetnames:
             return {}
-        rows = workbook[IDENTITY_SHEET].iter_rows(max_col=2, values_only=True)
-        return {cells.text(key): cells.text(value) for key, value in rows if key}
+        pairs = files.sheet_pairs(workbook[IDENTITY_SHEET])
+        return {cells.text(key): cells.text(value) for key, value in pairs if key}
+    except FileRefused:
+        return {}
     finally:
         workbook.close()
 

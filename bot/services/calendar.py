@@ -178,6 +178,14 @@ def year_end(calendar: Calendar) -> date:
     return calendar.weeks()[-1].end
 
 
+async def school_year(session: AsyncSession, school_id: int, today: date) -> tuple[date, date]:
+    """The first and last day of the school year `today` belongs to, by the school's calendar."""
+    school = await session.get(School, school_id)
+    assert school is not None
+    calendar = await load_calendar(session, school, today)
+    return calendar.year_start, year_end(calendar)
+
+
 def calendar_problems(calendar: Calendar) -> list[CalendarRefusal]:
     """Everything not sound in a calendar: term lengths, then each break."""
     problems: list[CalendarRefusal] = []

@@ -10,19 +10,20 @@ The identity of a built file (kind, class, week) is kept in a hidden second work
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.datefmt import short
 from bot.i18n import Translator
+from storage import files
+from storage.exports import put
 from storage.names import nfc, sort_full_names
 from storage.roster import cells
 from storage.roster.cells import CellError
@@ -109,7 +110,7 @@ def build_comment_sheet(
     class_line = _("Class: {class_name}").format(class_name=class_name)
     titles = (school_name, title, class_line, week_label(week, _))
     for row, text in enumerate(titles, start=1):
-        sheet.cell(row, 1, text)
+        put(sheet, row, 1, text)
     sheet["A1"].font = Font(bold=True)
     sheet["A2"].font = Font(bold=True, size=14)
     header_row = len(titles) + 2  # a blank row between the titles and the header
@@ -127,7 +128,7 @@ def build_comment_sheet(
 
 def _write_header(sheet: Worksheet, row: int) -> None:
     for column, name in enumerate(WRITTEN, start=1):
-        cell = sheet.cell(row, column, COMMENT_HEADERS[name][0])
+        cell = put(sheet, row, column, COMMENT_HEADERS[name][0])
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
@@ -138,7 +139,7 @@ def _write_pupil(sheet: Worksheet, row: int, number: int, pupil: SheetPupil) -> 
     texts = (pupil.student_code, pupil.full_name, pupil.comment, pupil.note)
     values: tuple[int | str, ...] = (number, *texts)
     for column, (name, value) in enumerate(zip(WRITTEN, values, strict=True), start=1):
-        cell = sheet.cell(row, column, value)
+        cell = put(sheet, row, column, value)
         cell.border = BORDER
         cell.alignment = WRAP
         if name in ("student_code", "full_name"):
@@ -160,9 +161,10 @@ def _lay_out(sheet: Worksheet, header_row: int) -> None:
 
 def _write_identity(workbook: Workbook, class_name: str, week_start: date) -> None:
     sheet = workbook.create_sheet(IDENTITY_SHEET)
-    for key, value in (("kind", KIND), ("class", class_name), ("week_start", week_start)):
-        sheet.append([key, str(value)])  # a date as ISO text
-        sheet.cell(sheet.max_row, 2).number_format = "@"
+    pairs = (("kind", KIND), ("class", class_name), ("week_start", week_start))
+    for row, (key, value) in enumerate(pairs, start=1):
+        put(sheet, row, 1, key)
+        put(sheet, row, 2, str(value)).number_format = "@"  # a date as ISO text
     sheet.sheet_state = "hidden"
 
 
@@ -283,15 +285,12 @@ def _identity(path: Path) -> dict[str, str]:
     """Return the key/value pairs of the hidden identity sheet ({} when there is none)."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return {}
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise FileRefused(N_("The file cannot be opened as an Excel workbook.")) from None
+    workbook = files.open_workbook(path)
     try:
         if IDENTITY_SHEET not in workbook.sheetnames:
             return {}
-        rows = workbook[IDENTITY_SHEET].iter_rows(max_col=2, values_only=True)
-        return {_identity_text(key): _identity_text(value) for key, value in rows if key}
+        pairs = files.sheet_pairs(workbook[IDENTITY_SHEET])
+        return {_identity_text(key): _identity_text(value) for key, value in pairs if key}
     finally:
         workbook.close()
 

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.i18n import Translator
 from bot.services.growth import parse_height, parse_vision, parse_weight
+from storage.exports import put
 from storage.roster import cells
 from storage.roster.cells import CellError
 from storage.roster.headers import ROSTER_HEADERS
@@ -190,7 +191,7 @@ def build_health_template(
         _("Height in cm, weight in kg, eyesight as 9/10; leave a cell blank if not checked."),
     )
     for row, text in enumerate(titles, start=1):
-        sheet.cell(row, 1, text)
+        put(sheet, row, 1, text)
     sheet["A1"].font = Font(bold=True)
     sheet["A2"].font = Font(bold=True, size=14)
     sheet["A4"].font = Font(italic=True)
@@ -207,7 +208,7 @@ def build_health_template(
 
 def _write_header(sheet: Worksheet, row: int) -> None:
     for column, aliases in enumerate(HEALTH_HEADERS.values(), start=1):
-        cell = sheet.cell(row, column, aliases[0])
+        cell = put(sheet, row, column, aliases[0])
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
@@ -217,7 +218,7 @@ def _write_header(sheet: Worksheet, row: int) -> None:
 def _write_pupil(sheet: Worksheet, row: int, number: int, code: str, name: str) -> None:
     values: dict[str, int | str] = {"stt": number, "student_code": code, "full_name": name}
     for column, field_name in enumerate(HEALTH_HEADERS, start=1):
-        cell = sheet.cell(row, column, values.get(field_name))
+        cell = put(sheet, row, column, values.get(field_name))
         cell.border = BORDER
         if field_name not in ("stt", "height", "weight"):
             # Text, so Excel keeps a code's leading zeros and does not turn 9/10 into a date.

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import html
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from storage.models import RequestState, School, StagedImport
+from bot.i18n import LANGUAGES, Translator, translator
+from bot.notifications.outbox import Audience, enqueue_notice
+from storage.models import RequestState, School, StagedImport, TelegramAccount
+from storage.names import class_list_key, split_name
 from storage.queries import audit
 from storage.roster.headers import ROSTER_HEADERS, ROSTER_REQUIRED, STAFF_HEADERS, STAFF_REQUIRED
 from storage.roster.problems import FileRefused, Problem
 from storage.roster.roster import Progress, parse_roster
-from storage.roster.staff import parse_staff, plan_staff, write_staff
+from storage.roster.staff import Leaving, StaffPlan, parse_staff, plan_staff, write_staff
 from storage.roster.sync import plan_roster, write_roster
 from storage.roster.table import locate, read_rows
+
+LEFT_KIND = "staff.left"
 
 
 @dataclass(slots=True)
@@ -26,6 +32,7 @@ class ImportOutcome:
 
     summary: dict[str, dict[str, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    leaving: list[str] = field(default_factory=list)  # staff who lose their roles, by name
 
     @property
     def refused(self) -> bool:
@@ -81,9 +88,19 @@ async def import_roster(
 
 
 async def import_staff(
-    session: AsyncSession, school: School, path: Path, *, actor: str, dry_run: bool = False
+    session: AsyncSession,
+    school: School,
+    path: Path,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    now: datetime | None = None,
 ) -> ImportOutcome:
-    """Import a staff list into a school; nothing is written if any row is wrong."""
+    """Import the school's full staff list; nothing is written if any row is wrong.
+
+    A person the list no longer names loses their roles and classes (kept, marked as left),
+    each change audited and the person told through the outbox; a dry run names them.
+    """
     try:
         parsed = await asyncio.to_thread(parse_staff, path)
     except FileRefused as exc:
@@ -93,9 +110,72 @@ async def import_staff(
     if problems:
         return ImportOutcome(problems=sorted(problems, key=_order))
     if not dry_run:
-        await write_staff(session, school.id, plan)
+        now = now or datetime.now(UTC)
+        await write_staff(session, school.id, plan, now)
         _audit_import(session, school, actor, "staff.import", plan.summary(), path)
-    return ImportOutcome(summary=plan.summary())
+        for person in plan.leaving:
+            await _staff_left(session, school, plan, person, actor, path, now)
+    leaving = sorted((person.full_name for person in plan.leaving), key=_name_order)
+    return ImportOutcome(summary=plan.summary(), leaving=leaving)
+
+
+async def _staff_left(
+    session: AsyncSession,
+    school: School,
+    plan: StaffPlan,
+    person: Leaving,
+    actor: str,
+    path: Path,
+    now: datetime,
+) -> None:
+    """Audit what a person who left lost, and tell their linked accounts."""
+    class_names = {class_id: name for name, class_id in plan.class_ids.items()}
+    audit(
+        session,
+        school_id=school.id,
+        actor=actor,
+        action="staff.left",
+        entity="staff",
+        entity_id=person.staff_id,
+        before=person.held(class_names),
+        after={"left_at": now.isoformat()},
+        note=path.name,
+    )
+    accounts = list(
+        await session.scalars(
+            select(TelegramAccount.id).where(
+                TelegramAccount.school_id == school.id,
+                TelegramAccount.staff_id == person.staff_id,
+            )
+        )
+    )
+    if not accounts:
+        return
+    texts = {code: _left_text(person, translator(code)) for code in LANGUAGES}
+    notice = await enqueue_notice(
+        session,
+        school.id,
+        Audience.accounts(*accounts),
+        LEFT_KIND,
+        texts["vi"],
+        requires_ack=False,
+        now=now,
+    )
+    notice.translations, notice.ref = texts, f"{LEFT_KIND}:{person.staff_id}"
+
+
+def _left_text(person: Leaving, _: Translator) -> str:
+    """The notice to a person the staff list no longer names (HTML)."""
+    return _(
+        "Dear teacher {name}: the school's new staff list no longer includes you, so this "
+        "Telegram account no longer has your roles and can no longer see classes, pupils or "
+        "parents' contacts. If this is a mistake, please contact the school's system "
+        "administrator."
+    ).format(name=html.escape(person.full_name))
+
+
+def _name_order(name: str) -> tuple[object, ...]:
+    return class_list_key(split_name(name))
 
 
 def _audit_import(

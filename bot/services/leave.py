@@ -19,6 +19,7 @@ from bot.datefmt import weekday
 from bot.i18n import N_, Translator
 from bot.services import attendance, limits
 from bot.services.access import Actor
+from bot.services.calendar import school_year
 from bot.services.weekly import pupil_class
 from storage.models import (
     AccountState,
@@ -61,6 +62,7 @@ class DayProblem(enum.Enum):
         "homeroom teacher."
     )
     WEEKEND = N_("There are no lessons on Saturday and Sunday.")
+    OUTSIDE_YEAR = N_("That day is outside the current school year.")
 
 
 class Outcome(enum.Enum):
@@ -102,12 +104,14 @@ def _read(day: str, month: str, year: str | None, near: date) -> date | DayProbl
         return DayProblem.NO_SUCH_DATE
 
 
-def parse_days(text: str, today: date) -> tuple[date, date] | DayProblem:
+def parse_days(
+    text: str, today: date, year: tuple[date, date] | None = None
+) -> tuple[date, date] | DayProblem:
     """Read "dd/mm" or "dd/mm-dd/mm" (day first) as the first and last day, checked."""
     days = read_days(text, today)
     if isinstance(days, DayProblem):
         return days
-    return check_days(*days, today) or days
+    return check_days(*days, today, year) or days
 
 
 def read_days(text: str, today: date) -> tuple[date, date] | DayProblem:
@@ -124,12 +128,17 @@ def read_days(text: str, today: date) -> tuple[date, date] | DayProblem:
     return first, last
 
 
-def check_days(first: date, last: date, today: date) -> DayProblem | None:
-    """Refuse a range backwards, in the past, too long, or with no school day in it."""
+def check_days(
+    first: date, last: date, today: date, year: tuple[date, date] | None = None
+) -> DayProblem | None:
+    """Refuse a range backwards, in the past, outside the school year (first and last day),
+    too long, or with no school day in it."""
     if last < first:
         return DayProblem.END_BEFORE_START
     if first < today:
         return DayProblem.PAST
+    if year is not None and (first < year[0] or last > year[1]):
+        return DayProblem.OUTSIDE_YEAR
     if (last - first).days + 1 > MAX_DAYS:
         return DayProblem.TOO_LONG
     if not school_days(first, last):
@@ -217,7 +226,8 @@ async def submit(
         return NOT_YOURS
     if await over_rate(session, actor.account.id, now):
         return limits.TOO_MANY
-    problem = check_days(first, last, today) or limits.text_problem(reason)
+    year = await school_year(session, actor.school_id, today)
+    problem = check_days(first, last, today, year) or limits.text_problem(reason)
     if problem is not None:
         return problem
     request = LeaveRequest(

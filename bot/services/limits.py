@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.i18n import N_
+from storage import files
 
 TEXT_LIMIT = 2000  # characters in a parent's feedback, reply or reason
 FILE_LIMIT = 10 * 1024 * 1024  # bytes; Telegram's bots may download up to 20 MB
@@ -23,6 +24,10 @@ TEXT_EMPTY = N_("The message is empty.")
 TEXT_TOO_LONG = N_("The message is too long: at most {limit} characters, please shorten it.")
 FILE_TOO_BIG = N_("The file is too large: at most {megabytes} MB.")
 FILE_TYPE = N_("This kind of file is not accepted: please send a photo, a PDF, Word or Excel file.")
+FILE_CONTENT = N_(
+    "This file's content is not what its name says, so it was not taken: please send the real "
+    "photo, PDF, Word or Excel file."
+)
 TOO_MANY = N_(
     "You have already sent {limit} of these in the last hour; please try again a little later."
 )
@@ -44,6 +49,11 @@ def file_problem(file_name: str | None, size: int | None) -> str | None:
     if file_name is not None and PurePath(file_name.lower()).suffix not in DOCUMENTS:
         return FILE_TYPE
     return None
+
+
+def content_problem(file_name: str, data: bytes) -> str | None:
+    """Why a downloaded file cannot be kept: its bytes are not the type its name says."""
+    return None if files.content_matches(file_name, data) else FILE_CONTENT
 
 
 def fill(problem: str, translated: str) -> str:

@@ -16,6 +16,24 @@ class CellError(ValueError):
     """A cell whose value cannot be used; args[0] is the msgid of the reason."""
 
 
+# The longest texts the database keeps (storage/models.py): longer ones are refused with the row.
+NAME_LIMIT = 120  # a pupil's, guardian's or staff member's full name
+NAME_PART_LIMIT = 60  # a pupil's family, middle or given name
+ETHNICITY_LIMIT = 40
+ADDRESS_LIMIT = 255
+TOO_LONG_NAME = N_("The name is too long ({length} characters); at most {limit} are kept.")
+TOO_LONG_PART = N_(
+    "Part of the name is too long ({length} characters); at most {limit} are kept for each of "
+    "the family, middle and given names."
+)
+TOO_LONG_TEXT = N_("The text is too long ({length} characters); at most {limit} are kept.")
+
+
+def too_long(value: str, limit: int) -> dict[str, object] | None:
+    """The parameters of a too-long message when `value` has more than `limit` characters."""
+    return {"length": len(value), "limit": limit} if len(value) > limit else None
+
+
 def text(cell: object) -> str:
     """Return a cell as NFC text ("" for blank); whole numbers lose Excel's trailing `.0`."""
     if cell is None:

@@ -123,6 +123,7 @@ def _parse_row(
     full_name = cells.text(name_cell)
     if not full_name:
         problems.append(Problem(number, table.titles["full_name"], N_("The name is missing.")))
+    problems += _lengths(table, number, row, full_name)
     klass = check("class_name", lambda: cells.class_name(table.cell(row, "class_name")))
     born = check("birth_date", lambda: cells.birth_date(table.cell(row, "birth_date"), today))
     sex = check("gender", lambda: cells.gender(table.cell(row, "gender")))
@@ -154,6 +155,22 @@ def _parse_row(
     )
 
 
+def _lengths(table: Table, number: int, row: list[object], full_name: str) -> list[Problem]:
+    """Refuse texts longer than the database keeps: the name (and its parts), ethnicity, address."""
+    found: list[Problem] = []
+    if params := cells.too_long(full_name, cells.NAME_LIMIT):
+        found.append(Problem(number, table.titles["full_name"], cells.TOO_LONG_NAME, params))
+    else:
+        parts = split_name(full_name)
+        longest = max((parts.family, parts.middle, parts.given), key=len)
+        if params := cells.too_long(longest, cells.NAME_PART_LIMIT):
+            found.append(Problem(number, table.titles["full_name"], cells.TOO_LONG_PART, params))
+    for name, limit in (("ethnicity", cells.ETHNICITY_LIMIT), ("address", cells.ADDRESS_LIMIT)):
+        if params := cells.too_long(cells.text(table.cell(row, name)), limit):
+            found.append(Problem(number, table.titles[name], cells.TOO_LONG_TEXT, params))
+    return found
+
+
 def _phone(
     table: Table, number: int, row: list[object], name: str, problems: list[Problem]
 ) -> str | None:
@@ -181,6 +198,8 @@ def _guardians(
     used: set[str] = set()
     for name_col, phone_col, relation in GUARDIAN_COLUMNS:
         name = cells.text(table.cell(row, name_col)) or None
+        if name and (params := cells.too_long(name, cells.NAME_LIMIT)):
+            problems.append(Problem(number, table.titles[name_col], cells.TOO_LONG_NAME, params))
         phone = _phone(table, number, row, phone_col, problems)
         if phone in used:
             phone = None  # parents sharing one phone: the first one listed keeps it

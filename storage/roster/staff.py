@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -120,6 +121,8 @@ def _parse_row(
     full_name = cells.text(table.cell(row, "full_name"))
     if not full_name:
         problem("full_name", N_("The name is missing."))
+    elif params := cells.too_long(full_name, cells.NAME_LIMIT):
+        problem("full_name", cells.TOO_LONG_NAME, **params)
     phone = ""
     raw_phone = table.cell(row, "phone")
     try:
@@ -179,19 +182,44 @@ def _assignments(
     return {(klass, subject) for klass in classes for subject in subjects}
 
 
+@dataclass(frozen=True, slots=True)
+class Leaving:
+    """A member of staff the new list no longer names, with what they lose."""
+
+    staff_id: int
+    full_name: str
+    phone: str
+    roles: frozenset[Role]
+    homeroom_class_id: int | None
+    teaching: frozenset[tuple[int, str]]
+
+    def held(self, class_names: dict[int, str]) -> dict[str, object]:
+        """What they held, for the audit log."""
+        return {
+            "roles": sorted(role.value for role in self.roles),
+            "homeroom": class_names.get(self.homeroom_class_id or 0),
+            "teaching": sorted(f"{class_names.get(c, c)}:{s}" for c, s in self.teaching),
+        }
+
+
 @dataclass(slots=True)
 class StaffPlan:
-    """The changes a staff import makes."""
+    """The changes a staff import makes.
+
+    The file is the school's full staff list: a person it no longer names is in `leaving`, loses
+    every role, homeroom class and teaching assignment, and is kept with `left_at` set.
+    """
 
     counts: Counts
     problems: list[Problem] = field(default_factory=list)
     new: list[StaffRecord] = field(default_factory=list)
     changed: list[tuple[int, StaffRecord]] = field(default_factory=list)
+    leaving: list[Leaving] = field(default_factory=list)
     class_ids: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> dict[str, dict[str, int]]:
-        """Return {"staff": {...}}."""
-        return {"staff": self.counts.as_dict()}
+        """Return {"staff": {"new", "updated", "unchanged", "left"}}."""
+        return {"staff": self.counts.as_dict() | {"left": len(self.leaving)}}
 
 
 async def plan_staff(session: AsyncSession, school_id: int, parsed: ParsedStaff) -> StaffPlan:
@@ -208,9 +236,9 @@ async def plan_staff(session: AsyncSession, school_id: int, parsed: ParsedStaff)
         row.phone: row
         for row in (
             await session.execute(
-                select(Staff.id, Staff.full_name, Staff.phone, Staff.homeroom_class_id).where(
-                    Staff.school_id == school_id
-                )
+                select(
+                    Staff.id, Staff.full_name, Staff.phone, Staff.homeroom_class_id, Staff.left_at
+                ).where(Staff.school_id == school_id)
             )
         ).all()
     }
@@ -231,13 +259,22 @@ async def plan_staff(session: AsyncSession, school_id: int, parsed: ParsedStaff)
         ):
             teaching.setdefault(staff_id, set()).add((class_id, subject))
     in_file = {record.phone for record in parsed.staff}
-    taken = {
-        row.homeroom_class_id: row.full_name
+    plan.leaving = [
+        Leaving(
+            row.id,
+            row.full_name,
+            row.phone,
+            frozenset(roles.get(row.id, set())),
+            row.homeroom_class_id,
+            frozenset(teaching.get(row.id, set())),
+        )
         for row in existing.values()
-        if row.homeroom_class_id is not None and row.phone not in in_file
-    }
+        if row.phone not in in_file
+        and (row.left_at is None or row.id in roles or row.id in teaching or row.homeroom_class_id)
+    ]
+    _keep_an_administrator(plan, parsed)
     for record in parsed.staff:
-        if not _classes_known(plan, record, parsed.titles, taken):
+        if not _classes_known(plan, record, parsed.titles):
             continue
         row = existing.get(record.phone)
         if row is None:
@@ -248,6 +285,7 @@ async def plan_staff(session: AsyncSession, school_id: int, parsed: ParsedStaff)
         wanted_teaching = {(plan.class_ids[c], s) for c, s in record.assignments}
         if (
             row.full_name != record.full_name
+            or row.left_at is not None
             or row.homeroom_class_id != homeroom_id
             or roles.get(row.id, set()) != record.roles
             or teaching.get(row.id, set()) != wanted_teaching
@@ -259,9 +297,30 @@ async def plan_staff(session: AsyncSession, school_id: int, parsed: ParsedStaff)
     return plan
 
 
-def _classes_known(
-    plan: StaffPlan, record: StaffRecord, titles: dict[str, str], taken: dict[int, str]
-) -> bool:
+def _keep_an_administrator(plan: StaffPlan, parsed: ParsedStaff) -> None:
+    """Refuse a list that names nobody, or that takes every administrator's role away."""
+    if not parsed.staff and not parsed.problems:
+        plan.problems.append(
+            Problem(None, None, N_("The staff list names nobody; nothing was changed."))
+        )
+        return
+    leaving_admins = [person for person in plan.leaving if Role.ADMIN in person.roles]
+    if leaving_admins and not any(Role.ADMIN in record.roles for record in parsed.staff):
+        plan.problems.append(
+            Problem(
+                None,
+                None,
+                N_(
+                    "The list names no system administrator, so {names} would lose that role "
+                    "and nobody could import lists in the bot. The file must be the school's "
+                    "full staff list."
+                ),
+                {"names": ", ".join(person.full_name for person in leaving_admins)},
+            )
+        )
+
+
+def _classes_known(plan: StaffPlan, record: StaffRecord, titles: dict[str, str]) -> bool:
     ok = True
     wanted = [("homeroom", record.homeroom)] if record.homeroom else []
     wanted += [("classes", klass) for klass, _ in sorted(record.assignments)]
@@ -276,21 +335,30 @@ def _classes_known(
                 )
             )
             ok = False
-        elif column == "homeroom" and plan.class_ids[name] in taken:
-            plan.problems.append(
-                Problem(
-                    record.row,
-                    titles.get(column, column),
-                    N_("Class {name} already has a homeroom teacher: {teacher}."),
-                    {"name": name, "teacher": taken[plan.class_ids[name]]},
-                )
-            )
-            ok = False
     return ok
 
 
-async def write_staff(session: AsyncSession, school_id: int, plan: StaffPlan) -> None:
-    """Write a staff plan; roles and assignments of listed people are replaced by the file's."""
+async def write_staff(
+    session: AsyncSession, school_id: int, plan: StaffPlan, now: datetime
+) -> None:
+    """Write a staff plan; roles and assignments of listed people are replaced by the file's.
+
+    People who leave give their classes up first, so that a successor can take them.
+    """
+    leaving_ids = [person.staff_id for person in plan.leaving]
+    if leaving_ids:
+        await session.execute(
+            update(Staff).where(Staff.id.in_(leaving_ids)).values(homeroom_class_id=None)
+        )
+        await session.execute(
+            update(Staff)
+            .where(Staff.id.in_(leaving_ids), Staff.left_at.is_(None))
+            .values(left_at=now)
+        )
+        await session.execute(delete(StaffRole).where(StaffRole.staff_id.in_(leaving_ids)))
+        await session.execute(
+            delete(TeachingAssignment).where(TeachingAssignment.staff_id.in_(leaving_ids))
+        )
     changed_ids = [staff_id for staff_id, _ in plan.changed]
     if plan.changed:
         await session.execute(
@@ -303,6 +371,7 @@ async def write_staff(session: AsyncSession, school_id: int, plan: StaffPlan) ->
                     "id": staff_id,
                     "full_name": record.full_name,
                     "homeroom_class_id": plan.class_ids.get(record.homeroom or ""),
+                    "left_at": None,
                 }
                 for staff_id, record in plan.changed
             ],

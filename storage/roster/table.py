@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import load_workbook
-
+from storage import files
 from storage.roster.headers import alias_index, header_key
 from storage.roster.problems import N_, FileRefused
 
@@ -48,30 +46,26 @@ def read_rows(path: Path) -> Iterator[Row]:
 
 
 def _csv_rows(path: Path) -> Iterator[Row]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRefused(N_("The CSV file is not in UTF-8; save it again as CSV UTF-8.")) from None
+    text = files.csv_text(path)
     sample = text[:4096]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    for cells in reader:
-        yield reader.line_num, list(cells)
+    try:
+        for cells in reader:
+            files.check_csv_row(reader.line_num)
+            kept: list[Cell] = [*cells[: files.MAX_COLUMNS]]
+            yield reader.line_num, kept
+    except csv.Error:
+        raise FileRefused(files.TOO_COMPLEX) from None  # a field over csv's size limit
 
 
 def _xlsx_rows(path: Path) -> Iterator[Row]:
+    workbook = files.open_workbook(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise FileRefused(N_("The file cannot be opened as an Excel workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(cells)
+        yield from files.sheet_rows(workbook.worksheets[0])
     finally:
         workbook.close()
 

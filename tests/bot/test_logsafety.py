@@ -67,6 +67,10 @@ def stream_logger() -> Iterator[tuple[logging.Logger, io.StringIO]]:
     logger.propagate = False
     logger.setLevel(logging.DEBUG)
     yield logger, stream
+    # pytest hangs its capturing handlers on this logger too: take the filter off them all.
+    for each in {*logger.handlers, *logging.getLogger().handlers}:
+        for active in [f for f in each.filters if isinstance(f, RedactingFilter)]:
+            each.removeFilter(active)
     logger.handlers = []
     logger.propagate = True
 
@@ -100,3 +104,24 @@ def test_installing_twice_keeps_one_filter_and_adds_secrets(
     assert [f for f in logger.handlers[0].filters if isinstance(f, RedactingFilter)] == [first]
     logger.error("secret a-webhook-secret-value, bad format %d", "x")
     assert "[token]" in stream.getvalue() and "a-webhook-secret-value" not in stream.getvalue()
+
+
+def test_a_commands_crash_is_logged_redacted_and_the_filter_is_removed_after(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.cli import commands, main
+
+    async def crash(*args: object) -> int:
+        raise RuntimeError(f"cannot reach /bot{TOKEN}/getMe for 0901 234 567")
+
+    monkeypatch.setattr(commands, "db_upgrade", crash)
+    monkeypatch.setenv("SCHOOLBOT_TOKEN", TOKEN)
+    monkeypatch.setenv("SCHOOLBOT_DATABASE_URL", "sqlite+aiosqlite:///unused.db")
+    with caplog.at_level(logging.ERROR):
+        assert main(["db", "upgrade"]) == 1
+    assert (
+        "Traceback" in caplog.text and "RuntimeError: cannot reach /bot[token]/getMe" in caplog.text
+    )
+    assert TOKEN not in caplog.text and "901 234 567" not in caplog.text
+    root = logging.getLogger()
+    assert not [f for h in root.handlers for f in h.filters if isinstance(f, RedactingFilter)]

@@ -58,6 +58,8 @@ def cli_logs(caplog: pytest.LogCaptureFixture) -> Iterator[io.StringIO]:
     handler.setFormatter(logging.Formatter(CLI_FORMAT))
     root.addHandler(handler)
     caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "telegram"):  # whatever an earlier test set them to
+        caplog.set_level(logging.DEBUG, logger=name)
     active = logsafety.install(TOKEN)
     yield stream
     root.removeHandler(handler)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.context import BotApplication
-from sandbox.pytest_plugin import PersonFactory
+from sandbox.client import PersonClient
+from sandbox.pytest_plugin import PersonFactory, SandboxBot
+from sandbox.server import RunningSandbox
 from storage.models import School
 from tests.e2e.conftest import MOTHER, consent, linked_person
 
@@ -111,3 +113,44 @@ async def test_commands_are_published_per_language(running_bot: BotApplication) 
     assert {c.command for c in vietnamese} >= {"ngonngu", "dulieu", "huylienket", "con"}
     assert english[0].description == "Start, or link your account"
     assert [c.description for c in default] == [c.description for c in vietnamese]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "greeting"),
+    [
+        ("", None, "Xin chào! Đây là Sổ liên lạc điện tử"),
+        (" \u3164\u200b", None, "Xin chào! Đây là Sổ liên lạc điện tử"),
+        ("", "Nguyễn", "Xin chào Nguyễn! Đây là Sổ liên lạc điện tử"),
+        ("Lan ", "Trần", "Xin chào Lan Trần! Đây là Sổ liên lạc điện tử"),
+    ],
+)
+async def test_a_person_without_a_usable_first_name_is_greeted_without_a_stray_space(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    sandbox_bot: SandboxBot,
+    first: str,
+    last: str | None,
+    greeting: str,
+) -> None:
+    someone = sandbox.add_person(first, "+84901000003", last_name=last)
+    async with PersonClient(sandbox.url, someone.id, sandbox_bot.id) as person:
+        await person.command("start")
+        reply = await person.next_message(timeout=10)
+    assert reply["text"].startswith(greeting)
+
+
+async def test_a_double_tap_on_i_agree_is_answered_quietly(
+    running_bot: BotApplication, make_person: PersonFactory
+) -> None:
+    parent = await make_person("Lan", "+84901000001")
+    await parent.command("start")
+    screen = await parent.next_message(timeout=10)
+    agree = next(b for row in screen["buttons"] for b in row if b["text"] == "Đồng ý")
+    await parent.press("Đồng ý")
+    await parent.press(data=agree["callback_data"], message_id=screen["message_id"], forged=True)
+    asked = await parent.next_message(timeout=10, new_only=True)
+    assert "chia sẻ số điện thoại" in asked["text"]
+    with pytest.raises(TimeoutError):
+        await parent.next_message(timeout=1, new_only=True)
+    alerts = (await parent.chat())["alerts"]
+    assert alerts == [{"text": "Quý vị đã đồng ý rồi.", "show_alert": False}]

@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import translator
+from bot.services import absences as absences_rules
 from bot.services import leave, limits
 from bot.services.access import Actor, load_actor
+from bot.services.calendar import school_year
 from bot.services.imports import import_roster, import_staff
 from bot.services.leave import DayProblem, Outcome
 from storage.models import (
@@ -304,3 +306,37 @@ async def test_a_refusal_keeps_its_reason_and_records_nothing(
     assert await count(session, lists, Absence) == 0
     later = await leave.decide(session, teacher, request.id, approve=True, now=now, who="tg:1")
     assert later.outcome is Outcome.DECIDED and await count(session, lists, Absence) == 0
+
+
+YEAR = (date(2026, 9, 5), date(2027, 5, 7))  # 35 teaching weeks from the national opening
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("02/01/2099", DayProblem.OUTSIDE_YEAR),
+        ("06/05/2027-10/05/2027", DayProblem.OUTSIDE_YEAR),
+        ("07/05/2027", None),
+        ("24/11/2026", None),
+    ],
+)
+def test_days_outside_the_school_year_are_refused(text: str, problem: DayProblem | None) -> None:
+    result = leave.parse_days(text, TODAY, YEAR)
+    assert (result if isinstance(result, DayProblem) else None) is problem
+    days = leave.read_days(text, TODAY)
+    assert not isinstance(days, DayProblem)
+    assert absences_rules.check_days(*days, TODAY, YEAR) is problem
+
+
+async def test_leave_and_the_principals_absence_stay_within_the_school_year(
+    session: AsyncSession, lists: School
+) -> None:
+    year = await school_year(session, lists.id, TODAY)
+    assert year == YEAR
+    mother = await actor_for(session, lists, "mother")
+    dang = await pupil_id(session, lists, "Hoàng Anh Đăng")
+    far = date(2099, 1, 2)
+    assert await ask(session, mother, dang, first=far, last=far) is DayProblem.OUTSIDE_YEAR
+    assert await count(session, lists, LeaveRequest) == 0
+    reason = leave.explain(DayProblem.OUTSIDE_YEAR, translator("vi"))
+    assert reason == "Ngày này nằm ngoài năm học hiện tại."
