@@ -57,6 +57,7 @@ demo: catalogs
 bench: catalogs
 	$(PY) benchmarks/import_roster.py
 	$(PY) benchmarks/sandbox_throughput.py
+	$(PY) benchmarks/file_bombs.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(MO)
