@@ -8,6 +8,7 @@ CRC), so the declared sizes checked here bound what the parsers can be made to u
 
 from __future__ import annotations
 
+import csv
 import functools
 import io
 import zipfile
@@ -75,6 +76,13 @@ def check_upload(path: Path) -> None:
     """Refuse a sent spreadsheet (.xlsx or .csv) before any reader opens it."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         check_package(path)
+    elif path.suffix.lower() == ".csv":
+        reader = csv.reader(io.StringIO(csv_text(path), newline=""))
+        try:
+            for _cells in reader:
+                check_csv_row(reader.line_num)
+        except csv.Error:
+            raise FileRefused(TOO_COMPLEX) from None
     else:
         check_size(path)
 

@@ -120,6 +120,22 @@ def test_a_csv_past_the_row_limit_or_the_size_limit_is_refused(tmp_path: Path) -
     assert reason(big) == files.TOO_BIG
 
 
+def test_an_upload_is_checked_whole_before_any_reader(tmp_path: Path) -> None:
+    rows = [pupil(n, klass="1A") for n in range(1, files.MAX_ROWS + 1)]
+    with pytest.raises(FileRefused) as refused:
+        files.check_upload(write_table(tmp_path / "ds.csv", rows))
+    assert refused.value.problem.reason == files.TOO_MANY_ROWS
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("Họ và tên\n".encode("utf-16"))
+    with pytest.raises(FileRefused) as refused:
+        files.check_upload(latin)
+    assert refused.value.problem.reason == files.NOT_UTF8
+    with pytest.raises(FileRefused) as refused:
+        files.check_upload(dimension_bomb(tmp_path / "ds.xlsx"))
+    assert refused.value.problem.reason == files.TOO_MANY_ROWS
+    files.check_upload(write_table(tmp_path / "ok.csv", rows[:100]))
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_opened(tmp_path: Path) -> None:
     path = tmp_path / "ds.xlsx"
     path.write_bytes(b"PK" + b"\0" * files.MAX_FILE_BYTES)
