@@ -12,6 +12,7 @@ import csv
 import functools
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import IO
@@ -114,8 +115,17 @@ def _package_problem(
         return str(exceeded.args[0]), tuple(exceeded.args[1].items())
     except expat.ExpatError:
         return TOO_COMPLEX, ()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, RuntimeError, NotImplementedError):
-        return unreadable, ()  # not a zip, a bad CRC, encrypted, an odd compression method
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+    ):
+        return unreadable, ()  # not a zip, damaged, a bad CRC, encrypted, an odd compression
     return None
 
 

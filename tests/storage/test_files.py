@@ -171,6 +171,18 @@ def test_a_file_that_is_not_a_zip_is_not_a_workbook(tmp_path: Path) -> None:
     assert reason(path) == files.NOT_A_WORKBOOK
 
 
+def test_damaged_compressed_data_is_not_a_workbook(tmp_path: Path) -> None:
+    good = with_sheet(tmp_path / "good.xlsx", {SHEET: sheet_xml(roster_rows(50))}).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        info = archive.getinfo(SHEET)
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    damaged = bytearray(good)
+    damaged[start : start + 40] = b"\xff" * 40  # the sheet's deflate stream, overwritten
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(bytes(damaged))
+    assert reason(path) == files.NOT_A_WORKBOOK
+
+
 def test_a_real_roster_passes_every_check(tmp_path: Path) -> None:
     path = write_table(tmp_path / "ds.xlsx", [pupil(n, klass="1A") for n in range(1, 40)])
     files.check_upload(path)
