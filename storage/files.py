@@ -194,10 +194,13 @@ def sheet_rows(sheet: object, columns: int = MAX_COLUMNS) -> Iterator[tuple[int,
     # Not max_col: openpyxl would pad every row to it. A row is at most MAX_ROW_CELLS wide (the
     # package scan saw to it) and is cut here. types-openpyxl types iter_rows for Worksheet only.
     rows = sheet.iter_rows(max_row=MAX_ROWS + 1, values_only=True)  # type: ignore[misc]
-    for number, cells in enumerate(rows, start=1):
-        if number > MAX_ROWS:
-            raise FileRefused(TOO_MANY_ROWS, limit=MAX_ROWS)
-        yield number, list(cells[:columns])
+    try:
+        for number, cells in enumerate(rows, start=1):
+            if number > MAX_ROWS:
+                raise FileRefused(TOO_MANY_ROWS, limit=MAX_ROWS)
+            yield number, list(cells[:columns])
+    except (ValueError, KeyError, TypeError, IndexError, SyntaxError):
+        raise FileRefused(NOT_A_WORKBOOK) from None  # a cell openpyxl cannot read (r="1A")
 
 
 def sheet_pairs(sheet: object) -> Iterator[tuple[object, object]]:

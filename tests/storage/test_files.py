@@ -183,6 +183,12 @@ def test_damaged_compressed_data_is_not_a_workbook(tmp_path: Path) -> None:
     assert reason(path) == files.NOT_A_WORKBOOK
 
 
+def test_a_cell_openpyxl_cannot_read_is_not_a_workbook(tmp_path: Path) -> None:
+    row = '<row r="2"><c r="1A"><v>1</v></c></row>'
+    path = with_sheet(tmp_path / "ds.xlsx", {SHEET: sheet_xml(roster_rows(0) + row)})
+    assert reason(path) == files.NOT_A_WORKBOOK
+
+
 def test_a_real_roster_passes_every_check(tmp_path: Path) -> None:
     path = write_table(tmp_path / "ds.xlsx", [pupil(n, klass="1A") for n in range(1, 40)])
     files.check_upload(path)
