@@ -53,7 +53,11 @@ async def test_the_weekly_notice_keeps_the_nurses_note_behind_a_button(
         )
     await session.commit()
     note_id = await session.scalar(
-        select(WeeklyComment.id).where(WeeklyComment.kind == CommentKind.HEALTH)
+        select(WeeklyComment.id).where(
+            WeeklyComment.school_id == school_id,
+            WeeklyComment.student_id == child_id,
+            WeeklyComment.kind == CommentKind.HEALTH,
+        )
     )
 
     friday = datetime.combine(week.end, time(16, 30), tzinfo=ZONE).astimezone(UTC)
