@@ -18,6 +18,7 @@ from bot import keyboards
 from bot.callbacks import Callback, pack
 from bot.context import BotContext, Visit
 from bot.handlers.presses import alert, cosmetic
+from bot.handlers.replies import fit_html
 from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.notifications.outbox import Audience, enqueue_news
 from bot.services import leave, limits, pending
@@ -43,7 +44,9 @@ async def _teacher_text(visit: Visit, r: LeaveRequest, tr: Translator, note: str
     lines = leave.describe(name, klass, r.first_day, r.last_day, r.part, r.reason, tr)
     parent = tr("From: the parent of {name}").format(name=html.escape(name))
     text = "\n".join(["<b>" + tr("Leave request") + "</b>", *lines, parent])
-    return f"{text}\n\n{note}" if note else text
+    # A 2,000-character reason and as long a refusal do not fit one message: the teacher's own
+    # copy is cut with "…" (the parent's news, through the outbox, is split instead).
+    return fit_html(f"{text}\n\n{note}" if note else text)
 
 
 def _why_not(decision: leave.Decision, _: Translator) -> str | None:

@@ -285,6 +285,35 @@ async def test_a_refusal_with_its_reason_reaches_the_parent(
     assert original and all(m["buttons"] == [] for m in original)
 
 
+async def test_a_refusal_with_the_longest_texts_still_closes_the_teachers_message(
+    running_bot: BotApplication,
+    make_person: PersonFactory,
+    school_year: School,
+    session: AsyncSession,
+) -> None:
+    """A 2,000-character reason and refusal: the request's message still loses its buttons."""
+    school = school_year
+    mother = await linked_person(make_person, *MOTHER)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    child = await pupil_id(session, school)
+    reason = ("Cháu bị sốt, gia đình xin cho cháu nghỉ để đi khám. " * 40)[:2000]
+    await ask_leave(mother, child, leave_day(), reason)
+    await teacher.next_message(timeout=10, new_only=True)
+    await teacher.press("Từ chối")
+    await teacher.next_message(timeout=10, new_only=True)  # the question for the reason
+    refusal = ("Lớp có bài kiểm tra cuối kỳ, mong phụ huynh sắp xếp lịch khám khác. " * 30)[:2000]
+    await teacher.send(refusal)
+    await teacher.next_message(timeout=10, new_only=True)
+    (request,) = await requests(session, school)
+    assert (request.state, request.refusal) == (RequestState.REJECTED, refusal)
+    await send_outbox(running_bot)
+    told = await mother.next_message(timeout=10, new_only=True)
+    assert "kiểm tra cuối kỳ" in told["text"]
+    original = [m for m in await teacher.messages() if m["from_bot"] and "Cháu bị sốt" in m["text"]]
+    assert original and all(m["buttons"] == [] for m in original)
+    assert all(len(m["text"]) <= 4096 for m in original)
+
+
 async def test_bad_input_is_answered_and_nothing_is_stored(
     running_bot: BotApplication,
     make_person: PersonFactory,
