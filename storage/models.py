@@ -413,8 +413,10 @@ class Notice(Base):
     urgent: Mapped[bool] = mapped_column(default=False)
     requires_ack: Mapped[bool] = mapped_column(default=True)
     text: Mapped[str] = mapped_column(Text)
-    media_kind: Mapped[str | None] = mapped_column(String(12))  # "photo" or "document"
-    media_file: Mapped[str | None] = mapped_column(String(255))  # a Telegram file_id
+    # "photo" or "document" with a Telegram file_id, or "stored" with a reference to a file the
+    # database keeps ("correction_file:<id>", bot/notifications/outbox.py).
+    media_kind: Mapped[str | None] = mapped_column(String(12))
+    media_file: Mapped[str | None] = mapped_column(String(255))
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("telegram_accounts.id", ondelete="SET NULL")
     )

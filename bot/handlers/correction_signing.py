@@ -1,15 +1,12 @@
 """After an approval: the administrator's "changed in the official system", the three
 confirmations of the principal, the administrator and the teacher, and the signed minutes (.docx)
-kept with the evidence and sent to all three.
+kept with the evidence and queued in the outbox for all three.
 """
 
 from __future__ import annotations
 
-import contextlib
-
 from sqlalchemy import select
 from telegram import CallbackQuery
-from telegram.error import BadRequest, Forbidden
 
 from bot.callbacks import Callback, pack
 from bot.context import BotContext, Visit
@@ -23,19 +20,18 @@ from bot.handlers.correction_card import (
 )
 from bot.handlers.presses import cosmetic
 from bot.i18n import LANGUAGES, N_, translator
-from bot.notifications.outbox import Audience, enqueue_news
+from bot.notifications.outbox import Audience, enqueue_news, stored_document
 from bot.services import assessment, correction_steps, corrections
 from bot.services import minutes as paper
 from bot.services.assessment import Item
 from bot.services.corrections import REASON_NAMES, SIGNER_NAMES, Evidence, Refused, Stale
 from storage.models import (
-    AccountState,
+    CorrectionFile,
     CorrectionRequest,
     School,
     SchoolClass,
     Staff,
     Student,
-    TelegramAccount,
 )
 
 ROLE_NAMES = {"principal": N_("Principal"), "vice_principal": N_("Vice principal")}
@@ -106,28 +102,32 @@ async def on_sign(query: CallbackQuery, visit: Visit, context: BotContext, p: Ca
     except (Refused, Stale) as error:
         await refusal(query, visit, error)
         return
-    # The minutes are made and kept in the third signature's own transaction: a request is
-    # never signed by three without its minutes, whatever happens to the messages below.
-    minutes = await _keep_minutes(visit, context, request) if complete else None
+    # The minutes are made, kept and queued for the three in the third signature's own
+    # transaction: a request is never signed by three without its minutes, and the outbox
+    # retries their sending whatever Telegram does after the commit.
+    if complete:
+        await _send_minutes(visit, request, await _keep_minutes(visit, context, request))
     await visit.save()
-    await cosmetic(query.edit_message_reply_markup(None), "remove the sign button")
-    await context.bot.send_message(
-        visit.account.chat_id,
-        _("Signed as {role} for request no. {number}.").format(
-            role=_(SIGNER_NAMES[role]), number=request.id
-        ),
-    )
-    if minutes is not None:
-        await _send_minutes(visit, context, request, *minutes)
+    try:
+        await cosmetic(query.edit_message_reply_markup(None), "remove the sign button")
+        await context.bot.send_message(
+            visit.account.chat_id,
+            _("Signed as {role} for request no. {number}.").format(
+                role=_(SIGNER_NAMES[role]), number=request.id
+            ),
+        )
+    finally:
+        if complete:  # after the signer's own answer, so that the minutes come after it
+            context.wake_sender()
 
 
 async def _keep_minutes(
     visit: Visit, context: BotContext, request: CorrectionRequest
-) -> tuple[str, bytes]:
-    """Make the minutes and keep them with the evidence; their file name and content."""
+) -> CorrectionFile:
+    """Make the minutes and keep them with the evidence; the kept file (flushed)."""
     content = await _minutes(visit, context, request)
     name = f"bien-ban-sua-diem-{request.id}.docx"
-    corrections.add_files(
+    (kept,) = corrections.add_files(
         visit.session,
         request,
         [
@@ -141,32 +141,32 @@ async def _keep_minutes(
         kind="minutes",
     )
     await visit.session.flush()
-    return name, content
+    return kept
 
 
-async def _send_minutes(
-    visit: Visit, context: BotContext, request: CorrectionRequest, name: str, content: bytes
-) -> None:
-    """Send the kept minutes to the three."""
-    people = await accounts(visit, [request.decided_by, request.applied_by])
-    teacher = await visit.session.get(TelegramAccount, request.requester_account or 0)
-    if teacher is not None:
-        people.append(teacher)
-    seen: set[int] = set()
-    for account in people:
-        if account.id in seen or account.state != AccountState.LINKED:
-            continue
-        seen.add(account.id)
-        tr = translator(account.language or "vi")
-        with contextlib.suppress(Forbidden, BadRequest):
-            await context.bot.send_document(
-                account.chat_id,
-                content,
-                filename=name,
-                caption=tr("Minutes of correction no. {number}, signed by all three.").format(
-                    number=request.id
-                ),
-            )
+async def _send_minutes(visit: Visit, request: CorrectionRequest, minutes: CorrectionFile) -> None:
+    """Queue the kept minutes for the three, in the signature's transaction: one notice, a
+    delivery per person (a person holding two of the roles gets them once), the caption in
+    each one's language; the dispatcher reads the file from the database when it sends."""
+    people = {a.id for a in await accounts(visit, [request.decided_by, request.applied_by])}
+    if request.requester_account is not None:
+        people.add(request.requester_account)
+    captions = {}
+    for code in LANGUAGES:
+        tr = translator(code)
+        captions[code] = tr("Minutes of correction no. {number}, signed by all three.").format(
+            number=request.id
+        )
+    await enqueue_news(
+        visit.session,
+        request.school_id,
+        Audience.accounts(*sorted(people)),
+        NEWS,
+        captions,
+        media=stored_document(minutes),
+        created_by=visit.account.id,
+        now=visit.now,
+    )
 
 
 async def _minutes(visit: Visit, context: BotContext, request: CorrectionRequest) -> bytes:

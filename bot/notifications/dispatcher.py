@@ -10,6 +10,9 @@
 - Outcomes: sent; 403 -> unreachable (and the account is marked blocked); "chat not found" and
   other bad requests -> failed at once; network errors, timeouts, 5xx and long 429s -> queued
   again with exponential backoff, failed after `max_attempts`.
+- A stored document (`media_kind` "stored", outbox.py) is read from the database in its own
+  short session before each attempt and uploaded under its file name; no transaction is open
+  while it travels. One that is gone fails at once.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from bot.i18n import translator
 from bot.notifications.buttons import notice_markup
 from bot.notifications.leader import Leadership
+from bot.notifications.outbox import STORED, read_stored
 from bot.notifications.quiet import quiet_schools
 from bot.notifications.report import Reports
 from bot.notifications.split import split_html
@@ -63,6 +67,11 @@ class Claimed:
     notice_id: int
     translations: dict[str, str]
     buttons: list[list[str]]
+    school_id: int
+
+
+class MissingDocument(Exception):
+    """A stored document a notice names is no longer in the database."""
 
 
 class Dispatcher:
@@ -199,6 +208,7 @@ class Dispatcher:
                     Notice.id,
                     Notice.translations,
                     Notice.buttons,
+                    Notice.school_id,
                 )
                 .join(Notice, Notice.id == Delivery.notice_id)
                 .join(TelegramAccount, TelegramAccount.id == Delivery.account_id)
@@ -224,7 +234,7 @@ class Dispatcher:
             messages = await self._send(item)
         except Forbidden as error:
             await self._finish(item, DeliveryState.UNREACHABLE, error=str(error), blocked=True)
-        except BadRequest as error:
+        except (BadRequest, MissingDocument) as error:
             await self._finish(item, DeliveryState.FAILED, error=str(error))
         except (NetworkError, RetryAfter) as error:  # TimedOut and 5xx are NetworkErrors
             await self._retry(item, error)
@@ -243,16 +253,29 @@ class Dispatcher:
         text = item.translations.get(_.language) or item.text
         if item.media_kind and item.media_file:
             caption = text if len(text) <= CAPTION_LIMIT else None
-            send = self.bot.send_photo if item.media_kind == "photo" else self.bot.send_document
-            sent.append(
-                await send(
-                    item.chat_id,
-                    item.media_file,
-                    caption=caption,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup if caption is not None else None,
+            if item.media_kind == STORED:
+                name, content = await self._stored(item)
+                sent.append(
+                    await self.bot.send_document(
+                        item.chat_id,
+                        content,
+                        filename=name,
+                        caption=caption,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup if caption is not None else None,
+                    )
                 )
-            )
+            else:
+                send = self.bot.send_photo if item.media_kind == "photo" else self.bot.send_document
+                sent.append(
+                    await send(
+                        item.chat_id,
+                        item.media_file,
+                        caption=caption,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup if caption is not None else None,
+                    )
+                )
             if caption is not None:
                 return sent
         parts = split_html(text)
@@ -267,6 +290,15 @@ class Dispatcher:
                 )
             )
         return sent
+
+    async def _stored(self, item: Claimed) -> tuple[str, bytes]:
+        """The stored document's name and bytes, read in a session closed before sending."""
+        assert item.media_file is not None
+        async with self.sessions() as session:
+            found = await read_stored(session, item.school_id, item.media_file)
+        if found is None:
+            raise MissingDocument(f"stored document {item.media_file} is gone")
+        return found
 
     async def _finish(
         self,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     AccountState,
+    CorrectionFile,
     Delivery,
     DeliveryState,
     Notice,
@@ -30,6 +31,13 @@ from storage.models import (
 from storage.names import class_list_key, split_name
 
 REACHABLE = (AccountState.LINKED, AccountState.BLOCKED)
+
+# The media kind of a document whose name and bytes the database keeps (the notice's
+# `media_file` is then a reference, "<source>:<id>", not a Telegram file_id).
+STORED = "stored"
+MEDIA_KINDS = ("photo", "document", STORED)
+# What a stored reference can name: the source's prefix and its table.
+STORED_SOURCES: dict[str, type[CorrectionFile]] = {"correction_file": CorrectionFile}
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,11 +192,14 @@ async def enqueue_notice(
     """Store a notice and its deliveries in the caller's transaction; return the notice.
 
     `text` is Telegram HTML, already escaped by the caller. `media` is ("photo" or "document",
-    file_id). A blocked account gets its row already marked unreachable, so reports count it.
-    `report_to` is the chat that gets the delivery report (bot/notifications/report.py).
+    file_id), or `stored_document(file)` for a file the database keeps. A blocked account gets
+    its row already marked unreachable, so reports count it. `report_to` is the chat that gets
+    the delivery report (bot/notifications/report.py).
     """
-    if media is not None and media[0] not in ("photo", "document"):
+    if media is not None and media[0] not in MEDIA_KINDS:
         raise ValueError(f"unknown media kind {media[0]!r}")
+    if media is not None and media[0] == STORED:
+        _stored_source(media[1])  # a bad reference fails here, not at every sending
     now = now or datetime.now(UTC)
     recipients = await resolve(session, school_id, audience)
     notice = Notice(
@@ -426,6 +437,7 @@ async def enqueue_news(
     texts: Mapping[str, str],
     *,
     buttons: Sequence[tuple[str, str]] = (),
+    media: tuple[str, str] | None = None,
     created_by: int | None = None,
     now: datetime | None = None,
 ) -> Notice:
@@ -434,10 +446,10 @@ async def enqueue_news(
     For a request's path (a decision to the teacher, a change to make to the administrators, a
     leave decision to the parent): what others learn must not depend on anything that happens
     after the step is stored, such as an edit of the pressed message. `texts` is the HTML by
-    language code ("vi" is the default); `buttons` are (label msgid, callback data) pairs. The
-    news answers something a person waits for, not a broadcast: it goes at once (urgent, so
-    quiet hours do not hold it, as they did not when it was sent directly) and has no receipt
-    button.
+    language code ("vi" is the default; with `media` it is the caption); `buttons` are (label
+    msgid, callback data) pairs. The news answers something a person waits for, not a
+    broadcast: it goes at once (urgent, so quiet hours do not hold it, as they did not when it
+    was sent directly) and has no receipt button.
     """
     notice = await enqueue_notice(
         session,
@@ -447,9 +459,44 @@ async def enqueue_news(
         texts.get("vi") or next(iter(texts.values())),
         urgent=True,
         requires_ack=False,
+        media=media,
         created_by=created_by,
         now=now,
     )
     notice.translations = dict(texts)
     notice.buttons = [list(button) for button in buttons]
     return notice
+
+
+def stored_document(file: CorrectionFile) -> tuple[str, str]:
+    """The `media` of a notice that sends this kept file (flushed: it needs its id).
+
+    The dispatcher reads the file's name and bytes when it sends, so the notice holds only a
+    reference and every retry sends the same file.
+    """
+    if file.id is None:
+        raise ValueError("a stored document needs a flushed row")
+    return STORED, f"correction_file:{file.id}"
+
+
+def _stored_source(reference: str) -> tuple[type[CorrectionFile], int]:
+    source, _, number = reference.partition(":")
+    table = STORED_SOURCES.get(source)
+    if table is None or not number.isdigit():
+        raise ValueError(f"unknown stored document {reference!r}")
+    return table, int(number)
+
+
+async def read_stored(
+    session: AsyncSession, school_id: int, reference: str
+) -> tuple[str, bytes] | None:
+    """The file name and bytes of a stored document of this school; None if it is gone."""
+    table, number = _stored_source(reference)
+    row = (
+        await session.execute(
+            select(table.name, table.content).where(
+                table.id == number, table.school_id == school_id
+            )
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])

@@ -235,6 +235,8 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
     rid = request.id
     assert request.state is CorrectionState.SIGNED and request.open_key is None
 
+    # The minutes were queued with the third signature: one delivery for each of the three.
+    assert await send_outbox(running_bot) == 3
     for person in (principal, admin, teacher):
         for _ in range(4):
             message = await person.next_message(timeout=10)
@@ -243,6 +245,7 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
         else:
             raise AssertionError("no minutes")
         assert message["caption"] == f"Biên bản sửa điểm số {rid}, đã đủ ba chữ ký xác nhận."
+        assert message["file"]["file_name"] == f"bien-ban-sua-diem-{rid}.docx", message["file"]
         content = await download(sandbox, message)
         fields = minutes_fields(content)
         document = Document(io.BytesIO(content))

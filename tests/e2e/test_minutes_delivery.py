@@ -1,0 +1,127 @@
+"""The signed minutes go through the outbox: a bad moment at Telegram after the third signature
+does not cost anyone their copy.
+
+The minutes are queued with the third signature as a document the database keeps; the
+dispatcher reads it, uploads it under its file name, and retries a 502 like any delivery.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import BotApplication
+from bot.notifications.dispatcher import Dispatcher
+from sandbox.client import PersonClient
+from sandbox.pytest_plugin import PersonFactory
+from sandbox.server import RunningSandbox
+from storage.models import CorrectionState, Delivery, DeliveryState, Notice, School
+from tests.e2e.conftest import ADMIN, TEACHER_1A, linked_person, send_outbox
+from tests.e2e.test_corrections import (
+    CHILD,
+    PRINCIPAL,
+    book,  # noqa: F401  (a fixture)
+    datas,
+    file_request,
+    requests,
+)
+from tests.e2e.test_leave import pupil_id
+from tests.e2e.test_notifications import Clock
+from tests.e2e.test_weekly import download
+
+DOCUMENT = "sendDocument"
+
+
+async def minutes_received(person: PersonClient, name: str) -> list[dict[str, Any]]:
+    """The messages with the minutes the person has got from the bot."""
+    return [
+        m
+        for m in await person.messages()
+        if m["from_bot"] and m["file"] and m["file"]["file_name"] == name
+    ]
+
+
+async def test_the_three_get_the_minutes_once_after_telegram_fails_the_upload(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,  # noqa: F811
+    session: AsyncSession,
+) -> None:
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    admin = await linked_person(make_person, *ADMIN)
+    student_id = await pupil_id(session, book, CHILD)
+    school_id = book.id
+    await file_request(sandbox, teacher, student_id, "9", files=1)
+    (request,) = await requests(session, school_id)
+    rid = request.id
+    card = await principal.next_message(timeout=10, new_only=True)
+    await principal.next_message(timeout=10, new_only=True)  # the evidence
+    await principal.press(data=f"v1:corr:ok:{rid}", message_id=card["message_id"])
+    await principal.next_message(timeout=10)  # the card, edited
+    assert await send_outbox(running_bot) == 2
+    await teacher.next_message(timeout=10, new_only=True)
+    to_admin = await admin.next_message(timeout=10, new_only=True)
+    await admin.press(data=datas(to_admin)[0], message_id=to_admin["message_id"])
+    await admin.next_message(timeout=10)  # the card, edited
+    assert await send_outbox(running_bot) == 3
+    signers = ((principal, "principal"), (admin, "admin"), (teacher, "teacher"))
+    for person, role in signers:
+        ask = await person.next_message(timeout=10, new_only=True)
+        assert datas(ask) == [f"v1:corr:sign:{rid}:{role}"], ask
+
+    # Telegram has a bad moment from the third signature on: every upload is a 502.
+    sandbox.state.faults.update(error_rate=1.0, methods=[DOCUMENT])
+    for person, role in signers:
+        await person.press(data=f"v1:corr:sign:{rid}:{role}")
+        signed = await person.next_message(timeout=10, new_only=True)
+        assert signed["text"].startswith("Đã ký xác nhận"), signed  # told at once, as before
+    (request,) = await requests(session, school_id)
+    assert request.state is CorrectionState.SIGNED
+
+    services = running_bot.bot_data["services"]
+    clock = Clock(datetime.now(UTC))
+    dispatcher = Dispatcher(
+        running_bot.bot,
+        services.sessions,
+        school_id=services.school_id,
+        clock=clock,
+        per_chat_interval=0.0,
+    )
+    assert await dispatcher.tick() == 3
+    name = f"bien-ban-sua-diem-{rid}.docx"
+    for person, _role in signers:
+        failed = sandbox.state.recorder.find(method=DOCUMENT, chat_id=person.person_id, ok=False)
+        assert len(failed) == 1, failed
+        assert await minutes_received(person, name) == []
+    minutes_rows = (
+        select(Delivery.id, Delivery.state, Delivery.attempts, Delivery.error)
+        .join(Notice, Notice.id == Delivery.notice_id)
+        .where(Notice.school_id == school_id, Notice.media_kind == "stored")
+        .order_by(Delivery.id)
+    )
+    await session.rollback()
+    rows = (await session.execute(minutes_rows)).all()
+    assert [(state, attempts) for _id, state, attempts, _error in rows] == [
+        (DeliveryState.QUEUED, 1)
+    ] * 3, rows
+    assert all("Bad Gateway" in (error or "") for *_rest, error in rows), rows
+
+    sandbox.state.faults.reset()  # the bad moment passes
+    assert await dispatcher.tick() == 0  # the backoff holds them
+    clock.now += timedelta(minutes=1)
+    assert await dispatcher.tick() == 3
+    assert await dispatcher.tick() == 0
+    for person, _role in signers:
+        (minutes,) = await minutes_received(person, name)
+        assert minutes["caption"] == f"Biên bản sửa điểm số {rid}, đã đủ ba chữ ký xác nhận."
+        assert (await download(sandbox, minutes)).startswith(b"PK")  # a .docx is a zip
+    await session.rollback()
+    rows = (await session.execute(minutes_rows)).all()
+    assert [(state, attempts) for _id, state, attempts, _error in rows] == [
+        (DeliveryState.SENT, 2)
+    ] * 3, rows
