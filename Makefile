@@ -42,9 +42,13 @@ types: $(STAMP)
 
 # Most tests wait on sockets (the sandbox, PostgreSQL), so four workers share the two cores well;
 # `make test WORKERS=0` runs them in one process.
+# mypy (one busy core) runs beside them; the target fails if either fails.
 WORKERS ?= 4
-test: catalogs lint types
-	$(VENV)/bin/pytest -n $(WORKERS)
+test: catalogs lint
+	@$(VENV)/bin/mypy > .mypy.log 2>&1 & types=$$!; \
+	$(VENV)/bin/pytest -n $(WORKERS); tests=$$?; \
+	wait $$types; typed=$$?; cat .mypy.log; rm -f .mypy.log; \
+	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 
 run: catalogs
 	$(PY) -m bot db upgrade
