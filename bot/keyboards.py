@@ -15,17 +15,6 @@ from bot.callbacks import pack
 from bot.i18n import N_, Translator
 from storage.models import Role
 
-ROLE_LABELS = {
-    Role.PARENT: N_("Parent"),
-    Role.HOMEROOM: N_("Homeroom teacher"),
-    Role.SUBJECT_TEACHER: N_("Subject teacher"),
-    Role.PRINCIPAL: N_("Principal"),
-    Role.VICE_PRINCIPAL: N_("Vice principal"),
-    Role.MEDICAL: N_("School nurse"),
-    Role.ADMIN: N_("System administrator"),
-    Role.CLERK: N_("Office clerk"),
-}
-
 SHARE_PHONE = N_("Share my phone number")
 MENU_CHILDREN = N_("My children")
 MENU_DATA = N_("My data")

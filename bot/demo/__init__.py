@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.demo.assessment import seed_book
 from bot.i18n import Translator
-from bot.keyboards import ROLE_LABELS
+from bot.labels import ROLE_LABELS
 from bot.runner import run_bot, stop_on_signals
 from bot.services.imports import import_roster, import_staff
 from bot.settings import Settings, load_settings

@@ -20,6 +20,7 @@ from bot.context import BotContext, Visit
 from bot.datefmt import local_time
 from bot.handlers.presses import alert, on_press, toast
 from bot.i18n import N_, translator
+from bot.labels import ROLE_LABELS
 from bot.services import accounts, link_requests
 from bot.services.access import load_actor
 from bot.services.accounts import LinkOutcome, LinkResult
@@ -269,9 +270,9 @@ async def welcome(message: Message, visit: Visit) -> None:
             "• " + _("{name}, class {class_name}").format(name=html.escape(name), class_name=klass)
             for name, klass in children
         ]
-    staff_roles = [role for role in keyboards.ROLE_LABELS if role in visit.actor.roles]
+    staff_roles = [role for role in ROLE_LABELS if role in visit.actor.roles]
     if any(role.value != "parent" for role in staff_roles):
-        roles = ", ".join(_(keyboards.ROLE_LABELS[role]) for role in staff_roles)
+        roles = ", ".join(_(ROLE_LABELS[role]) for role in staff_roles)
         lines.append(_("Your roles: {roles}").format(roles=roles))
     lines.append(_("Use the menu below, or send /help."))
     await message.reply_text(

@@ -8,11 +8,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import pack
 from bot.i18n import N_, Translator
+from bot.notifications.outbox import REPLY
+
+__all__ = ["READ_BUTTON", "REPLY", "SEEN", "notice_markup"]
 
 READ_BUTTON = "\u2705 "  # the label is "✅ " + the translated "Seen"
 SEEN = N_("Seen")
-# "Phản hồi": opens the feedback flow about the notice's pupil (bot/handlers/feedback.py).
-REPLY = (N_("Respond"), "v1:fb:new:{delivery}")
 
 
 def notice_markup(

@@ -14,6 +14,7 @@ from typing import Any, cast
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import N_
 from storage.models import (
     AccountState,
     CorrectionFile,
@@ -31,6 +32,9 @@ from storage.models import (
 from storage.names import class_list_key, split_name
 
 REACHABLE = (AccountState.LINKED, AccountState.BLOCKED)
+# "Phản hồi" under a notice: opens the feedback flow about the notice's pupil
+# (bot/handlers/feedback.py); "{delivery}" becomes the delivery's id.
+REPLY = (N_("Respond"), "v1:fb:new:{delivery}")
 
 # The media kind of a document whose name and bytes the database keeps (the notice's
 # `media_file` is then a reference, "<source>:<id>", not a Telegram file_id).

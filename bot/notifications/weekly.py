@@ -21,8 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import pack
 from bot.datefmt import weekday
 from bot.i18n import LANGUAGES, N_, Translator, translator
-from bot.notifications.buttons import REPLY
-from bot.notifications.outbox import Draft, enqueue_per_pupil
+from bot.notifications.outbox import REPLY, Draft, enqueue_per_pupil
 from bot.services.calendar import TeachingWeek
 from storage.models import (
     Absence,

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.i18n import Translator, translator
-from bot.keyboards import ROLE_LABELS
+from bot.labels import ROLE_LABELS
 from bot.services.minutes import (
     KIND_NAMES,
     REASON_NAMES,

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import pack
 from bot.i18n import N_, Translator, translator
-from bot.notifications.buttons import REPLY
 from bot.notifications.outbox import (
+    REPLY,
     Audience,
     BulkOutcome,
     Draft,

@@ -15,8 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Translator, translator
-from bot.notifications.buttons import REPLY
-from bot.notifications.outbox import Audience, enqueue_notice, resolve
+from bot.notifications.outbox import REPLY, Audience, enqueue_notice, resolve
 from bot.services import limits, pending
 from bot.services.access import Actor
 from storage.models import Delivery, DeliveryState, Notice, PendingInput, Role, SchoolClass
