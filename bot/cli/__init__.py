@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import logsafety
+from bot.cli.database import CommandRefused
 from bot.cli.parser import build_parser
 from bot.i18n import supported, translator
 from bot.settings import SettingsError, load_settings
@@ -47,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         try:
             return int(asyncio.run(args.handler(args, settings, _)))
+        except CommandRefused as refused:
+            print(refused.reason, file=sys.stderr)
+            return 2
         except KeyboardInterrupt:
             return 130
         except Exception:

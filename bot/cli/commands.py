@@ -13,6 +13,7 @@ from typing import NoReturn
 from telegram.error import InvalidToken
 from tqdm import tqdm
 
+from bot.cli.database import require_current_schema, school_session
 from bot.datefmt import short
 from bot.i18n import Translator
 from bot.notifications import outbox as outbox_service
@@ -29,10 +30,16 @@ from bot.services.calendar import (
 from bot.services.imports import ImportOutcome, describe, import_roster, import_staff
 from bot.settings import Settings
 from storage import migrate
-from storage.db import create_engine, session_factory
-from storage.queries import audit, class_by_name, ensure_school, school_by_code
+from storage.db import create_engine
+from storage.queries import audit, class_by_name
 
 PROGRESS_FROM_ROWS = 300
+
+
+def _refuse(reason: str) -> int:
+    """Print a one-line reason on standard error; return the exit status for bad input."""
+    print(reason, file=sys.stderr)
+    return 2
 
 
 async def db_upgrade(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
@@ -54,17 +61,7 @@ async def run(args: argparse.Namespace, settings: Settings, _: Translator) -> in
     if settings.token is None:
         print(_("Set SCHOOLBOT_TOKEN to the token BotFather gave you."), file=sys.stderr)
         return 2
-    engine = create_engine(settings.database_url)
-    try:
-        current = await migrate.schema_is_current(engine)
-    finally:
-        await engine.dispose()
-    if not current:
-        print(
-            _("The database schema is not current: run `schoolbot db upgrade` first."),
-            file=sys.stderr,
-        )
-        return 2
+    await require_current_schema(settings, _)
     try:
         await run_bot(settings)
     except InvalidToken:
@@ -131,19 +128,9 @@ async def import_file(args: argparse.Namespace, settings: Settings, _: Translato
     if not await asyncio.to_thread(path.is_file):
         print(_("File not found: {path}").format(path=path), file=sys.stderr)
         return 2
-    engine = create_engine(settings.database_url)
     bar = _Bar(_("Reading rows"))
     try:
-        if not await migrate.schema_is_current(engine):
-            print(
-                _("The database schema is not current: run `schoolbot db upgrade` first."),
-                file=sys.stderr,
-            )
-            return 2
-        async with session_factory(engine)() as session, session.begin():
-            school = await ensure_school(
-                session, args.school or settings.school, settings.school_name, settings.timezone
-            )
+        async with school_session(settings, _, args.school, create=True) as (session, school):
             if args.kind == "roster":
                 outcome = await import_roster(
                     session,
@@ -162,7 +149,6 @@ async def import_file(args: argparse.Namespace, settings: Settings, _: Translato
                 await session.rollback()
     finally:
         bar.close()
-        await engine.dispose()
     return _report(outcome, args, _)
 
 
@@ -234,43 +220,28 @@ async def invites(args: argparse.Namespace, settings: Settings, _: Translator) -
             file=sys.stderr,
         )
         return 2
-    engine = create_engine(settings.database_url)
-    try:
-        if not await migrate.schema_is_current(engine):
-            print(
-                _("The database schema is not current: run `schoolbot db upgrade` first."),
-                file=sys.stderr,
-            )
-            return 2
-        async with session_factory(engine)() as session, session.begin():
-            school = await school_by_code(session, args.school or settings.school)
-            klass = await class_by_name(session, school.id, args.class_name) if school else None
-            if school is None or klass is None:
-                print(
-                    _("Class {name} is not on the lists; import the roster first.").format(
-                        name=args.class_name
-                    ),
-                    file=sys.stderr,
-                )
-                return 2
-            slips = await invitations.class_slips(
-                session,
-                school.id,
-                klass.id,
-                datetime.now(UTC),
-                school_name=settings.school_name or school.name,
-                bot_username=username,
-                _=_,
-                actor="cli",
-                days=args.days,
-            )
-            if slips is None:
-                print(_("This class has no pupils with a parent on the lists."), file=sys.stderr)
-                await session.rollback()
-                return 2
-            await asyncio.to_thread(out.write_bytes, slips.document)
-    finally:
-        await engine.dispose()
+    not_listed = _("Class {name} is not on the lists; import the roster first.").format(
+        name=args.class_name
+    )
+    async with school_session(settings, _, args.school, missing=not_listed) as (session, school):
+        klass = await class_by_name(session, school.id, args.class_name)
+        if klass is None:
+            return _refuse(not_listed)
+        slips = await invitations.class_slips(
+            session,
+            school.id,
+            klass.id,
+            datetime.now(UTC),
+            school_name=settings.school_name or school.name,
+            bot_username=username,
+            _=_,
+            actor="cli",
+            days=args.days,
+        )
+        if slips is None:
+            await session.rollback()
+            return _refuse(_("This class has no pupils with a parent on the lists."))
+        await asyncio.to_thread(out.write_bytes, slips.document)
     print(
         _("{count} invitation slips for class {name}, valid until {date}.").format(
             count=slips.count, name=slips.class_name, date=short(slips.expires_on)
@@ -292,32 +263,14 @@ async def _bot_username(settings: Settings) -> str | None:
 
 async def outbox(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
     """`outbox status`: deliveries per state; `outbox retry NOTICE`: queue failed rows again."""
-    engine = create_engine(settings.database_url)
-    try:
-        if not await migrate.schema_is_current(engine):
-            print(
-                _("The database schema is not current: run `schoolbot db upgrade` first."),
-                file=sys.stderr,
-            )
-            return 2
-        async with session_factory(engine)() as session, session.begin():
-            school = await school_by_code(session, args.school or settings.school)
-            if school is None:
-                print(_("No school with this code has been imported yet."), file=sys.stderr)
-                return 2
-            if args.action == "retry":
-                queued = await outbox_service.retry_failed(session, school.id, args.notice)
-                if queued is None:
-                    print(
-                        _("Notice {number} does not exist.").format(number=args.notice),
-                        file=sys.stderr,
-                    )
-                    return 2
-                print(_("{count} failed deliveries queued again.").format(count=queued))
-                return 0
-            statuses = await outbox_service.outbox_status(session, school.id)
-    finally:
-        await engine.dispose()
+    async with school_session(settings, _, args.school) as (session, school):
+        if args.action == "retry":
+            queued = await outbox_service.retry_failed(session, school.id, args.notice)
+            if queued is None:
+                return _refuse(_("Notice {number} does not exist.").format(number=args.notice))
+            print(_("{count} failed deliveries queued again.").format(count=queued))
+            return 0
+        statuses = await outbox_service.outbox_status(session, school.id)
     for status in statuses:
         counts = status.counts
         print(
@@ -378,50 +331,26 @@ async def calendar(args: argparse.Namespace, settings: Settings, _: Translator) 
                 print(wrong[0], file=sys.stderr)
                 return 2
             breaks = [b for b in read if isinstance(b, Break)]
-    engine = create_engine(settings.database_url)
-    try:
-        if not await migrate.schema_is_current(engine):
-            print(
-                _("The database schema is not current: run `schoolbot db upgrade` first."),
-                file=sys.stderr,
+    async with school_session(settings, _, args.school) as (session, school):
+        today = datetime.now(settings.zone).date()
+        if args.action == "set":
+            refusal = await change_calendar(
+                session,
+                school,
+                today,
+                "cli",
+                year_start=start,
+                term1_weeks=args.term1,
+                term2_weeks=args.term2,
+                breaks=breaks,
             )
-            return 2
-        async with session_factory(engine)() as session, session.begin():
-            school = await school_by_code(session, args.school or settings.school)
-            if school is None:
-                print(_("No school with this code has been imported yet."), file=sys.stderr)
-                return 2
-            today = datetime.now(settings.zone).date()
-            if args.action == "set":
-                refusal = await change_calendar(
-                    session,
-                    school,
-                    today,
-                    "cli",
-                    year_start=start,
-                    term1_weeks=args.term1,
-                    term2_weeks=args.term2,
-                    breaks=breaks,
-                )
-                if refusal is not None:
-                    print(
-                        refusal_text(refusal, _) + " " + _("Nothing was changed."),
-                        file=sys.stderr,
-                    )
-                    return 2
-            lines = describe_calendar(await load_calendar(session, school, today), today, _)
-    finally:
-        await engine.dispose()
+            if refusal is not None:
+                return _refuse(refusal_text(refusal, _) + " " + _("Nothing was changed."))
+        lines = describe_calendar(await load_calendar(session, school, today), today, _)
     if args.action == "set":
         print(_("The school calendar is updated."))
     print("\n".join(lines))
     return 0
-
-
-def _refuse(reason: str) -> int:
-    """Print a one-line reason on standard error; return the exit status for bad input."""
-    print(reason, file=sys.stderr)
-    return 2
 
 
 async def export_archive(args: argparse.Namespace, settings: Settings, _: Translator) -> int:
@@ -437,34 +366,23 @@ async def export_archive(args: argparse.Namespace, settings: Settings, _: Transl
         )
     if not await asyncio.to_thread(out.parent.is_dir):
         return _refuse(_("Folder not found: {path}").format(path=out.parent))
-    engine = create_engine(settings.database_url)
-    try:
-        if not await migrate.schema_is_current(engine):
-            return _refuse(
-                _("The database schema is not current: run `schoolbot db upgrade` first.")
-            )
-        async with session_factory(engine)() as session, session.begin():
-            school = await school_by_code(session, args.school or settings.school)
-            if school is None:
-                return _refuse(_("No school with this code has been imported yet."))
-            archive = await build_archive(session, school.id, year, settings.zone)
-            try:
-                await asyncio.to_thread(out.write_bytes, archive.data)
-            except OSError as exc:
-                reason = exc.strerror or type(exc).__name__
-                return _refuse(_("Cannot write {path}: {reason}").format(path=out, reason=reason))
-            counts = {"requests": archive.requests, "files": archive.files}
-            audit(
-                session,
-                school_id=school.id,
-                actor="cli",
-                action="archive.exported",
-                entity="correction_archive",
-                entity_id=year,
-                after=counts,
-            )
-    finally:
-        await engine.dispose()
+    async with school_session(settings, _, args.school) as (session, school):
+        archive = await build_archive(session, school.id, year, settings.zone)
+        try:
+            await asyncio.to_thread(out.write_bytes, archive.data)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            return _refuse(_("Cannot write {path}: {reason}").format(path=out, reason=reason))
+        counts = {"requests": archive.requests, "files": archive.files}
+        audit(
+            session,
+            school_id=school.id,
+            actor="cli",
+            action="archive.exported",
+            entity="correction_archive",
+            entity_id=year,
+            after=counts,
+        )
     done = _("School year {year}: {requests} correction requests and {files} files archived.")
     print(done.format(year=year, **counts) + f" -> {out}")
     return 0
