@@ -5,6 +5,8 @@ kept with the evidence and queued in the outbox for all three.
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 from telegram import CallbackQuery
 
@@ -124,8 +126,12 @@ async def on_sign(query: CallbackQuery, visit: Visit, context: BotContext, p: Ca
 async def _keep_minutes(
     visit: Visit, context: BotContext, request: CorrectionRequest
 ) -> CorrectionFile:
-    """Make the minutes and keep them with the evidence; the kept file (flushed)."""
-    content = await _minutes(visit, context, request)
+    """Make the minutes and keep them with the evidence; the kept file (flushed).
+
+    The facts are read here, on the event loop; the .docx is laid out in a worker thread.
+    """
+    facts = await _minutes(visit, context, request)
+    content = await asyncio.to_thread(paper.build_minutes, facts, translator("vi"))
     name = f"bien-ban-sua-diem-{request.id}.docx"
     (kept,) = corrections.add_files(
         visit.session,
@@ -169,7 +175,8 @@ async def _send_minutes(visit: Visit, request: CorrectionRequest, minutes: Corre
     )
 
 
-async def _minutes(visit: Visit, context: BotContext, request: CorrectionRequest) -> bytes:
+async def _minutes(visit: Visit, context: BotContext, request: CorrectionRequest) -> paper.Minutes:
+    """What the minutes say, read from the database and rendered as Vietnamese text."""
     session = visit.session
     tr = translator("vi")
     school = await session.get(School, request.school_id)
@@ -189,44 +196,41 @@ async def _minutes(visit: Visit, context: BotContext, request: CorrectionRequest
     def act(role: str) -> paper.Act:
         return paper.Act(signed[role].name, tr(SIGNER_NAMES[role]), signed[role].signed_at)
 
-    return paper.build_minutes(
-        paper.Minutes(
-            school_name=school.name,
-            place=context.settings.school_place or str(settings.get("place", "")),
-            day=context.today(visit.now),
-            number=request.id,
-            pupil=student.full_name,
-            student_code=student.student_code,
-            class_name=klass.name,
-            school_year=request.school_year,
-            period=assessment.period_name(request.period, tr),
-            item=item.name(tr),
-            old_value=assessment.value_text(item, request.old_value, tr),
-            new_value=assessment.value_text(item, request.new_value, tr),
-            reason=tr(REASON_NAMES[request.reason]),
-            reason_text=request.reason_text,
-            evidence=tuple(paper.EvidenceFile(f.name, f.size, f.sha256) for f in files),
-            requester=paper.Act(
-                names.get(request.requested_by or 0, "?"), tr("Teacher"), request.created_at
-            ),
-            decision=paper.Decision(
-                names.get(request.decided_by or 0, "?"),
-                decided_role,
-                request.decided_at or visit.now,
-                tr("Approved"),
-            ),
-            applied=paper.Applied(
-                names.get(request.applied_by or 0, "?"), request.applied_at or visit.now
-            ),
-            confirmations=(act("principal"), act("admin"), act("teacher")),
-            authority=context.settings.school_authority or settings.get("authority"),
-            outcome_before=outcome(request.outcome_before, tr)
-            if request.outcome_before != request.outcome_after
-            else None,
-            outcome_after=outcome(request.outcome_after, tr)
-            if request.outcome_before != request.outcome_after
-            else None,
-            zone=context.settings.zone,
+    return paper.Minutes(
+        school_name=school.name,
+        place=context.settings.school_place or str(settings.get("place", "")),
+        day=context.today(visit.now),
+        number=request.id,
+        pupil=student.full_name,
+        student_code=student.student_code,
+        class_name=klass.name,
+        school_year=request.school_year,
+        period=assessment.period_name(request.period, tr),
+        item=item.name(tr),
+        old_value=assessment.value_text(item, request.old_value, tr),
+        new_value=assessment.value_text(item, request.new_value, tr),
+        reason=tr(REASON_NAMES[request.reason]),
+        reason_text=request.reason_text,
+        evidence=tuple(paper.EvidenceFile(f.name, f.size, f.sha256) for f in files),
+        requester=paper.Act(
+            names.get(request.requested_by or 0, "?"), tr("Teacher"), request.created_at
         ),
-        tr,
+        decision=paper.Decision(
+            names.get(request.decided_by or 0, "?"),
+            decided_role,
+            request.decided_at or visit.now,
+            tr("Approved"),
+        ),
+        applied=paper.Applied(
+            names.get(request.applied_by or 0, "?"), request.applied_at or visit.now
+        ),
+        confirmations=(act("principal"), act("admin"), act("teacher")),
+        authority=context.settings.school_authority or settings.get("authority"),
+        outcome_before=outcome(request.outcome_before, tr)
+        if request.outcome_before != request.outcome_after
+        else None,
+        outcome_after=outcome(request.outcome_after, tr)
+        if request.outcome_before != request.outcome_after
+        else None,
+        zone=context.settings.zone,
     )

@@ -7,14 +7,17 @@ dispatcher reads it, uploads it under its file name, and retries a 502 like any 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import BotApplication
 from bot.notifications.dispatcher import Dispatcher
+from bot.services import minutes as paper
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
@@ -44,13 +47,32 @@ async def minutes_received(person: PersonClient, name: str) -> list[dict[str, An
     ]
 
 
+def on_a_loop() -> bool:
+    """Whether the calling thread runs an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 async def test_the_three_get_the_minutes_once_after_telegram_fails_the_upload(
     running_bot: BotApplication,
     sandbox: RunningSandbox,
     make_person: PersonFactory,
     book: School,  # noqa: F811
     session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The .docx is laid out in a worker thread: the bot's event loop goes on serving others.
+    built_on_a_loop: list[bool] = []
+    build_minutes = paper.build_minutes
+
+    def recording_build(*args: Any) -> bytes:
+        built_on_a_loop.append(on_a_loop())
+        return build_minutes(*args)
+
+    monkeypatch.setattr(paper, "build_minutes", recording_build)
     teacher = await linked_person(make_person, *TEACHER_1A)
     principal = await linked_person(make_person, *PRINCIPAL)
     admin = await linked_person(make_person, *ADMIN)
@@ -82,6 +104,7 @@ async def test_the_three_get_the_minutes_once_after_telegram_fails_the_upload(
         assert signed["text"].startswith("Đã ký xác nhận"), signed  # told at once, as before
     (request,) = await requests(session, school_id)
     assert request.state is CorrectionState.SIGNED
+    assert built_on_a_loop == [False]
 
     services = running_bot.bot_data["services"]
     clock = Clock(datetime.now(UTC))
