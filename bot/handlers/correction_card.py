@@ -21,11 +21,12 @@ from bot.context import BotContext, Visit
 from bot.handlers.presses import alert
 from bot.handlers.replies import caption, excerpt, head_and_tail
 from bot.i18n import Translator, translator
+from bot.labels import CORRECTION_REASON_LABELS, CORRECTION_STATE_LABELS
 from bot.notifications.split import split_html, utf16_len
 from bot.services import absences, assessment, corrections
 from bot.services.assessment import Item
 from bot.services.assessment_rules import OUTCOME_NAMES, Outcome
-from bot.services.corrections import REASON_NAMES, STATE_NAMES, Evidence, Refused, Stale
+from bot.services.corrections import Evidence, Refused, Stale
 from storage.models import (
     AccountState,
     CorrectionRequest,
@@ -45,7 +46,7 @@ HTML = ParseMode.HTML
 def state_text(request: CorrectionRequest, _: Translator) -> str:
     """ "Đề nghị số 12: đã được duyệt, ..." for a press on a request that moved on."""
     return _("Request no. {number}: {state}.").format(
-        number=request.id, state=_(STATE_NAMES[request.state])
+        number=request.id, state=_(CORRECTION_STATE_LABELS[request.state].chat)
     )
 
 
@@ -188,14 +189,14 @@ async def _layout(
             )
         )
     reason_line = _("Reason: {reason} — {text}")
-    reason_name = _(REASON_NAMES[request.reason])
+    reason_name = _(CORRECTION_REASON_LABELS[request.reason].chat)
     middle = [
         _("Corrections asked by this teacher this school year: {count}").format(count=count),
         _("Evidence: {count} file(s)").format(count=len(files)),
     ]
     note = request.decision_note if request.state is not CorrectionState.PENDING else None
     note_line = _("Note: {note}")
-    state_line = _("State: {state}").format(state=_(STATE_NAMES[request.state]))
+    state_line = _("State: {state}").format(state=_(CORRECTION_STATE_LABELS[request.state].chat))
     hint = _("Shortened here: the full text is in the message above.")
     fixed = [*top, reason_line.format(reason=reason_name, text=""), *middle, state_line, hint]
     if note:

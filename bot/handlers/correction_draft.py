@@ -17,11 +17,12 @@ from bot.context import BotContext, Visit
 from bot.handlers.correction_card import FEATURE, download, send_to_deciders
 from bot.handlers.presses import alert
 from bot.i18n import N_, Translator
+from bot.labels import CORRECTION_REASON_LABELS
 from bot.services import assessment, corrections, limits, pending
 from bot.services.assessment import Item
 from bot.services.assessment_rules import Period, RuleError
 from bot.services.calendar import load_calendar
-from bot.services.corrections import REASON_NAMES, Refused
+from bot.services.corrections import Refused
 from storage.models import CorrectionReason, School, SchoolClass, Student
 
 WAIT_VALUE = "corr_value"
@@ -114,7 +115,10 @@ async def _set_value(visit: Visit, context: BotContext, draft: dict[str, Any], t
 
 def _reason_buttons(_: Translator) -> InlineKeyboardMarkup:
     return keyboards.choices(
-        [(_(name), pack(FEATURE, "why", reason.value)) for reason, name in REASON_NAMES.items()],
+        [
+            (_(label.chat), pack(FEATURE, "why", reason.value))
+            for reason, label in CORRECTION_REASON_LABELS.items()
+        ],
         per_row=1,
     )
 
@@ -149,7 +153,7 @@ async def on_reason(query: CallbackQuery, visit: Visit, context: BotContext, p: 
     text = _(
         "{reason}. Please type the details: what was wrong and where the right value comes from."
     )
-    await query.edit_message_text(text.format(reason=_(REASON_NAMES[reason])))
+    await query.edit_message_text(text.format(reason=_(CORRECTION_REASON_LABELS[reason].chat)))
 
 
 def done_button(_: Translator) -> InlineKeyboardMarkup:
@@ -227,7 +231,7 @@ async def on_done(query: CallbackQuery, visit: Visit, context: BotContext, p: Ca
             new=assessment.value_text(item, str(draft["value"]), _),
         ),
         _("Reason: {reason} — {text}").format(
-            reason=_(REASON_NAMES[CorrectionReason(draft["reason"])]),
+            reason=_(CORRECTION_REASON_LABELS[CorrectionReason(draft["reason"])].chat),
             text=html.escape(str(draft["text"])),
         ),
         _("Evidence: {count} file(s)").format(count=len(draft["files"])),

@@ -22,21 +22,22 @@ from bot.handlers.correction_card import (
 )
 from bot.handlers.presses import cosmetic
 from bot.i18n import LANGUAGES, N_, translator
+from bot.labels import CORRECTION_REASON_LABELS, ROLE_LABELS, SIGNER_LABELS
 from bot.notifications.outbox import Audience, enqueue_news, stored_document
 from bot.services import assessment, correction_steps, corrections
 from bot.services import minutes as paper
 from bot.services.assessment import Item
-from bot.services.corrections import REASON_NAMES, SIGNER_NAMES, Evidence, Refused, Stale
+from bot.services.corrections import Evidence, Refused, Stale
 from storage.models import (
     CorrectionFile,
     CorrectionRequest,
+    Role,
     School,
     SchoolClass,
     Staff,
     Student,
 )
 
-ROLE_NAMES = {"principal": N_("Principal"), "vice_principal": N_("Vice principal")}
 # The sign buttons' labels (a button's label is one msgid, translated when it is sent).
 SIGN_AS = {
     "principal": N_("Sign as principal"),
@@ -115,7 +116,7 @@ async def on_sign(query: CallbackQuery, visit: Visit, context: BotContext, p: Ca
         await context.bot.send_message(
             visit.account.chat_id,
             _("Signed as {role} for request no. {number}.").format(
-                role=_(SIGNER_NAMES[role]), number=request.id
+                role=_(SIGNER_LABELS[role]), number=request.id
             ),
         )
     finally:
@@ -190,11 +191,14 @@ async def _minutes(visit: Visit, context: BotContext, request: CorrectionRequest
     signed = await correction_steps.signatures(session, request.id)
     files = await corrections.files_of(session, request.id)
     item = Item(request.kind, request.item)
-    decided_role = tr(ROLE_NAMES.get(request.decided_role or "", ROLE_NAMES["principal"]))
+    deciding = (
+        Role.VICE_PRINCIPAL if request.decided_role == Role.VICE_PRINCIPAL else Role.PRINCIPAL
+    )
+    decided_role = tr(ROLE_LABELS[deciding])
     settings = school.settings or {}
 
     def act(role: str) -> paper.Act:
-        return paper.Act(signed[role].name, tr(SIGNER_NAMES[role]), signed[role].signed_at)
+        return paper.Act(signed[role].name, tr(SIGNER_LABELS[role]), signed[role].signed_at)
 
     return paper.Minutes(
         school_name=school.name,
@@ -209,7 +213,7 @@ async def _minutes(visit: Visit, context: BotContext, request: CorrectionRequest
         item=item.name(tr),
         old_value=assessment.value_text(item, request.old_value, tr),
         new_value=assessment.value_text(item, request.new_value, tr),
-        reason=tr(REASON_NAMES[request.reason]),
+        reason=tr(CORRECTION_REASON_LABELS[request.reason].formal),
         reason_text=request.reason_text,
         evidence=tuple(paper.EvidenceFile(f.name, f.size, f.sha256) for f in files),
         requester=paper.Act(

@@ -16,16 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.i18n import Translator, translator
-from bot.labels import ROLE_LABELS
-from bot.services.minutes import (
-    KIND_NAMES,
-    REASON_NAMES,
-    STATE_NAMES,
-    item_name,
-    moment,
-    period_label,
-    value_label,
+from bot.labels import (
+    ASSESSMENT_KIND_LABELS,
+    CORRECTION_REASON_LABELS,
+    CORRECTION_STATE_LABELS,
+    ROLE_LABELS,
 )
+from bot.services.minutes import item_name, moment, period_label, value_label
 from storage.exports import csv_row
 from storage.models import (
     CorrectionFile,
@@ -208,13 +205,13 @@ def _row(
         code,
         class_name,
         period_label(request.period, _),
-        _(KIND_NAMES[request.kind]),
+        _(ASSESSMENT_KIND_LABELS[request.kind].formal),
         item_name(request.kind, request.item),
         value_label(request.kind, request.old_value, _),
         value_label(request.kind, request.new_value, _),
-        _(REASON_NAMES[request.reason]),
+        _(CORRECTION_REASON_LABELS[request.reason].formal),
         request.reason_text,
-        _(STATE_NAMES[request.state]),
+        _(CORRECTION_STATE_LABELS[request.state].formal),
         asked_by or "",
         when(request.created_at),
         decided_by or "",

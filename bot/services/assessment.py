@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import N_, Translator
+from bot.labels import ASSESSMENT_KIND_LABELS
 from bot.services.assessment_rules import (
     PERIOD_NAMES,
     QUALITIES,
@@ -51,11 +52,6 @@ from storage.models import (
 from storage.queries import audit
 from storage.subjects import subject_name
 
-KIND_NAMES: dict[AssessmentKind, str] = {
-    AssessmentKind.LEVEL: N_("level"),
-    AssessmentKind.SCORE: N_("test score"),
-    AssessmentKind.QUALITY: N_("quality or competence level"),
-}
 SCHOOL = "school"
 
 
@@ -93,7 +89,7 @@ class Item:
         if self.kind is AssessmentKind.QUALITY:
             return QUALITIES[self.code]
         return _("{subject} — {what}").format(
-            subject=subject_name(self.code), what=_(KIND_NAMES[self.kind])
+            subject=subject_name(self.code), what=_(ASSESSMENT_KIND_LABELS[self.kind].chat)
         )
 
 

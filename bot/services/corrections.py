@@ -47,25 +47,6 @@ OPEN = (
     CorrectionState.APPLIED,
 )
 SIGNERS = ("principal", "admin", "teacher")
-REASON_NAMES: dict[CorrectionReason, str] = {
-    CorrectionReason.ENTRY_ERROR: N_("Entered wrongly"),
-    CorrectionReason.REMARKED: N_("Test marked again"),
-    CorrectionReason.RETEST: N_("Re-test (Article 7, Circular 27)"),
-    CorrectionReason.ADDITIONAL: N_("Additional assessment (Article 11, Circular 27)"),
-}
-STATE_NAMES: dict[CorrectionState, str] = {
-    CorrectionState.PENDING: N_("waiting for the decision"),
-    CorrectionState.NEEDS_INFO: N_("waiting for more evidence from the teacher"),
-    CorrectionState.REJECTED: N_("rejected"),
-    CorrectionState.APPROVED: N_("approved, waiting for the change in the official system"),
-    CorrectionState.APPLIED: N_("changed, waiting for the signatures"),
-    CorrectionState.SIGNED: N_("completed and signed"),
-}
-SIGNER_NAMES = {
-    "principal": N_("Principal"),
-    "admin": N_("System administrator"),
-    "teacher": N_("Teacher"),
-}
 SAME_VALUE = N_("The new value is the same as the recorded one; nothing to correct.")
 NOT_YOURS = N_("You do not teach this pupil this subject, so you cannot ask to correct it.")
 NO_EVIDENCE = N_(

@@ -23,7 +23,8 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from bot.datefmt import administrative, short
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
+from bot.labels import ASSESSMENT_KIND_LABELS
 from bot.services.assessment_rules import (
     PERIOD_NAMES,
     QUALITIES,
@@ -31,7 +32,7 @@ from bot.services.assessment_rules import (
     SUBJECT_LEVEL_NAMES,
     Period,
 )
-from storage.models import AssessmentKind, CorrectionReason, CorrectionState
+from storage.models import AssessmentKind
 from storage.subjects import SUBJECTS, subject_name
 
 FONT = "Times New Roman"
@@ -40,25 +41,6 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 TEXT_WIDTH = Cm(16.0)  # A4 (21 cm) less the left (3 cm) and right (2 cm) margins of ND30
 HEADING_COLUMNS = (Cm(6.5), Cm(9.5))
 FACT_COLUMNS = (Cm(5.0), Cm(11.0))
-KIND_NAMES = {
-    AssessmentKind.LEVEL: N_("subject or activity level"),
-    AssessmentKind.SCORE: N_("periodic test score"),
-    AssessmentKind.QUALITY: N_("quality or competence level"),
-}
-REASON_NAMES = {
-    CorrectionReason.ENTRY_ERROR: N_("Data-entry error"),
-    CorrectionReason.REMARKED: N_("Test re-marked"),
-    CorrectionReason.RETEST: N_("Re-test under Article 7 of Circular 27"),
-    CorrectionReason.ADDITIONAL: N_("Additional assessment under Article 11 of Circular 27"),
-}
-STATE_NAMES = {
-    CorrectionState.PENDING: N_("Waiting for a decision"),
-    CorrectionState.NEEDS_INFO: N_("More information requested"),
-    CorrectionState.REJECTED: N_("Rejected"),
-    CorrectionState.APPROVED: N_("Approved, waiting for the official system"),
-    CorrectionState.APPLIED: N_("Changed, waiting for the confirmations"),
-    CorrectionState.SIGNED: N_("Done, minutes signed"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +130,7 @@ def item_name(kind: AssessmentKind, item: str) -> str:
 
 def item_label(kind: AssessmentKind, item: str, _: Translator) -> str:
     """Return "Toán — điểm kiểm tra định kỳ"."""
-    return f"{item_name(kind, item)} — {_(KIND_NAMES[kind])}"
+    return f"{item_name(kind, item)} — {_(ASSESSMENT_KIND_LABELS[kind].formal)}"
 
 
 def value_label(kind: AssessmentKind, value: str | None, _: Translator) -> str:
