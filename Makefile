@@ -41,13 +41,14 @@ format: $(STAMP)
 types: $(STAMP)
 	$(VENV)/bin/mypy
 
-# Most tests wait on sockets (the sandbox, PostgreSQL), so four workers share the two cores well;
-# `make test WORKERS=0` runs them in one process.
-# mypy (one busy core) runs beside them; the target fails if either fails.
-WORKERS ?= 4
+# Most tests wait on sockets (the sandbox, PostgreSQL), so six workers share the two cores well
+# (work stealing keeps the long end-to-end tests from finishing last on one worker);
+# `make test WORKERS=0` runs them in one process. mypy runs beside them; the target fails if
+# either fails.
+WORKERS ?= 6
 test: catalogs lint
 	@$(VENV)/bin/mypy > .mypy.log 2>&1 & types=$$!; \
-	$(VENV)/bin/pytest -n $(WORKERS); tests=$$?; \
+	$(VENV)/bin/pytest -n $(WORKERS) --dist worksteal; tests=$$?; \
 	wait $$types; typed=$$?; cat .mypy.log; rm -f .mypy.log; \
 	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 

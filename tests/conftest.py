@@ -45,7 +45,7 @@ def cli_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.test_cli import schoolbot
 
     path = tmp_path_factory.mktemp("cli") / "template.db"
-    upgraded = schoolbot("db", "upgrade", db=path, subprocess_=True)
+    upgraded = schoolbot("db", "upgrade", db=path)
     assert upgraded.returncode == 0, upgraded.stderr
     return path
 
