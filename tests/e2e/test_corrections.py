@@ -4,6 +4,7 @@ administrator changes the system, the three sign, and the minutes come back as a
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -154,6 +155,35 @@ async def requests(session: AsyncSession, school_id: int) -> list[CorrectionRequ
         .order_by(CorrectionRequest.id)
     )
     return list(rows)
+
+
+@dataclass(frozen=True)
+class OnTheDesk:
+    """A filed request waiting for the principal: the three people, its id and its card."""
+
+    teacher: PersonClient
+    principal: PersonClient
+    admin: PersonClient
+    school_id: int
+    request_id: int
+    card: dict[str, Any]
+
+
+async def request_on_the_desk(
+    sandbox: RunningSandbox, make_person: PersonFactory, session: AsyncSession, book: School
+) -> OnTheDesk:
+    """The teacher, principal and administrator linked; a request for the child's Toán score
+    with one photo filed, its card and evidence received by the principal."""
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    admin = await linked_person(make_person, *ADMIN)
+    school_id = book.id  # read before `requests` rolls the session back
+    student_id = await pupil_id(session, book, CHILD)
+    await file_request(sandbox, teacher, student_id, "9", files=1)
+    (request,) = await requests(session, school_id)
+    card = await principal.next_message(timeout=10, new_only=True)
+    await principal.next_message(timeout=10, new_only=True)  # the evidence
+    return OnTheDesk(teacher, principal, admin, school_id, request.id, card)
 
 
 async def value_of(session: AsyncSession, student_id: int, item: Item) -> AssessmentResult:

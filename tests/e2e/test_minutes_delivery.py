@@ -22,16 +22,13 @@ from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import CorrectionState, Delivery, DeliveryState, Notice, School
-from tests.e2e.conftest import ADMIN, TEACHER_1A, linked_person, send_outbox
+from tests.e2e.conftest import send_outbox
 from tests.e2e.test_corrections import (
-    CHILD,
-    PRINCIPAL,
     book,  # noqa: F401  (a fixture)
     datas,
-    file_request,
+    request_on_the_desk,
     requests,
 )
-from tests.e2e.test_leave import pupil_id
 from tests.e2e.test_notifications import Clock
 from tests.e2e.test_weekly import download
 
@@ -73,16 +70,9 @@ async def test_the_three_get_the_minutes_once_after_telegram_fails_the_upload(
         return build_minutes(*args)
 
     monkeypatch.setattr(paper, "build_minutes", recording_build)
-    teacher = await linked_person(make_person, *TEACHER_1A)
-    principal = await linked_person(make_person, *PRINCIPAL)
-    admin = await linked_person(make_person, *ADMIN)
-    student_id = await pupil_id(session, book, CHILD)
-    school_id = book.id
-    await file_request(sandbox, teacher, student_id, "9", files=1)
-    (request,) = await requests(session, school_id)
-    rid = request.id
-    card = await principal.next_message(timeout=10, new_only=True)
-    await principal.next_message(timeout=10, new_only=True)  # the evidence
+    desk = await request_on_the_desk(sandbox, make_person, session, book)
+    teacher, principal, admin = desk.teacher, desk.principal, desk.admin
+    school_id, rid, card = desk.school_id, desk.request_id, desk.card
     await principal.press(data=f"v1:corr:ok:{rid}", message_id=card["message_id"])
     await principal.next_message(timeout=10)  # the card, edited
     assert await send_outbox(running_bot) == 2

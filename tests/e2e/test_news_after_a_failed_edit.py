@@ -18,13 +18,12 @@ from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import CorrectionState, RequestState, School
-from tests.e2e.conftest import ADMIN, MOTHER, TEACHER_1A, linked_person, send_outbox
+from tests.e2e.conftest import MOTHER, TEACHER_1A, linked_person, send_outbox
 from tests.e2e.test_corrections import (
     CHILD,
-    PRINCIPAL,
     book,  # noqa: F401  (a fixture)
     datas,
-    file_request,
+    request_on_the_desk,
     requests,
 )
 from tests.e2e.test_leave import (  # noqa: F401  (school_year is a fixture)
@@ -64,16 +63,9 @@ async def test_an_approval_reaches_the_teacher_and_the_admins_when_the_card_cann
     book: School,  # noqa: F811
     session: AsyncSession,
 ) -> None:
-    teacher = await linked_person(make_person, *TEACHER_1A)
-    principal = await linked_person(make_person, *PRINCIPAL)
-    admin = await linked_person(make_person, *ADMIN)
-    student_id = await pupil_id(session, book, CHILD)
-    school_id = book.id
-    await file_request(sandbox, teacher, student_id, "9", files=1)
-    (request,) = await requests(session, school_id)
-    rid = request.id
-    card = await principal.next_message(timeout=10, new_only=True)
-    await principal.next_message(timeout=10, new_only=True)  # the evidence
+    desk = await request_on_the_desk(sandbox, make_person, session, book)
+    teacher, principal, admin = desk.teacher, desk.principal, desk.admin
+    school_id, rid, card = desk.school_id, desk.request_id, desk.card
 
     edits_fail(sandbox)
     await pressed(sandbox, principal, data=f"v1:corr:ok:{rid}", message_id=card["message_id"])
