@@ -97,10 +97,10 @@ sys.path.insert(0, str(ROOT))
 from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import AIORateLimiter, ExtBot  # noqa: E402
 
-from bot.notifications.outbox import Audience, enqueue_notice  # noqa: E402
-from bot.services.accounts import CONSENT_VERSION  # noqa: E402
-from bot.services.imports import import_roster  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.core.settings import Settings  # noqa: E402
+from bot.delivery.outbox import Audience, enqueue_notice  # noqa: E402
+from bot.features.accounts.queries import CONSENT_VERSION  # noqa: E402
+from bot.features.administration.imports import import_roster  # noqa: E402
 from sandbox.client import SandboxAdmin  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
@@ -133,9 +133,9 @@ RUNNER = textwrap.dedent(
     import asyncio, logging, sys
     from datetime import timedelta
     from bot.app import build_application, shutdown, startup
-    from bot.notifications.dispatcher import Dispatcher
+    from bot.delivery.dispatcher import Dispatcher
     from bot.runner import stop_on_signals
-    from bot.settings import load_settings
+    from bot.core.settings import load_settings
 
     async def main(lease: float) -> None:
         stop = stop_on_signals()

@@ -23,7 +23,7 @@ from sqlalchemy import event
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.services.imports import import_roster  # noqa: E402
+from bot.features.administration.imports import import_roster  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
 from storage.queries import ensure_school  # noqa: E402

@@ -66,7 +66,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.services.imports import import_roster  # noqa: E402
+from bot.features.administration.imports import import_roster  # noqa: E402
 from sandbox.client import PersonClient, SandboxAdmin  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
@@ -406,7 +406,7 @@ def main() -> None:
                 SCHOOLBOT_API_BASE_URL=sandbox_url,
                 SCHOOLBOT_DATABASE_URL=url,
                 SCHOOLBOT_SCHOOL=school,
-                # The bot paces its sends to the limit it is told (bot/pacing.py).
+                # The bot paces its sends to the limit it is told (bot/core/pacing.py).
                 SCHOOLBOT_SEND_PER_SECOND=str(args.global_limit),
                 PYTHONPATH=str(ROOT),
             )

@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from import_roster import generate  # noqa: E402
 
-from bot.notifications.weekly import send_week  # noqa: E402
-from bot.services.calendar import Calendar  # noqa: E402
-from bot.services.imports import import_roster  # noqa: E402
+from bot.features.administration.imports import import_roster  # noqa: E402
+from bot.features.calendar.queries import Calendar  # noqa: E402
+from bot.features.weekly.notices import send_week  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
 from storage.models import (  # noqa: E402

@@ -9,8 +9,8 @@ import signal
 from telegram import Update
 
 from bot.app import build_application, shutdown, startup
-from bot.settings import Settings
-from bot.webhook import WebhookReceiver
+from bot.core.settings import Settings
+from bot.core.webhook import WebhookReceiver
 
 
 def stop_on_signals(stop: asyncio.Event | None = None) -> asyncio.Event:

@@ -21,7 +21,7 @@ def create_engine(url: str, *, write_lock_at_begin: bool = False, **kwargs: Any)
     concurrent units of work queue for it in asyncio (fairly, without busy-waiting), and
     transactions begin with `BEGIN IMMEDIATE`, so another process (a CLI import) waits for the
     write lock at the start instead of failing half-way with "database is locked". Transactions
-    are kept short (bot/pacing.py commits before every Bot API call), so the queue moves
+    are kept short (bot/core/pacing.py commits before every Bot API call), so the queue moves
     quickly. PostgreSQL needs nothing of the kind.
     """
     sqlite = make_url(url).get_backend_name() == "sqlite"

@@ -414,7 +414,7 @@ class Notice(Base):
     requires_ack: Mapped[bool] = mapped_column(default=True)
     text: Mapped[str] = mapped_column(Text)
     # "photo" or "document" with a Telegram file_id, or "stored" with a reference to a file the
-    # database keeps ("correction_file:<id>", bot/notifications/outbox.py).
+    # database keeps ("correction_file:<id>", bot/delivery/outbox.py).
     media_kind: Mapped[str | None] = mapped_column(String(12))
     media_file: Mapped[str | None] = mapped_column(String(255))
     created_by: Mapped[int | None] = mapped_column(
@@ -698,7 +698,7 @@ class AssessmentResult(Base):
     """One periodic result of one pupil: the assessment book, item by item.
 
     `period` is gk1, ck1, gk2 or cn; `item` a subject code (storage/subjects.py) for levels and
-    scores, a quality or competence code (bot/services/assessment_rules.py) for qualities;
+    scores, a quality or competence code (bot/features/assessment/rules.py) for qualities;
     `value` the level's code or the score's digits.
     """
 

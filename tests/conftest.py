@@ -12,8 +12,8 @@ import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.app import build_application, shutdown, startup
-from bot.context import BotApplication
-from bot.settings import load_settings
+from bot.core.context import BotApplication
+from bot.core.settings import load_settings
 from sandbox.pytest_plugin import SandboxBot
 from sandbox.server import RunningSandbox
 from storage.db import create_engine, session_factory

@@ -12,7 +12,7 @@ import pytest
 
 from storage.db import create_engine, session_factory
 from storage.queries import ensure_school
-from tests.services.test_archive import Seeded, read_index, seed_requests
+from tests.features.archive.test_archive import Seeded, read_index, seed_requests
 from tests.test_cli import schoolbot
 
 

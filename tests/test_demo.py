@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bot.core.i18n import translator
+from bot.core.settings import load_settings
 from bot.demo import prepare_school
-from bot.i18n import translator
-from bot.services import assessment
-from bot.services.assessment_rules import Period
-from bot.settings import load_settings
+from bot.features.assessment import queries as assessment
+from bot.features.assessment.rules import Period
 from storage.db import create_engine, session_factory
 from storage.models import AssessmentResult, SchoolClass, Student
 from storage.queries import ensure_school

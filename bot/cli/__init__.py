@@ -8,11 +8,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot import logsafety
 from bot.cli.database import CommandRefused
 from bot.cli.parser import build_parser
-from bot.i18n import supported, translator
-from bot.settings import SettingsError, load_settings
+from bot.core import logsafety
+from bot.core.i18n import supported, translator
+from bot.core.settings import SettingsError, load_settings
 
 
 def cli_language() -> str:

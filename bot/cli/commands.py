@@ -14,12 +14,14 @@ from telegram.error import InvalidToken
 from tqdm import tqdm
 
 from bot.cli.database import require_current_schema, school_session
-from bot.datefmt import short
-from bot.i18n import Translator
-from bot.notifications import outbox as outbox_service
-from bot.services import invitations
-from bot.services.archive import build_archive, parse_school_year
-from bot.services.calendar import (
+from bot.core.datefmt import short
+from bot.core.i18n import Translator
+from bot.core.settings import Settings
+from bot.delivery import outbox as outbox_service
+from bot.features.accounts import invitations
+from bot.features.administration.imports import ImportOutcome, describe, import_roster, import_staff
+from bot.features.archive.queries import build_archive, parse_school_year
+from bot.features.calendar.queries import (
     Break,
     change_calendar,
     describe_calendar,
@@ -27,8 +29,6 @@ from bot.services.calendar import (
     parse_day,
     refusal_text,
 )
-from bot.services.imports import ImportOutcome, describe, import_roster, import_staff
-from bot.settings import Settings
 from storage import migrate
 from storage.db import create_engine
 from storage.queries import audit, class_by_name

@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot.i18n import Translator
-from bot.settings import Settings
+from bot.core.i18n import Translator
+from bot.core.settings import Settings
 from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.models import School

@@ -7,7 +7,7 @@ import sys
 from typing import NoReturn
 
 from bot.cli import commands
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 
 
 class Parser(argparse.ArgumentParser):

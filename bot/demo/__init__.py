@@ -6,12 +6,12 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
+from bot.core.i18n import Translator
+from bot.core.labels import ROLE_LABELS
+from bot.core.settings import Settings, load_settings
 from bot.demo.assessment import seed_book
-from bot.i18n import Translator
-from bot.labels import ROLE_LABELS
+from bot.features.administration.imports import import_roster, import_staff
 from bot.runner import run_bot, stop_on_signals
-from bot.services.imports import import_roster, import_staff
-from bot.settings import Settings, load_settings
 from sandbox.server import RunningSandbox, running_sandbox
 from storage import migrate
 from storage.db import create_engine, session_factory

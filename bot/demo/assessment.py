@@ -9,9 +9,9 @@ from random import Random
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import assessment
-from bot.services.assessment import Item
-from bot.services.assessment_rules import Period, QualityLevel, SubjectLevel
+from bot.features.assessment import queries as assessment
+from bot.features.assessment.queries import Item
+from bot.features.assessment.rules import Period, QualityLevel, SubjectLevel
 from storage.models import AssessmentKind, School, SchoolClass, Student
 
 PERIOD = Period.GK1

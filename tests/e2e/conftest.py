@@ -9,9 +9,9 @@ from typing import Any
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.notifications.dispatcher import Dispatcher
-from bot.services.imports import import_roster, import_staff
+from bot.core.context import BotApplication
+from bot.delivery.dispatcher import Dispatcher
+from bot.features.administration.imports import import_roster, import_staff
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from storage.models import School

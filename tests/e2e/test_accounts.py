@@ -15,9 +15,9 @@ from docx import Document
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.services import invitations
-from bot.services.slips import _qr_png
+from bot.core.context import BotApplication
+from bot.features.accounts import invitations
+from bot.features.accounts.documents import _qr_png
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory, SandboxBot
 from sandbox.server import RunningSandbox

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.notifications.anomaly_jobs import send_monthly_report
-from bot.notifications.dispatcher import Dispatcher
+from bot.core.context import BotApplication
+from bot.delivery.dispatcher import Dispatcher
+from bot.features.administration.jobs import send_monthly_report
 from sandbox.pytest_plugin import PersonFactory
 from storage.models import (
     AssessmentKind,

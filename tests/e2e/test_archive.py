@@ -11,17 +11,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.i18n import translator
-from bot.services.calendar import school_year_start
-from bot.services.minutes import minutes_fields
+from bot.core.context import BotApplication
+from bot.core.i18n import translator
+from bot.features.calendar.queries import school_year_start
+from bot.features.corrections.documents import minutes_fields
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import AuditEvent, School
 from tests.e2e.conftest import MOTHER, TEACHER_1A, linked_person
 from tests.e2e.test_weekly import download
-from tests.services.test_archive import read_index, seed_requests
+from tests.features.archive.test_archive import read_index, seed_requests
 
 CLERK = ("Đỗ Thanh Hương", "+84848144494")
 VI = translator("vi")

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.services import assessment
-from bot.services.assessment_rules import Period
+from bot.core.context import BotApplication
+from bot.features.assessment import queries as assessment
+from bot.features.assessment.rules import Period
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox

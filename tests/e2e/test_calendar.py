@@ -13,8 +13,8 @@ import pytest_asyncio
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.services.calendar import Break, Calendar
+from bot.core.context import BotApplication
+from bot.features.calendar.queries import Break, Calendar
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from storage.models import AuditEvent, School, SchoolBreak

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.services import assessment
-from bot.services.assessment import Item
-from bot.services.assessment_rules import Period, QualityLevel, SubjectLevel
+from bot.core.context import BotApplication
+from bot.features.assessment import queries as assessment
+from bot.features.assessment.queries import Item
+from bot.features.assessment.rules import Period, QualityLevel, SubjectLevel
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.notifications.correction_jobs import remind_waiting
-from bot.notifications.dispatcher import Dispatcher
+from bot.core.context import BotApplication
+from bot.delivery.dispatcher import Dispatcher
+from bot.features.corrections.jobs import remind_waiting
 from sandbox.pytest_plugin import PersonFactory
 from storage.models import (
     AssessmentKind,

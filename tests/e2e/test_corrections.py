@@ -13,11 +13,11 @@ from docx import Document
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.services import assessment
-from bot.services.assessment import Item
-from bot.services.assessment_rules import Period
-from bot.services.minutes import minutes_fields
+from bot.core.context import BotApplication
+from bot.features.assessment import queries as assessment
+from bot.features.assessment.queries import Item
+from bot.features.assessment.rules import Period
+from bot.features.corrections.documents import minutes_fields
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox

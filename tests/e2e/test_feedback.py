@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.notifications.dispatcher import Dispatcher
-from bot.notifications.feedback_jobs import remind_due
-from bot.notifications.outbox import Draft as NoticeDraft
-from bot.notifications.outbox import enqueue_per_pupil
-from bot.notifications.weekly import ref
-from bot.services.limits import PER_HOUR
+from bot.core.context import BotApplication
+from bot.core.limits import PER_HOUR
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.outbox import Draft as NoticeDraft
+from bot.delivery.outbox import enqueue_per_pupil
+from bot.features.feedback.jobs import remind_due
+from bot.features.weekly.notices import ref
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox

@@ -15,11 +15,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import BotApplication
-from bot.i18n import translator
-from bot.notifications.dispatcher import Dispatcher
-from bot.services.health_sheet import build_health_template
-from bot.services.weekly import class_pupils
+from bot.core.context import BotApplication
+from bot.core.i18n import translator
+from bot.delivery.dispatcher import Dispatcher
+from bot.features.health.documents import build_health_template
+from bot.features.weekly.queries import class_pupils
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox

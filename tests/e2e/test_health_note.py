@@ -8,9 +8,9 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.notifications.dispatcher import Dispatcher
-from bot.notifications.weekly_jobs import send_due
+from bot.core.context import BotApplication
+from bot.delivery.dispatcher import Dispatcher
+from bot.features.weekly.jobs import send_due
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import CommentKind, School, WeeklyComment

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.services.assessment_rules import Period
+from bot.core.context import BotApplication
+from bot.features.assessment.rules import Period
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.files import MAX_FILE_BYTES

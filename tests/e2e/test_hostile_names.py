@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
+from bot.core.context import BotApplication
 from sandbox.pytest_plugin import PersonFactory
 from storage.models import School, Student
 from tests.e2e.conftest import TEACHER_3B, consent, linked_person

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.notifications.dispatcher import Dispatcher
-from bot.notifications.weekly_jobs import send_due
+from bot.core.context import BotApplication
+from bot.delivery.dispatcher import Dispatcher
+from bot.features.weekly.jobs import send_due
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.services import invitations
-from bot.services.access import load_actor
+from bot.core.access import load_actor
+from bot.core.context import BotApplication
+from bot.features.accounts import invitations
 from sandbox.pytest_plugin import PersonFactory
 from storage.models import (
     AccountState,

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot import logsafety
 from bot.app import build_application, shutdown, startup
-from bot.context import BotApplication
-from bot.services import accounts
-from bot.settings import load_settings
+from bot.core import logsafety
+from bot.core.context import BotApplication
+from bot.core.settings import load_settings
+from bot.features.accounts import queries as accounts
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import School
@@ -142,11 +142,11 @@ async def test_the_error_handlers_line_names_ids_and_kinds_only(
     father = await make_person(FATHER[0], FATHER[1])
     await consent(father)
     caplog.clear()
-    with caplog.at_level(logging.ERROR, logger="bot.handlers.errors"):
+    with caplog.at_level(logging.ERROR, logger="bot.core.errors"):
         await father.share_contact()
         apology = await father.next_message(timeout=10)
     assert APOLOGY in apology["text"]
-    [record] = [r for r in caplog.records if r.name == "bot.handlers.errors"]
+    [record] = [r for r in caplog.records if r.name == "bot.core.errors"]
     line = record.getMessage()
     assert phone_digits(FATHER[1]) not in re.sub(r"[ .\-]", "", line)
     for content in ("Hoàng", "Sang", "phone", "first_name"):

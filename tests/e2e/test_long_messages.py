@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.notifications.dispatcher import Dispatcher
-from bot.services.assessment_rules import Period
-from bot.services.imports import import_roster
-from bot.services.limits import TEXT_LIMIT
+from bot.core.context import BotApplication
+from bot.core.limits import TEXT_LIMIT
+from bot.delivery.dispatcher import Dispatcher
+from bot.features.administration.imports import import_roster
+from bot.features.assessment.rules import Period
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.notifications.dispatcher import Dispatcher
-from bot.services import minutes as paper
+from bot.core.context import BotApplication
+from bot.delivery.dispatcher import Dispatcher
+from bot.features.corrections import documents as paper
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox

@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
-from bot.context import BotApplication
-from bot.notifications import schedules
-from bot.notifications.dispatcher import Dispatcher
-from bot.notifications.leader import Leadership
-from bot.notifications.outbox import Audience, enqueue_notice
-from bot.pacing import BotApiGate
+from bot.core import schedules
+from bot.core.context import BotApplication
+from bot.core.pacing import BotApiGate
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.leader import Leadership
+from bot.delivery.outbox import Audience, enqueue_notice
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.app import build_application, shutdown, startup
-from bot.settings import load_settings
+from bot.core.settings import load_settings
 from sandbox.pytest_plugin import SandboxBot
 from sandbox.server import RunningSandbox
 from storage.models import School

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.services.imports import import_staff
+from bot.core.context import BotApplication
+from bot.features.administration.imports import import_staff
 from sandbox.pytest_plugin import PersonFactory
 from storage.models import School
 from tests.e2e.conftest import TEACHER_1A, linked_person
-from tests.services.test_imports import SUCCESSOR, staff_list
+from tests.features.administration.test_imports import SUCCESSOR, staff_list
 
 NOT_YOURS = "Chức năng này dành cho giáo viên chủ nhiệm và quản trị hệ thống."
 

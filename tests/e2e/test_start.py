@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.context import BotApplication
+from bot.core.context import BotApplication
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory, SandboxBot
 from sandbox.server import RunningSandbox

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.notifications.dispatcher import Dispatcher
-from bot.notifications.outbox import Audience, enqueue_news, enqueue_notice, stored_document
+from bot.core.context import BotApplication
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.outbox import Audience, enqueue_news, enqueue_notice, stored_document
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import (

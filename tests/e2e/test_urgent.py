@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.notifications.dispatcher import Dispatcher
-from bot.notifications.outbox import Audience, enqueue_notice
+from bot.core.context import BotApplication
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.outbox import Audience, enqueue_notice
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox

@@ -17,8 +17,8 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.settings import Settings, load_settings
 from bot.runner import run_bot
-from bot.settings import Settings, load_settings
 from sandbox.pytest_plugin import PersonFactory, SandboxBot
 from sandbox.server import RunningSandbox
 from storage.models import AuditEvent, School, TelegramAccount

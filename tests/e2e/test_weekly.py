@@ -14,13 +14,13 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.context import BotApplication
-from bot.i18n import translator
-from bot.notifications.dispatcher import Dispatcher
-from bot.notifications.weekly_jobs import remind_due, send_due, summarise_due
-from bot.services.calendar import Calendar, TeachingWeek
-from bot.services.comment_sheet import SheetPupil, SheetWeek, build_comment_sheet
-from bot.services.weekly import COMMENT_LIMIT
+from bot.core.context import BotApplication
+from bot.core.i18n import translator
+from bot.delivery.dispatcher import Dispatcher
+from bot.features.calendar.queries import Calendar, TeachingWeek
+from bot.features.weekly.documents import SheetPupil, SheetWeek, build_comment_sheet
+from bot.features.weekly.jobs import remind_due, send_due, summarise_due
+from bot.features.weekly.queries import COMMENT_LIMIT
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox

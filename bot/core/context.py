@@ -1,0 +1,210 @@
+"""The typed callback context every handler receives."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import CallbackQuery, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.core import split
+from bot.core.access import Actor, account_for, load_actor
+from bot.core.i18n import Translator, choose_language, translator
+from bot.core.pacing import current_session
+from bot.core.settings import Settings
+from storage.models import TelegramAccount
+
+if TYPE_CHECKING:
+    from bot.delivery.dispatcher import Dispatcher
+
+log = logging.getLogger(__name__)
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+
+
+@dataclass(slots=True)
+class Services:
+    """Long-lived services shared by handlers, created by `build_application`."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    school_id: int = 0
+    dispatcher: Dispatcher | None = None
+    dispatcher_stop: asyncio.Event | None = None
+    dispatcher_task: asyncio.Task[None] | None = None
+
+
+Send = Callable[[], Awaitable[object]]
+
+
+@dataclass(slots=True)
+class Visit:
+    """One update's unit of work: the session, the person's account, roles and language.
+
+    The handler reads and writes through `session` and says what to answer with `reply`,
+    `edit`, `alert`, `toast` and `later`. Nothing is sent while the transaction is open: when
+    the handler returns, `BotContext.visit` commits, then sends the answers in order. What is
+    addressed to anyone else goes through the outbox, in the same transaction.
+    """
+
+    session: AsyncSession
+    account: TelegramAccount
+    actor: Actor
+    _: Translator
+    now: datetime
+    update: Update
+    sends: list[Send] = field(default_factory=list)
+    press_answer: tuple[str, bool] | None = None
+
+    async def save(self) -> None:
+        """Transitional: commit mid-update (removed once every feature answers after commit)."""
+        await self.session.commit()
+
+    @property
+    def who(self) -> str:
+        """Return the audit actor name of this person."""
+        return f"tg:{self.account.telegram_user_id}"
+
+    @property
+    def chat_id(self) -> int:
+        """The private chat the update came from."""
+        chat = self.update.effective_chat
+        assert chat is not None
+        return chat.id
+
+    @property
+    def query(self) -> CallbackQuery | None:
+        """The button press this update is, if it is one."""
+        return self.update.callback_query
+
+    def later(self, send: Send) -> None:
+        """Make a Bot API call after the commit (a document, a photo, a chat action)."""
+        self.sends.append(send)
+
+    def reply(self, text: str, markup: Markup | None = None, *, as_html: bool = True) -> None:
+        """Answer in the chat after the commit; a long text goes in parts, buttons under the last.
+
+        `text` is HTML (names and typed texts escaped by the caller) unless `as_html` is False.
+        """
+        bot, chat_id = self.update.get_bot(), self.chat_id
+        pieces = split.split_html(text if as_html else html.escape(text, quote=False))
+
+        async def send() -> None:
+            for number, piece in enumerate(pieces, start=1):
+                last = number == len(pieces)
+                await bot.send_message(chat_id, piece, reply_markup=markup if last else None)
+
+        self.sends.append(send)
+
+    def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Show `text` in place of the pressed message after the commit (cut to one message).
+
+        An edit that changes nothing, or of a message too old to edit, is logged and dropped:
+        what it shows is already stored.
+        """
+        query = self.update.callback_query
+        assert query is not None
+        shown = split.fit(text)
+
+        async def send() -> None:
+            try:
+                await query.edit_message_text(shown, reply_markup=markup)
+            except BadRequest as error:
+                log.info("edit not made: %s", type(error).__name__)
+
+        self.sends.append(send)
+
+    def alert(self, text: str) -> None:
+        """Answer the press with a pop-up the person must dismiss (a refusal, a warning)."""
+        self.press_answer = (text, True)
+
+    def toast(self, text: str) -> None:
+        """Answer the press with a short note that goes away by itself."""
+        self.press_answer = (text, False)
+
+    async def deliver(self) -> None:
+        """Send the answers, after the commit: the press's answer first, then the rest."""
+        query = self.update.callback_query
+        if query is not None:
+            text, show_alert = self.press_answer or ("", False)
+            try:
+                await query.answer(text or None, show_alert=show_alert)
+            except TelegramError as error:  # a press older than Telegram keeps: nothing to stop
+                log.info("press not answered: %s", type(error).__name__)
+        for send in self.sends:
+            await send()
+        self.sends.clear()
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """Callback context with the database, the settings and the person's translator."""
+
+    @property
+    def services(self) -> Services:
+        """Return the application's services."""
+        services = self.bot_data["services"]
+        assert isinstance(services, Services)
+        return services
+
+    @property
+    def settings(self) -> Settings:
+        """Return the settings."""
+        return self.services.settings
+
+    @property
+    def db(self) -> async_sessionmaker[AsyncSession]:
+        """Return the session factory (one session per update)."""
+        return self.services.sessions
+
+    def today(self, now: datetime) -> date:
+        """The date of `now` in the school's time zone."""
+        return now.astimezone(self.settings.zone).date()
+
+    def wake_sender(self) -> None:
+        """Let the dispatcher look at the outbox now (a notice was just stored)."""
+        if self.services.dispatcher is not None:
+            self.services.dispatcher.wake()
+
+    @contextlib.asynccontextmanager
+    async def visit(self, update: Update) -> AsyncIterator[Visit]:
+        """The update's unit of work: one transaction, committed here, then the answers sent.
+
+        This is the one place where an update's changes are committed. Nothing is sent to
+        Telegram while the transaction is open (bot/core/pacing.py refuses it), so no lock is
+        held across a network round trip and nobody is told of a change that is not stored.
+        """
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        async with self.db() as session:
+            token = current_session.set(session)
+            try:
+                account = await account_for(session, self.services.school_id, user.id, chat.id)
+                actor = await load_actor(session, account)
+                language = choose_language(account.language, user.language_code)
+                visit = Visit(session, account, actor, translator(language), self.now(), update)
+                yield visit
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+            finally:
+                current_session.reset(token)
+        await visit.deliver()
+
+    def now(self) -> datetime:
+        """The current moment (UTC)."""
+        return datetime.now(UTC)
+
+
+BotApplication = Application[
+    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+]

@@ -1,0 +1,48 @@
+"""The buttons under a delivered notice: "✅ Đã xem" and the notice's own (details, reply)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core.callbacks import pack
+from bot.core.i18n import N_, Translator
+from bot.delivery.outbox import REPLY
+
+__all__ = ["READ_BUTTON", "REPLY", "SEEN", "notice_markup"]
+
+READ_BUTTON = "\u2705 "  # the label is "✅ " + the translated "Seen"
+SEEN = N_("Seen")
+
+
+def notice_markup(
+    _: Translator,
+    delivery_id: int,
+    requires_ack: bool,
+    extra: Sequence[Sequence[str]],
+    seen_label: str | None = None,
+) -> InlineKeyboardMarkup | None:
+    """The receipt button (or, once pressed, when it was read) and the notice's extra buttons.
+
+    `extra` holds (label msgid, callback data) pairs; "{delivery}" in the data is the delivery id.
+    """
+    row: list[InlineKeyboardButton] = []
+    if requires_ack:
+        if seen_label is None:
+            row.append(
+                InlineKeyboardButton(
+                    READ_BUTTON + _(SEEN), callback_data=pack("rcpt", "ok", delivery_id)
+                )
+            )
+        else:
+            row.append(
+                InlineKeyboardButton(seen_label, callback_data=pack("rcpt", "seen", delivery_id))
+            )
+    for label, data in extra:
+        row.append(
+            InlineKeyboardButton(
+                _(label), callback_data=data.replace("{delivery}", str(delivery_id))
+            )
+        )
+    return InlineKeyboardMarkup([row]) if row else None

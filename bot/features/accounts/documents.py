@@ -1,0 +1,267 @@
+"""Printable invitation slips: one per child, with a QR code and a code that links a parent."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from string import Formatter
+
+import segno
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Pt
+from docx.styles.style import ParagraphStyle
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from bot.core.datefmt import short
+from bot.core.i18n import Translator
+
+TEXT_FONT = "Times New Roman"
+CODE_FONT = "Courier New"
+PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
+MARGIN_SIDE, MARGIN_END = Cm(1.5), Cm(1.0)
+SLIP_WIDTH = Cm(18.0)
+# Three slips to an A4 page, one table per page; the cut lines fall near thirds of the sheet
+# (9.8 cm and 19.7 cm), so the pieces come out the same size. Rows may grow, never split.
+SLIP_HEIGHTS = (Cm(8.8), Cm(9.9), Cm(8.6))
+QR_SIZE = Cm(3.5)
+QR_COLUMN, STEPS_COLUMN = Cm(4.1), Cm(13.5)  # inside the slip's own cell margins
+_LANGUAGE_TAGS = {"vi": "vi-VN", "en": "en-US"}
+_THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+# The children of `w:rPr` that come after `w:rFonts`, for inserting it in schema order.
+_AFTER_FONTS = (
+    *("w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:color"),
+    *("w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:u", "w:lang"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Slip:
+    """One invitation slip: for one child, carrying one guardian's one-time code."""
+
+    student_name: str
+    class_name: str
+    guardian_name: str | None
+    code: str
+    deep_link: str
+    expires_on: date
+
+
+def render_slips_docx(
+    slips: Sequence[Slip], *, school_name: str, bot_username: str, _: Translator
+) -> bytes:
+    """Return a DOCX document with one slip per child, several to an A4 page, ready to cut."""
+    if not slips:
+        raise ValueError("No slips to render: pass at least one slip.")
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.left_margin = section.right_margin = MARGIN_SIDE
+    section.top_margin = section.bottom_margin = MARGIN_END
+    _style_normal(document.styles["Normal"], _LANGUAGE_TAGS.get(_.language, "vi-VN"))
+    title = _("Invitation to the school's electronic contact book")
+    document.core_properties.title = _nfc(title)
+    document.core_properties.author = document.core_properties.last_modified_by = _nfc(school_name)
+
+    per_page = len(SLIP_HEIGHTS)
+    for start in range(0, len(slips), per_page):
+        if start:
+            # A section break keeps the tables apart and starts the next page.
+            document.add_section(WD_SECTION.NEW_PAGE)
+            _spacer(document.paragraphs[-1])
+        table = document.add_table(rows=0, cols=1)
+        table.autofit = False
+        _dashed_cut_lines(table._tbl.tblPr)
+        for slip, height in zip(slips[start : start + per_page], SLIP_HEIGHTS, strict=False):
+            row = table.add_row()
+            row.height, row.height_rule = height, WD_ROW_HEIGHT_RULE.AT_LEAST
+            row._tr.get_or_add_trPr().insert_element_before(
+                OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:jc", "w:hidden"
+            )
+            cell = row.cells[0]
+            cell.width = SLIP_WIDTH
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            _fill_slip(cell, slip, school_name, title, bot_username.lstrip("@"), _)
+    # Word needs a paragraph after a table; keep it tiny so it never spills onto a blank page.
+    _spacer(document.add_paragraph())
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill_slip(
+    cell: _Cell, slip: Slip, school_name: str, title: str, bot: str, _: Translator
+) -> None:
+    """Write one slip into a table cell: heading, who it is for, then QR beside the steps."""
+    school = _add_paragraph(cell.paragraphs[0], school_name, size=11, bold=True, caps=True)
+    school.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading = _add_paragraph(cell.add_paragraph(), title, size=13, bold=True, caps=True, after=6)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    who = _add_filled(cell.add_paragraph(), _("Pupil: {name}"), {"name": slip.student_name})
+    _add_run(who, "\t")
+    _add_filled(who, _("Class: {class_name}"), {"class_name": slip.class_name})
+    who.paragraph_format.tab_stops.add_tab_stop(Cm(12.5))
+    if slip.guardian_name:
+        who = _add_filled(cell.add_paragraph(), _("Parent: {name}"), {"name": slip.guardian_name})
+    who.paragraph_format.space_after = Pt(6)
+
+    inner = cell.add_table(rows=1, cols=2)
+    inner.autofit = False
+    qr_cell, steps = inner.rows[0].cells
+    inner.columns[0].width = qr_cell.width = QR_COLUMN
+    inner.columns[1].width = steps.width = STEPS_COLUMN
+    qr_cell.vertical_alignment = steps.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    picture = qr_cell.paragraphs[0]
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.add_run().add_picture(io.BytesIO(_qr_png(slip.deep_link)), width=QR_SIZE)
+
+    texts = (
+        _("Install Telegram on your phone if you do not have it yet."),
+        _("Scan the QR code with the phone's camera, or open Telegram and search for @{bot}."),
+        _("Press the Start button."),
+        _("If you are asked for a code, type:"),
+    )
+    for number, text in enumerate(texts, start=1):
+        paragraph = steps.paragraphs[0] if number == 1 else steps.add_paragraph()
+        step = _add_paragraph(paragraph, f"{number}.\t" + text.format(bot=bot), after=2)
+        step.paragraph_format.left_indent = Cm(0.6)
+        step.paragraph_format.first_line_indent = Cm(-0.6)
+    code = _add_paragraph(steps.add_paragraph(), _grouped(slip.code), size=22, bold=True, after=2)
+    code.paragraph_format.left_indent = Cm(0.6)
+    _set_font(code.runs[0], CODE_FONT)
+    _char_spacing(code.runs[0], Pt(2))
+    note = _("This code works only once, until {date} inclusive. Please keep it private.")
+    _add_filled(steps.add_paragraph(), note, {"date": short(slip.expires_on)}, size=11)
+    help_text = _("If you need help, please ask your child's homeroom teacher.")
+    _add_paragraph(steps.add_paragraph(), help_text, size=11, italic=True)
+    _spacer(cell.paragraphs[-1])
+
+
+def _qr_png(deep_link: str) -> bytes:
+    """Return the QR code of a link as PNG bytes, with the standard quiet zone."""
+    buffer = io.BytesIO()
+    segno.make_qr(deep_link, error="m").save(buffer, kind="png", scale=10, border=4)
+    return buffer.getvalue()
+
+
+def _grouped(code: str) -> str:
+    """Return a code in groups of four for easy typing: "K7MW 3QXP"."""
+    code = "".join(code.split())
+    return " ".join(code[start : start + 4] for start in range(0, len(code), 4))
+
+
+def _nfc(text: str) -> str:
+    """Return text in NFC, the form Vietnamese fonts and searches expect."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _add_paragraph(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    size: float = 12,
+    bold: bool = False,
+    italic: bool = False,
+    caps: bool = False,
+    after: float = 3,
+) -> Paragraph:
+    """Append one run of text to a paragraph and give the paragraph tight spacing."""
+    paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.space_after = Pt(after)
+    paragraph.paragraph_format.line_spacing = 1.0
+    _add_run(paragraph, text, size=size, bold=bold, italic=italic, caps=caps)
+    return paragraph
+
+
+def _spacer(paragraph: Paragraph) -> None:
+    """Make an empty paragraph 1 pt high: Word needs it, the reader should not see it."""
+    paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(1)
+
+
+def _add_filled(
+    paragraph: Paragraph, template: str, values: Mapping[str, str], *, size: float = 12
+) -> Paragraph:
+    """Append a translated template to a paragraph, its filled-in values in bold."""
+    paragraph.paragraph_format.space_after = Pt(3)
+    paragraph.paragraph_format.line_spacing = 1.0
+    for literal, field, _spec, _conversion in Formatter().parse(template):
+        if literal:
+            _add_run(paragraph, literal, size=size)
+        if field is not None:
+            _add_run(paragraph, values[field], size=size, bold=True)
+    return paragraph
+
+
+def _add_run(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    size: float = 12,
+    bold: bool = False,
+    italic: bool = False,
+    caps: bool = False,
+) -> Run:
+    """Append a run in the text font that renders Vietnamese."""
+    run = paragraph.add_run(_nfc(text))
+    run.font.size = Pt(size)
+    run.font.bold = bold or None
+    run.font.italic = italic or None
+    run.font.all_caps = caps or None
+    _set_font(run, TEXT_FONT)
+    return run
+
+
+def _set_font(run: Run, name: str) -> None:
+    """Use one typeface for every script of a run (Latin, East Asian, complex)."""
+    _set_fonts(run._r.get_or_add_rPr(), name)
+
+
+def _set_fonts(rpr: BaseOxmlElement, name: str) -> None:
+    """Set all four `w:rFonts` slots of a run-properties element, dropping theme fonts."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.insert_element_before(OxmlElement("w:rFonts"), *_AFTER_FONTS)
+    for attribute in _THEME_FONTS:
+        fonts.attrib.pop(qn(attribute), None)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+
+
+def _char_spacing(run: Run, amount: Pt) -> None:
+    """Spread the letters of a run apart (in twentieths of a point)."""
+    spacing = OxmlElement("w:spacing", {qn("w:val"): str(round(amount.pt * 20))})
+    run._r.get_or_add_rPr().insert_element_before(spacing, "w:w", "w:kern", "w:position", "w:sz")
+
+
+def _style_normal(style: ParagraphStyle, language: str) -> None:
+    """Give the Normal style the text font, 12 pt, single spacing and the document's language."""
+    style.font.size = Pt(12)
+    style.paragraph_format.space_after = Pt(0)
+    style.paragraph_format.line_spacing = 1.0
+    rpr = style.element.get_or_add_rPr()
+    _set_fonts(rpr, TEXT_FONT)
+    lang = OxmlElement("w:lang", {qn("w:val"): language})
+    rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def _dashed_cut_lines(tblpr: BaseOxmlElement) -> None:
+    """Draw dashed cut lines between the slips of a table, and no other border."""
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        kind = "dashed" if edge == "insideH" else "nil"
+        attributes = {qn("w:val"): kind, qn("w:sz"): "8", qn("w:space"): "0"}
+        borders.append(OxmlElement(f"w:{edge}", {**attributes, qn("w:color"): "555555"}))
+    tblpr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
+    )

@@ -1,0 +1,256 @@
+"""Telegram accounts: consent, linking by phone or code, unlinking, revoking, blocking."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.access import account_for
+from bot.features.accounts import invitations
+from storage.models import AccountState, Guardian, Staff, TelegramAccount
+from storage.phones import PhoneError, normalize_phone
+from storage.queries import audit
+
+__all__ = ["account_for"]  # re-exported: an account's first contact is core's (bot/core/access.py)
+
+CONSENT_VERSION = "2026.1"
+MAX_WRONG_CODES = 5
+WRONG_CODE_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=30)
+
+
+def give_consent(account: TelegramAccount, now: datetime) -> None:
+    """Record the person's consent with its time and the version of the text they read."""
+    account.consent_at = now
+    account.consent_version = CONSENT_VERSION
+    if account.state in (AccountState.NEW, AccountState.REVOKED):
+        account.state = AccountState.CONSENTED
+
+
+def has_consented(account: TelegramAccount) -> bool:
+    """Tell whether the account consented to the current consent text."""
+    return account.consent_at is not None and account.consent_version == CONSENT_VERSION
+
+
+class LinkOutcome(enum.Enum):
+    LINKED = "linked"
+    UNKNOWN_PHONE = "unknown_phone"
+    BAD_PHONE = "bad_phone"
+    WRONG_CODE = "wrong_code"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    """What a linking attempt did."""
+
+    outcome: LinkOutcome
+    phone: str | None = None
+    replaced: int = 0
+    locked_until: datetime | None = None
+
+
+async def link_by_phone(
+    session: AsyncSession, account: TelegramAccount, raw_phone: str, actor: str
+) -> LinkResult:
+    """Link the account to the guardian and/or staff member with this phone."""
+    try:
+        phone = normalize_phone(raw_phone)
+    except PhoneError:
+        return LinkResult(LinkOutcome.BAD_PHONE)
+    guardian_id = await session.scalar(
+        select(Guardian.id).where(Guardian.school_id == account.school_id, Guardian.phone == phone)
+    )
+    staff_id = await session.scalar(
+        select(Staff.id).where(
+            Staff.school_id == account.school_id, Staff.phone == phone, Staff.left_at.is_(None)
+        )
+    )
+    if guardian_id is None and staff_id is None:
+        audit(
+            session,
+            school_id=account.school_id,
+            actor=actor,
+            action="account.link_refused",
+            entity="telegram_account",
+            entity_id=account.id,
+            after={"reason": "unknown_phone"},
+        )
+        return LinkResult(LinkOutcome.UNKNOWN_PHONE, phone=phone)
+    replaced = await link(session, account, guardian_id, staff_id, actor, via="phone")
+    return LinkResult(LinkOutcome.LINKED, phone=phone, replaced=replaced)
+
+
+async def link(
+    session: AsyncSession,
+    account: TelegramAccount,
+    guardian_id: int | None,
+    staff_id: int | None,
+    actor: str,
+    via: str,
+) -> int:
+    """Link an account; another account holding the same record is unlinked. Returns how many."""
+    before = _links(account)
+    holders = []
+    if guardian_id:
+        holders.append(TelegramAccount.guardian_id == guardian_id)
+    if staff_id:
+        holders.append(TelegramAccount.staff_id == staff_id)
+    others = list(
+        await session.scalars(
+            select(TelegramAccount).where(
+                TelegramAccount.school_id == account.school_id,
+                TelegramAccount.id != account.id,
+                or_(*holders),
+            )
+        )
+    )
+    for other in others:
+        other_before = _links(other)
+        if guardian_id and other.guardian_id == guardian_id:
+            other.guardian_id = None
+        if staff_id and other.staff_id == staff_id:
+            other.staff_id = None
+        if other.guardian_id is None and other.staff_id is None:
+            other.state = AccountState.CONSENTED
+            other.current_student_id = None
+        audit(
+            session,
+            school_id=account.school_id,
+            actor=actor,
+            action="account.replaced",
+            entity="telegram_account",
+            entity_id=other.id,
+            before=other_before,
+            after=_links(other) | {"replaced_by": account.id},
+        )
+    if guardian_id:
+        account.guardian_id = guardian_id
+    if staff_id:
+        account.staff_id = staff_id
+    account.state = AccountState.LINKED
+    account.failed_codes = 0
+    account.failed_since = None
+    account.locked_until = None
+    audit(
+        session,
+        school_id=account.school_id,
+        actor=actor,
+        action="account.link",
+        entity="telegram_account",
+        entity_id=account.id,
+        before=before,
+        after=_links(account) | {"via": via},
+    )
+    return len(others)
+
+
+async def link_by_code(
+    session: AsyncSession, account: TelegramAccount, code: str, now: datetime, actor: str
+) -> LinkResult:
+    """Link with a one-time invitation code; five wrong codes in 15 minutes lock for 30."""
+    if account.locked_until is not None and account.locked_until > now:
+        return LinkResult(LinkOutcome.LOCKED, locked_until=account.locked_until)
+    invitation = await invitations.redeem(session, account.school_id, code, now)
+    if invitation is None:
+        return _wrong_code(session, account, now, actor)
+    invitation.used_by = account.id
+    replaced = await link(
+        session, account, invitation.guardian_id, invitation.staff_id, actor, via="code"
+    )
+    return LinkResult(LinkOutcome.LINKED, replaced=replaced)
+
+
+def _wrong_code(
+    session: AsyncSession, account: TelegramAccount, now: datetime, actor: str
+) -> LinkResult:
+    if account.failed_since is None or now - account.failed_since > WRONG_CODE_WINDOW:
+        account.failed_since = now
+        account.failed_codes = 0
+    account.failed_codes += 1
+    locked = account.failed_codes >= MAX_WRONG_CODES
+    if locked:
+        account.locked_until = now + LOCKOUT
+        account.failed_codes = 0
+        account.failed_since = None
+    audit(
+        session,
+        school_id=account.school_id,
+        actor=actor,
+        action="account.code_locked" if locked else "account.code_refused",
+        entity="telegram_account",
+        entity_id=account.id,
+    )
+    if locked:
+        return LinkResult(LinkOutcome.LOCKED, locked_until=account.locked_until)
+    return LinkResult(LinkOutcome.WRONG_CODE)
+
+
+def unlink(
+    session: AsyncSession, account: TelegramAccount, actor: str, *, revoke: bool = False
+) -> None:
+    """Unlink an account (the person's choice) or revoke it (the administrator's, lost phone)."""
+    before = _links(account)
+    account.guardian_id = None
+    account.staff_id = None
+    account.current_student_id = None
+    account.state = AccountState.REVOKED if revoke else AccountState.CONSENTED
+    audit(
+        session,
+        school_id=account.school_id,
+        actor=actor,
+        action="account.revoke" if revoke else "account.unlink",
+        entity="telegram_account",
+        entity_id=account.id,
+        before=before,
+        after=_links(account),
+    )
+
+
+def withdraw_consent(session: AsyncSession, account: TelegramAccount, actor: str) -> None:
+    """Withdraw consent: notices stop, the account unlinks, the consent record is cleared."""
+    unlink(session, account, actor)
+    account.consent_at = None
+    account.consent_version = None
+    account.state = AccountState.NEW
+    audit(
+        session,
+        school_id=account.school_id,
+        actor=actor,
+        action="account.consent_withdrawn",
+        entity="telegram_account",
+        entity_id=account.id,
+    )
+
+
+def set_blocked(session: AsyncSession, account: TelegramAccount, blocked: bool, actor: str) -> None:
+    """Mark an account blocked (the person blocked the bot) or active again."""
+    if blocked and account.state != AccountState.BLOCKED:
+        account.state = AccountState.BLOCKED
+    elif not blocked and account.state == AccountState.BLOCKED:
+        if account.guardian_id or account.staff_id:
+            account.state = AccountState.LINKED
+        else:
+            account.state = AccountState.CONSENTED if account.consent_at else AccountState.NEW
+    else:
+        return
+    audit(
+        session,
+        school_id=account.school_id,
+        actor=actor,
+        action="account.blocked" if blocked else "account.unblocked",
+        entity="telegram_account",
+        entity_id=account.id,
+    )
+
+
+def _links(account: TelegramAccount) -> dict[str, object]:
+    return {
+        "guardian_id": account.guardian_id,
+        "staff_id": account.staff_id,
+        "state": account.state.value if account.state else None,
+    }

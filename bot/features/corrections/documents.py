@@ -1,0 +1,368 @@
+"""The minutes of a correction (biên bản sửa chữa điểm, sửa chữa mức đánh giá) as a .docx."""
+
+from __future__ import annotations
+
+import enum
+import io
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_decimal
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Length, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from bot.core.datefmt import administrative, short
+from bot.core.i18n import Translator
+from bot.core.labels import ASSESSMENT_KIND_LABELS
+from bot.features.assessment.rules import (
+    PERIOD_NAMES,
+    QUALITIES,
+    QUALITY_LEVEL_NAMES,
+    SUBJECT_LEVEL_NAMES,
+    Period,
+)
+from storage.models import AssessmentKind
+from storage.subjects import SUBJECTS, subject_name
+
+FONT = "Times New Roman"
+SIZE = Pt(13)
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+TEXT_WIDTH = Cm(16.0)  # A4 (21 cm) less the left (3 cm) and right (2 cm) margins of ND30
+HEADING_COLUMNS = (Cm(6.5), Cm(9.5))
+FACT_COLUMNS = (Cm(5.0), Cm(11.0))
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    """A file the teacher gave as evidence, identified by its digest."""
+
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """Something a person did, in a role, at a moment: asking, confirming."""
+
+    name: str
+    role: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The deciding leader's decision."""
+
+    name: str
+    role: str
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """The administrator's change in the official system."""
+
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Minutes:
+    """Everything the minutes say, already rendered as text; times are aware datetimes."""
+
+    school_name: str
+    place: str
+    day: date
+    number: int
+    pupil: str
+    student_code: str
+    class_name: str
+    school_year: str
+    period: str
+    item: str
+    old_value: str
+    new_value: str
+    reason: str
+    reason_text: str
+    evidence: tuple[EvidenceFile, ...]
+    requester: Act
+    decision: Decision
+    applied: Applied
+    confirmations: tuple[Act, Act, Act]  # principal, administrator, teacher
+    authority: str | None = None  # the governing body, e.g. "UBND QUẬN 3"
+    outcome_before: str | None = None
+    outcome_after: str | None = None
+    zone: ZoneInfo = VIETNAM
+
+
+def moment(at: datetime, zone: ZoneInfo) -> str:
+    """Return "09:15 05/02/2027" in the school's time zone."""
+    return at.astimezone(zone).strftime("%H:%M %d/%m/%Y")
+
+
+def period_label(period: str, _: Translator) -> str:
+    """Return a period's name ("Cuối học kì I"); an unknown code as it is."""
+    try:
+        return _(PERIOD_NAMES[Period(period)])
+    except ValueError:
+        return period
+
+
+def item_name(kind: AssessmentKind, item: str) -> str:
+    """Return the subject's, quality's or competence's official Vietnamese name."""
+    if kind is AssessmentKind.QUALITY:
+        return QUALITIES.get(item, item)
+    return subject_name(item) if item in SUBJECTS else item
+
+
+def item_label(kind: AssessmentKind, item: str, _: Translator) -> str:
+    """Return "Toán — điểm kiểm tra định kỳ"."""
+    return f"{item_name(kind, item)} — {_(ASSESSMENT_KIND_LABELS[kind].formal)}"
+
+
+def value_label(kind: AssessmentKind, value: str | None, _: Translator) -> str:
+    """Return a level by its name ("Hoàn thành tốt") and a score as its digits."""
+    if value is None or kind is AssessmentKind.SCORE:
+        return value or "—"
+    names: Iterable[tuple[enum.Enum, str]] = (
+        QUALITY_LEVEL_NAMES if kind is AssessmentKind.QUALITY else SUBJECT_LEVEL_NAMES
+    ).items()
+    folded = value.replace("Đ", "D").replace("đ", "d").upper()
+    for level, name in names:
+        if value == level.value or folded == level.name:
+            return _(name)
+    return value
+
+
+def build_minutes(m: Minutes, _: Translator) -> bytes:
+    """Return the minutes as a .docx in the administrative style of Nghị định 30/2020."""
+    document = Document()
+    _page_and_font(document, _.language)
+    document.core_properties.title = _nfc(_("Correction of a score or an assessment level"))
+    document.core_properties.author = _nfc(m.school_name)
+    _heading(document, m, _)
+    _centred(document.add_paragraph(), _("MINUTES"), bold=True, before=12)
+    _centred(document.add_paragraph(), _("Correction of a score or an assessment level"), bold=True)
+    intro = _("Today, {date}, at {school}, we, the undersigned:").format(
+        date=short(m.day), school=m.school_name
+    )
+    _text(document.add_paragraph(), intro, before=12)
+    for number, act in enumerate(m.confirmations, start=1):
+        member = _text(document.add_paragraph(), f"{number}. {act.name} — {act.role}")
+        member.paragraph_format.left_indent = Cm(1)
+    _text(document.add_paragraph(), _("record the correction of this assessment result:"))
+    _facts(document, _rows(m, _))
+    closing = _(
+        "The correction was made in the official system and the result was locked again at "
+        "once. The three parties confirmed these minutes electronically; they are kept with the "
+        "evidence until the pupil leaves the school."
+    )
+    _text(document.add_paragraph(), closing, before=6).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    _signatures(document, m, _)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _rows(m: Minutes, _: Translator) -> list[tuple[str, list[str]]]:
+    """The facts, label by label; a value may take several lines."""
+    done = _("{name}, {role}, at {time}")
+    rows = [
+        (_("School year"), [m.school_year]),
+        (_("Pupil"), [m.pupil]),
+        (_("Student ID"), [m.student_code]),
+        (_("Class"), [m.class_name]),
+        (_("Assessment period"), [m.period]),
+        (_("Item corrected"), [m.item]),
+        (_("Recorded result"), [m.old_value]),
+        (_("Corrected result"), [m.new_value]),
+        (_("Reason"), [m.reason]),
+        (_("Explanation"), [m.reason_text]),
+    ]
+    if m.outcome_before is not None or m.outcome_after is not None:
+        rows.append((_("End-of-year outcome before the correction"), [m.outcome_before or "—"]))
+        rows.append((_("End-of-year outcome after the correction"), [m.outcome_after or "—"]))
+    size = _("{size} bytes")
+    evidence = [
+        f"{n}. {f.name} ({size.format(size=format_decimal(f.size, locale=_.language))}, "
+        f"SHA-256: {f.sha256})"
+        for n, f in enumerate(m.evidence, start=1)
+    ]
+    r, d, a = m.requester, m.decision, m.applied
+    return [
+        *rows,
+        (_("Evidence"), evidence or [_("No evidence")]),
+        (_("Requested by"), [done.format(name=r.name, role=r.role, time=moment(r.at, m.zone))]),
+        (_("Decision"), [d.text]),
+        (_("Decided by"), [done.format(name=d.name, role=d.role, time=moment(d.at, m.zone))]),
+        (
+            _("Changed in the official system by"),
+            [_("{name}, at {time}").format(name=a.name, time=moment(a.at, m.zone))],
+        ),
+    ]
+
+
+def minutes_fields(data: bytes) -> dict[str, str]:
+    """Read the minutes' facts back, label to value; each signer's role to their lines."""
+    tables = Document(io.BytesIO(data)).tables
+    fields = {
+        _nfc(row.cells[0].text): "\n".join(p.text for p in row.cells[1].paragraphs)
+        for row in tables[1].rows
+    }
+    for cell in tables[2].rows[0].cells:
+        role, *lines = [p.text for p in cell.paragraphs if p.text]
+        fields[role] = "\n".join(lines)
+    return fields
+
+
+def _heading(document: DocumentObject, m: Minutes, _: Translator) -> None:
+    """The two-column heading: the school on the left, the national motto on the right."""
+    table = _table(document, 2, 2, HEADING_COLUMNS)
+    left, right = table.rows[0].cells
+    lines = [] if m.authority is None else m.authority.splitlines()
+    for line in lines:
+        _centred(_next(left), line.upper(), size=Pt(12))
+    _centred(_next(left), m.school_name.upper(), size=Pt(12), bold=True, rule=True)
+    _centred(_next(right), _("SOCIALIST REPUBLIC OF VIETNAM"), size=Pt(12), bold=True)
+    _centred(_next(right), _("Independence - Freedom - Happiness"), bold=True, rule=True)
+    left, right = table.rows[1].cells
+    _centred(_next(left), _("No. {number}").format(number=m.number), before=6)
+    _centred(_next(right), administrative(m.day, _, m.place), italic=True, before=6)
+
+
+def _facts(document: DocumentObject, rows: list[tuple[str, list[str]]]) -> None:
+    """The label/value table a reader (and `minutes_fields`) reads the facts from."""
+    table = _table(document, len(rows), 2, FACT_COLUMNS, grid=True)
+    for row, (label, lines) in zip(table.rows, rows, strict=True):
+        _text(_next(row.cells[0]), label, bold=True)
+        for line in lines:
+            _text(_next(row.cells[1]), line)
+
+
+def _signatures(document: DocumentObject, m: Minutes, _: Translator) -> None:
+    """Three columns: each signer's role, the moment they confirmed, and their name."""
+    width = Cm(TEXT_WIDTH.cm / 3)
+    table = _table(document, 1, 3, (width, width, width))
+    for cell, act in zip(table.rows[0].cells, m.confirmations, strict=True):
+        _centred(_next(cell), act.role, bold=True, caps=True, before=12)
+        confirmed = _("Confirmed at {time}").format(time=moment(act.at, m.zone))
+        _centred(_next(cell), f"({confirmed})", italic=True, size=Pt(12))
+        _centred(_next(cell), act.name, bold=True, before=36)
+
+
+def _page_and_font(document: DocumentObject, language: str) -> None:
+    """A4 with the margins of Nghị định 30/2020 and Times New Roman 13 throughout."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin = section.bottom_margin = section.right_margin = Cm(2.0)
+    section.left_margin = Cm(3.0)
+    normal = document.styles["Normal"]
+    normal.font.size = SIZE
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    rpr = normal.element.get_or_add_rPr()
+    _fonts(rpr)
+    tag = {"vi": "vi-VN", "en": "en-US"}.get(language, "vi-VN")
+    lang = OxmlElement("w:lang", {qn("w:val"): tag})
+    rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def _fonts(rpr: BaseOxmlElement) -> None:
+    """Use the text font for every script, dropping the template's theme fonts."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
+
+
+def _table(
+    document: DocumentObject,
+    rows: int,
+    columns: int,
+    widths: tuple[Length, ...],
+    *,
+    grid: bool = False,
+) -> Table:
+    """A centred table of fixed column widths (Word reads the cells' widths, LibreOffice the
+    columns')."""
+    table: Table = document.add_table(rows=rows, cols=columns)
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    if grid:
+        table.style = document.styles["Table Grid"]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    return table
+
+
+def _next(cell: _Cell) -> Paragraph:
+    """The cell's empty first paragraph, then new ones."""
+    first: Paragraph = cell.paragraphs[0]
+    if len(cell.paragraphs) == 1 and not first.runs:
+        return first
+    paragraph: Paragraph = cell.add_paragraph()
+    return paragraph
+
+
+def _text(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    caps: bool = False,
+    size: Length = SIZE,
+    before: float = 0,
+) -> Paragraph:
+    """Append a run in the text font; keep the paragraph's spacing tight."""
+    paragraph.paragraph_format.space_before = Pt(before)
+    paragraph.paragraph_format.space_after = Pt(0)
+    run = paragraph.add_run(_nfc(text))
+    run.font.size = size
+    run.font.bold = bold or None
+    run.font.italic = italic or None
+    run.font.all_caps = caps or None
+    _fonts(run._r.get_or_add_rPr())
+    return paragraph
+
+
+def _centred(
+    paragraph: Paragraph,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    caps: bool = False,
+    size: Length = SIZE,
+    before: float = 0,
+    rule: bool = False,
+) -> None:
+    """A centred line; `rule` draws the line ND30 puts under the school's name and the motto."""
+    _text(paragraph, text, bold=bold, italic=italic, caps=caps, size=size, before=before)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if rule:
+        paragraph.runs[-1].font.underline = True
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)

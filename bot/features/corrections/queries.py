@@ -1,0 +1,402 @@
+"""Correction requests (domain-vn.md section 0): request, decision, change, three signatures.
+
+A teacher asks to correct one locked item of the assessment book with evidence; the deciding
+leader (the principal, or the vice principal while the principal is recorded absent) approves,
+rejects with a reason, or asks for more; the administrator changes the official system and
+confirms, which applies the change to the book and locks the item again; the leader, the
+administrator and the teacher each confirm the minutes. Every step is audited.
+
+Rules are checked here, on every step, from the stored records: callers pass who acts, never
+what they may do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.access import Actor
+from bot.core.i18n import N_, Translator
+from bot.features.assessment import queries as assessment
+from bot.features.assessment.queries import Item
+from bot.features.assessment.rules import Period
+from bot.features.calendar.queries import Calendar
+from storage.models import (
+    AssessmentKind,
+    CorrectionFile,
+    CorrectionReason,
+    CorrectionRequest,
+    CorrectionState,
+    Role,
+    SchoolClass,
+    Student,
+)
+from storage.queries import audit
+
+OPEN = (
+    CorrectionState.PENDING,
+    CorrectionState.NEEDS_INFO,
+    CorrectionState.APPROVED,
+    CorrectionState.APPLIED,
+)
+SIGNERS = ("principal", "admin", "teacher")
+SAME_VALUE = N_("The new value is the same as the recorded one; nothing to correct.")
+NOT_YOURS = N_("You do not teach this pupil this subject, so you cannot ask to correct it.")
+NO_EVIDENCE = N_(
+    "A request needs at least one piece of evidence: a photo or a file of the mark book page "
+    "or of the pupil's test."
+)
+NOT_DECIDER = N_(
+    "Only the principal (or the vice principal while the principal is away) decides on "
+    "correction requests. Your press was recorded."
+)
+
+
+class Refused(Exception):
+    """A step the rules do not allow, with the message to show."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.params = params
+
+    def message(self, _: Translator) -> str:
+        """The reason in the reader's language."""
+        params = {
+            key: value.name(_) if isinstance(value, Item) else value
+            for key, value in self.params.items()
+        }
+        return _(self.msgid).format(**params)
+
+
+class Stale(Exception):
+    """A press on a request whose state has moved on: the caller shows the current state."""
+
+    def __init__(self, request: CorrectionRequest) -> None:
+        super().__init__(request.state.value)
+        self.request = request
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A file the teacher sent, downloaded: kept with the request."""
+
+    name: str
+    mime: str | None
+    content: bytes
+    telegram_file_id: str | None = None
+
+
+# Scope -----------------------------------------------------------------------------------------
+
+
+def may_request(actor: Actor, class_id: int, item: Item) -> bool:
+    """The homeroom teacher asks for any item of their class; a subject teacher for theirs."""
+    if not actor.has(Role.HOMEROOM, Role.SUBJECT_TEACHER):
+        return False
+    if class_id in actor.homeroom_classes:
+        return True
+    return item.kind is not AssessmentKind.QUALITY and (class_id, item.code) in actor.teaching
+
+
+def classes_in_scope(actor: Actor) -> set[int]:
+    """The classes a teacher may ask corrections for."""
+    if not actor.has(Role.HOMEROOM, Role.SUBJECT_TEACHER):
+        return set()
+    return set(actor.homeroom_classes) | {klass for klass, _subject in actor.teaching}
+
+
+def items_in_scope(actor: Actor, klass: SchoolClass, period: Period) -> list[Item]:
+    """The items of a period a teacher may ask to correct in a class."""
+    return [
+        item
+        for item in assessment.items_for(klass.grade, period)
+        if may_request(actor, klass.id, item)
+    ]
+
+
+def open_key(student_id: int, school_year: str, period: Period, item: Item) -> str:
+    """The key that makes a second open request for the same item impossible."""
+    return f"{student_id}:{school_year}:{period.value}:{item.key}"
+
+
+# The request -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a request is about, with the value the book holds now."""
+
+    student: Student
+    klass: SchoolClass
+    school_year: str
+    period: Period
+    item: Item
+    old_value: str | None
+
+
+async def check_target(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    student_id: int,
+    school_year: str,
+    period: Period,
+    item: Item,
+    today: date,
+    calendar: Calendar,
+) -> Target:
+    """Check that a request for this item may be filed now; Refused says why not."""
+    student = await session.get(Student, student_id)
+    klass = None if student is None else await session.get(SchoolClass, student.class_id)
+    if student is None or klass is None or klass.school_id != actor.school_id:
+        raise Refused(NOT_YOURS)
+    if not may_request(actor, klass.id, item):
+        raise Refused(NOT_YOURS)
+    if item not in assessment.items_for(klass.grade, period):
+        raise Refused(
+            N_("{item} is not assessed in grade {grade} at {period}."),
+            item=item,
+            grade=klass.grade,
+            period=period.value.upper(),
+        )
+    results = await assessment.pupil_results(session, student.id, school_year, period)
+    row = results.get(item)
+    if not await assessment.item_locked(session, klass.school_id, school_year, period, klass, row):
+        raise Refused(
+            N_(
+                "This result is not locked: no request is needed. Please change it directly in "
+                "the class summary (/sodiem)."
+            )
+        )
+    last = await assessment.deadline(session, klass.school_id, school_year, period, calendar)
+    if today > last:
+        raise Refused(
+            N_(
+                "The last day for correction requests of this period was {day}. Please ask the "
+                "principal to unlock it."
+            ),
+            day=last.strftime("%d/%m/%Y"),
+        )
+    waiting = await session.scalar(
+        select(CorrectionRequest.id).where(
+            CorrectionRequest.open_key == open_key(student.id, school_year, period, item)
+        )
+    )
+    if waiting is not None:
+        raise Refused(
+            N_("Request no. {number} for this item is still open; a second one is not possible."),
+            number=waiting,
+        )
+    return Target(student, klass, school_year, period, item, row.value if row else None)
+
+
+async def outcome_change(
+    session: AsyncSession, target: Target, new_value: str
+) -> tuple[str | None, str | None]:
+    """The end-of-year outcome before and after, for a CN item (None where it cannot be said)."""
+    if target.period is not Period.CN:
+        return None, None
+    book = await assessment.class_results(session, target.klass.id, target.school_year, Period.CN)
+    values = dict(book.get(target.student.id, {}))
+    before = assessment.outcome_or_none(values, target.klass.grade)
+    values[target.item] = new_value
+    after = assessment.outcome_or_none(values, target.klass.grade)
+    return before, after
+
+
+def checked_value(
+    item: Item, text: str, *, grade: int, period: Period, recorded: str | None
+) -> str:
+    """The stored form of a new value: RuleError when it is not valid, Refused when it is the
+    value the book holds already."""
+    value = assessment.parse_value(item, text, grade=grade, period=period)
+    if value == recorded:
+        raise Refused(SAME_VALUE)
+    return value
+
+
+async def submit(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    staff_id: int,
+    student_id: int,
+    school_year: str,
+    period: Period,
+    item: Item,
+    new_text: str,
+    reason: CorrectionReason,
+    reason_text: str,
+    evidence: Sequence[Evidence],
+    now: datetime,
+    today: date,
+    calendar: Calendar,
+    who: str,
+) -> CorrectionRequest:
+    """File a request, checked again from the records; Refused or RuleError says why not."""
+    target = await check_target(
+        session,
+        actor,
+        student_id=student_id,
+        school_year=school_year,
+        period=period,
+        item=item,
+        today=today,
+        calendar=calendar,
+    )
+    new_value = checked_value(
+        item, new_text, grade=target.klass.grade, period=period, recorded=target.old_value
+    )
+    if not reason_text.strip():
+        raise Refused(N_("Please write the reason."))
+    if not evidence:
+        raise Refused(NO_EVIDENCE)
+    before, after = await outcome_change(session, target, new_value)
+    request = CorrectionRequest(
+        school_id=actor.school_id,
+        school_year=school_year,
+        student_id=target.student.id,
+        class_id=target.klass.id,
+        period=period.value,
+        kind=item.kind,
+        item=item.code,
+        old_value=target.old_value,
+        new_value=new_value,
+        reason=reason,
+        reason_text=reason_text.strip(),
+        state=CorrectionState.PENDING,
+        open_key=open_key(target.student.id, school_year, period, item),
+        outcome_before=before,
+        outcome_after=after,
+        requested_by=staff_id,
+        requester_account=actor.account.id,
+        created_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(request)
+            await session.flush()
+    except IntegrityError:
+        raise Refused(
+            N_("A request for this item is already open; a second one is not possible.")
+        ) from None
+    add_files(session, request, evidence, actor.account.id)
+    audit(
+        session,
+        school_id=actor.school_id,
+        actor=who,
+        action="correction.request",
+        entity="correction_request",
+        entity_id=request.id,
+        before={"value": target.old_value, "outcome": before},
+        after={"value": new_value, "outcome": after},
+        note=_describe(request),
+    )
+    await session.flush()
+    return request
+
+
+def add_files(
+    session: AsyncSession,
+    request: CorrectionRequest,
+    files: Sequence[Evidence],
+    account_id: int | None,
+    kind: str = "evidence",
+) -> list[CorrectionFile]:
+    """Keep files with a request (their bytes, size and SHA-256)."""
+    rows = [
+        CorrectionFile(
+            school_id=request.school_id,
+            request_id=request.id,
+            kind=kind,
+            name=file.name[:200],
+            mime=file.mime,
+            size=len(file.content),
+            sha256=hashlib.sha256(file.content).hexdigest(),
+            content=file.content,
+            telegram_file_id=file.telegram_file_id,
+            added_by=account_id,
+        )
+        for file in files
+    ]
+    session.add_all(rows)
+    return rows
+
+
+def _describe(request: CorrectionRequest) -> str:
+    return (
+        f"student {request.student_id} {request.school_year} {request.period} "
+        f"{request.kind.value}.{request.item}: {request.old_value} -> {request.new_value}"
+    )
+
+
+async def load(
+    session: AsyncSession, school_id: int, request_id: int, *, lock: bool = False
+) -> CorrectionRequest:
+    """A request of this school; Refused when there is none.
+
+    With `lock`, the row is read FOR UPDATE (on PostgreSQL; SQLite has a single writer) and
+    freshly: a step that changes the request's state holds the row until it commits, so a
+    second press at the same moment waits and then finds the state it left.
+    """
+    request = await session.get(
+        CorrectionRequest, request_id, with_for_update=lock, populate_existing=lock
+    )
+    if request is None or request.school_id != school_id:
+        raise Refused(N_("This request does not exist."))
+    return request
+
+
+async def files_of(
+    session: AsyncSession, request_id: int, kind: str = "evidence"
+) -> list[CorrectionFile]:
+    """A request's kept files of one kind, in the order they came."""
+    rows = await session.scalars(
+        select(CorrectionFile)
+        .where(CorrectionFile.request_id == request_id, CorrectionFile.kind == kind)
+        .order_by(CorrectionFile.id)
+    )
+    return list(rows)
+
+
+async def corrections_this_year(session: AsyncSession, staff_id: int | None, year: str) -> int:
+    """How many requests a teacher filed this school year (all states)."""
+    if staff_id is None:
+        return 0
+    count = await session.scalar(
+        select(func.count(CorrectionRequest.id)).where(
+            CorrectionRequest.requested_by == staff_id, CorrectionRequest.school_year == year
+        )
+    )
+    return int(count or 0)
+
+
+async def waiting(
+    session: AsyncSession, school_id: int, states: Sequence[CorrectionState]
+) -> list[CorrectionRequest]:
+    """Requests of a school in these states, oldest first."""
+    rows = await session.scalars(
+        select(CorrectionRequest)
+        .where(CorrectionRequest.school_id == school_id, CorrectionRequest.state.in_(states))
+        .order_by(CorrectionRequest.id)
+    )
+    return list(rows)
+
+
+def snapshot(request: CorrectionRequest) -> Mapping[str, Any]:
+    """The request as plain values (for the index, logs and tests)."""
+    return {
+        "id": request.id,
+        "state": request.state.value,
+        "item": f"{request.kind.value}.{request.item}",
+        "old": request.old_value,
+        "new": request.new_value,
+    }

@@ -1,0 +1,342 @@
+"""Urgent messages (and class notices scheduled for later): who may send to whom, how many
+families a message reaches, the send itself, and "Nhắc lại" to those who have not read it."""
+
+from __future__ import annotations
+
+import enum
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import limits, pending
+from bot.core.access import Actor
+from bot.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Translator, translator
+from bot.delivery.outbox import REPLY, Audience, enqueue_notice, resolve
+from storage.models import Delivery, DeliveryState, Notice, PendingInput, Role, SchoolClass
+from storage.queries import audit
+
+PICK, TEXT, CONFIRM = "urgent_pick", "urgent_text", "urgent_confirm"  # pending kinds
+KIND, ROUTINE_KIND = "urgent", "notice"
+LEADERS = frozenset({Role.PRINCIPAL, Role.VICE_PRINCIPAL})
+TEXT_LIMIT = 3500  # leaves room for the title within one Telegram message (4,096)
+CAPTION_LIMIT = 1024
+URGENT_TITLE = N_("URGENT NOTICE")
+ROUTINE_TITLE = N_("NOTICE")
+# The moments a routine notice may be scheduled for: (label msgid, days from today, local time).
+SLOTS = (
+    (N_("This afternoon, {time}"), 0, time(16, 30)),
+    (N_("Tomorrow morning, {time}"), 1, time(7, 0)),
+    (N_("Tomorrow afternoon, {time}"), 1, time(16, 30)),
+)
+SLOT_MARGIN = timedelta(minutes=5)
+_AUDIENCES = ("class", "grade", "school")
+
+
+def is_leader(actor: Actor) -> bool:
+    """The principal and vice principals choose the school, a grade or classes."""
+    return actor.has(*LEADERS)
+
+
+def may_send(actor: Actor, audience: Audience) -> bool:
+    """Leaders to the school, grades or classes; a homeroom teacher to their own class only."""
+    if not actor.linked or audience.kind not in _AUDIENCES:
+        return False
+    if audience.kind == "class" and audience.ids:
+        return is_leader(actor) or set(audience.ids) <= actor.homeroom_classes
+    return audience.kind != "class" and is_leader(actor)
+
+
+def own_audience(actor: Actor) -> Audience | None:
+    """The class a homeroom teacher sends to without choosing; None for anyone else."""
+    if not actor.linked or not actor.homeroom_classes:
+        return None
+    return Audience.classes(*sorted(actor.homeroom_classes))
+
+
+def audience_from(data: object) -> Audience | None:
+    """The audience of a pending row or a notice; None if it is not one a person may choose."""
+    if not isinstance(data, Mapping) or data.get("kind") not in _AUDIENCES:
+        return None
+    try:
+        ids = tuple(int(i) for i in data.get("ids") or ())
+    except (TypeError, ValueError):
+        return None
+    return Audience(str(data["kind"]), ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A message waiting for "Gửi ngay": to whom, the text as typed, and a photo or document."""
+
+    audience: Audience
+    text: str
+    media: tuple[str, str] | None = None
+
+    def data(self) -> dict[str, Any]:
+        """The draft as JSON, kept in the pending row so it survives a restart."""
+        media = list(self.media) if self.media else None
+        return {"audience": self.audience.describe(), "text": self.text, "media": media}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Draft | None:
+        """Read a draft back; None if the row is not one."""
+        audience, text, media = (
+            audience_from(data.get("audience")),
+            data.get("text"),
+            data.get("media"),
+        )
+        if audience is None or not isinstance(text, str):
+            return None
+        if isinstance(media, list) and len(media) == 2:
+            return cls(audience, text, (str(media[0]), str(media[1])))
+        return None if media else cls(audience, text)
+
+
+def text_problem(text: str | None, *, caption: bool = False) -> str | None:
+    """Why a text (or a caption, which may be empty) cannot be sent, as a msgid; or None."""
+    if caption:
+        if text is None or not text.strip():
+            return None
+        return limits.text_problem(text, CAPTION_LIMIT)
+    return limits.text_problem(text, TEXT_LIMIT)
+
+
+def compose(text: str, title: str) -> str:
+    """The message as families get it (Telegram HTML): the bold title, then the escaped text."""
+    head = f"<b>{html.escape(title)}</b>"
+    return f"{head}\n{html.escape(text.strip())}" if text.strip() else head
+
+
+async def grades(session: AsyncSession, school_id: int) -> list[int]:
+    """The grades that have classes in the school."""
+    found = await session.scalars(
+        select(SchoolClass.grade).where(SchoolClass.school_id == school_id).distinct()
+    )
+    return sorted(found)
+
+
+async def class_names(session: AsyncSession, school_id: int, class_ids: Any) -> dict[int, str]:
+    """The names of those of these classes that belong to the school."""
+    rows = await session.execute(
+        select(SchoolClass.id, SchoolClass.name)
+        .where(SchoolClass.school_id == school_id, SchoolClass.id.in_(list(class_ids)))
+        .order_by(SchoolClass.grade, SchoolClass.name)
+    )
+    return {class_id: name for class_id, name in rows}
+
+
+async def audience_label(
+    session: AsyncSession, school_id: int, audience: Audience, _: Translator
+) -> str:
+    """Whom a message is for, in words: the whole school, grade 3, class 1A, 2B."""
+    if audience.kind == "school":
+        return _("the whole school")
+    if audience.kind == "grade":
+        return _("grade {grade}").format(grade=", ".join(str(g) for g in audience.ids))
+    names = await class_names(session, school_id, audience.ids)
+    return _("class {name}").format(name=", ".join(names.values()))
+
+
+async def reach(session: AsyncSession, school_id: int, audience: Audience) -> tuple[int, int]:
+    """How many distinct guardian accounts an audience reaches, and pupils with no linked family."""
+    found = await resolve(session, school_id, audience)
+    return len(found.accounts), len(found.not_linked)
+
+
+async def take_draft(session: AsyncSession, account_id: int, now: datetime) -> Draft | None:
+    """End the person's confirmation wait and return its draft; None if already ended."""
+    row = await pending.peek(session, account_id, now)
+    if row is None or row.kind != CONFIRM:
+        return None
+    draft = Draft.from_data(row.data)
+    # Deleting is the claim: of two presses at once, only one deletes the row.
+    result = await session.execute(
+        delete(PendingInput).where(
+            PendingInput.account_id == account_id, PendingInput.kind == CONFIRM
+        )
+    )
+    return draft if getattr(result, "rowcount", 0) else None
+
+
+def slot_choices(now: datetime, zone: ZoneInfo) -> list[tuple[int, datetime]]:
+    """The scheduling choices still ahead: (index in SLOTS, moment in UTC)."""
+    local = now.astimezone(zone)
+    choices = []
+    for index, (_label, days, at) in enumerate(SLOTS):
+        moment = datetime.combine(local.date() + timedelta(days=days), at, tzinfo=zone)
+        if moment - SLOT_MARGIN > local:
+            choices.append((index, moment.astimezone(UTC)))
+    return choices
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A stored notice and how many families it goes to."""
+
+    notice: Notice
+    count: int
+
+
+def _translations(text: str, title: str) -> dict[str, str]:
+    return {code: compose(text, translator(code)(title)) for code in LANGUAGES}
+
+
+async def _store(
+    session: AsyncSession,
+    actor: Actor,
+    audience: Audience,
+    texts: dict[str, str],
+    media: tuple[str, str] | None,
+    now: datetime,
+    *,
+    not_before: datetime | None = None,
+    report_to: int | None = None,
+    ref: str | None = None,
+) -> Sent:
+    urgent = not_before is None
+    notice = await enqueue_notice(
+        session,
+        actor.school_id,
+        audience,
+        KIND if urgent else ROUTINE_KIND,
+        texts[DEFAULT_LANGUAGE],
+        urgent=urgent,
+        media=media,
+        created_by=actor.account.id,
+        report_to=report_to if report_to is not None else actor.account.chat_id,
+        not_before=not_before,
+        now=now,
+    )
+    notice.translations = {code: text for code, text in texts.items() if code != DEFAULT_LANGUAGE}
+    notice.ref = ref
+    notice.buttons = [list(REPLY)]
+    count = await session.scalar(
+        select(func.count()).select_from(Delivery).where(Delivery.notice_id == notice.id)
+    )
+    after = {"audience": audience.describe(), "count": int(count or 0), "ref": ref}
+    if not_before is not None:
+        after["not_before"] = not_before.isoformat()
+    audit(
+        session,
+        school_id=actor.school_id,
+        actor=f"tg:{actor.account.telegram_user_id}",
+        action="urgent.sent" if urgent else "notice.scheduled",
+        entity="notice",
+        entity_id=notice.id,
+        after=after,
+    )
+    return Sent(notice, int(count or 0))
+
+
+async def send(
+    session: AsyncSession,
+    actor: Actor,
+    draft: Draft,
+    now: datetime,
+    *,
+    not_before: datetime | None = None,
+) -> Sent | None:
+    """Queue a draft: urgent now, or as a routine notice at `not_before`; None if refused."""
+    problem = text_problem(draft.text, caption=draft.media is not None)
+    if not may_send(actor, draft.audience) or problem is not None:
+        return None
+    if not_before is not None and not_before <= now:
+        return None
+    title = URGENT_TITLE if not_before is None else ROUTINE_TITLE
+    texts = _translations(draft.text, title)
+    return await _store(
+        session, actor, draft.audience, texts, draft.media, now, not_before=not_before
+    )
+
+
+class Remind(enum.Enum):
+    """What a press of "Nhắc lại" did."""
+
+    SENT = "sent"
+    NOT_YOURS = "not_yours"
+    ALL_READ = "all_read"
+    STILL_SENDING = "still_sending"
+
+
+def reminder_ref(notice_id: int) -> str:
+    """The `Notice.ref` of the reminders of one urgent notice."""
+    return f"urgent:{notice_id}"
+
+
+async def unread_accounts(session: AsyncSession, notice_id: int) -> list[int]:
+    """The accounts that got the notice and have read neither it nor one of its reminders."""
+    read_reminder = (
+        select(Delivery.account_id)
+        .join(Notice, Notice.id == Delivery.notice_id)
+        .where(Notice.ref == reminder_ref(notice_id), Delivery.read_at.is_not(None))
+    )
+    found = await session.scalars(
+        select(Delivery.account_id)
+        .where(
+            Delivery.notice_id == notice_id,
+            Delivery.state == DeliveryState.SENT,
+            Delivery.read_at.is_(None),
+            Delivery.account_id.not_in(read_reminder),
+        )
+        .order_by(Delivery.account_id)
+    )
+    return list(found)
+
+
+async def _in_flight(session: AsyncSession, notice_id: int) -> bool:
+    reminders = select(Notice.id).where(Notice.ref == reminder_ref(notice_id))
+    waiting = await session.scalar(
+        select(func.count())
+        .select_from(Delivery)
+        .where(
+            (Delivery.notice_id == notice_id) | Delivery.notice_id.in_(reminders),
+            Delivery.state.in_((DeliveryState.QUEUED, DeliveryState.SENDING)),
+        )
+    )
+    return bool(waiting)
+
+
+async def remind_unread(
+    session: AsyncSession, actor: Actor, notice_id: int, now: datetime
+) -> tuple[Remind, Sent | None]:
+    """Send an urgent notice again to those who have not read it; only its sender may."""
+    original = await session.get(Notice, notice_id)
+    if (
+        original is None
+        or original.school_id != actor.school_id
+        or original.created_by != actor.account.id
+        or original.kind != KIND
+        or original.ref is not None
+    ):
+        return Remind.NOT_YOURS, None
+    audience = audience_from(original.audience)
+    if audience is None or not may_send(actor, audience):
+        return Remind.NOT_YOURS, None
+    if await _in_flight(session, notice_id):
+        return Remind.STILL_SENDING, None
+    unread = await unread_accounts(session, notice_id)
+    if not unread:
+        return Remind.ALL_READ, None
+    texts = {DEFAULT_LANGUAGE: original.text, **original.translations}
+    media = (
+        (original.media_kind, original.media_file)
+        if original.media_kind and original.media_file
+        else None
+    )
+    sent = await _store(
+        session,
+        actor,
+        Audience.accounts(*unread),
+        texts,
+        media,
+        now,
+        report_to=original.report_chat_id,
+        ref=reminder_ref(notice_id),
+    )
+    return Remind.SENT, sent

@@ -1,0 +1,282 @@
+"""Weekly comments: who may write which, the class-wide note, and what is still missing.
+
+Regular assessment is by comments only (domain-vn.md 1.3): no score, no level, no ranking. The
+homeroom teacher writes one comment per pupil per teaching week, a subject teacher one per
+subject, the nurse a short health note; all can be edited until the class's notice goes out.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.access import Actor
+from storage.models import (
+    ClassWeek,
+    CommentKind,
+    Role,
+    SchoolClass,
+    Student,
+    StudentStatus,
+    WeeklyComment,
+)
+from storage.names import class_list_key, nfc, split_name
+from storage.queries import audit
+
+COMMENT_LIMIT = 1000
+NOTE_LIMIT = 1000
+
+
+class Saved(enum.Enum):
+    """The outcome of a change to a week's comments or note."""
+
+    OK = "ok"
+    NOT_ALLOWED = "not_allowed"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    ALREADY_SENT = "already_sent"
+
+
+@dataclass(frozen=True, slots=True)
+class PupilEntry:
+    """A pupil of a class with this week's comment of one kind, if written."""
+
+    student_id: int
+    code: str
+    name: str
+    comment: str | None
+
+
+def may_write(actor: Actor, class_id: int, kind: CommentKind, subject: str = "") -> bool:
+    """Homeroom comments by the class's homeroom teacher, subject ones by its teacher, health
+    notes by the nurse."""
+    if kind is CommentKind.HOMEROOM:
+        return actor.linked and class_id in actor.homeroom_classes
+    if kind is CommentKind.SUBJECT:
+        return actor.linked and (class_id, subject) in actor.teaching
+    return actor.has(Role.MEDICAL)
+
+
+def clean(text: str) -> str:
+    """A comment as stored: NFC, each line's spaces collapsed, blank lines at the ends dropped."""
+    return "\n".join(nfc(line) for line in text.strip().splitlines()).strip()
+
+
+async def class_pupils(session: AsyncSession, class_id: int) -> list[tuple[int, str, str]]:
+    """(id, student code, name) of a class's pupils in class-list order."""
+    rows = await session.execute(
+        select(Student.id, Student.student_code, Student.full_name).where(
+            Student.class_id == class_id, Student.status == StudentStatus.STUDYING
+        )
+    )
+    return sorted(
+        ((i, code, name) for i, code, name in rows),
+        key=lambda row: class_list_key(split_name(row[2])),
+    )
+
+
+async def class_week(
+    session: AsyncSession, school_id: int, class_id: int, week_start: date
+) -> ClassWeek:
+    """The class's row for a week, created on first use.
+
+    Read FOR UPDATE (on PostgreSQL): a change made while the week is being sent waits for the
+    sender and then finds it sent, so nothing is written that the families will not get.
+    """
+    found = await session.scalar(
+        select(ClassWeek)
+        .where(ClassWeek.class_id == class_id, ClassWeek.week_start == week_start)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if found is None:
+        found = ClassWeek(school_id=school_id, class_id=class_id, week_start=week_start)
+        session.add(found)
+        await session.flush()
+    return found
+
+
+async def progress(
+    session: AsyncSession,
+    class_id: int,
+    week_start: date,
+    kind: CommentKind = CommentKind.HOMEROOM,
+    subject: str = "",
+) -> list[PupilEntry]:
+    """The class list with this week's comments of one kind."""
+    written = dict(
+        (
+            await session.execute(
+                select(WeeklyComment.student_id, WeeklyComment.text)
+                .join(Student, Student.id == WeeklyComment.student_id)
+                .where(
+                    Student.class_id == class_id,
+                    WeeklyComment.week_start == week_start,
+                    WeeklyComment.kind == kind,
+                    WeeklyComment.subject == subject,
+                )
+            )
+        ).all()
+    )
+    return [
+        PupilEntry(i, code, name, written.get(i))
+        for i, code, name in await class_pupils(session, class_id)
+    ]
+
+
+async def pupil_class(session: AsyncSession, school_id: int, student_id: int) -> int | None:
+    """The class of a pupil of this school who is studying, or None."""
+    return await session.scalar(
+        select(Student.class_id).where(
+            Student.id == student_id,
+            Student.school_id == school_id,
+            Student.status == StudentStatus.STUDYING,
+        )
+    )
+
+
+async def save_comment(
+    session: AsyncSession,
+    actor: Actor,
+    student_id: int,
+    week_start: date,
+    text: str,
+    *,
+    kind: CommentKind = CommentKind.HOMEROOM,
+    subject: str = "",
+) -> Saved:
+    """Write or replace a pupil's comment for the week, if the actor may and it is not sent."""
+    class_id = await pupil_class(session, actor.school_id, student_id)
+    if class_id is None or not may_write(actor, class_id, kind, subject):
+        return Saved.NOT_ALLOWED
+    text = clean(text)
+    if not text:
+        return Saved.EMPTY
+    if len(text) > COMMENT_LIMIT:
+        return Saved.TOO_LONG
+    week = await class_week(session, actor.school_id, class_id, week_start)
+    if week.sent_at is not None:
+        return Saved.ALREADY_SENT
+    await _upsert(session, actor, {student_id: text}, week_start, kind, subject)
+    return Saved.OK
+
+
+async def save_many(
+    session: AsyncSession,
+    actor: Actor,
+    class_id: int,
+    week_start: date,
+    texts: Mapping[int, str],
+) -> Saved:
+    """Write many homeroom comments of one class at once (a spreadsheet), all or nothing."""
+    if not may_write(actor, class_id, CommentKind.HOMEROOM):
+        return Saved.NOT_ALLOWED
+    cleaned = {pupil: clean(text) for pupil, text in texts.items()}
+    if any(len(text) > COMMENT_LIMIT for text in cleaned.values()):
+        return Saved.TOO_LONG
+    week = await class_week(session, actor.school_id, class_id, week_start)
+    if week.sent_at is not None:
+        return Saved.ALREADY_SENT
+    await _upsert(
+        session,
+        actor,
+        {p: t for p, t in cleaned.items() if t},
+        week_start,
+        CommentKind.HOMEROOM,
+        "",
+    )
+    return Saved.OK
+
+
+async def _upsert(
+    session: AsyncSession,
+    actor: Actor,
+    texts: Mapping[int, str],
+    week_start: date,
+    kind: CommentKind,
+    subject: str,
+) -> None:
+    existing = {
+        row.student_id: row
+        for row in await session.scalars(
+            select(WeeklyComment).where(
+                WeeklyComment.student_id.in_(list(texts)),
+                WeeklyComment.week_start == week_start,
+                WeeklyComment.kind == kind,
+                WeeklyComment.subject == subject,
+            )
+        )
+    }
+    for student_id, text in texts.items():
+        row = existing.get(student_id)
+        if row is None:
+            session.add(
+                WeeklyComment(
+                    school_id=actor.school_id,
+                    student_id=student_id,
+                    week_start=week_start,
+                    kind=kind,
+                    subject=subject,
+                    text=text,
+                    author_id=actor.account.staff_id,
+                )
+            )
+        else:
+            row.text, row.author_id = text, actor.account.staff_id
+    await session.flush()
+
+
+async def save_note(
+    session: AsyncSession, actor: Actor, class_id: int, week_start: date, text: str | None
+) -> Saved:
+    """Set (or clear, with None) the class-wide note of the week."""
+    if not may_write(actor, class_id, CommentKind.HOMEROOM):
+        return Saved.NOT_ALLOWED
+    cleaned = clean(text) if text is not None else None
+    if cleaned is not None and len(cleaned) > NOTE_LIMIT:
+        return Saved.TOO_LONG
+    week = await class_week(session, actor.school_id, class_id, week_start)
+    if week.sent_at is not None:
+        return Saved.ALREADY_SENT
+    week.note = cleaned or None
+    return Saved.OK
+
+
+async def set_hold(
+    session: AsyncSession, actor: Actor, class_id: int, week_start: date, hold: bool
+) -> Saved:
+    """Choose what pupils without a comment get: the class-wide note only, or nothing yet."""
+    if not may_write(actor, class_id, CommentKind.HOMEROOM):
+        return Saved.NOT_ALLOWED
+    week = await class_week(session, actor.school_id, class_id, week_start)
+    if week.sent_at is not None:
+        return Saved.ALREADY_SENT
+    week.hold_missing = hold
+    return Saved.OK
+
+
+async def homeroom_class(session: AsyncSession, actor: Actor) -> SchoolClass | None:
+    """The class this person is homeroom teacher of (one per teacher)."""
+    if not actor.homeroom_classes:
+        return None
+    return await session.get(SchoolClass, min(actor.homeroom_classes))
+
+
+def audit_import(
+    session: AsyncSession, actor: Actor, who: str, class_id: int, week_start: date, count: int
+) -> None:
+    """Record a spreadsheet of comments taken in."""
+    audit(
+        session,
+        school_id=actor.school_id,
+        actor=who,
+        action="weekly.comments_imported",
+        entity="class",
+        entity_id=class_id,
+        after={"week_start": week_start.isoformat(), "comments": count},
+    )

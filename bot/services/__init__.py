@@ -1,1 +1,0 @@
-"""Workflows and their rules, over storage; no Telegram types here."""

@@ -1,0 +1,156 @@
+"""The minutes of a correction: a .docx in the administrative style whose facts read back."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+from docx import Document
+from docx.shared import Pt
+
+from bot.core.i18n import translator
+from bot.features.corrections.documents import (
+    Act,
+    Applied,
+    Decision,
+    EvidenceFile,
+    Minutes,
+    build_minutes,
+    item_label,
+    minutes_fields,
+    period_label,
+    value_label,
+)
+from storage.models import AssessmentKind
+
+EN = translator("en")
+VI = translator("vi")
+DIGEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+
+def at(hour: int, minute: int, day: int = 5) -> datetime:
+    """A moment given in UTC; the minutes show it seven hours later, in Vietnam."""
+    return datetime(2027, 2, day, hour, minute, tzinfo=UTC)
+
+
+def sample(**changes: object) -> Minutes:
+    values: dict[str, object] = {
+        "authority": "UBND Quận 3",
+        "school_name": "Trường Tiểu học Lê Quang Định",
+        "place": "Quận 3",
+        "day": date(2027, 2, 5),
+        "number": 17,
+        "pupil": "Hoàng Anh Đăng",
+        "student_code": "7900000001",
+        "class_name": "1A",
+        "school_year": "2026-2027",
+        "period": "Cuối học kì I",
+        "item": "Toán — điểm kiểm tra định kì",
+        "old_value": "6",
+        "new_value": "8",
+        "reason": "Nhập sai",
+        "reason_text": "Gõ nhầm 6 thay vì 8 khi nhập điểm.",
+        "outcome_before": "Hoàn thành",
+        "outcome_after": "Hoàn thành tốt",
+        "evidence": (
+            EvidenceFile("so-diem-trang-12.jpg", 123456, DIGEST),
+            EvidenceFile("bai-kiem-tra.pdf", 2048, "0" * 64),
+        ),
+        "requester": Act("Phan Thị Thu", "Giáo viên chủ nhiệm", at(1, 5, 3)),
+        "decision": Decision("Trịnh Văn Khải", "Hiệu trưởng", at(2, 30, 4), "Duyệt"),
+        "applied": Applied("Trần Minh Khoa", at(3, 0)),
+        "confirmations": (
+            Act("Trịnh Văn Khải", "Hiệu trưởng", at(3, 10)),
+            Act("Trần Minh Khoa", "Quản trị hệ thống", at(3, 12)),
+            Act("Phan Thị Thu", "Giáo viên", at(3, 15)),
+        ),
+    }
+    values.update(changes)
+    return Minutes(**values)  # type: ignore[arg-type]
+
+
+def test_the_facts_read_back_label_by_label() -> None:
+    fields = minutes_fields(build_minutes(sample(), EN))
+    assert fields["Pupil"] == "Hoàng Anh Đăng"
+    assert fields["Student ID"] == "7900000001"
+    assert fields["Class"] == "1A"
+    assert fields["School year"] == "2026-2027"
+    assert fields["Assessment period"] == "Cuối học kì I"
+    assert fields["Item corrected"] == "Toán — điểm kiểm tra định kì"
+    assert (fields["Recorded result"], fields["Corrected result"]) == ("6", "8")
+    assert fields["Reason"] == "Nhập sai"
+    assert fields["Explanation"] == "Gõ nhầm 6 thay vì 8 khi nhập điểm."
+    assert fields["End-of-year outcome before the correction"] == "Hoàn thành"
+    assert fields["End-of-year outcome after the correction"] == "Hoàn thành tốt"
+    assert fields["Decision"] == "Duyệt"
+
+
+def test_times_are_vietnamese_local_time() -> None:
+    fields = minutes_fields(build_minutes(sample(), EN))
+    assert fields["Requested by"] == "Phan Thị Thu, Giáo viên chủ nhiệm, at 08:05 03/02/2027"
+    assert fields["Decided by"] == "Trịnh Văn Khải, Hiệu trưởng, at 09:30 04/02/2027"
+    assert fields["Changed in the official system by"] == "Trần Minh Khoa, at 10:00 05/02/2027"
+
+
+def test_each_evidence_file_is_listed_with_its_size_and_digest() -> None:
+    lines = minutes_fields(build_minutes(sample(), EN))["Evidence"].splitlines()
+    assert lines == [
+        f"1. so-diem-trang-12.jpg (123,456 bytes, SHA-256: {DIGEST})",
+        f"2. bai-kiem-tra.pdf (2,048 bytes, SHA-256: {'0' * 64})",
+    ]
+    assert "123.456" in minutes_fields(build_minutes(sample(), VI))[VI("Evidence")]
+
+
+def test_the_three_confirmations_close_the_minutes_with_their_times() -> None:
+    fields = minutes_fields(build_minutes(sample(), EN))
+    assert fields["Hiệu trưởng"] == "(Confirmed at 10:10 05/02/2027)\nTrịnh Văn Khải"
+    assert fields["Quản trị hệ thống"] == "(Confirmed at 10:12 05/02/2027)\nTrần Minh Khoa"
+    assert fields["Giáo viên"] == "(Confirmed at 10:15 05/02/2027)\nPhan Thị Thu"
+
+
+def test_the_vice_principal_decides_in_the_principals_absence() -> None:
+    role = "Phó Hiệu trưởng (thay Hiệu trưởng vắng mặt)"
+    minutes = sample(decision=Decision("Nguyễn Thị Hồng", role, at(2, 30), "Duyệt"))
+    assert f"Nguyễn Thị Hồng, {role}" in minutes_fields(build_minutes(minutes, EN))["Decided by"]
+
+
+def test_without_an_outcome_change_the_outcome_rows_are_left_out() -> None:
+    fields = minutes_fields(build_minutes(sample(outcome_before=None, outcome_after=None), EN))
+    assert "End-of-year outcome before the correction" not in fields
+    assert fields["Decision"] == "Duyệt"
+
+
+def test_heading_follows_decree_30() -> None:
+    document = Document(io.BytesIO(build_minutes(sample(), VI)))
+    left, right = (cell.text.splitlines() for cell in document.tables[0].rows[0].cells)
+    assert left == ["UBND QUẬN 3", "TRƯỜNG TIỂU HỌC LÊ QUANG ĐỊNH"]
+    assert right == [VI("SOCIALIST REPUBLIC OF VIETNAM"), VI("Independence - Freedom - Happiness")]
+    place = document.tables[0].rows[1].cells[1].paragraphs[0]
+    assert place.text == "Quận 3, " + VI("day {day} month {month} year {year}").format(
+        day="05", month="02", year=2027
+    )
+    assert place.runs[0].font.italic
+    title = next(p for p in document.paragraphs if p.text == VI("MINUTES"))
+    assert title.runs[0].font.bold and title.alignment == 1  # centred
+
+
+def test_page_and_font_follow_decree_30() -> None:
+    document = Document(io.BytesIO(build_minutes(sample(), VI)))
+    section = document.sections[0]
+    sizes = (section.page_width, section.page_height, section.top_margin, section.bottom_margin)
+    sides = (section.left_margin, section.right_margin)
+    assert [round(length.cm, 2) for length in (*sizes, *sides) if length] == [21, 29.7, 2, 2, 3, 2]
+    assert document.styles["Normal"].font.size == Pt(13)
+    runs = [run for p in document.paragraphs for run in p.runs]
+    assert runs and all(run.font.name == "Times New Roman" for run in runs)
+
+
+def test_values_are_shown_by_their_names() -> None:
+    assert item_label(AssessmentKind.SCORE, "TOAN", EN) == "Toán — periodic test score"
+    assert item_label(AssessmentKind.QUALITY, "pc_cham_chi", EN).startswith("Chăm chỉ — ")
+    assert value_label(AssessmentKind.LEVEL, "hoan_thanh_tot", EN) == "Completed well"
+    assert value_label(AssessmentKind.LEVEL, "H", EN) == "Completed"
+    assert value_label(AssessmentKind.QUALITY, "Đ", EN) == "Satisfactory"
+    assert value_label(AssessmentKind.SCORE, "9", EN) == "9"
+    assert value_label(AssessmentKind.SCORE, None, EN) == "—"
+    assert period_label("ck1", EN) == "End of term I"
