@@ -6,11 +6,12 @@ import asyncio
 from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeDefault
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
 from telegram.request import BaseRequest
 
-from bot.core import errors, fallback, inputs, menu, schedules
+from bot.core import errors, fallback, inputs, menu, presses, schedules
 from bot.core.context import BotApplication, BotContext, Services
+from bot.core.features import Features
 from bot.core.i18n import LANGUAGES, translator
 from bot.core.pacing import BotApiGate
 from bot.core.settings import Settings
@@ -18,25 +19,41 @@ from bot.core.updates import PerPersonUpdates
 from bot.delivery import receipts
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.leader import Leadership
-from bot.features.accounts.chat import account, linking
-from bot.features.administration import chat as admin
-from bot.features.administration import jobs as anomaly_jobs
-from bot.features.archive import chat as archive
-from bot.features.assessment.chat import book as assessment
-from bot.features.attendance import chat as attendance
-from bot.features.calendar import chat as calendar
-from bot.features.corrections import jobs as correction_jobs
-from bot.features.corrections.chat import presses as corrections
-from bot.features.feedback import jobs as feedback_jobs
-from bot.features.feedback.chat import parent as feedback
-from bot.features.health.chat import records as health
-from bot.features.health.chat import sheet as health_import
-from bot.features.leave.chat import parent as leave
-from bot.features.urgent.chat import compose as urgent
-from bot.features.weekly import jobs as weekly_jobs
-from bot.features.weekly.chat import comments as weekly
+from bot.features import (
+    accounts,
+    administration,
+    archive,
+    assessment,
+    attendance,
+    calendar,
+    corrections,
+    data_rights,
+    feedback,
+    health,
+    leave,
+    urgent,
+    weekly,
+)
 from storage.db import create_engine, session_factory
 from storage.queries import ensure_school
+
+PRIVATE = filters.ChatType.PRIVATE
+# The order features register in: their handlers are tried in this order.
+FEATURES = (
+    accounts,
+    data_rights,
+    administration,
+    weekly,
+    attendance,
+    calendar,
+    health,
+    urgent,
+    feedback,
+    leave,
+    assessment,
+    corrections,
+    archive,
+)
 
 
 def build_application(
@@ -62,11 +79,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
-    register_handlers(application)
-    weekly_jobs.register()
-    feedback_jobs.register()
-    correction_jobs.register()
-    anomaly_jobs.register()
+    services.features = register_features(application)
     return application
 
 
@@ -126,38 +139,38 @@ async def _publish_commands(application: BotApplication) -> None:
     """Publish the command list in each language (Vietnamese also as the default)."""
     for language in (*LANGUAGES, None):
         _ = translator(language or "vi")
-        commands = [BotCommand(name, _(text)) for name, text, _roles in menu.COMMANDS]
+        commands = [
+            BotCommand(command.name, _(command.description))
+            for command in application.bot_data["services"].features.ordered_commands()
+        ]
         await application.bot.set_my_commands(
             commands, scope=BotCommandScopeDefault(), language_code=language
         )
 
 
-def register_handlers(application: BotApplication) -> None:
-    """Register every feature's handlers, then plain text, then the fallback and errors.
+def register_features(application: BotApplication) -> Features:
+    """Let every feature register, in a fixed order, and build the handlers from it.
 
-    Everything shares group 0: PTB runs the first matching handler of each group, so order
-    matters. Menu buttons are recognised before plain text (codes, a child's description);
-    the catch-all for unknown commands sits last so it never answers a second time.
-    Before all of them, in their own group, the routers hand a typed answer or a spreadsheet to
-    the feature that waits for it (bot/core/inputs.py).
+    Group -1 holds the routers of typed answers and files (bot/core/inputs.py); group 0 the
+    commands, the menu buttons, every feature's own handlers, the press router, then free text
+    and the catch-all, which must come last so that it never answers a second time.
     """
+    features = Features()
+    menu.register(features)
+    receipts.register(features)
+    for feature in FEATURES:
+        feature.register(features)
     application.add_handlers(inputs.build_handlers(), group=inputs.GROUP)
-    application.add_handlers(linking.build_handlers())
-    application.add_handlers(menu.build_handlers())
-    application.add_handlers(account.build_handlers())
-    application.add_handlers(admin.build_handlers())
-    application.add_handlers(receipts.build_handlers())
-    application.add_handlers(weekly.build_handlers())
-    application.add_handlers(attendance.build_handlers())
-    application.add_handlers(calendar.build_handlers())
-    application.add_handlers(health.build_handlers())
-    application.add_handlers(health_import.build_handlers())
-    application.add_handlers(urgent.build_handlers())
-    application.add_handlers(feedback.build_handlers())
-    application.add_handlers(leave.build_handlers())
-    application.add_handlers(assessment.build_handlers())
-    application.add_handlers(corrections.build_handlers())
-    application.add_handlers(archive.build_handlers())
-    application.add_handlers(linking.build_text_handler())
+    application.add_handlers(
+        [
+            CommandHandler(command.name, command.callback, filters=PRIVATE)
+            for command in features.ordered_commands()
+        ]
+    )
+    application.add_handler(menu.menu_handler(features))
+    application.add_handlers(features.handlers)
+    application.add_handler(presses.router(features))
+    application.add_handlers(features.late_handlers)
     application.add_handlers(fallback.build_fallback())
     application.add_error_handler(errors.on_error)
+    return features

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import CallbackQuery, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -24,10 +25,12 @@ from bot.core.settings import Settings
 from storage.models import TelegramAccount
 
 if TYPE_CHECKING:
+    from bot.core.features import Features
     from bot.delivery.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+HTML = ParseMode.HTML
 
 
 @dataclass(slots=True)
@@ -38,6 +41,7 @@ class Services:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     school_id: int = 0
+    features: Features | None = None
     dispatcher: Dispatcher | None = None
     dispatcher_stop: asyncio.Event | None = None
     dispatcher_task: asyncio.Task[None] | None = None
@@ -64,6 +68,7 @@ class Visit:
     update: Update
     sends: list[Send] = field(default_factory=list)
     press_answer: tuple[str, bool] | None = None
+    answers_press: bool = False  # set by the press router (bot/core/presses.py)
 
     async def save(self) -> None:
         """Transitional: commit mid-update (removed once every feature answers after commit)."""
@@ -101,7 +106,9 @@ class Visit:
         async def send() -> None:
             for number, piece in enumerate(pieces, start=1):
                 last = number == len(pieces)
-                await bot.send_message(chat_id, piece, reply_markup=markup if last else None)
+                await bot.send_message(
+                    chat_id, piece, reply_markup=markup if last else None, parse_mode=HTML
+                )
 
         self.sends.append(send)
 
@@ -117,7 +124,7 @@ class Visit:
 
         async def send() -> None:
             try:
-                await query.edit_message_text(shown, reply_markup=markup)
+                await query.edit_message_text(shown, reply_markup=markup, parse_mode=HTML)
             except BadRequest as error:
                 log.info("edit not made: %s", type(error).__name__)
 
@@ -134,7 +141,7 @@ class Visit:
     async def deliver(self) -> None:
         """Send the answers, after the commit: the press's answer first, then the rest."""
         query = self.update.callback_query
-        if query is not None:
+        if query is not None and self.answers_press:
             text, show_alert = self.press_answer or ("", False)
             try:
                 await query.answer(text or None, show_alert=show_alert)
@@ -168,6 +175,19 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def today(self, now: datetime) -> date:
         """The date of `now` in the school's time zone."""
         return now.astimezone(self.settings.zone).date()
+
+    @property
+    def features(self) -> Features:
+        """What the features registered (commands, menu buttons, presses, inputs)."""
+        features = self.services.features
+        assert features is not None
+        return features
+
+    def menu_keyboard(self, visit: Visit) -> ReplyKeyboardMarkup:
+        """The main menu for the person's roles, two buttons per row."""
+        labels = [visit._(label) for label in self.features.menu_labels(visit.actor.roles)]
+        rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
+        return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 
     def wake_sender(self) -> None:
         """Let the dispatcher look at the outbox now (a notice was just stored)."""

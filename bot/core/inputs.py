@@ -9,25 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
-from bot.core import keyboards, pending
+from bot.core import pending
 from bot.core.context import BotContext, Visit
+from bot.core.features import Features
 from bot.core.i18n import LANGUAGES, translator
-from bot.features.administration.imports import describe
-from bot.features.assessment.chat import book as assessment
-from bot.features.corrections.chat import presses as corrections
-from bot.features.feedback.chat import parent as feedback
-from bot.features.health.chat import records as health
-from bot.features.health.chat import sheet as health_import
-from bot.features.leave.chat import parent as leave
-from bot.features.urgent.chat import compose as urgent
-from bot.features.weekly.chat import comments as weekly
-from bot.features.weekly.chat import sheet as weekly_sheet
+from bot.core.pending import peek
+from bot.core.problems import describe
 from storage import files
 from storage.models import Role
 from storage.roster.problems import FileRefused
@@ -38,41 +30,20 @@ SHEETS = (".xlsx", ".csv")
 MEGABYTES = files.MAX_FILE_BYTES // (1024 * 1024)
 
 
-def _menu_labels() -> frozenset[str]:
-    labels = [value for name, value in vars(keyboards).items() if name.startswith("MENU_")]
-    return frozenset(translator(code)(label) for label in labels for code in LANGUAGES)
-
-
-MENU_LABELS = _menu_labels()
-Taker = Callable[[Message, Visit, BotContext], Awaitable[bool]]
-# The features that may be waiting for a typed answer or a file, asked in this order.
-TEXT_TAKERS: tuple[Taker, ...] = (
-    weekly.pending_text,
-    health.take_text,
-    urgent.take_text,
-    feedback.take_text,
-    leave.take_text,
-    corrections.take_text,
-)
-MEDIA_TAKERS: tuple[Taker, ...] = (urgent.take_media, feedback.take_media, corrections.take_media)
-
-
 async def answer_typed(update: Update, context: BotContext) -> None:
-    """Give a typed text to the feature waiting for it; a menu tap cancels the wait."""
+    """Give a typed text to the feature waiting for its kind; a menu tap cancels the wait."""
     message = update.effective_message
     assert message is not None and message.text is not None
+    features = context.features
     async with context.visit(update) as visit:
-        waiting = await pending.peek(visit.session, visit.account.id, visit.now)
+        waiting = await peek(visit.session, visit.account.id, visit.now)
         if waiting is None:
             return
-        if message.text in MENU_LABELS:
+        if message.text in menu_labels(features):
             await pending.clear(visit.session, visit.account.id)
             return
-        taken = False
-        for take in TEXT_TAKERS:
-            if await take(message, visit, context):
-                taken = True
-                break
+        take = features.inputs[waiting.kind].text if waiting.kind in features.inputs else None
+        taken = take is not None and await take(message, visit, context)
     if taken:
         raise ApplicationHandlerStop
 
@@ -81,14 +52,13 @@ async def media_received(update: Update, context: BotContext) -> None:
     """Give a photo or document to the feature waiting for one, else offer a spreadsheet."""
     message = update.effective_message
     assert message is not None
+    features = context.features
     async with context.visit(update) as visit:
-        waiting = await pending.peek(visit.session, visit.account.id, visit.now)
-        taken = False
-        if waiting is not None:
-            for take in MEDIA_TAKERS:
-                if await take(message, visit, context):
-                    taken = True
-                    break
+        waiting = await peek(visit.session, visit.account.id, visit.now)
+        kind = features.inputs.get(waiting.kind) if waiting is not None else None
+        taken = kind is not None and kind.media is not None
+        if kind is not None and kind.media is not None:
+            taken = await kind.media(message, visit, context)
     if taken:
         raise ApplicationHandlerStop
     if message.document is not None:
@@ -128,16 +98,21 @@ async def _offer(
         except FileRefused as refused:
             await _refuse(message, visit, refused)
             return True
-        return (
-            await weekly_sheet.try_file(message, visit, context, path, name)
-            or await health_import.try_file(message, visit, context, path, name, file_id)
-            or await assessment.try_file(message, visit, context, path, name)
-        )
+        for take in context.features.ordered_sheets():
+            if await take(message, visit, context, path, name, file_id):
+                return True
+        return False
 
 
 async def _refuse(message: Message, visit: Visit, refused: FileRefused) -> None:
     """Tell the sender why a file was not opened; nothing is stored."""
     await message.reply_text(str(describe(refused.problem, visit._)["reason"]))
+
+
+def menu_labels(features: Features) -> frozenset[str]:
+    """Every translation of every menu button: a tap on one cancels a pending question."""
+    labels = [button.label for button in features.menu]
+    return frozenset(translator(code)(label) for label in labels for code in LANGUAGES)
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -1,8 +1,13 @@
-"""Button presses: every callback query is answered exactly once.
+"""Button presses: parsed once, routed by kind, every callback query answered exactly once.
 
-Telegram accepts one answer per press. A handler refuses with `alert()` (a pop-up); otherwise
-the press is answered quietly after the handler has run, errors included, so the button's
-spinner always stops.
+`router(features)` is the one handler of every press. It reads the callback data into its typed
+button (bot/core/callbacks.py), opens the unit of work and calls the handler the feature
+registered for that kind; the handler says `visit.alert(...)` (a pop-up) or `visit.toast(...)`,
+and the press is answered after the commit, quietly if it said nothing. Data no button carries
+(forged, or from an older version) is answered here and changes nothing.
+
+Transitional: features not yet on typed buttons register a prefix (`press_prefix`); their
+callback opens its own visit and answers with `alert()`/`toast()` below.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
-from bot.core.callbacks import pattern
+from bot.core.callbacks import VERSION, BadCallback, pattern, read
 from bot.core.context import BotContext
+from bot.core.features import Features
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +53,62 @@ async def toast(query: CallbackQuery, text: str) -> None:
     """Answer the press with a short note that goes away by itself (nothing went wrong)."""
     _answered.add(query.id)
     await query.answer(text)
+
+
+def router(features: Features) -> CallbackQueryHandler[BotContext, None]:
+    """The one handler of every press."""
+
+    async def route(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        assert query is not None
+        parts = (query.data or "").split(":")
+        prefixed = len(parts) > 2 and parts[0] == VERSION
+        legacy = features.legacy_presses.get(parts[1]) if prefixed else None
+        if legacy is not None:
+            await answered_once(legacy)(update, context)
+            return
+        try:
+            press = read(query.data)
+        except BadCallback:
+            await _refuse_unknown(update, context, features)
+            return
+        handler = features.presses[type(press)]
+        async with context.visit(update) as visit:
+            visit.answers_press = True
+            await handler(press, visit, context)
+
+    return CallbackQueryHandler(route)
+
+
+async def _refuse_unknown(update: Update, context: BotContext, features: Features) -> None:
+    """Data no button of this version carries: a known feature's is answered quietly, any
+    other with a pop-up; nothing changes."""
+    query = update.callback_query
+    assert query is not None
+    feature = (query.data or "").split(":")[1:2]
+    known = {kind.feature for kind in features.presses}
+    async with context.visit(update) as visit:
+        visit.answers_press = True
+        if not (feature and feature[0] in known):
+            visit.alert(visit._("This button is no longer valid."))
+
+
+def answered_once(callback: PressCallback) -> PressCallback:
+    """Run a prefix-routed callback, answering its press quietly unless it answered."""
+
+    async def run(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        assert query is not None
+        try:
+            await callback(update, context)
+        finally:
+            if query.id in _answered:
+                _answered.discard(query.id)
+            else:
+                with contextlib.suppress(TelegramError):
+                    await query.answer()
+
+    return run
 
 
 def on_press(feature: str, callback: PressCallback) -> CallbackQueryHandler[BotContext, None]:

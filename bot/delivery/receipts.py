@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler
 
 from bot.core.callbacks import BadCallback, parse
 from bot.core.context import BotContext
-from bot.core.presses import alert, on_press
+from bot.core.features import Features
+from bot.core.presses import alert
 from bot.delivery.buttons import READ_BUTTON, notice_markup
 from bot.delivery.outbox import mark_read, notice_of
 
@@ -46,6 +46,6 @@ async def receipt_pressed(update: Update, context: BotContext) -> None:
         )
 
 
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's handlers."""
-    return [on_press("rcpt", receipt_pressed)]
+def register(features: Features) -> None:
+    """Route the "Đã xem" presses."""
+    features.press_prefix("rcpt", receipt_pressed)

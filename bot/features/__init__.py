@@ -1,0 +1,1 @@
+"""One package per feature; each exposes `register(features)` (bot/core/features.py)."""

@@ -9,14 +9,14 @@ import tempfile
 from pathlib import Path
 
 from telegram import CallbackQuery, Message, Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.core import keyboards
 from bot.core.callbacks import BadCallback, pack, parse
 from bot.core.context import BotContext, Visit
 from bot.core.datefmt import short
 from bot.core.i18n import N_, Translator
-from bot.core.presses import alert, on_press
+from bot.core.presses import alert
 from bot.delivery.replies import reply_long
 from bot.features.accounts import invitations
 from bot.features.accounts import queries as accounts
@@ -392,13 +392,6 @@ async def _revoke(query: CallbackQuery, visit: Visit, account_id: int) -> None:
     await query.edit_message_text(_("The account is revoked."))
 
 
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's handlers."""
-    return [
-        CommandHandler("chualienket", unlinked, filters=PRIVATE),
-        CommandHandler("moi", invitations_command, filters=PRIVATE),
-        CommandHandler("yeucau", data_requests, filters=PRIVATE),
-        CommandHandler("thuhoi", revoke_command, filters=PRIVATE),
-        on_press("adm", admin_pressed),
-        MessageHandler(PRIVATE & filters.Document.ALL, file_sent),
-    ]
+def file_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """A roster or staff list sent in chat by the administrator."""
+    return [MessageHandler(PRIVATE & filters.Document.ALL, file_sent)]

@@ -12,11 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import LANGUAGES, Translator, translator
+from bot.core.problems import describe
 from bot.delivery.outbox import Audience, enqueue_notice
 from storage.models import RequestState, School, StagedImport, TelegramAccount
 from storage.names import class_list_key, split_name
 from storage.queries import audit
 from storage.roster.headers import ROSTER_HEADERS, ROSTER_REQUIRED, STAFF_HEADERS, STAFF_REQUIRED
+
+__all__ = ["describe", "import_roster", "import_staff"]  # describe: from bot.core.problems
 from storage.roster.problems import FileRefused, Problem
 from storage.roster.roster import Progress, parse_roster
 from storage.roster.staff import Leaving, StaffPlan, parse_staff, plan_staff, write_staff
@@ -52,15 +55,6 @@ def detect_kind(path: Path) -> str | None:
             continue
         return kind
     return None
-
-
-def describe(problem: Problem, _: Translator) -> dict[str, object]:
-    """Return a problem as {"row", "column", "reason"} with the reason translated."""
-    return {
-        "row": problem.row,
-        "column": problem.column,
-        "reason": _(problem.reason).format(**problem.params),
-    }
 
 
 async def import_roster(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core.context import BotContext
 from bot.features.archive.queries import build_archive, parse_school_year
@@ -78,8 +78,3 @@ async def send_archive(update: Update, context: BotContext) -> None:
                 "(minutes and evidence), with the index index.csv."
             ).format(year=year, requests=archive.requests, files=archive.files),
         )
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's handlers."""
-    return [CommandHandler("luutru", send_archive, filters=PRIVATE)]

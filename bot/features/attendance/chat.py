@@ -10,14 +10,14 @@ from datetime import date, datetime
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core import keyboards
 from bot.core.callbacks import BadCallback, Callback, pack, parse
 from bot.core.context import BotContext, Visit
 from bot.core.datefmt import everyday
 from bot.core.i18n import N_, Translator
-from bot.core.presses import alert, on_press
+from bot.core.presses import alert
 from bot.features.attendance import queries as attendance
 from bot.features.attendance.queries import AttendanceRow, AttendanceState, DayRefused
 from bot.features.weekly.queries import homeroom_class, pupil_class
@@ -229,11 +229,3 @@ async def _edit(
     except BadRequest as error:
         if "not modified" not in str(error):
             raise
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's handlers."""
-    return [
-        CommandHandler("diemdanh", take_attendance, filters=PRIVATE),
-        on_press(FEATURE, attendance_pressed),
-    ]

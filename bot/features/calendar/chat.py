@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core.access import STAFF_ROLES
 from bot.core.context import BotContext
@@ -117,8 +117,3 @@ async def show_calendar(update: Update, context: BotContext) -> None:
         if visit.actor.has(Role.ADMIN):
             lines += ["", usage(_)]
         await reply_long(message, "\n".join(lines))
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's handlers."""
-    return [CommandHandler("lichhoc", show_calendar, filters=PRIVATE)]

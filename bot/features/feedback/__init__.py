@@ -1,0 +1,51 @@
+"""Parents' feedback to the school, routed to the right staff, with answers and reminders."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core.features import Features
+
+
+def register(features: Features) -> None:
+    """Add this feature's commands, buttons, presses and inputs."""
+    # Imported here, so that importing the rules or queries does not load the chat side.
+    from bot.core import keyboards
+    from bot.core.features import holding
+    from bot.core.i18n import N_
+    from bot.features.feedback import jobs
+    from bot.features.feedback.chat import parent, staff, thread
+    from storage.models import Role
+
+    features.command(
+        "gopy",
+        parent.feedback_command,
+        N_("Send feedback to the school"),
+        roles=(Role.PARENT,),
+        position=4,
+    )
+    features.command(
+        "gopy_bgh",
+        staff.list_command,
+        N_("Feedback waiting for an answer, per class and topic"),
+        roles=(Role.PRINCIPAL, Role.VICE_PRINCIPAL),
+        position=6,
+    )
+    features.command(
+        "giolamviec",
+        staff.hours_command,
+        N_("Hours in which parents' messages reach you"),
+        roles=(Role.HOMEROOM, Role.SUBJECT_TEACHER),
+        position=7,
+    )
+    features.menu_button(
+        keyboards.MENU_FEEDBACK, parent.feedback_command, visible=holding(Role.PARENT), position=11
+    )
+    features.press_prefix("fb", parent.pressed)
+    features.expect(parent.WAIT_DRAFT, text=parent.take_text)
+    features.expect(parent.WAIT_TEXT, text=parent.take_text, media=parent.take_media)
+    features.expect(parent.WAIT_PHOTO, text=parent.take_text, media=parent.take_media)
+    features.expect(thread.WAIT_MORE, text=parent.take_text)
+    features.expect(staff.WAIT_REPLY, text=parent.take_text)
+    jobs.register()

@@ -1,0 +1,32 @@
+"""Leave requests: the parent asks for days off, the homeroom teacher answers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core.features import Features
+
+
+def register(features: Features) -> None:
+    """Add this feature's commands, buttons, presses and inputs."""
+    # Imported here, so that importing the rules or queries does not load the chat side.
+    from bot.core import keyboards
+    from bot.core.features import holding
+    from bot.core.i18n import N_
+    from bot.features.leave.chat import parent, staff
+    from storage.models import Role
+
+    features.command(
+        "xinnghi",
+        parent.leave_command,
+        N_("Ask for leave for your child"),
+        roles=(Role.PARENT,),
+        position=5,
+    )
+    features.menu_button(
+        keyboards.MENU_LEAVE, parent.leave_command, visible=holding(Role.PARENT), position=12
+    )
+    features.press_prefix(staff.FEATURE, parent.pressed)
+    for kind in parent.TAKERS:
+        features.expect(kind, text=parent.take_text)

@@ -8,7 +8,6 @@ from telegram import ChatMember, Message, ReplyKeyboardRemove, Update
 from telegram.ext import (
     BaseHandler,
     ChatMemberHandler,
-    CommandHandler,
     filters,
 )
 
@@ -16,7 +15,7 @@ from bot.core import keyboards
 from bot.core.callbacks import BadCallback, pack, parse
 from bot.core.context import BotContext
 from bot.core.datefmt import short
-from bot.core.presses import alert, on_press
+from bot.core.presses import alert
 from bot.features.accounts import queries as accounts
 from bot.features.data_rights import queries as data_rights
 
@@ -194,12 +193,6 @@ async def member_changed(update: Update, context: BotContext) -> None:
         accounts.set_blocked(visit.session, visit.account, blocked, visit.who)
 
 
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's handlers."""
-    return [
-        CommandHandler("huylienket", unlink_asked, filters=PRIVATE),
-        CommandHandler("dulieu", my_data, filters=PRIVATE),
-        on_press("acct", account_pressed),
-        on_press("data", data_pressed),
-        ChatMemberHandler(member_changed, ChatMemberHandler.MY_CHAT_MEMBER),
-    ]
+def member_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """The person blocking or unblocking the bot."""
+    return [ChatMemberHandler(member_changed, ChatMemberHandler.MY_CHAT_MEMBER)]

@@ -9,7 +9,6 @@ from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     BaseHandler,
-    CommandHandler,
     MessageHandler,
     filters,
 )
@@ -21,7 +20,7 @@ from bot.core.context import BotContext, Visit
 from bot.core.datefmt import local_time
 from bot.core.i18n import N_, translator
 from bot.core.labels import ROLE_LABELS
-from bot.core.presses import alert, on_press, toast
+from bot.core.presses import alert, toast
 from bot.features.accounts import link_requests
 from bot.features.accounts import queries as accounts
 from bot.features.accounts.invitations import normalize_code
@@ -364,14 +363,9 @@ async def request_decided(update: Update, context: BotContext) -> None:
         await context.bot.send_message(parent.chat_id, note)
 
 
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's handlers (the text handler must come after the menu's)."""
-    return [
-        CommandHandler("start", start, filters=PRIVATE),
-        on_press("consent", consent_pressed),
-        on_press("lnk", request_decided),
-        MessageHandler(PRIVATE & filters.CONTACT, contact_shared),
-    ]
+def contact_handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    """A shared contact card (the person's own phone, or a stranger's)."""
+    return [MessageHandler(PRIVATE & filters.CONTACT, contact_shared)]
 
 
 def build_text_handler() -> list[BaseHandler[Update, BotContext, None]]:

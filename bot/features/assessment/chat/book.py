@@ -13,13 +13,14 @@ from pathlib import Path
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core import keyboards
+from bot.core.access import WHOLE_SCHOOL
 from bot.core.callbacks import BadCallback, Callback, pack, parse
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_
-from bot.core.presses import alert, on_press
+from bot.core.presses import alert
 from bot.delivery.replies import reply_long
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.chat import locks as assessment_locks
@@ -181,7 +182,7 @@ async def _sheet_class(visit: Visit, identity: SheetIdentity) -> SchoolClass | N
 
 
 async def try_file(
-    message: Message, visit: Visit, context: BotContext, path: Path, name: str
+    message: Message, visit: Visit, context: BotContext, path: Path, name: str, file_id: str
 ) -> bool:
     """Take a filled class summary spreadsheet; False if the file is not one."""
     if not visit.actor.has(Role.HOMEROOM, Role.ADMIN):
@@ -226,11 +227,12 @@ async def try_file(
     return True
 
 
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return the assessment book's commands (/sodiem, the principal's, /ketqua) and presses."""
-    return [
-        CommandHandler("sodiem", book_command, filters=PRIVATE),
-        *assessment_locks.build_handlers(),
-        *assessment_results.build_handlers(),
-        on_press(FEATURE, pressed),
-    ]
+async def book_or_locks(update: Update, context: BotContext) -> None:
+    """The "Sổ điểm" button: the class spreadsheet for its keepers, the locks for the leaders."""
+    async with context.visit(update) as visit:
+        keeper = visit.actor.has(Role.HOMEROOM, Role.ADMIN)
+        leader = visit.actor.has(*WHOLE_SCHOOL)
+    if leader and not keeper:
+        await assessment_locks.lock_command(update, context)
+    else:
+        await book_command(update, context)

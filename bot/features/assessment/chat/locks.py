@@ -13,7 +13,7 @@ from datetime import date
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core.access import WHOLE_SCHOOL
 from bot.core.context import BotContext, Visit
@@ -325,13 +325,3 @@ async def deadline_command(update: Update, context: BotContext) -> None:
                 period=assessment.period_name(period, _), date=short(last)
             )
         )
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return the principal's commands of the assessment book."""
-    return [
-        CommandHandler("khoaso", lock_command, filters=PRIVATE),
-        CommandHandler("mokhoa", unlock_command, filters=PRIVATE),
-        CommandHandler("congbo", publish_command, filters=PRIVATE),
-        CommandHandler("hansua", deadline_command, filters=PRIVATE),
-    ]

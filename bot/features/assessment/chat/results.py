@@ -10,7 +10,7 @@ import html
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core import keyboards
 from bot.core.callbacks import Callback, pack
@@ -178,8 +178,3 @@ def results_text(
                 ),
             ]
     return "\n".join(lines)
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return /ketqua (its buttons are routed by bot/features/assessment/chat/book.py)."""
-    return [CommandHandler("ketqua", results_command, filters=PRIVATE)]

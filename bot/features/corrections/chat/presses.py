@@ -14,13 +14,13 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core import keyboards, limits, pending
 from bot.core.callbacks import BadCallback, Callback, pack, parse
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_, Translator
-from bot.core.presses import alert, on_press
+from bot.core.presses import alert
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import (
@@ -317,12 +317,3 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
         await take_addition_text(message, visit, dict(waiting.data))
         return True
     return await review.take_text(message, visit, context, waiting.kind, dict(waiting.data))
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return the commands and presses of corrections (both sides)."""
-    return [
-        CommandHandler("suadiem", command, filters=PRIVATE),
-        *review.build_handlers(),
-        on_press(FEATURE, pressed),
-    ]

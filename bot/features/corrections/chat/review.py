@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import CallbackQuery, Message, Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram import CallbackQuery, Message
+from telegram.ext import filters
 
 from bot.core import pending
 from bot.core.callbacks import Callback, pack
@@ -27,7 +27,6 @@ from bot.features.corrections.chat.card import (
     refusal,
     state_text,
 )
-from bot.features.corrections.chat.commands import absence_command
 from bot.features.corrections.chat.commands import list_command as list_command  # the menu's button
 from bot.features.corrections.chat.signing import NEWS, on_applied, on_sign
 from bot.features.corrections.queries import Refused, Stale
@@ -198,11 +197,3 @@ ACTIONS: dict[str, Action] = {
     "sys": on_applied,
     "sign": on_sign,
 }
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """The leaders' and administrators' commands (presses come through corrections.pressed)."""
-    return [
-        CommandHandler("duyet", list_command, filters=PRIVATE),
-        CommandHandler("vangmat", absence_command, filters=PRIVATE),
-    ]

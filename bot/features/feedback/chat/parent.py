@@ -11,12 +11,12 @@ import html
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core import keyboards, limits, pending
 from bot.core.callbacks import BadCallback, Callback, pack, parse
 from bot.core.context import BotContext, Visit
-from bot.core.presses import alert, on_press
+from bot.core.presses import alert
 from bot.delivery.outbox import notice_of
 from bot.features.feedback import queries as feedback
 from bot.features.feedback.chat import staff as feedback_staff
@@ -273,13 +273,3 @@ async def take_media(message: Message, visit: Visit, context: BotContext) -> boo
         return True
     await message.reply_text(await _store(visit, context, draft, media), parse_mode=ParseMode.HTML)
     return True
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's commands and presses."""
-    return [
-        CommandHandler("gopy", feedback_command, filters=PRIVATE),
-        CommandHandler("gopy_bgh", feedback_staff.list_command, filters=PRIVATE),
-        CommandHandler("giolamviec", feedback_staff.hours_command, filters=PRIVATE),
-        on_press("fb", pressed),
-    ]

@@ -10,13 +10,13 @@ from datetime import date
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core import keyboards, pending
 from bot.core.callbacks import BadCallback, pack, parse
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_, Translator
-from bot.core.presses import alert, on_press
+from bot.core.presses import alert
 from bot.features.calendar.queries import load_calendar, week_label
 from bot.features.health import queries as health
 from bot.features.health.documents import build_health_template
@@ -465,12 +465,3 @@ async def _alert_answer(
             families,
         ).format(count=families)
     )
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's commands and buttons (texts and files come through the caller)."""
-    return [
-        CommandHandler("suckhoe", health_command, filters=PRIVATE),
-        CommandHandler("canhbao", alert_command, filters=PRIVATE),
-        on_press("hlth", health_pressed),
-    ]

@@ -11,14 +11,14 @@ import tempfile
 from pathlib import Path
 
 from telegram import CallbackQuery, Message, Update
-from telegram.ext import BaseHandler
 
 from bot.core import keyboards
 from bot.core.callbacks import BadCallback, Callback, pack, parse
 from bot.core.context import BotContext, Visit
-from bot.core.presses import alert, on_press
+from bot.core.presses import alert
+from bot.core.problems import describe
 from bot.delivery.replies import edit_long, reply_long
-from bot.features.administration.imports import describe, stage_file, staged_file
+from bot.features.administration.imports import stage_file, staged_file
 from bot.features.health import queries as health
 from bot.features.health.chat.records import (
     CATEGORY_LABELS,
@@ -229,8 +229,3 @@ async def _file_answer(
             _("No parent has linked an account yet for: {names}").format(names=", ".join(unlinked))
         )
     await edit_long(query, "\n".join(lines))
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's presses (files come through the upload router)."""
-    return [on_press(FEATURE, file_pressed)]

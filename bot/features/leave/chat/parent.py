@@ -15,13 +15,13 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core import keyboards, limits, pending
 from bot.core.callbacks import BadCallback, Callback, pack, parse
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_, Translator
-from bot.core.presses import alert, on_press
+from bot.core.presses import alert
 from bot.features.calendar.queries import school_year
 from bot.features.leave import queries as leave
 from bot.features.leave.chat.staff import (
@@ -278,11 +278,3 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
 async def take_media(message: Message, visit: Visit, context: BotContext) -> bool:
     """Take a photo or document this feature asked for; False if it asked for none."""
     return False
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's commands and presses (typed answers come through the router)."""
-    return [
-        CommandHandler("xinnghi", leave_command, filters=PRIVATE),
-        on_press(FEATURE, pressed),
-    ]

@@ -7,12 +7,12 @@ import html
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core import keyboards, limits, pending
 from bot.core.callbacks import BadCallback, pack, parse
 from bot.core.context import BotContext, Visit
-from bot.core.presses import alert, on_press
+from bot.core.presses import alert
 from bot.delivery.dispatcher import CAPTION_LIMIT
 from bot.delivery.outbox import Audience
 from bot.features.urgent import queries as urgent
@@ -241,8 +241,3 @@ async def _preview(message: Message, visit: Visit, draft: Draft) -> None:
     if caption is None:
         await message.reply_text(shown, parse_mode=ParseMode.HTML)
     await message.reply_text(summary, parse_mode=ParseMode.HTML, reply_markup=markup)
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's command and presses (the message comes through the routers)."""
-    return [CommandHandler("khan", urgent_command, filters=PRIVATE), on_press("urg", pressed)]

@@ -11,13 +11,13 @@ from datetime import date
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import filters
 
 from bot.core import keyboards, pending
 from bot.core.callbacks import BadCallback, Callback, pack, parse
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_
-from bot.core.presses import alert, on_press
+from bot.core.presses import alert
 from bot.features.calendar.queries import TeachingWeek, week_label
 from bot.features.weekly import queries as weekly
 from bot.features.weekly.chat.class_list import (
@@ -314,11 +314,3 @@ async def pending_text(message: Message, visit: Visit, context: BotContext) -> b
         saved_line + "\n\n" + reply, reply_markup=markup, parse_mode=ParseMode.HTML
     )
     return True
-
-
-def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    """Return this feature's handlers (typed texts and files come through the routers)."""
-    return [
-        CommandHandler("nhanxet", comments_command, filters=PRIVATE),
-        on_press("wk", pressed),
-    ]

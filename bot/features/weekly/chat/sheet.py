@@ -10,8 +10,8 @@ from telegram import CallbackQuery, Message
 
 from bot.core.callbacks import Callback
 from bot.core.context import BotContext, Visit
+from bot.core.problems import describe
 from bot.delivery.replies import reply_long
-from bot.features.administration.imports import describe
 from bot.features.calendar.queries import TeachingWeek, week_label
 from bot.features.weekly import queries as weekly
 from bot.features.weekly.chat.class_list import current_week, refusal
@@ -74,7 +74,12 @@ def is_comment_sheet(path: Path) -> bool:
 
 
 async def try_file(
-    message: Message, visit: Visit, context: BotContext, path: Path, file_name: str
+    message: Message,
+    visit: Visit,
+    context: BotContext,
+    path: Path,
+    file_name: str,
+    file_id: str,
 ) -> bool:
     """Take a filled comments spreadsheet from a homeroom teacher; False if it is not one."""
     if not visit.actor.homeroom_classes or not await asyncio.to_thread(is_comment_sheet, path):

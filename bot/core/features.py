@@ -1,0 +1,149 @@
+"""What features register: commands, menu buttons, presses, typed inputs, spreadsheets, handlers.
+
+Each package under bot/features/ has one `register(features)`; bot/app.py calls them in a fixed
+order. Core builds from what was registered: the PTB handlers, the menu keyboard, /help and the
+command list Telegram shows, the press router (bot/core/presses.py) and the input router
+(bot/core/inputs.py). Core itself imports no feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from telegram import Message, Update
+from telegram.ext import BaseHandler
+
+from bot.core.callbacks import Button
+from bot.core.context import BotContext, Visit
+from storage.models import Role
+
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+PressHandler = Callable[[Any, Visit, BotContext], Awaitable[None]]
+LegacyPress = Callable[[Update, BotContext], Awaitable[None]]
+InputTaker = Callable[[Message, Visit, BotContext], Awaitable[bool]]
+SheetTaker = Callable[[Message, Visit, BotContext, Path, str, str], Awaitable[bool]]
+Roles = Callable[[frozenset[Role]], bool]
+
+
+def anyone(roles: frozenset[Role]) -> bool:
+    """Everyone sees it."""
+    return True
+
+
+def holding(*wanted: Role) -> Roles:
+    """Those holding any of these roles see it."""
+    needed = frozenset(wanted)
+    return lambda roles: bool(roles & needed)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A slash command: its name, its line in /help and Telegram's list, who sees it there."""
+
+    name: str
+    callback: Callback
+    description: str  # a msgid
+    roles: tuple[Role, ...] = ()  # empty: everyone
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MenuButton:
+    """A button of the main menu keyboard (a msgid), shown to those `visible` says."""
+
+    label: str
+    callback: Callback
+    visible: Roles
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """What takes a typed answer or a file of one kind of pending input."""
+
+    text: InputTaker | None = None
+    media: InputTaker | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """A reader of spreadsheets sent in chat, asked in `position` order."""
+
+    taker: SheetTaker
+    position: int
+
+
+@dataclass(slots=True)
+class Features:
+    """Everything registered, in the order features registered it."""
+
+    commands: list[Command] = field(default_factory=list)
+    menu: list[MenuButton] = field(default_factory=list)
+    presses: dict[type[Button], PressHandler] = field(default_factory=dict)
+    legacy_presses: dict[str, LegacyPress] = field(default_factory=dict)
+    inputs: dict[str, Input] = field(default_factory=dict)
+    sheets: list[Sheet] = field(default_factory=list)
+    handlers: list[BaseHandler[Update, BotContext, None]] = field(default_factory=list)
+    late_handlers: list[BaseHandler[Update, BotContext, None]] = field(default_factory=list)
+
+    def command(
+        self,
+        name: str,
+        callback: Callback,
+        description: str,
+        *,
+        roles: Iterable[Role] = (),
+        position: int = 0,
+    ) -> None:
+        """Add a slash command with its /help line (`description` is a msgid)."""
+        if any(command.name == name for command in self.commands):
+            raise ValueError(f"/{name} registered twice")
+        self.commands.append(Command(name, callback, description, tuple(roles), position))
+
+    def menu_button(
+        self, label: str, callback: Callback, *, visible: Roles = anyone, position: int
+    ) -> None:
+        """Add a button to the main menu keyboard."""
+        self.menu.append(MenuButton(label, callback, visible, position))
+
+    def press(self, kind: type[Button], handler: PressHandler) -> None:
+        """Route presses of one kind of button (declared with @button) to `handler`."""
+        if kind in self.presses:
+            raise ValueError(f"{kind.__name__} routed twice")
+        self.presses[kind] = handler
+
+    def press_prefix(self, feature: str, callback: LegacyPress) -> None:
+        """Route every press of a feature prefix to one callback that opens its own visit."""
+        self.legacy_presses[feature] = callback
+
+    def expect(
+        self, kind: str, *, text: InputTaker | None = None, media: InputTaker | None = None
+    ) -> None:
+        """Say which function takes the typed answer (or the file) of a kind of pending input."""
+        if kind in self.inputs:
+            raise ValueError(f"input kind {kind} registered twice")
+        self.inputs[kind] = Input(text, media)
+
+    def sheet(self, taker: SheetTaker, *, position: int) -> None:
+        """Offer spreadsheets sent in chat to `taker` (it says True when it took one)."""
+        self.sheets.append(Sheet(taker, position))
+
+    def add(self, *handlers: BaseHandler[Update, BotContext, None], late: bool = False) -> None:
+        """Add plain PTB handlers; `late` ones run after every feature's (free text)."""
+        (self.late_handlers if late else self.handlers).extend(handlers)
+
+    def ordered_commands(self) -> list[Command]:
+        """The commands in /help order."""
+        return sorted(self.commands, key=lambda command: command.position)
+
+    def menu_labels(self, roles: frozenset[Role]) -> list[str]:
+        """The msgids of the menu buttons for a set of roles, in keyboard order."""
+        buttons = sorted(self.menu, key=lambda button: button.position)
+        return [button.label for button in buttons if button.visible(roles)]
+
+    def ordered_sheets(self) -> list[SheetTaker]:
+        """The spreadsheet readers in the order they are asked."""
+        return [sheet.taker for sheet in sorted(self.sheets, key=lambda sheet: sheet.position)]
