@@ -130,6 +130,19 @@ class Visit:
 
         self.sends.append(send)
 
+    def edit_markup(self, markup: InlineKeyboardMarkup | None) -> None:
+        """Change only the buttons of the pressed message after the commit (dropped if stale)."""
+        query = self.update.callback_query
+        assert query is not None
+
+        async def send() -> None:
+            try:
+                await query.edit_message_reply_markup(markup)
+            except BadRequest as error:
+                log.info("buttons not changed: %s", type(error).__name__)
+
+        self.sends.append(send)
+
     def alert(self, text: str) -> None:
         """Answer the press with a pop-up the person must dismiss (a refusal, a warning)."""
         self.press_answer = (text, True)

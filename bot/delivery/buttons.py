@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import Button, button
 from bot.core.i18n import N_, Translator
 from bot.delivery.outbox import REPLY
 
-__all__ = ["READ_BUTTON", "REPLY", "SEEN", "notice_markup"]
+__all__ = ["READ_BUTTON", "REPLY", "SEEN", "Seen", "SeenAgain", "notice_markup"]
+
+
+@button("rcpt", "ok")
+@dataclass(frozen=True, slots=True)
+class Seen(Button):
+    """ "✅ Đã xem" under a delivered notice."""
+
+    delivery_id: int
+
+
+@button("rcpt", "seen")
+@dataclass(frozen=True, slots=True)
+class SeenAgain(Button):
+    """The same button once pressed, showing when (pressing it again changes nothing)."""
+
+    delivery_id: int
+
 
 READ_BUTTON = "\u2705 "  # the label is "✅ " + the translated "Seen"
 SEEN = N_("Seen")
@@ -31,13 +49,11 @@ def notice_markup(
     if requires_ack:
         if seen_label is None:
             row.append(
-                InlineKeyboardButton(
-                    READ_BUTTON + _(SEEN), callback_data=pack("rcpt", "ok", delivery_id)
-                )
+                InlineKeyboardButton(READ_BUTTON + _(SEEN), callback_data=Seen(delivery_id).data())
             )
         else:
             row.append(
-                InlineKeyboardButton(seen_label, callback_data=pack("rcpt", "seen", delivery_id))
+                InlineKeyboardButton(seen_label, callback_data=SeenAgain(delivery_id).data())
             )
     for label, data in extra:
         row.append(

@@ -1,7 +1,9 @@
 """The outbox: a notice and one delivery row per recipient account, written in one transaction.
 
-Features call `enqueue_notice`; the dispatcher (`bot/delivery/dispatcher.py`) sends the rows.
-Nothing here talks to Telegram.
+Features call `enqueue_notice` (one notice to an audience), `enqueue_per_pupil` (one notice per
+pupil, in bulk) or `enqueue_news` (a step's news to the people it concerns); the dispatcher
+(`bot/delivery/dispatcher.py`) sends the rows. Nothing here talks to Telegram. Who an audience
+reaches is in bot/delivery/audience.py; counts, retries and receipts in bot/delivery/status.py.
 """
 
 from __future__ import annotations
@@ -9,29 +11,34 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import N_
+from bot.delivery.audience import REACHABLE, Audience, Recipients, guardians_reached, resolve
+from bot.delivery.status import NoticeStatus, mark_read, notice_of, outbox_status, retry_failed
 from storage.models import (
     AccountState,
     CorrectionFile,
     Delivery,
     DeliveryState,
     Notice,
-    Role,
-    SchoolClass,
-    StaffRole,
-    Student,
-    StudentGuardian,
-    StudentStatus,
-    TelegramAccount,
 )
-from storage.names import class_list_key, split_name
 
-REACHABLE = (AccountState.LINKED, AccountState.BLOCKED)
+__all__ = [
+    "REACHABLE",
+    "Audience",
+    "NoticeStatus",
+    "Recipients",
+    "mark_read",
+    "notice_of",
+    "outbox_status",
+    "resolve",
+    "retry_failed",
+]
+
 # "Phản hồi" under a notice: opens the feedback flow about the notice's pupil
 # (bot/features/feedback/chat/parent.py); "{delivery}" becomes the delivery's id.
 REPLY = (N_("Respond"), "v1:fb:new:{delivery}")
@@ -42,140 +49,6 @@ STORED = "stored"
 MEDIA_KINDS = ("photo", "document", STORED)
 # What a stored reference can name: the source's prefix and its table.
 STORED_SOURCES: dict[str, type[CorrectionFile]] = {"correction_file": CorrectionFile}
-
-
-@dataclass(frozen=True, slots=True)
-class Audience:
-    """Who a notice is for: guardians of pupils (by pupil, class, grade, school) or staff."""
-
-    kind: str
-    ids: tuple[int, ...] = ()
-    roles: tuple[Role, ...] = ()
-
-    @classmethod
-    def student(cls, *student_ids: int) -> Audience:
-        """The guardians of these pupils."""
-        return cls("student", student_ids)
-
-    @classmethod
-    def classes(cls, *class_ids: int) -> Audience:
-        """The guardians of these classes' pupils."""
-        return cls("class", class_ids)
-
-    @classmethod
-    def grade(cls, *grades: int) -> Audience:
-        """The guardians of these grades' pupils."""
-        return cls("grade", grades)
-
-    @classmethod
-    def school(cls) -> Audience:
-        """The guardians of every pupil of the school."""
-        return cls("school")
-
-    @classmethod
-    def staff(cls, *roles: Role) -> Audience:
-        """Staff holding any of these roles (all staff when none is given)."""
-        return cls("staff", roles=roles)
-
-    @classmethod
-    def accounts(cls, *account_ids: int) -> Audience:
-        """These accounts (those who have not read a notice yet, say)."""
-        return cls("accounts", account_ids)
-
-    @classmethod
-    def staff_members(cls, *staff_ids: int) -> Audience:
-        """These members of staff (a class's homeroom teacher, say)."""
-        return cls("staff_ids", staff_ids)
-
-    def describe(self) -> dict[str, object]:
-        """A JSON-ready description, stored with the notice."""
-        return {"kind": self.kind, "ids": list(self.ids), "roles": [r.value for r in self.roles]}
-
-
-@dataclass(slots=True)
-class Recipients:
-    """The accounts a notice goes to, and the pupils no linked account can be reached for."""
-
-    accounts: dict[int, tuple[int, AccountState]] = field(default_factory=dict)
-    not_linked: list[str] = field(default_factory=list)
-
-
-def _pupils(school_id: int, audience: Audience) -> Select[int, str]:
-    query = select(Student.id, Student.full_name).where(
-        Student.school_id == school_id, Student.status == StudentStatus.STUDYING
-    )
-    if audience.kind == "student":
-        query = query.where(Student.id.in_(audience.ids))
-    elif audience.kind == "class":
-        query = query.where(Student.class_id.in_(audience.ids))
-    elif audience.kind == "grade":
-        grades = select(SchoolClass.id).where(
-            SchoolClass.school_id == school_id, SchoolClass.grade.in_(audience.ids)
-        )
-        query = query.where(Student.class_id.in_(grades))
-    elif audience.kind != "school":
-        raise ValueError(f"unknown audience {audience.kind!r}")
-    return query
-
-
-async def resolve(session: AsyncSession, school_id: int, audience: Audience) -> Recipients:
-    """Find the recipient accounts (linked or blocked) and the pupils nobody can be reached for."""
-    found = Recipients()
-    if audience.kind == "accounts":
-        rows = await session.execute(
-            select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(
-                TelegramAccount.school_id == school_id,
-                TelegramAccount.state.in_(REACHABLE),
-                TelegramAccount.id.in_(audience.ids),
-            )
-        )
-        found.accounts = {account: (chat, state) for account, chat, state in rows}
-        return found
-    if audience.kind in ("staff", "staff_ids"):
-        staff = select(StaffRole.staff_id)
-        if audience.kind == "staff_ids":
-            staff = staff.where(StaffRole.staff_id.in_(audience.ids))
-        elif audience.roles:
-            staff = staff.where(StaffRole.role.in_(audience.roles))
-        rows = await session.execute(
-            select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(
-                TelegramAccount.school_id == school_id,
-                TelegramAccount.state.in_(REACHABLE),
-                TelegramAccount.staff_id.in_(staff),
-            )
-        )
-        found.accounts = {account: (chat, state) for account, chat, state in rows}
-        return found
-    pupils = _pupils(school_id, audience).subquery()
-    rows = await session.execute(
-        select(
-            pupils.c.id,
-            pupils.c.full_name,
-            TelegramAccount.id,
-            TelegramAccount.chat_id,
-            TelegramAccount.state,
-        )
-        .outerjoin(StudentGuardian, StudentGuardian.student_id == pupils.c.id)
-        .outerjoin(
-            TelegramAccount,
-            (TelegramAccount.guardian_id == StudentGuardian.guardian_id)
-            & (TelegramAccount.school_id == school_id)
-            & TelegramAccount.state.in_(REACHABLE),
-        )
-    )
-    names: dict[int, str] = {}
-    reached: set[int] = set()
-    for row in rows:
-        pupil, name, account, chat, state = cast("tuple[int, str, int, int, AccountState]", row)
-        names[pupil] = name
-        if account is not None:
-            reached.add(pupil)
-            found.accounts[account] = (chat, state)
-    found.not_linked = sorted(
-        (name for pupil, name in names.items() if pupil not in reached),
-        key=lambda name: class_list_key(split_name(name)),
-    )
-    return found
 
 
 async def enqueue_notice(
@@ -200,10 +73,7 @@ async def enqueue_notice(
     its row already marked unreachable, so reports count it. `report_to` is the chat that gets
     the delivery report (bot/delivery/report.py).
     """
-    if media is not None and media[0] not in MEDIA_KINDS:
-        raise ValueError(f"unknown media kind {media[0]!r}")
-    if media is not None and media[0] == STORED:
-        _stored_source(media[1])  # a bad reference fails here, not at every sending
+    _check_media(media)
     now = now or datetime.now(UTC)
     recipients = await resolve(session, school_id, audience)
     notice = Notice(
@@ -222,26 +92,46 @@ async def enqueue_notice(
     session.add(notice)
     await session.flush()
     due = max(now, not_before) if not_before else now
-    rows: list[dict[str, object]] = [
-        {
-            "school_id": school_id,
-            "notice_id": notice.id,
-            "account_id": account,
-            "chat_id": chat,
-            "urgent": urgent,
-            "state": DeliveryState.QUEUED
-            if state == AccountState.LINKED
-            else DeliveryState.UNREACHABLE,
-            "attempts": 0,
-            "due_at": due,
-            "message_ids": [],
-            "error": None if state == AccountState.LINKED else "blocked",
-        }
+    rows = [
+        delivery_row(school_id, notice.id, account, chat, state, urgent=urgent, due=due)
         for account, (chat, state) in sorted(recipients.accounts.items())
     ]
     if rows:
         await session.execute(insert(Delivery), rows)
     return notice
+
+
+def _check_media(media: tuple[str, str] | None) -> None:
+    if media is not None and media[0] not in MEDIA_KINDS:
+        raise ValueError(f"unknown media kind {media[0]!r}")
+    if media is not None and media[0] == STORED:
+        _stored_source(media[1])  # a bad reference fails here, not at every sending
+
+
+def delivery_row(
+    school_id: int,
+    notice_id: int,
+    account: int,
+    chat: int,
+    state: AccountState,
+    *,
+    urgent: bool,
+    due: datetime,
+) -> dict[str, object]:
+    """One delivery row: queued for a linked account, already unreachable for a blocked one."""
+    linked = state == AccountState.LINKED
+    return {
+        "school_id": school_id,
+        "notice_id": notice_id,
+        "account_id": account,
+        "chat_id": chat,
+        "urgent": urgent,
+        "state": DeliveryState.QUEUED if linked else DeliveryState.UNREACHABLE,
+        "attempts": 0,
+        "due_at": due,
+        "message_ids": [],
+        "error": None if linked else "blocked",
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,25 +173,8 @@ async def enqueue_per_pupil(
     outcome = BulkOutcome()
     if not drafts:
         return outcome
-    pupils = list(drafts)
-    rows = await session.execute(
-        select(
-            StudentGuardian.student_id,
-            TelegramAccount.id,
-            TelegramAccount.chat_id,
-            TelegramAccount.state,
-        )
-        .join(TelegramAccount, TelegramAccount.guardian_id == StudentGuardian.guardian_id)
-        .where(
-            StudentGuardian.student_id.in_(pupils),
-            TelegramAccount.school_id == school_id,
-            TelegramAccount.state.in_(REACHABLE),
-        )
-    )
-    reach: dict[int, dict[int, tuple[int, AccountState]]] = {}
-    for pupil, account, chat, state in rows:
-        reach.setdefault(pupil, {})[account] = (chat, state)
-    outcome.not_linked = [pupil for pupil in pupils if pupil not in reach]
+    reach = await guardians_reached(session, school_id, list(drafts))
+    outcome.not_linked = [pupil for pupil in drafts if pupil not in reach]
     notice_rows: list[dict[str, Any]] = [
         {
             "school_id": school_id,
@@ -329,108 +202,16 @@ async def enqueue_per_pupil(
     )
     for notice_id, ref in found:
         outcome.notices[by_ref[str(ref)]] = notice_id
-    delivery_rows: list[dict[str, object]] = []
-    for pupil, notice_id in outcome.notices.items():
-        draft = drafts[pupil]
-        for account, (chat, state) in sorted(reach[pupil].items()):
-            linked = state == AccountState.LINKED
-            delivery_rows.append(
-                {
-                    "school_id": school_id,
-                    "notice_id": notice_id,
-                    "account_id": account,
-                    "chat_id": chat,
-                    "urgent": draft.urgent,
-                    "state": DeliveryState.QUEUED if linked else DeliveryState.UNREACHABLE,
-                    "attempts": 0,
-                    "due_at": now,
-                    "message_ids": [],
-                    "error": None if linked else "blocked",
-                }
-            )
-        outcome.deliveries[pupil] = len(reach[pupil])
+    delivery_rows = [
+        delivery_row(
+            school_id, notice_id, account, chat, state, urgent=drafts[pupil].urgent, due=now
+        )
+        for pupil, notice_id in outcome.notices.items()
+        for account, (chat, state) in sorted(reach[pupil].items())
+    ]
+    outcome.deliveries = {pupil: len(reach[pupil]) for pupil in outcome.notices}
     await session.execute(insert(Delivery), delivery_rows)
     return outcome
-
-
-@dataclass(frozen=True, slots=True)
-class NoticeStatus:
-    """How far one notice has got: rows per state, and how many were read."""
-
-    notice_id: int
-    kind: str
-    urgent: bool
-    created_at: datetime
-    counts: dict[str, int]
-    read: int
-
-
-async def outbox_status(
-    session: AsyncSession, school_id: int, limit: int = 20
-) -> list[NoticeStatus]:
-    """Return the school's newest notices with their delivery counts, newest first."""
-    notices = list(
-        await session.scalars(
-            select(Notice)
-            .where(Notice.school_id == school_id)
-            .order_by(Notice.id.desc())
-            .limit(limit)
-        )
-    )
-    if not notices:
-        return []
-    counts: dict[int, dict[str, int]] = {n.id: {s.value: 0 for s in DeliveryState} for n in notices}
-    read: dict[int, int] = dict.fromkeys(counts, 0)
-    rows = await session.execute(
-        select(Delivery.notice_id, Delivery.state, func.count(), func.count(Delivery.read_at))
-        .where(Delivery.notice_id.in_(counts))
-        .group_by(Delivery.notice_id, Delivery.state)
-    )
-    for notice_id, state, number, number_read in rows:
-        counts[notice_id][state.value] = number
-        read[notice_id] += number_read
-    return [
-        NoticeStatus(n.id, n.kind, n.urgent, n.created_at, counts[n.id], read[n.id])
-        for n in notices
-    ]
-
-
-async def retry_failed(
-    session: AsyncSession, school_id: int, notice_id: int, now: datetime | None = None
-) -> int | None:
-    """Queue a notice's failed rows again from now; None if the school has no such notice."""
-    notice = await session.get(Notice, notice_id)
-    if notice is None or notice.school_id != school_id:
-        return None
-    result = await session.execute(
-        update(Delivery)
-        .where(Delivery.notice_id == notice_id, Delivery.state == DeliveryState.FAILED)
-        .values(state=DeliveryState.QUEUED, attempts=0, due_at=now or datetime.now(UTC))
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-async def mark_read(
-    session: AsyncSession, account_id: int, delivery_id: int, now: datetime
-) -> tuple[Delivery | None, bool]:
-    """Record that the recipient read a delivery; (None, False) if it is not theirs.
-
-    Returns the delivery and whether this press was the first (the report then changes).
-    """
-    delivery = await session.get(Delivery, delivery_id, with_for_update=True)
-    if delivery is None or delivery.account_id != account_id:
-        return None, False
-    if delivery.read_at is not None:
-        return delivery, False
-    delivery.read_at = now
-    return delivery, True
-
-
-async def notice_of(session: AsyncSession, delivery: Delivery) -> Notice:
-    """The notice a delivery belongs to."""
-    notice = await session.get(Notice, delivery.notice_id)
-    assert notice is not None  # deliveries cascade with their notice
-    return notice
 
 
 async def enqueue_news(

@@ -16,7 +16,7 @@ class CellError(ValueError):
     """A cell whose value cannot be used; args[0] is the msgid of the reason."""
 
 
-# The longest texts the database keeps (storage/models.py): longer ones are refused with the row.
+# The longest texts the database keeps (storage/models/): longer ones are refused with the row.
 NAME_LIMIT = 120  # a pupil's, guardian's or staff member's full name
 NAME_PART_LIMIT = 60  # a pupil's family, middle or given name
 ETHNICITY_LIMIT = 40

@@ -1,0 +1,181 @@
+"""Who a notice reaches: an audience (a pupil, classes, roles, the school) and its accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import cast
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    AccountState,
+    Role,
+    SchoolClass,
+    StaffRole,
+    Student,
+    StudentGuardian,
+    StudentStatus,
+    TelegramAccount,
+)
+from storage.names import class_list_key, split_name
+
+REACHABLE = (AccountState.LINKED, AccountState.BLOCKED)
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who a notice is for: guardians of pupils (by pupil, class, grade, school) or staff."""
+
+    kind: str
+    ids: tuple[int, ...] = ()
+    roles: tuple[Role, ...] = ()
+
+    @classmethod
+    def student(cls, *student_ids: int) -> Audience:
+        """The guardians of these pupils."""
+        return cls("student", student_ids)
+
+    @classmethod
+    def classes(cls, *class_ids: int) -> Audience:
+        """The guardians of these classes' pupils."""
+        return cls("class", class_ids)
+
+    @classmethod
+    def grade(cls, *grades: int) -> Audience:
+        """The guardians of these grades' pupils."""
+        return cls("grade", grades)
+
+    @classmethod
+    def school(cls) -> Audience:
+        """The guardians of every pupil of the school."""
+        return cls("school")
+
+    @classmethod
+    def staff(cls, *roles: Role) -> Audience:
+        """Staff holding any of these roles (all staff when none is given)."""
+        return cls("staff", roles=roles)
+
+    @classmethod
+    def accounts(cls, *account_ids: int) -> Audience:
+        """These accounts (those who have not read a notice yet, say)."""
+        return cls("accounts", account_ids)
+
+    @classmethod
+    def staff_members(cls, *staff_ids: int) -> Audience:
+        """These members of staff (a class's homeroom teacher, say)."""
+        return cls("staff_ids", staff_ids)
+
+    def describe(self) -> dict[str, object]:
+        """A JSON-ready description, stored with the notice."""
+        return {"kind": self.kind, "ids": list(self.ids), "roles": [r.value for r in self.roles]}
+
+
+@dataclass(slots=True)
+class Recipients:
+    """The accounts a notice goes to, and the pupils no linked account can be reached for."""
+
+    accounts: dict[int, tuple[int, AccountState]] = field(default_factory=dict)
+    not_linked: list[str] = field(default_factory=list)
+
+
+def _pupils(school_id: int, audience: Audience) -> Select[int, str]:
+    query = select(Student.id, Student.full_name).where(
+        Student.school_id == school_id, Student.status == StudentStatus.STUDYING
+    )
+    if audience.kind == "student":
+        query = query.where(Student.id.in_(audience.ids))
+    elif audience.kind == "class":
+        query = query.where(Student.class_id.in_(audience.ids))
+    elif audience.kind == "grade":
+        grades = select(SchoolClass.id).where(
+            SchoolClass.school_id == school_id, SchoolClass.grade.in_(audience.ids)
+        )
+        query = query.where(Student.class_id.in_(grades))
+    elif audience.kind != "school":
+        raise ValueError(f"unknown audience {audience.kind!r}")
+    return query
+
+
+async def resolve(session: AsyncSession, school_id: int, audience: Audience) -> Recipients:
+    """Find the recipient accounts (linked or blocked) and the pupils nobody can be reached for."""
+    found = Recipients()
+    if audience.kind == "accounts":
+        rows = await session.execute(
+            select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(
+                TelegramAccount.school_id == school_id,
+                TelegramAccount.state.in_(REACHABLE),
+                TelegramAccount.id.in_(audience.ids),
+            )
+        )
+        found.accounts = {account: (chat, state) for account, chat, state in rows}
+        return found
+    if audience.kind in ("staff", "staff_ids"):
+        staff = select(StaffRole.staff_id)
+        if audience.kind == "staff_ids":
+            staff = staff.where(StaffRole.staff_id.in_(audience.ids))
+        elif audience.roles:
+            staff = staff.where(StaffRole.role.in_(audience.roles))
+        rows = await session.execute(
+            select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(
+                TelegramAccount.school_id == school_id,
+                TelegramAccount.state.in_(REACHABLE),
+                TelegramAccount.staff_id.in_(staff),
+            )
+        )
+        found.accounts = {account: (chat, state) for account, chat, state in rows}
+        return found
+    pupils = _pupils(school_id, audience).subquery()
+    rows = await session.execute(
+        select(
+            pupils.c.id,
+            pupils.c.full_name,
+            TelegramAccount.id,
+            TelegramAccount.chat_id,
+            TelegramAccount.state,
+        )
+        .outerjoin(StudentGuardian, StudentGuardian.student_id == pupils.c.id)
+        .outerjoin(
+            TelegramAccount,
+            (TelegramAccount.guardian_id == StudentGuardian.guardian_id)
+            & (TelegramAccount.school_id == school_id)
+            & TelegramAccount.state.in_(REACHABLE),
+        )
+    )
+    names: dict[int, str] = {}
+    reached: set[int] = set()
+    for row in rows:
+        pupil, name, account, chat, state = cast("tuple[int, str, int, int, AccountState]", row)
+        names[pupil] = name
+        if account is not None:
+            reached.add(pupil)
+            found.accounts[account] = (chat, state)
+    found.not_linked = sorted(
+        (name for pupil, name in names.items() if pupil not in reached),
+        key=lambda name: class_list_key(split_name(name)),
+    )
+    return found
+
+
+async def guardians_reached(
+    session: AsyncSession, school_id: int, pupils: list[int]
+) -> dict[int, dict[int, tuple[int, AccountState]]]:
+    """Per pupil, the accounts of their guardians a notice reaches: {account: (chat, state)}."""
+    rows = await session.execute(
+        select(
+            StudentGuardian.student_id,
+            TelegramAccount.id,
+            TelegramAccount.chat_id,
+            TelegramAccount.state,
+        )
+        .join(TelegramAccount, TelegramAccount.guardian_id == StudentGuardian.guardian_id)
+        .where(
+            StudentGuardian.student_id.in_(pupils),
+            TelegramAccount.school_id == school_id,
+            TelegramAccount.state.in_(REACHABLE),
+        )
+    )
+    reach: dict[int, dict[int, tuple[int, AccountState]]] = {}
+    for pupil, account, chat, state in rows:
+        reach.setdefault(pupil, {})[account] = (chat, state)
+    return reach
