@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,12 @@ from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.models import School
 from storage.queries import ensure_school, school_by_code
+
+
+def refuse(reason: str) -> int:
+    """Print a one-line reason on standard error; return the exit status for bad input."""
+    print(reason, file=sys.stderr)
+    return 2
 
 
 class CommandRefused(Exception):

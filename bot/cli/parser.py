@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from typing import NoReturn, TypeAlias
 
-from bot.cli import commands
+from bot.cli import commands, records
 from bot.core.i18n import Translator
 
 
@@ -46,6 +46,9 @@ def _parser(_: Translator, **kwargs: object) -> Parser:
     return parser
 
 
+Subparsers: TypeAlias = "argparse._SubParsersAction[Parser]"
+
+
 def build_parser(_: Translator) -> Parser:
     """Build the `schoolbot` parser and its subcommands."""
     parser = _parser(
@@ -53,72 +56,78 @@ def build_parser(_: Translator) -> Parser:
     )
     parser.add_argument("--database", metavar="URL", help=_("database URL (overrides settings)"))
     sub = parser.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
+    for add in (_servers, _db, _imports, _invites, _outbox, _calendar, _export):
+        add(sub, _)
+    return parser
 
-    def command(name: str, help_text: str) -> Parser:
-        child = sub.add_parser(name, help=help_text, description=help_text, add_help=False)
-        assert isinstance(child, Parser)
-        child.translate = _
-        child.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
-        return child
 
-    run = command("run", _("run the bot (polling, or a webhook when configured)"))
+def _child(sub: Subparsers, name: str, help_text: str, _: Translator) -> Parser:
+    """A subcommand with a translated help option."""
+    child = sub.add_parser(name, help=help_text, description=help_text, add_help=False)
+    assert isinstance(child, Parser)
+    child.translate = _
+    child.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+    return child
+
+
+def _school(child: Parser, _: Translator) -> None:
+    child.add_argument("--school", help=_("school code (default: SCHOOLBOT_SCHOOL)"))
+
+
+def _json(child: Parser, _: Translator) -> None:
+    child.add_argument(
+        "--json", action="store_true", help=_("print a JSON summary as the last line")
+    )
+
+
+def _servers(sub: Subparsers, _: Translator) -> None:
+    run = _child(sub, "run", _("run the bot (polling, or a webhook when configured)"), _)
     run.set_defaults(handler=commands.run, verbose_logs=True)
-
-    for name, help_text, handler in (
-        (
-            "demo",
-            _("run a demo school with the sandbox and the bot, no token needed"),
-            commands.demo,
-        ),
-        ("sandbox", _("run the local Telegram sandbox alone"), commands.sandbox),
-    ):
-        child = command(name, help_text)
+    demo = _child(
+        sub, "demo", _("run a demo school with the sandbox and the bot, no token needed"), _
+    )
+    sandbox = _child(sub, "sandbox", _("run the local Telegram sandbox alone"), _)
+    for child, handler in ((demo, commands.demo), (sandbox, commands.sandbox)):
         child.add_argument("--host", default="127.0.0.1", help=_("address to listen on"))
         child.add_argument("--port", type=int, default=8081, help=_("port to listen on"))
-        child.set_defaults(handler=handler, verbose_logs=name == "demo")
-    demo = sub.choices["demo"]
+        child.set_defaults(handler=handler, verbose_logs=child is demo)
     demo.add_argument("--folder", default="demo-data", help=_("folder for the demo's database"))
-    sandbox = sub.choices["sandbox"]
     sandbox.add_argument("--no-limits", action="store_true", help=_("switch Telegram's limits off"))
 
-    db = command("db", _("manage the database schema"))
+
+def _db(sub: Subparsers, _: Translator) -> None:
+    db = _child(sub, "db", _("manage the database schema"), _)
     db_sub = db.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
-    upgrade = db_sub.add_parser(
-        "upgrade", help=_("upgrade the schema to the newest version"), add_help=False
-    )
-    assert isinstance(upgrade, Parser)
-    upgrade.translate = _
-    upgrade.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+    upgrade = _child(db_sub, "upgrade", _("upgrade the schema to the newest version"), _)
     upgrade.set_defaults(handler=commands.db_upgrade)
 
-    imports = command("import", _("import the school's lists from .xlsx or .csv files"))
+
+def _imports(sub: Subparsers, _: Translator) -> None:
+    imports = _child(sub, "import", _("import the school's lists from .xlsx or .csv files"), _)
     kinds = imports.add_subparsers(title=_("Commands"), metavar="KIND", required=True)
     for kind, help_text in (
         ("roster", _("import a class roster (pupils, classes, guardians)")),
         ("staff", _("import the staff list")),
     ):
-        child = kinds.add_parser(kind, help=help_text, description=help_text, add_help=False)
-        assert isinstance(child, Parser)
-        child.translate = _
-        child.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+        child = _child(kinds, kind, help_text, _)
         child.add_argument("file", metavar="FILE", help=_("the .xlsx or .csv file"))
-        child.add_argument("--school", help=_("school code (default: SCHOOLBOT_SCHOOL)"))
+        _school(child, _)
         child.add_argument(
             "--dry-run", action="store_true", help=_("show what would change, write nothing")
         )
-        child.add_argument(
-            "--json", action="store_true", help=_("print a JSON summary as the last line")
-        )
+        _json(child, _)
         child.set_defaults(handler=commands.import_file, kind=kind)
 
-    invites = command("invites", _("make a class's printable invitation slips (.docx)"))
+
+def _invites(sub: Subparsers, _: Translator) -> None:
+    invites = _child(sub, "invites", _("make a class's printable invitation slips (.docx)"), _)
     invites.add_argument(
         "--class", dest="class_name", required=True, metavar="CLASS", help=_("the class, e.g. 3A")
     )
     invites.add_argument(
         "--out", required=True, metavar="FILE", help=_("where to write the slips (.docx)")
     )
-    invites.add_argument("--school", help=_("school code (default: SCHOOLBOT_SCHOOL)"))
+    _school(invites, _)
     invites.add_argument(
         "--bot",
         metavar="USERNAME",
@@ -129,73 +138,67 @@ def build_parser(_: Translator) -> Parser:
     )
     invites.set_defaults(handler=commands.invites)
 
-    outbox = command("outbox", _("look at and retry the notices being sent"))
+
+def _outbox(sub: Subparsers, _: Translator) -> None:
+    outbox = _child(sub, "outbox", _("look at and retry the notices being sent"), _)
     outbox_sub = outbox.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
-    for name, help_text in (
-        ("status", _("deliveries per state for the newest notices")),
-        ("retry", _("queue a notice's failed deliveries again")),
-    ):
-        child = outbox_sub.add_parser(name, help=help_text, description=help_text, add_help=False)
-        assert isinstance(child, Parser)
-        child.translate = _
-        child.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
-        child.add_argument("--school", help=_("school code (default: SCHOOLBOT_SCHOOL)"))
-        if name == "retry":
-            child.add_argument("notice", type=int, metavar="NOTICE", help=_("the notice number"))
-        else:
-            child.add_argument(
-                "--json", action="store_true", help=_("print a JSON summary as the last line")
-            )
-        child.set_defaults(handler=commands.outbox, action=name)
+    status = _child(outbox_sub, "status", _("deliveries per state for the newest notices"), _)
+    _school(status, _)
+    _json(status, _)
+    status.set_defaults(handler=records.outbox, action="status")
+    retry = _child(outbox_sub, "retry", _("queue a notice's failed deliveries again"), _)
+    _school(retry, _)
+    retry.add_argument("notice", type=int, metavar="NOTICE", help=_("the notice number"))
+    retry.set_defaults(handler=records.outbox, action="retry")
 
-    calendar = command("calendar", _("show or change the school calendar"))
+
+def _calendar(sub: Subparsers, _: Translator) -> None:
+    calendar = _child(sub, "calendar", _("show or change the school calendar"), _)
     calendar_sub = calendar.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
-    for name, help_text in (
-        ("show", _("show the school year's start, terms, breaks and this week")),
-        ("set", _("change the school year's start, the terms' weeks or the breaks")),
-    ):
-        child = calendar_sub.add_parser(name, help=help_text, description=help_text, add_help=False)
-        assert isinstance(child, Parser)
-        child.translate = _
-        child.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
-        child.add_argument("--school", help=_("school code (default: SCHOOLBOT_SCHOOL)"))
-        if name == "set":
-            child.add_argument(
-                "--start", metavar="DD/MM/YYYY", help=_("the first day of the school year")
-            )
-            child.add_argument(
-                "--term1", type=int, metavar="N", help=_("teaching weeks of term I (1 to 25)")
-            )
-            child.add_argument(
-                "--term2", type=int, metavar="N", help=_("teaching weeks of term II (1 to 25)")
-            )
-            child.add_argument(
-                "--break",
-                dest="breaks",
-                action="append",
-                metavar="NAME:DD/MM/YYYY-DD/MM/YYYY",
-                help=_(
-                    'a break, like "Tết Nguyên đán:08/02/2027-21/02/2027"; give it once per '
-                    "break: the breaks given replace all the stored ones"
-                ),
-            )
-        child.set_defaults(handler=commands.calendar, action=name)
-
-    export = command("export", _("export the school's records"))
-    export_sub = export.add_subparsers(title=_("Commands"), metavar="KIND", required=True)
-    help_text = _("a school year's correction minutes and evidence, with an index (.zip)")
-    archive = export_sub.add_parser(
-        "archive", help=help_text, description=help_text, add_help=False
+    show = _child(
+        calendar_sub, "show", _("show the school year's start, terms, breaks and this week"), _
     )
-    assert isinstance(archive, Parser)
-    archive.translate = _
-    archive.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+    _school(show, _)
+    show.set_defaults(handler=records.calendar, action="show")
+    change = _child(
+        calendar_sub, "set", _("change the school year's start, the terms' weeks or the breaks"), _
+    )
+    _school(change, _)
+    change.add_argument("--start", metavar="DD/MM/YYYY", help=_("the first day of the school year"))
+    for term in ("1", "2"):
+        help_text = (
+            _("teaching weeks of term I (1 to 25)")
+            if term == "1"
+            else _("teaching weeks of term II (1 to 25)")
+        )
+        change.add_argument(f"--term{term}", type=int, metavar="N", help=help_text)
+    change.add_argument(
+        "--break",
+        dest="breaks",
+        action="append",
+        metavar="NAME:DD/MM/YYYY-DD/MM/YYYY",
+        help=_(
+            'a break, like "Tết Nguyên đán:08/02/2027-21/02/2027"; give it once per '
+            "break: the breaks given replace all the stored ones"
+        ),
+    )
+    change.set_defaults(handler=records.calendar, action="set")
+
+
+def _export(sub: Subparsers, _: Translator) -> None:
+    export = _child(sub, "export", _("export the school's records"), _)
+    export_sub = export.add_subparsers(title=_("Commands"), metavar="KIND", required=True)
+    archive = _child(
+        export_sub,
+        "archive",
+        _("a school year's correction minutes and evidence, with an index (.zip)"),
+        _,
+    )
     archive.add_argument(
         "--year", required=True, metavar="YYYY-YYYY", help=_("the school year, e.g. 2024-2025")
     )
     archive.add_argument(
         "--out", required=True, metavar="FILE", help=_("where to write the archive (.zip)")
     )
-    archive.add_argument("--school", help=_("school code (default: SCHOOLBOT_SCHOOL)"))
-    archive.set_defaults(handler=commands.export_archive)
-    return parser
+    _school(archive, _)
+    archive.set_defaults(handler=records.export_archive)
