@@ -7,6 +7,7 @@ numbers, names, days) and at the rows stored; the weekly notice is already in Vi
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from storage.models import (
     DayPart,
     LeavePart,
     LeaveRequest,
+    Notice,
     RequestState,
     School,
     Student,
@@ -40,13 +42,20 @@ from tests.e2e.test_weekly import YEAR_START, ZONE, working_week
 CHILD = "Hoàng Anh Đăng"
 
 
+_RUNNING: list[BotApplication] = []  # the test's running bot, whose outbox `ask_leave` sends
+
+
 @pytest.fixture
-async def school_year(lists: School, session: AsyncSession) -> School:
+async def school_year(
+    lists: School, session: AsyncSession, running_bot: BotApplication
+) -> AsyncIterator[School]:
     """The school's year started ten weeks ago, so that this week is a teaching week."""
     lists.year_start = YEAR_START
     session.add(lists)
     await session.commit()
-    return lists
+    _RUNNING.append(running_bot)
+    yield lists
+    _RUNNING.remove(running_bot)
 
 
 def leave_day() -> date:
@@ -98,29 +107,32 @@ async def open_form(mother: PersonClient, student_id: int) -> dict[str, Any]:
     await mother.command("xinnghi")
     children = await mother.next_message(timeout=10, new_only=True)
     assert len(children["buttons"]) == 3  # two children in 1A and a younger one in 3B
-    await mother.press(data=f"v1:leave:c:{student_id}")
+    await mother.press(data=f"v1:leave:child:{student_id}")
     return await reply(mother)
 
 
 async def ask_leave(
     mother: PersonClient, student_id: int, day: date, reason: str, part: str = "morning"
 ) -> dict[str, Any]:
-    """Ask leave for one day through the form; return the parent's last screen."""
+    """Ask leave for one day through the form and send the teacher's copy from the outbox;
+    return the parent's last screen."""
     prompt = await open_form(mother, student_id)
-    by_button = f"v1:leave:d:{student_id}:{day:%Y%m%d}"
+    by_button = f"v1:leave:day:{student_id}:{day:%Y%m%d}"
     if by_button in datas(prompt):
         await mother.press(data=by_button)
     else:
         await mother.send(day.strftime("%d/%m"))
     sessions = await reply(mother)
     assert len(datas(sessions)) == 4  # all day, morning, afternoon, cancel
-    await mother.press(data=f"v1:leave:p:{student_id}:{part}")
+    await mother.press(data=f"v1:leave:part:{student_id}:{part}")
     await reply(mother)  # the question for the reason
     await mother.send(reason)
     summary = await mother.next_message(timeout=10, new_only=True)
     assert reason in summary["text"] and day.strftime("%d/%m") in summary["text"]
     await mother.press(data=f"v1:leave:send:{student_id}")
-    return await reply(mother)
+    sent = await reply(mother)
+    await send_outbox(_RUNNING[-1])  # the request reaches the teacher through the outbox
+    return sent
 
 
 async def forge(sandbox: RunningSandbox, person: PersonClient, data: str) -> str | None:
@@ -163,6 +175,9 @@ async def test_a_confirmed_leave_request_is_an_excused_absence_in_the_weekly_not
     for hidden in (MOTHER[0], MOTHER[1], MOTHER[1].replace("+84", "0"), str(mother.person_id)):
         assert hidden not in asked["text"]
     assert [b["text"] for b in asked["buttons"][0]] == ["Xác nhận", "Từ chối"]
+    assert datas(asked) == [f"v1:leave:ok:{request.id}", f"v1:leave:no:{request.id}"]
+    queued = select(func.count()).select_from(Notice).where(Notice.school_id == school.id)
+    assert await session.scalar(queued.where(Notice.kind == "leave_request")) == 1
     await teacher.press("Xác nhận")
     decided = await reply(teacher)
     assert decided["buttons"] == [] and CHILD in decided["text"]
@@ -345,7 +360,7 @@ async def test_bad_input_is_answered_and_nothing_is_stored(
 
     await mother.send(first.strftime("%d/%m"))
     await reply(mother)
-    await mother.press(data=f"v1:leave:p:{child}:morning")
+    await mother.press(data=f"v1:leave:part:{child}:morning")
     await reply(mother)
     await mother.send("x" * 10_000)
     too_long = await mother.next_message(timeout=10, new_only=True)

@@ -14,6 +14,7 @@ def register(features: Features) -> None:
     from bot.core import keyboards
     from bot.core.features import holding
     from bot.core.i18n import N_
+    from bot.features.leave import buttons
     from bot.features.leave.chat import parent, staff
     from storage.models import Role
 
@@ -27,6 +28,12 @@ def register(features: Features) -> None:
     features.menu_button(
         keyboards.MENU_LEAVE, parent.leave_command, visible=holding(Role.PARENT), position=12
     )
-    features.press_prefix(staff.FEATURE, parent.pressed)
+    features.press(buttons.PickChild, parent.child_pressed)
+    features.press(buttons.PickDay, parent.day_pressed)
+    features.press(buttons.PickPart, parent.part_pressed)
+    features.press(buttons.SendRequest, parent.send_pressed)
+    features.press(buttons.CancelForm, parent.cancel_pressed)
+    features.press(buttons.Confirm, staff.confirm_pressed)
+    features.press(buttons.Refuse, staff.refuse_pressed)
     for kind in parent.TAKERS:
         features.expect(kind, text=parent.take_text)

@@ -17,6 +17,7 @@ from bot.features.administration.imports import import_roster, import_staff
 from bot.features.calendar.queries import school_year
 from bot.features.corrections import deciders as absences_rules
 from bot.features.leave import queries as leave
+from bot.features.leave import rules
 from bot.features.leave.queries import DayProblem, Outcome
 from storage.models import (
     Absence,
@@ -101,13 +102,13 @@ def test_every_refusal_reads_as_a_sentence_with_the_limit() -> None:
     ],
 )
 def test_the_offered_days_are_the_next_school_days(moment: datetime, expected: list[date]) -> None:
-    assert leave.offered_days(moment) == expected
+    assert rules.offered_days(moment) == expected
 
 
 def test_days_are_labelled_with_their_weekday() -> None:
     _ = translator("vi")
-    assert leave.day_label(date(2026, 11, 30), _) == "Thứ Hai 30/11"
-    assert leave.school_days(date(2026, 11, 26), date(2026, 11, 30)) == [
+    assert rules.day_label(date(2026, 11, 30), _) == "Thứ Hai 30/11"
+    assert rules.school_days(date(2026, 11, 26), date(2026, 11, 30)) == [
         date(2026, 11, 26),
         date(2026, 11, 27),
         date(2026, 11, 30),
@@ -199,7 +200,7 @@ async def test_a_parent_asks_only_for_their_own_child(session: AsyncSession, lis
     mother = await actor_for(session, lists, "mother")
     dang = await pupil_id(session, lists, "Hoàng Anh Đăng")
     stranger = await pupil_id(session, lists, "Hoàng Bảo Nhi")
-    assert leave.may_ask(mother, dang) and not leave.may_ask(mother, stranger)
+    assert rules.may_ask(mother, dang) and not rules.may_ask(mother, stranger)
     assert await ask(session, mother, stranger) == leave.NOT_YOURS
     teacher = await actor_for(session, lists, "1A")
     assert await ask(session, teacher, dang) == leave.NOT_YOURS
