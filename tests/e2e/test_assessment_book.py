@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import datetime
 from typing import Any
@@ -62,7 +63,24 @@ async def template(teacher: PersonClient, sandbox: RunningSandbox) -> Any:
     await teacher.press(data=data_of(choice, ":ck1"))
     sheet = await teacher.next_message(timeout=30, new_only=True)
     assert sheet["file"] is not None and "1A" in sheet["file"]["file_name"]
+    assert "T/H/C" in sheet["caption"], sheet["caption"]
     return load_workbook(io.BytesIO(await download(sandbox, sheet)))
+
+
+async def forge(sandbox: RunningSandbox, person: PersonClient, data: str) -> str | None:
+    """Press callback data no button carries; return the alert text (None: a quiet answer)."""
+    (bot_id,) = sandbox.state.bots
+    alerts = sandbox.state.chat_log(bot_id, person.person_id).alerts
+    before = len(alerts)
+    sent = await person.press(data=data, forged=True)
+    query_id = sent["callback_query_id"]
+    for _ in range(200):
+        if sandbox.state.callbacks[query_id][2]:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError(f"the press {data!r} was never answered")
+    return str(alerts[-1]["text"]) if len(alerts) > before else None
 
 
 def fill(workbook: Any, score: int) -> tuple[bytes, dict[str, int]]:
@@ -113,7 +131,22 @@ async def test_the_class_sheet_is_locked_published_and_seen_by_each_family(
     nothing = await mother.next_message(timeout=10, new_only=True)
     assert not nothing["buttons"] and "chưa công bố" in nothing["text"]
 
-    # The principal locks CK1 for the school: a second import is refused as a whole.
+    await lock_and_refuse_the_others(session, school, workbook, stored, teacher, principal, mother)
+    await publish_once(session, school, principal)
+    await see_one_child(session, mother, scores)
+
+
+async def lock_and_refuse_the_others(
+    session: AsyncSession,
+    school: School,
+    workbook: Any,
+    stored: dict[str, dict[str, str]],
+    teacher: PersonClient,
+    principal: PersonClient,
+    mother: PersonClient,
+) -> None:
+    """The principal locks CK1 for the school: a second import is refused as a whole, and a
+    teacher's and a parent's /khoaso, /mokhoa and /congbo change nothing."""
     await principal.command("khoaso", "ck1")
     locked = await principal.next_message(timeout=10, new_only=True)
     assert "/suadiem" in locked["text"]
@@ -127,8 +160,6 @@ async def test_the_class_sheet_is_locked_published_and_seen_by_each_family(
     refused = await teacher.next_message(timeout=30, new_only=True)
     assert "/suadiem" in refused["text"], refused["text"]
     assert await book(session, school) == stored
-
-    # A teacher's and a parent's /khoaso, /mokhoa and /congbo change nothing.
     for person, command in ((teacher, "mokhoa"), (mother, "mokhoa"), (mother, "congbo")):
         await person.command(command, "ck1")
         no = await person.next_message(timeout=10, new_only=True)
@@ -139,7 +170,9 @@ async def test_the_class_sheet_is_locked_published_and_seen_by_each_family(
     assert await assessment.is_locked(session, school.id, YEAR, Period.CK1, klass)
     assert await assessment.published(session, school.id, YEAR) == []
 
-    # The principal's "Sổ điểm" button shows the locks table; /congbo publishes once.
+
+async def publish_once(session: AsyncSession, school: School, principal: PersonClient) -> None:
+    """The principal's "Sổ điểm" button shows the locks table; /congbo publishes once."""
     await principal.choose("Sổ điểm")
     table = await principal.next_message(timeout=10, new_only=True)
     assert YEAR in table["text"] and "/khoaso ck1 3A" in table["text"]
@@ -151,7 +184,12 @@ async def test_the_class_sheet_is_locked_published_and_seen_by_each_family(
     await session.commit()
     assert await assessment.published(session, school.id, YEAR) == [Period.CK1]
 
-    # The mother picks her 1A child, then the period: that child's results only.
+
+async def see_one_child(
+    session: AsyncSession, mother: PersonClient, scores: dict[str, int]
+) -> None:
+    """The mother picks her 1A child, then the period: that child's results only; a forged
+    press for another family's child is refused."""
     await mother.command("ketqua")
     children = await mother.next_message(timeout=10, new_only=True)
     labels = [b["text"] for row in children["buttons"] for b in row]
@@ -168,7 +206,6 @@ async def test_the_class_sheet_is_locked_published_and_seen_by_each_family(
     assert child in text and str(scores[child]) in text
     others = [name for name in scores if name != child]
     assert not any(name in text for name in others)
-    # A forged press for another family's child is refused.
     other_id = await session.scalar(select(Student.id).where(Student.full_name == others[0]))
     await mother.press(data=f"v1:book:r:{other_id}:ck1", forged=True)
     last = await mother.last_message()
@@ -212,3 +249,42 @@ async def test_bad_arguments_are_answered_and_change_nothing(
     await principal.next_message(timeout=10, new_only=True)
     await session.commit()
     assert await assessment.lock_table(session, lists.id, YEAR) == {"gk2": {"grade:3": True}}
+
+
+async def test_a_sheets_problems_are_shown_as_written_and_other_classes_are_refused(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    workbook = await template(teacher, sandbox)
+    sheet = workbook.worksheets[0]
+    header = next(r[0].row for r in sheet.iter_rows() if r[0].value == "STT")
+    column = next(c.column for c in sheet[header] if c.value == "Toán (mức)")
+    sheet.cell(header + 1, column).value = "<b>Giỏi & ngoan"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    await teacher.send_document(buffer.getvalue(), "tong-hop-1A.xlsx")
+    answer = await teacher.next_message(timeout=30, new_only=True)
+    assert "<b>Giỏi & ngoan" in answer["text"], answer["text"]
+    assert await book(session, lists) == {}
+
+    # Another class's template, a period no button carries, a child who is not the teacher's.
+    class_3b = await session.scalar(
+        select(SchoolClass.id).where(SchoolClass.school_id == lists.id, SchoolClass.name == "3B")
+    )
+    own = await session.scalar(
+        select(SchoolClass.id).where(SchoolClass.school_id == lists.id, SchoolClass.name == "1A")
+    )
+    pupil = await session.scalar(select(Student.id).where(Student.school_id == lists.id))
+    shown = await teacher.last_message()
+    assert await forge(sandbox, teacher, f"v1:book:t:{class_3b}:ck1") == (
+        "Đây không phải lớp của Quý thầy cô."
+    )
+    assert await forge(sandbox, teacher, f"v1:book:t:{own}:hk9") is None
+    assert await forge(sandbox, teacher, f"v1:book:c:{pupil}") == (
+        "Quý phụ huynh chỉ xem được kết quả của con mình."
+    )
+    assert await teacher.last_message() == shown

@@ -19,48 +19,34 @@ def register(features: Features) -> None:
     from storage.models import Role
 
     leaders = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
-    features.command(
-        "ketqua",
-        results.results_command,
-        N_("Your child's periodic results"),
-        roles=(Role.PARENT,),
-        position=16,
-    )
-    features.command(
-        "sodiem",
-        book.book_command,
-        N_("Class summary sheet of the assessment book"),
-        roles=(Role.HOMEROOM, Role.ADMIN),
-        position=17,
-    )
-    features.command(
-        "khoaso",
-        locks.lock_command,
-        N_("Lock the assessment book for a period"),
-        roles=leaders,
-        position=21,
-    )
-    features.command(
-        "mokhoa",
-        locks.unlock_command,
-        N_("Unlock the assessment book for a period"),
-        roles=leaders,
-        position=22,
-    )
-    features.command(
-        "congbo",
-        locks.publish_command,
-        N_("Publish a period's results to parents"),
-        roles=(Role.PRINCIPAL,),
-        position=23,
-    )
-    features.command(
-        "hansua",
-        locks.deadline_command,
-        N_("Last days for correction requests"),
-        roles=leaders,
-        position=24,
-    )
+    parents, keepers, principal = (Role.PARENT,), (Role.HOMEROOM, Role.ADMIN), (Role.PRINCIPAL,)
+    for name, callback, description, roles, position in (
+        ("ketqua", results.results_command, N_("Your child's periodic results"), parents, 16),
+        (
+            "sodiem",
+            book.book_command,
+            N_("Class summary sheet of the assessment book"),
+            keepers,
+            17,
+        ),
+        ("khoaso", locks.lock_command, N_("Lock the assessment book for a period"), leaders, 21),
+        (
+            "mokhoa",
+            locks.unlock_command,
+            N_("Unlock the assessment book for a period"),
+            leaders,
+            22,
+        ),
+        (
+            "congbo",
+            locks.publish_command,
+            N_("Publish a period's results to parents"),
+            principal,
+            23,
+        ),
+        ("hansua", locks.deadline_command, N_("Last days for correction requests"), leaders, 24),
+    ):
+        features.command(name, callback, description, roles=roles, position=position)
     features.menu_button(
         keyboards.MENU_RESULTS, results.results_command, visible=holding(Role.PARENT), position=13
     )
@@ -70,5 +56,7 @@ def register(features: Features) -> None:
         visible=holding(Role.HOMEROOM, Role.ADMIN, *WHOLE_SCHOOL),
         position=42,
     )
-    features.press_prefix(book.FEATURE, book.pressed)
+    features.press(book.BookTemplate, book.template_pressed)
+    features.press(results.ResultsChild, results.child_pressed)
+    features.press(results.ResultsPeriod, results.period_pressed)
     features.sheet(book.try_file, position=3)

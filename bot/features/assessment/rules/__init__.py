@@ -1,0 +1,88 @@
+"""The assessment book's rules, in plain Python (no Telegram, no database).
+
+`tt27`: what Thông tư 27/2020 says (periods, the test matrix, levels and scores, the
+end-of-year outcome); `access`: who may keep, lock, publish and read the book, and the bounds of
+a correction deadline. Everything is importable from here.
+"""
+
+from __future__ import annotations
+
+from bot.features.assessment.rules.access import (
+    ADMIN,
+    HOMEROOM,
+    LEADERS_ONLY,
+    PARENT,
+    PRINCIPAL,
+    PRINCIPAL_ONLY,
+    VICE_PRINCIPAL,
+    Person,
+    check_deadline,
+    keeps_book_of,
+    keeps_books,
+    leads_school,
+    locks_refusal,
+    reads_results,
+    sees_child_results,
+    sheet_classes,
+)
+from bot.features.assessment.rules.tt27 import (
+    GRADES,
+    OUTCOME_NAMES,
+    PERIOD_NAMES,
+    QUALITIES,
+    QUALITY_LEVEL_NAMES,
+    SUBJECT_LEVEL_NAMES,
+    Outcome,
+    Period,
+    QualityLevel,
+    RuleError,
+    SubjectLevel,
+    YearEnd,
+    has_test,
+    outcome,
+    outcome_change,
+    parse_quality_level,
+    parse_score,
+    parse_subject_level,
+    subjects_taught,
+    tested_subjects,
+)
+
+__all__ = [
+    "ADMIN",
+    "GRADES",
+    "HOMEROOM",
+    "LEADERS_ONLY",
+    "OUTCOME_NAMES",
+    "PARENT",
+    "PERIOD_NAMES",
+    "PRINCIPAL",
+    "PRINCIPAL_ONLY",
+    "QUALITIES",
+    "QUALITY_LEVEL_NAMES",
+    "SUBJECT_LEVEL_NAMES",
+    "VICE_PRINCIPAL",
+    "Outcome",
+    "Period",
+    "Person",
+    "QualityLevel",
+    "RuleError",
+    "SubjectLevel",
+    "YearEnd",
+    "check_deadline",
+    "has_test",
+    "keeps_book_of",
+    "keeps_books",
+    "leads_school",
+    "locks_refusal",
+    "outcome",
+    "outcome_change",
+    "parse_quality_level",
+    "parse_score",
+    "parse_subject_level",
+    "reads_results",
+    "sees_child_results",
+    "sheet_classes",
+    "subjects_taught",
+    "tested_subjects",
+]
