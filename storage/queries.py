@@ -102,6 +102,34 @@ def audit(
     return event
 
 
+async def audit_refusal(
+    session: AsyncSession,
+    *,
+    school_id: int | None,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: object = None,
+    reason: str,
+) -> AuditEvent:
+    """Record a refused attempt (a press or a command by someone it is not for), with why.
+
+    The reason goes in `after["reason"]`. The event is flushed at once; it is kept when the
+    refusal is answered (the unit of work commits), not when an error rolls the update back.
+    """
+    event = audit(
+        session,
+        school_id=school_id,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        after={"reason": reason},
+    )
+    await session.flush()
+    return event
+
+
 async def guardians_with_children(
     session: AsyncSession, school_id: int
 ) -> list[tuple[Guardian, list[tuple[str, str]]]]:

@@ -11,7 +11,7 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
 from bot.core import pending
@@ -66,47 +66,56 @@ async def media_received(update: Update, context: BotContext) -> None:
 
 
 async def file_received(update: Update, context: BotContext) -> None:
-    """Offer a spreadsheet to the features of the sender's roles before the list import."""
+    """Offer a spreadsheet to the features of the sender's roles before the list import.
+
+    Three steps, so that no transaction is open while the file travels: a first visit checks who
+    sent it and its announced size, the file is downloaded and checked with none open, and a
+    second visit offers it to the features (each queues its answer).
+    """
     message = update.effective_message
     assert message is not None and message.document is not None
     document = message.document
     name = document.file_name or "file"
     if not name.lower().endswith(SHEETS):
         return
+    too_big = (document.file_size or 0) > files.MAX_FILE_BYTES  # refused before downloading
     async with context.visit(update) as visit:
-        if not visit.actor.has(Role.HOMEROOM, Role.MEDICAL, Role.ADMIN):
-            return
-        if (document.file_size or 0) > files.MAX_FILE_BYTES:  # refused before downloading
-            await _refuse(message, visit, FileRefused(files.TOO_BIG, megabytes=MEGABYTES))
-            taken = True
-        else:
-            taken = await _offer(message, visit, context, document.file_id, name)
-    if taken:
-        raise ApplicationHandlerStop
+        allowed = visit.actor.has(Role.HOMEROOM, Role.MEDICAL, Role.ADMIN)
+        if allowed and too_big:
+            _refuse(visit, FileRefused(files.TOO_BIG, megabytes=MEGABYTES))
+    if not allowed:
+        return
+    if not too_big and not await _offer(update, context, document.file_id, name):
+        return
+    raise ApplicationHandlerStop
 
 
-async def _offer(
-    message: Message, visit: Visit, context: BotContext, file_id: str, name: str
-) -> bool:
+async def _offer(update: Update, context: BotContext, file_id: str, name: str) -> bool:
     """Download a spreadsheet, check it is safe to open, and offer it to the features."""
+    message = update.effective_message
+    assert message is not None
     with tempfile.TemporaryDirectory(prefix="schoolbot-") as folder:
         path = Path(folder) / ("upload" + Path(name).suffix.lower())
         telegram_file = await context.bot.get_file(file_id)
         await telegram_file.download_to_drive(path)
+        refused: FileRefused | None = None
         try:
             await asyncio.to_thread(files.check_upload, path)
-        except FileRefused as refused:
-            await _refuse(message, visit, refused)
-            return True
-        for take in context.features.ordered_sheets():
-            if await take(message, visit, context, path, name, file_id):
+        except FileRefused as error:
+            refused = error
+        async with context.visit(update) as visit:
+            if refused is not None:
+                _refuse(visit, refused)
                 return True
+            for take in context.features.ordered_sheets():
+                if await take(message, visit, context, path, name, file_id):
+                    return True
         return False
 
 
-async def _refuse(message: Message, visit: Visit, refused: FileRefused) -> None:
+def _refuse(visit: Visit, refused: FileRefused) -> None:
     """Tell the sender why a file was not opened; nothing is stored."""
-    await message.reply_text(str(describe(refused.problem, visit._)["reason"]))
+    visit.reply(str(describe(refused.problem, visit._)["reason"]), as_html=False)
 
 
 def menu_labels(features: Features) -> frozenset[str]:
