@@ -22,22 +22,25 @@ from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import (
     Delivery,
+    DeliveryState,
     Feedback,
     FeedbackMessage,
     FeedbackState,
     FeedbackTopic,
+    Notice,
     PendingInput,
     School,
     Staff,
     Student,
     TelegramAccount,
 )
-from tests.e2e.conftest import MOTHER, TEACHER_1A, TEACHER_3B, linked_person
+from tests.e2e.conftest import MOTHER, TEACHER_1A, TEACHER_3B, linked_person, send_outbox
 from tests.e2e.test_notifications import Clock, drain
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 PRINCIPAL = ("Trịnh Văn Khải", "+84789183623")
 CHILD = "Hoàng Anh Đăng"  # the mother's child in 1A
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02" + b"\x00" * 40
 
 
@@ -77,6 +80,7 @@ async def latest(session: AsyncSession, school: School) -> Feedback:
 
 
 async def write_feedback(
+    bot: BotApplication,
     parent: PersonClient,
     child: int,
     *,
@@ -85,8 +89,10 @@ async def write_feedback(
     anonymous: bool = False,
     text: str = "Con kể bị bạn trêu trong giờ ra chơi, nhờ cô để ý giúp.",
     photo: bool = False,
+    document: bool = False,
 ) -> dict[str, Any]:
-    """/gopy through every step; returns what the parent is told at the end."""
+    """/gopy through every step, then the outbox sent (the message reaches the school through
+    it, unless held for the teacher's hours); returns what the parent is told at the end."""
     await parent.command("gopy")
     await parent.next_message(timeout=10, new_only=True)
     steps = [f"kid:{child}", f"to:{int(to_leaders)}", f"topic:{topic}"]
@@ -100,9 +106,19 @@ async def write_feedback(
     assert offer["buttons"][0][0]["callback_data"] == "v1:fb:send"
     if photo:
         await parent.send_photo(PNG, "bai-tap.png")
-        return await parent.next_message(timeout=10, new_only=True)
-    await parent.press(data="v1:fb:send")
-    return await parent.next_message(timeout=10)
+        told = await parent.next_message(timeout=10, new_only=True)
+    elif document:
+        await parent.send_document(PDF, "giay-kham.pdf", mime_type="application/pdf")
+        told = await parent.next_message(timeout=10, new_only=True)
+    else:
+        await parent.press(data="v1:fb:send")
+        told = await parent.next_message(timeout=10)
+    await send_outbox(bot)
+    return told
+
+
+def datas(message: dict[str, Any]) -> list[str]:
+    return [button["callback_data"] for row in message["buttons"] for button in row]
 
 
 def said(messages: list[dict[str, Any]]) -> str:
@@ -140,20 +156,22 @@ async def test_a_round_trip_parent_teacher_parent_keeps_both_identities_private(
     parent_start, teacher_start = len(await parent.messages()), len(await teacher.messages())
     child = await pupil_id(session, lists, CHILD)
 
-    told = await write_feedback(parent, child, photo=True)
+    told = await write_feedback(running_bot, parent, child, photo=True)
     assert "1A" in told["text"]
     item = await latest(session, lists)
     assert (item.student_id, item.to_leaders, item.state) == (child, False, FeedbackState.OPEN)
-    photo = await teacher.next_message(timeout=10, new_only=True)
-    assert photo["file"]["kind"] == "photo"
+    # The photo goes as a photo, by its file id, with the message as its caption and buttons.
     received = await teacher.next_message(timeout=10, new_only=True)
-    assert CHILD in received["text"] and "1A" in received["text"]
-    assert "bị bạn trêu" in received["text"]
+    assert received["file"]["kind"] == "photo"
+    assert CHILD in received["caption"] and "1A" in received["caption"]
+    assert "bị bạn trêu" in received["caption"]
+    assert datas(received) == [f"v1:fb:reply:{item.id}", f"v1:fb:done:{item.id}"]
 
     await teacher.press(data=f"v1:fb:reply:{item.id}")
     await teacher.next_message(timeout=10, new_only=True)
     await teacher.send("Cảm ơn chị, cô sẽ để ý và báo lại.")
     assert "Đã gửi" in (await teacher.next_message(timeout=10, new_only=True))["text"]
+    assert await send_outbox(running_bot) == 1
     answer = await parent.next_message(timeout=10, new_only=True)
     assert "Cảm ơn chị, cô sẽ để ý và báo lại." in answer["text"]
     assert "1A" in answer["text"]
@@ -164,10 +182,13 @@ async def test_a_round_trip_parent_teacher_parent_keeps_both_identities_private(
     await parent.next_message(timeout=10, new_only=True)
     await parent.send("Dạ, cảm ơn cô.")
     await parent.next_message(timeout=10, new_only=True)
+    assert await send_outbox(running_bot) == 1
     more = await teacher.next_message(timeout=10, new_only=True)
     assert "Dạ, cảm ơn cô." in more["text"] and f"#{item.id}" in more["text"]
 
     await teacher.press(data=f"v1:fb:done:{item.id}")
+    await teacher.next_message(timeout=10, new_only=True)  # "marked as handled"
+    assert await send_outbox(running_bot) == 1
     closed = await parent.next_message(timeout=10, new_only=True)
     assert CHILD in closed["text"]
     item = await latest(session, lists)
@@ -206,7 +227,13 @@ async def test_an_anonymous_item_shows_the_leaders_only_the_class(
     start = len(await principal.messages())
     child = await pupil_id(session, lists, CHILD)
     await write_feedback(
-        parent, child, to_leaders=True, topic="facilities", anonymous=True, text="Nhà vệ sinh hỏng."
+        running_bot,
+        parent,
+        child,
+        to_leaders=True,
+        topic="facilities",
+        anonymous=True,
+        text="Nhà vệ sinh hỏng.",
     )
     item = await latest(session, lists)
     assert item.to_leaders and item.anonymous and item.topic is FeedbackTopic.FACILITIES
@@ -216,6 +243,8 @@ async def test_an_anonymous_item_shows_the_leaders_only_the_class(
     await principal.press(data=f"v1:fb:reply:{item.id}")
     await principal.next_message(timeout=10, new_only=True)
     await principal.send("Nhà trường đã cho sửa trong tuần này.")
+    await principal.next_message(timeout=10, new_only=True)
+    assert await send_outbox(running_bot) == 1
     answer = await parent.next_message(timeout=10, new_only=True)
     assert "Nhà trường đã cho sửa" in answer["text"] and PRINCIPAL[0] not in answer["text"]
     seen = said(await since(principal, start))
@@ -233,7 +262,7 @@ async def test_forged_and_stale_buttons_are_refused_and_store_nothing(
     parent = await linked_person(make_person, *MOTHER)
     teacher = await linked_person(make_person, *TEACHER_1A)
     other = await linked_person(make_person, *TEACHER_3B)
-    await write_feedback(parent, await pupil_id(session, lists, CHILD))
+    await write_feedback(running_bot, parent, await pupil_id(session, lists, CHILD))
     await teacher.next_message(timeout=10, new_only=True)
     item = await latest(session, lists)
     for person in (parent, other):
@@ -276,9 +305,11 @@ async def test_an_unanswered_item_is_reminded_and_listed_after_two_working_days(
     teacher = await linked_person(make_person, *TEACHER_1A)
     principal = await linked_person(make_person, *PRINCIPAL)
     child = await pupil_id(session, lists, CHILD)
-    await write_feedback(parent, child)
+    await write_feedback(running_bot, parent, child)
     to_teacher = await latest(session, lists)
-    await write_feedback(parent, child, to_leaders=True, topic="boarding", anonymous=True)
+    await write_feedback(
+        running_bot, parent, child, to_leaders=True, topic="boarding", anonymous=True
+    )
     to_leaders = await latest(session, lists)
     await teacher.next_message(timeout=10, new_only=True)
     await principal.next_message(timeout=10, new_only=True)
@@ -400,7 +431,7 @@ async def test_a_teachers_hours_hold_a_message_and_the_parent_is_told_when(
     )
     assert (await session.execute(hours)).one() == (start, end)
 
-    told = await write_feedback(parent, await pupil_id(session, lists, CHILD))
+    told = await write_feedback(running_bot, parent, await pupil_id(session, lists, CHILD))
     assert start in told["text"]
     item = await latest(session, lists)
     assert item.deliver_at is not None
@@ -477,3 +508,36 @@ async def test_reply_under_a_weekly_notice_asks_about_that_notices_child(
     before = alerts(sandbox, stranger)
     await stranger.press(data=press, forged=True)
     assert "không dành cho" in await new_alert(sandbox, stranger, before)
+
+
+async def test_a_file_reaches_the_teacher_as_a_document_by_its_file_id(
+    running_bot: BotApplication,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    """A PDF goes as a document (Telegram refuses a document's file id in sendPhoto)."""
+    parent = await linked_person(make_person, *MOTHER)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    told = await write_feedback(
+        running_bot, parent, await pupil_id(session, lists, CHILD), document=True
+    )
+    assert "1A" in told["text"]
+    item = await latest(session, lists)
+    kind = await session.scalar(
+        select(FeedbackMessage.media_kind).where(FeedbackMessage.feedback_id == item.id)
+    )
+    assert kind == "document"
+    received = await teacher.next_message(timeout=10, new_only=True)
+    assert received["file"]["kind"] == "document"
+    assert received["file"]["file_name"] == "giay-kham.pdf"
+    assert CHILD in received["caption"] and "bị bạn trêu" in received["caption"]
+    assert datas(received) == [f"v1:fb:reply:{item.id}", f"v1:fb:done:{item.id}"]
+    sent = await session.scalar(
+        select(func.count())
+        .select_from(Delivery)
+        .join(Notice, Notice.id == Delivery.notice_id)
+        .where(Notice.school_id == lists.id, Notice.kind == "feedback")
+        .where(Delivery.state == DeliveryState.SENT)
+    )
+    assert sent == 1

@@ -14,8 +14,8 @@ def register(features: Features) -> None:
     from bot.core import keyboards
     from bot.core.features import holding
     from bot.core.i18n import N_
-    from bot.features.feedback import jobs
-    from bot.features.feedback.chat import parent, staff, thread
+    from bot.features.feedback import buttons, jobs
+    from bot.features.feedback.chat import leaders, parent, staff, thread
     from storage.models import Role
 
     features.command(
@@ -27,14 +27,14 @@ def register(features: Features) -> None:
     )
     features.command(
         "gopy_bgh",
-        staff.list_command,
+        leaders.list_command,
         N_("Feedback waiting for an answer, per class and topic"),
         roles=(Role.PRINCIPAL, Role.VICE_PRINCIPAL),
         position=6,
     )
     features.command(
         "giolamviec",
-        staff.hours_command,
+        leaders.hours_command,
         N_("Hours in which parents' messages reach you"),
         roles=(Role.HOMEROOM, Role.SUBJECT_TEACHER),
         position=7,
@@ -42,10 +42,19 @@ def register(features: Features) -> None:
     features.menu_button(
         keyboards.MENU_FEEDBACK, parent.feedback_command, visible=holding(Role.PARENT), position=11
     )
-    features.press_prefix("fb", parent.pressed)
+    features.press(buttons.FromNotice, parent.from_notice_pressed)
+    features.press(buttons.PickChild, parent.child_pressed)
+    features.press(buttons.PickRecipient, parent.recipient_pressed)
+    features.press(buttons.PickTopic, parent.topic_pressed)
+    features.press(buttons.PickAnonymous, parent.anonymous_pressed)
+    features.press(buttons.SendWithoutPhoto, parent.send_pressed)
+    features.press(buttons.CancelFeedback, parent.cancel_pressed)
+    features.press(buttons.Answer, staff.answer_pressed)
+    features.press(buttons.Handled, staff.handled_pressed)
+    features.press(buttons.WriteMore, thread.more_pressed)
     features.expect(parent.WAIT_DRAFT, text=parent.take_text)
     features.expect(parent.WAIT_TEXT, text=parent.take_text, media=parent.take_media)
     features.expect(parent.WAIT_PHOTO, text=parent.take_text, media=parent.take_media)
-    features.expect(thread.WAIT_MORE, text=parent.take_text)
-    features.expect(staff.WAIT_REPLY, text=parent.take_text)
+    features.expect(thread.WAIT_MORE, text=thread.take_more)
+    features.expect(staff.WAIT_REPLY, text=staff.take_reply)
     jobs.register()

@@ -16,7 +16,8 @@ from bot.core.i18n import translator
 from bot.features.administration.imports import import_roster, import_staff
 from bot.features.calendar.queries import Break, Calendar
 from bot.features.feedback import queries as feedback
-from bot.features.feedback.queries import About, Draft
+from bot.features.feedback import rules
+from bot.features.feedback.rules import About, Draft
 from storage.models import (
     AccountState,
     AuditEvent,
@@ -93,33 +94,33 @@ async def write(
 
 def test_friday_and_two_working_days_is_tuesday() -> None:
     tuesday = datetime(2026, 12, 1, 10, 0, tzinfo=ZONE)
-    assert feedback.add_working_days(FRIDAY, 2, ZONE) == tuesday
+    assert rules.add_working_days(FRIDAY, 2, ZONE) == tuesday
     saturday = FRIDAY + timedelta(days=1)
-    assert feedback.add_working_days(saturday, 2, ZONE) == tuesday
+    assert rules.add_working_days(saturday, 2, ZONE) == tuesday
     thursday = FRIDAY - timedelta(days=1)
-    assert feedback.add_working_days(thursday, 2, ZONE) == datetime(2026, 11, 30, 10, tzinfo=ZONE)
+    assert rules.add_working_days(thursday, 2, ZONE) == datetime(2026, 11, 30, 10, tzinfo=ZONE)
 
 
 def test_working_days_skip_the_school_breaks() -> None:
     week_off = Break("Nghỉ giữa kỳ", date(2026, 11, 30), date(2026, 12, 4))
     calendar = Calendar(date(2026, 9, 7), breaks=(week_off,))
-    after = feedback.add_working_days(FRIDAY, 2, ZONE, calendar)
+    after = rules.add_working_days(FRIDAY, 2, ZONE, calendar)
     assert after == datetime(2026, 12, 8, 10, 0, tzinfo=ZONE)
-    assert not feedback.is_working_day(date(2026, 12, 2), calendar)
+    assert not rules.is_working_day(date(2026, 12, 2), calendar)
 
 
 def test_hours_are_validated_and_hold_messages_until_the_start() -> None:
-    assert feedback.parse_hours("6:30 21:00") == ("06:30", "21:00")
-    assert feedback.parse_hours("06h30-21h00") == ("06:30", "21:00")
+    assert rules.parse_hours("6:30 21:00") == ("06:30", "21:00")
+    assert rules.parse_hours("06h30-21h00") == ("06:30", "21:00")
     for bad in ("21:00 06:30", "25:00 26:00", "06:30", "sáng tối", "06:30 06:30"):
-        assert feedback.parse_hours(bad) is None, bad
+        assert rules.parse_hours(bad) is None, bad
     hours = ("06:30", "21:00")
     evening = datetime(2026, 11, 27, 22, 15, tzinfo=ZONE)
-    assert feedback.hold_until(evening, ZONE, hours) == datetime(2026, 11, 28, 6, 30, tzinfo=ZONE)
+    assert rules.hold_until(evening, ZONE, hours) == datetime(2026, 11, 28, 6, 30, tzinfo=ZONE)
     dawn = datetime(2026, 11, 27, 5, 0, tzinfo=ZONE)
-    assert feedback.hold_until(dawn, ZONE, hours) == datetime(2026, 11, 27, 6, 30, tzinfo=ZONE)
-    assert feedback.hold_until(FRIDAY, ZONE, hours) is None
-    assert feedback.hold_until(evening, ZONE, None) is None
+    assert rules.hold_until(dawn, ZONE, hours) == datetime(2026, 11, 27, 6, 30, tzinfo=ZONE)
+    assert rules.hold_until(FRIDAY, ZONE, hours) is None
+    assert rules.hold_until(evening, ZONE, None) is None
 
 
 def test_a_draft_survives_as_pending_data() -> None:
@@ -137,24 +138,24 @@ async def test_only_the_recipient_answers_and_closes(session: AsyncSession, list
     principal = await actor_for(session, lists, "principal")
     to_teacher = await write(session, parent)
     to_leaders = await write(session, parent, to_leaders=True)
-    assert feedback.may_answer(teacher, to_teacher)
-    assert not feedback.may_answer(other, to_teacher)
-    assert not feedback.may_answer(parent, to_teacher)
-    assert not feedback.may_answer(principal, to_teacher)
-    assert feedback.may_answer(principal, to_leaders)
-    assert not feedback.may_answer(teacher, to_leaders)
-    assert feedback.is_author(parent, to_teacher) and not feedback.is_author(teacher, to_teacher)
+    assert rules.may_answer(teacher, to_teacher)
+    assert not rules.may_answer(other, to_teacher)
+    assert not rules.may_answer(parent, to_teacher)
+    assert not rules.may_answer(principal, to_teacher)
+    assert rules.may_answer(principal, to_leaders)
+    assert not rules.may_answer(teacher, to_leaders)
+    assert rules.is_author(parent, to_teacher) and not rules.is_author(teacher, to_teacher)
 
     refused = await feedback.reply(session, other, to_teacher, "Tôi trả lời", FRIDAY, "t")
-    assert refused == feedback.NOT_YOURS
-    assert feedback.close(session, parent, to_teacher, FRIDAY, "t") == feedback.NOT_YOURS
+    assert refused == rules.NOT_YOURS
+    assert feedback.close(session, parent, to_teacher, FRIDAY, "t") == rules.NOT_YOURS
     answer = await feedback.reply(session, teacher, to_teacher, "Cô đã nhận.", FRIDAY, "t")
     assert isinstance(answer, FeedbackMessage) and not answer.from_parent
     assert to_teacher.state is FeedbackState.ANSWERED
     assert feedback.close(session, teacher, to_teacher, FRIDAY, "t") is None
-    assert feedback.close(session, teacher, to_teacher, FRIDAY, "t") == feedback.CLOSED
+    assert feedback.close(session, teacher, to_teacher, FRIDAY, "t") == rules.CLOSED
     late = await feedback.reply(session, teacher, to_teacher, "Thêm", FRIDAY, "t")
-    assert late == feedback.CLOSED
+    assert late == rules.CLOSED
     messages = await session.scalar(
         select(func.count())
         .select_from(FeedbackMessage)
@@ -200,7 +201,7 @@ async def test_someone_elses_child_is_refused(session: AsyncSession, lists: Scho
     )
     assert stranger is not None
     result = await feedback.create(session, parent, draft(stranger), FRIDAY, "t", ZONE)
-    assert result == feedback.NOT_YOURS
+    assert result == rules.NOT_YOURS
 
 
 async def test_anonymous_items_show_the_leaders_only_the_class(
@@ -212,10 +213,10 @@ async def test_anonymous_items_show_the_leaders_only_the_class(
     assert anonymous.anonymous and not to_teacher.anonymous
     _ = translator("en")
     about = About("Hoàng Anh Đăng", "1A")
-    assert feedback.parent_label(anonymous, about, _) == "A parent of class 1A"
-    assert "Hoàng Anh Đăng" in feedback.parent_label(to_teacher, about, _)
-    assert feedback.school_label(anonymous, about, _) == "School leaders"
-    assert feedback.school_label(to_teacher, about, _) == "Homeroom teacher of class 1A"
+    assert rules.parent_label(anonymous, about, _) == "A parent of class 1A"
+    assert "Hoàng Anh Đăng" in rules.parent_label(to_teacher, about, _)
+    assert rules.school_label(anonymous, about, _) == "School leaders"
+    assert rules.school_label(to_teacher, about, _) == "Homeroom teacher of class 1A"
     await session.flush()
     record = await session.scalar(
         select(AuditEvent.after).where(

@@ -1,38 +1,41 @@
 """Parents' feedback (/gopy, and "Phản hồi" under a notice): the child, the recipient, the
-topic, anonymity for the leaders, the text and an optional photo; then the thread.
+topic, anonymity for the leaders, the text and an optional photo or file; then it is queued
+for the school (bot/features/feedback/news.py).
 
 The draft lives in the person's pending input, so a restart loses nothing. The school's side
-is in bot/features/feedback/chat/staff.py; the parent's follow-ups in feedback_thread.py.
+is in staff.py; the parent's follow-ups in thread.py.
 """
 
 from __future__ import annotations
 
 import html
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.ext import filters
+from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.core import keyboards, limits, pending
-from bot.core.callbacks import BadCallback, Callback, pack, parse
 from bot.core.context import BotContext, Visit
-from bot.core.presses import alert
-from bot.delivery.outbox import notice_of
+from bot.features.feedback import news, rules
 from bot.features.feedback import queries as feedback
-from bot.features.feedback.chat import staff as feedback_staff
-from bot.features.feedback.chat.thread import WAIT_MORE, ask_more, sent_note, take_more
-from bot.features.feedback.jobs import NEW, about
-from bot.features.feedback.queries import TOPICS, Draft
-from storage.models import Delivery, Feedback, FeedbackTopic
+from bot.features.feedback.buttons import (
+    CancelFeedback,
+    FromNotice,
+    PickAnonymous,
+    PickChild,
+    PickRecipient,
+    PickTopic,
+    SendWithoutPhoto,
+)
+from bot.features.feedback.chat.staff import WAIT_REPLY, wake_sender
+from bot.features.feedback.chat.thread import WAIT_MORE, sent_note
+from bot.features.feedback.rules import TOPICS, Draft
+from storage.models import FeedbackTopic
 from storage.queries import students_with_ids
 
-PRIVATE = filters.ChatType.PRIVATE
 WAIT_DRAFT = "feedback_draft"
 WAIT_TEXT = "feedback_text"
 WAIT_PHOTO = "feedback_photo"
 DRAFT_KINDS = (WAIT_DRAFT, WAIT_TEXT, WAIT_PHOTO)
-ALL_KINDS = (*DRAFT_KINDS, WAIT_MORE, feedback_staff.WAIT_REPLY)
-STEPS = {"kid": "child", "to": "to", "topic": "topic", "anon": "anon", "send": "photo"}
+ALL_KINDS = (*DRAFT_KINDS, WAIT_MORE, WAIT_REPLY)
 
 
 def _esc(text: str) -> str:
@@ -45,29 +48,21 @@ def _refusal(visit: Visit, problem: str) -> str:
 
 async def feedback_command(update: Update, context: BotContext) -> None:
     """Start a feedback to the school."""
-    chat = update.effective_chat
-    assert chat is not None
     async with context.visit(update) as visit:
-        await open_feedback(context, visit, chat.id)
+        await open_feedback(visit)
 
 
-async def open_feedback(
-    context: BotContext, visit: Visit, chat_id: int, student_id: int | None = None
-) -> None:
-    """Ask the first question of a new feedback (the menu's button calls this too)."""
-    _ = visit._
-    if not feedback.may_write(visit.actor):
-        await context.bot.send_message(chat_id, _(feedback.NOT_PARENT))
+async def open_feedback(visit: Visit, student_id: int | None = None) -> None:
+    """Ask the first question of a new feedback."""
+    if not rules.may_write(visit.actor):
+        visit.reply(visit._(rules.NOT_PARENT), as_html=False)
         return
-    if await limits.over_rate(
-        visit.session, Feedback.account_id, Feedback.created_at, visit.account.id, visit.now
-    ):
-        await context.bot.send_message(chat_id, _refusal(visit, limits.TOO_MANY))
+    if await feedback.over_rate(visit.session, visit.account.id, visit.now):
+        visit.reply(_refusal(visit, limits.TOO_MANY), as_html=False)
         return
     if student_id is None and len(visit.actor.children) == 1:
         (student_id,) = visit.actor.children
-    text, markup = await _ask(visit, Draft(student_id=student_id))
-    await context.bot.send_message(chat_id, text, reply_markup=markup, parse_mode=ParseMode.HTML)
+    visit.reply(*await _ask(visit, Draft(student_id=student_id)))
 
 
 async def _ask(visit: Visit, draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
@@ -90,120 +85,128 @@ async def _ask(visit: Visit, draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
         summary.append(_("Topic: {topic}").format(topic=_(TOPICS[draft.topic])))
     if draft.anonymous:
         summary.append(_("Anonymous: the school leaders see only the class."))
-    buttons: list[tuple[str, str]] = []
+    question, buttons = await _question(visit, step)
+    text = "\n".join([*(_esc(line) for line in summary), "", "<b>" + _esc(question) + "</b>"])
+    cancel = (_("Cancel"), CancelFeedback().data())
+    return text.strip(), keyboards.choices(buttons, per_row=1, extra=[cancel])
+
+
+async def _question(visit: Visit, step: str) -> tuple[str, list[tuple[str, str]]]:
+    """The question of a step and its buttons."""
+    _ = visit._
     if step == "child":
-        pupils = await students_with_ids(session, visit.actor.children)
-        buttons = [(f"{name} ({klass})", pack("fb", "kid", i)) for i, name, klass in pupils]
-        question = _("Which child is your feedback about?")
-    elif step == "to":
-        buttons = [
-            (_("Homeroom teacher"), pack("fb", "to", 0)),
-            (_("School leaders"), pack("fb", "to", 1)),
+        pupils = await students_with_ids(visit.session, visit.actor.children)
+        buttons = [(f"{name} ({klass})", PickChild(i).data()) for i, name, klass in pupils]
+        return _("Which child is your feedback about?"), buttons
+    if step == "to":
+        return _("Who should receive it?"), [
+            (_("Homeroom teacher"), PickRecipient(False).data()),
+            (_("School leaders"), PickRecipient(True).data()),
         ]
-        question = _("Who should receive it?")
-    elif step == "topic":
-        buttons = [(_(label), pack("fb", "topic", topic.value)) for topic, label in TOPICS.items()]
-        question = _("What is it about?")
-    elif step == "anon":
-        buttons = [
-            (_("Send anonymously"), pack("fb", "anon", 1)),
-            (_("Send with my child's name"), pack("fb", "anon", 0)),
-        ]
+    if step == "topic":
+        topics = [(_(label), PickTopic(topic.value).data()) for topic, label in TOPICS.items()]
+        return _("What is it about?"), topics
+    if step == "anon":
         question = _(
             "Send it anonymously? The school leaders then see only the class, not your child's "
             "name or yours."
         )
-    elif step == "text":
-        question = _("Write your feedback in one message (at most {limit} characters).").format(
-            limit=limits.TEXT_LIMIT
-        )
-    else:
-        buttons = [(_("Send without a photo"), pack("fb", "send"))]
-        question = _(
-            "You may add one photo (or a PDF, Word or Excel file) now, or send your feedback "
-            "without it."
-        )
-    text = "\n".join([*(_esc(line) for line in summary), "", "<b>" + _esc(question) + "</b>"])
-    markup = keyboards.choices(buttons, per_row=1, extra=[(_("Cancel"), pack("fb", "cancel"))])
-    return text.strip(), markup
+        return question, [
+            (_("Send anonymously"), PickAnonymous(True).data()),
+            (_("Send with my child's name"), PickAnonymous(False).data()),
+        ]
+    if step == "text":
+        question = _("Write your feedback in one message (at most {limit} characters).")
+        return question.format(limit=limits.TEXT_LIMIT), []
+    question = _(
+        "You may add one photo (or a PDF, Word or Excel file) now, or send your feedback "
+        "without it."
+    )
+    return question, [(_("Send without a photo"), SendWithoutPhoto().data())]
 
 
-async def pressed(update: Update, context: BotContext) -> None:
-    """Every feedback button: the draft's steps, the thread's "Trả lời", "Đã xử lý"."""
-    query = update.callback_query
-    assert query is not None
-    try:
-        press = parse(query.data)
-        number = press.int_arg(0) if press.action in ("new", "more", "reply", "done") else 0
-    except BadCallback:
+async def from_notice_pressed(press: FromNotice, visit: Visit, context: BotContext) -> None:
+    """ "Phản hồi" under a notice: a feedback about the notice's pupil, if it is the presser's."""
+    mine, pupil = await feedback.notice_pupil(visit.session, visit.actor, press.delivery_id)
+    if not mine:
+        visit.alert(visit._(rules.NOT_YOURS))
         return
-    async with context.visit(update) as visit:
-        if press.action in ("reply", "done"):
-            await feedback_staff.staff_pressed(query, visit, context, press, number)
-        elif press.action == "new":
-            await _from_notice(query, visit, context, number)
-        elif press.action == "more":
-            await ask_more(query, visit, context, number)
-        elif press.action == "cancel":
-            waiting = await pending.peek(visit.session, visit.account.id, visit.now)
-            if waiting is not None and waiting.kind in ALL_KINDS:
-                await pending.clear(visit.session, visit.account.id)
-            await query.edit_message_text(visit._("Cancelled. Nothing was sent."))
-        elif press.action in STEPS:
-            await _step(query, visit, context, press)
+    await open_feedback(visit, pupil)
 
 
-async def _from_notice(
-    query: CallbackQuery, visit: Visit, context: BotContext, delivery_id: int
-) -> None:
-    """Start a feedback about a notice's pupil ("Phản hồi"), if the notice is the presser's."""
-    delivery = await visit.session.get(Delivery, delivery_id)
-    if delivery is None or delivery.account_id != visit.account.id:
-        await alert(query, visit._(feedback.NOT_YOURS))
-        return
-    pupil = feedback.pupil_of_ref((await notice_of(visit.session, delivery)).ref)
-    student_id = pupil if pupil in visit.actor.children else None
-    await open_feedback(context, visit, visit.account.chat_id, student_id)
-
-
-async def _step(query: CallbackQuery, visit: Visit, context: BotContext, press: Callback) -> None:
-    """Take one answer of the draft, if it is the question being asked."""
+async def _draft_at(visit: Visit, step: str) -> Draft | None:
+    """The draft, if this press answers the question being asked (else the press is told)."""
     _ = visit._
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
     if waiting is None or waiting.kind not in DRAFT_KINDS:
-        await alert(query, _("This form is closed; send /gopy to start again."))
-        return
+        visit.alert(_("This form is closed; send /gopy to start again."))
+        return None
     draft = Draft.from_data(waiting.data)
-    if draft.next_step() != STEPS[press.action]:
-        await alert(query, _("This question is already answered; please use the latest message."))
+    if draft.next_step() != step:
+        visit.alert(_("This question is already answered; please use the latest message."))
+        return None
+    return draft
+
+
+async def child_pressed(press: PickChild, visit: Visit, context: BotContext) -> None:
+    """The child the feedback is about (only one of the presser's own)."""
+    draft = await _draft_at(visit, "child")
+    if draft is None:
         return
-    value = press.args[0] if press.args else ""
-    if press.action == "kid":
-        if not value.isdigit() or int(value) not in visit.actor.children:
-            await alert(query, _(feedback.NOT_YOURS))
-            return
-        draft.student_id = int(value)
-    elif press.action == "to":
-        draft.to_leaders = value == "1"
-        draft.anonymous = None if draft.to_leaders else False
-    elif press.action == "topic":
-        if value not in {topic.value for topic in FeedbackTopic}:
-            return
-        draft.topic = FeedbackTopic(value)
-    elif press.action == "anon":
-        draft.anonymous = value == "1"
-    else:
-        text = await _store(visit, context, draft)
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+    if press.student_id not in visit.actor.children:
+        visit.alert(visit._(rules.NOT_YOURS))
         return
-    text, markup = await _ask(visit, draft)
-    await query.edit_message_text(text, reply_markup=markup, parse_mode=ParseMode.HTML)
+    draft.student_id = press.student_id
+    visit.edit(*await _ask(visit, draft))
+
+
+async def recipient_pressed(press: PickRecipient, visit: Visit, context: BotContext) -> None:
+    """The homeroom teacher or the school leaders (anonymity is only for the leaders)."""
+    draft = await _draft_at(visit, "to")
+    if draft is None:
+        return
+    draft.to_leaders = press.leaders
+    draft.anonymous = None if press.leaders else False
+    visit.edit(*await _ask(visit, draft))
+
+
+async def topic_pressed(press: PickTopic, visit: Visit, context: BotContext) -> None:
+    """The topic."""
+    draft = await _draft_at(visit, "topic")
+    if draft is None or press.topic not in {topic.value for topic in FeedbackTopic}:
+        return
+    draft.topic = FeedbackTopic(press.topic)
+    visit.edit(*await _ask(visit, draft))
+
+
+async def anonymous_pressed(press: PickAnonymous, visit: Visit, context: BotContext) -> None:
+    """Whether the leaders see only the class."""
+    draft = await _draft_at(visit, "anon")
+    if draft is None:
+        return
+    draft.anonymous = press.anonymous
+    visit.edit(*await _ask(visit, draft))
+
+
+async def send_pressed(press: SendWithoutPhoto, visit: Visit, context: BotContext) -> None:
+    """ "Gửi không kèm ảnh": the draft is stored and queued for the school."""
+    draft = await _draft_at(visit, "photo")
+    if draft is not None:
+        visit.edit(await _store(visit, context, draft))
+
+
+async def cancel_pressed(press: CancelFeedback, visit: Visit, context: BotContext) -> None:
+    """ "Huỷ": the draft, the answer or the follow-up being written is dropped."""
+    waiting = await pending.peek(visit.session, visit.account.id, visit.now)
+    if waiting is not None and waiting.kind in ALL_KINDS:
+        await pending.clear(visit.session, visit.account.id)
+    visit.edit(_esc(visit._("Cancelled. Nothing was sent.")))
 
 
 async def _store(
     visit: Visit, context: BotContext, draft: Draft, media: tuple[str, str] | None = None
 ) -> str:
-    """Store and deliver a finished draft; return what the parent is told."""
+    """Store a finished draft and queue it for the school; return what the parent is told."""
     zone = context.settings.zone
     result = await feedback.create(
         visit.session, visit.actor, draft, visit.now, visit.who, zone, media
@@ -214,48 +217,45 @@ async def _store(
         return _esc(_refusal(visit, result))
     item, message = result
     await pending.clear(visit.session, visit.account.id)
-    info = await about(visit.session, item)
-    await feedback_staff.deliver(context, visit, item, message, info, NEW)
+    info = await feedback.about(visit.session, item)
+    await news.to_staff(visit.session, item, message, info, news.NEW, visit.now)
+    wake_sender(visit, context)
     return sent_note(visit, context, item, info)
 
 
 async def take_text(message: Message, visit: Visit, context: BotContext) -> bool:
-    """Take a typed answer this feature asked for; False if it asked for none."""
+    """Take a typed answer of the draft; False if the draft asked for none."""
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
-    if waiting is None or waiting.kind not in ALL_KINDS:
+    if waiting is None or waiting.kind not in DRAFT_KINDS:
         return False
     _ = visit._
-    text = message.text or ""
-    if waiting.kind == feedback_staff.WAIT_REPLY:
-        return await feedback_staff.take_reply(message, visit, context, waiting.data)
-    if waiting.kind == WAIT_MORE:
-        await take_more(message, visit, context, int(waiting.data["feedback_id"]), text)
-    elif waiting.kind == WAIT_TEXT:
-        problem = limits.text_problem(text)
+    if waiting.kind == WAIT_TEXT:
+        problem = limits.text_problem(message.text)
         if problem is not None:
-            await message.reply_text(_refusal(visit, problem))
+            visit.reply(_refusal(visit, problem), as_html=False)
             return True
         draft = Draft.from_data(waiting.data)
-        draft.text = text
-        reply, markup = await _ask(visit, draft)
-        await message.reply_text(reply, reply_markup=markup, parse_mode=ParseMode.HTML)
+        draft.text = message.text
+        visit.reply(*await _ask(visit, draft))
     elif waiting.kind == WAIT_PHOTO:
-        await message.reply_text(_("Send a photo, or press “Send without a photo”."))
+        visit.reply(_("Send a photo, or press “Send without a photo”."), as_html=False)
     else:
-        await message.reply_text(_("Please answer with the buttons above."))
+        visit.reply(_("Please answer with the buttons above."), as_html=False)
     return True
 
 
 async def take_media(message: Message, visit: Visit, context: BotContext) -> bool:
-    """Take a photo or document this feature asked for; False if it asked for none."""
+    """Take the photo or file of the draft, by its file id (nothing is downloaded): a photo
+    is forwarded as a photo, any other file as a document."""
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
     if waiting is None or waiting.kind not in (WAIT_TEXT, WAIT_PHOTO):
         return False
-    _ = visit._
     draft = Draft.from_data(waiting.data)
     if waiting.kind == WAIT_TEXT:
         if not message.caption:
-            await message.reply_text(_("Please write your feedback first; add the photo after."))
+            visit.reply(
+                visit._("Please write your feedback first; add the photo after."), as_html=False
+            )
             return True
         draft.text = message.caption
     if message.photo:
@@ -269,7 +269,7 @@ async def take_media(message: Message, visit: Visit, context: BotContext) -> boo
         return False
     problem = problem or limits.text_problem(draft.text)
     if problem is not None:
-        await message.reply_text(_refusal(visit, problem))
+        visit.reply(_refusal(visit, problem), as_html=False)
         return True
-    await message.reply_text(await _store(visit, context, draft, media), parse_mode=ParseMode.HTML)
+    visit.reply(await _store(visit, context, draft, media))
     return True

@@ -1,0 +1,102 @@
+"""Feedback's two staff commands: the leaders' list (/gopy_bgh) and a teacher's hours
+(/giolamviec), in which parents' messages reach them."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+
+from bot.core.context import BotContext, Visit
+from bot.features.feedback import queries as feedback
+from bot.features.feedback import rules
+from bot.features.feedback.rules import ANSWER_WITHIN, TOPICS
+from bot.features.feedback.waiting import counts, school_overdue
+
+OFF = ("tat", "tắt", "off")
+EXCERPT = 80
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+async def list_command(update: Update, context: BotContext) -> None:
+    """The leaders' list: counts per class and topic, and items waiting too long."""
+    async with context.visit(update) as visit:
+        if not rules.may_list(visit.actor):
+            visit.reply(visit._(rules.NOT_LEADER), as_html=False)
+            return
+        lines = await _counts(visit) + await _overdue(visit, context)
+        visit.reply("\n".join(lines))
+
+
+async def _counts(visit: Visit) -> list[str]:
+    _ = visit._
+    lines = ["<b>" + _esc(_("Feedback per class and topic")) + "</b>"]
+    for klass, counter in (await counts(visit.session, visit.actor.school_id)).items():
+        topics = [f"{_(label)} {counter[t]}" for t, label in TOPICS.items() if counter[t]]
+        lines.append(_esc(f"{klass}: " + ", ".join(topics)))
+    if len(lines) == 1:
+        lines.append(_esc(_("No feedback yet.")))
+    return lines
+
+
+async def _overdue(visit: Visit, context: BotContext) -> list[str]:
+    _ = visit._
+    title = _("Unanswered for more than {days} working days").format(days=ANSWER_WITHIN)
+    lines = ["", "<b>" + _esc(title) + "</b>"]
+    waiting = await school_overdue(visit.session, visit.actor.school_id, visit.now)
+    for entry in waiting:
+        item, text = entry.item, entry.last.text
+        short = text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+        line = _("#{id} · {sender} → {recipient} · {topic} · since {date}: “{text}”").format(
+            id=item.id,
+            sender=rules.parent_label(item, entry.about, _),
+            recipient=rules.school_label(item, entry.about, _),
+            topic=_(TOPICS[item.topic]),
+            date=entry.since.astimezone(context.settings.zone).strftime("%d/%m"),
+            text=short,
+        )
+        lines.append(_esc(line))
+    if not waiting:
+        lines.append(_esc(_("None: every feedback was answered in time.")))
+    return lines
+
+
+async def hours_command(update: Update, context: BotContext) -> None:
+    """/giolamviec 06:30 21:00 sets the hours parents' messages reach a teacher; "tat" removes."""
+    args = context.args or []
+    async with context.visit(update) as visit:
+        _ = visit._
+        usage = _(
+            "To set them: /giolamviec 06:30 21:00 (the start before the end). To remove them: "
+            "/giolamviec tat"
+        )
+        if not args:
+            staff = visit.account.staff_id
+            hours = await feedback.staff_hours(visit.session, staff) if staff else None
+            current = (
+                _("Your hours: {start}–{end}.").format(start=hours[0], end=hours[1])
+                if hours
+                else _("You have not set hours: parents' messages reach you at once.")
+            )
+            visit.reply(current + "\n" + usage, as_html=False)
+            return
+        off = args[0].lower() in OFF and len(args) == 1
+        hours = None if off else rules.parse_hours(" ".join(args))
+        if not off and hours is None:
+            visit.reply(usage, as_html=False)
+            return
+        if not await feedback.set_hours(visit.session, visit.actor, hours, visit.who):
+            visit.reply(_("Only the school's staff set their hours."), as_html=False)
+            return
+        if hours is None:
+            done = _("Your hours are removed: parents' messages reach you at once.")
+        else:
+            done = _(
+                "Your hours are {start}–{end}. Parents' messages sent outside them wait until "
+                "{start}, and the parent is told when you will see them. Urgent school notices "
+                "are not affected."
+            ).format(start=hours[0], end=hours[1])
+        visit.reply(done, as_html=False)

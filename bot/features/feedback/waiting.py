@@ -1,0 +1,88 @@
+"""Feedback waiting for the school: the open items, those overdue (reminded each working
+morning, listed for the leaders by /gopy_bgh), and the counts per class and topic."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.features.calendar.queries import Calendar, load_calendar
+from bot.features.feedback.rules import ANSWER_WITHIN, About, add_working_days
+from storage.models import (
+    Feedback,
+    FeedbackMessage,
+    FeedbackState,
+    FeedbackTopic,
+    School,
+    SchoolClass,
+    Student,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """An open item, since when it waits for the school, and the parent's last message."""
+
+    item: Feedback
+    since: datetime
+    last: FeedbackMessage
+    about: About
+
+
+async def unanswered(session: AsyncSession, school_id: int) -> list[Waiting]:
+    """Every open item of the school, oldest first."""
+    rows = await session.execute(
+        select(Feedback, FeedbackMessage, Student.full_name, SchoolClass.name)
+        .join(FeedbackMessage, FeedbackMessage.feedback_id == Feedback.id)
+        .join(Student, Student.id == Feedback.student_id)
+        .join(SchoolClass, SchoolClass.id == Feedback.class_id)
+        .where(
+            Feedback.school_id == school_id,
+            Feedback.state == FeedbackState.OPEN,
+            FeedbackMessage.from_parent,
+        )
+        .order_by(Feedback.id, FeedbackMessage.id)
+    )
+    last: dict[int, Waiting] = {}
+    for item, message, student, klass in rows:
+        since = max(message.created_at, item.deliver_at or message.created_at)
+        last[item.id] = Waiting(item, since, message, About(student, klass))
+    return list(last.values())
+
+
+async def overdue(
+    session: AsyncSession, school_id: int, now: datetime, zone: ZoneInfo, calendar: Calendar
+) -> list[Waiting]:
+    """Open items unanswered for ANSWER_WITHIN working days (or already reminded)."""
+    return [
+        waiting
+        for waiting in await unanswered(session, school_id)
+        if waiting.item.reminded_at is not None
+        or add_working_days(waiting.since, ANSWER_WITHIN, zone, calendar) <= now
+    ]
+
+
+async def school_overdue(session: AsyncSession, school_id: int, now: datetime) -> list[Waiting]:
+    """`overdue` in the school's own time zone and calendar."""
+    school = await session.get(School, school_id)
+    assert school is not None
+    zone = ZoneInfo(school.timezone)
+    calendar = await load_calendar(session, school, now.astimezone(zone).date())
+    return await overdue(session, school_id, now, zone, calendar)
+
+
+async def counts(session: AsyncSession, school_id: int) -> dict[str, Counter[FeedbackTopic]]:
+    """Items per class name and topic."""
+    found: dict[str, Counter[FeedbackTopic]] = {}
+    for klass, topic in await session.execute(
+        select(SchoolClass.name, Feedback.topic)
+        .join(SchoolClass, SchoolClass.id == Feedback.class_id)
+        .where(Feedback.school_id == school_id)
+    ):
+        found.setdefault(klass, Counter())[topic] += 1
+    return dict(sorted(found.items()))
