@@ -34,7 +34,15 @@ from storage.models import (
     Student,
     TelegramAccount,
 )
-from tests.e2e.conftest import ADMIN, MOTHER, TEACHER_1A, TEACHER_3B, consent, linked_person
+from tests.e2e.conftest import (
+    ADMIN,
+    MOTHER,
+    TEACHER_1A,
+    TEACHER_3B,
+    consent,
+    linked_person,
+    send_outbox,
+)
 from tests.factories import pupil, write_table
 
 
@@ -162,14 +170,17 @@ async def test_the_right_teacher_decides_once(
     await grandmother.next_message(timeout=10)
     await grandmother.send("Trần Minh Trí 3B")
     await grandmother.next_message(timeout=10)
+    assert await send_outbox(running_bot) == 1  # the request reaches the teacher
     request = await teacher.next_message(timeout=10)
     refuse = [b["callback_data"] for row in request["buttons"] for b in row][-1]
     await teacher.press("Từ chối")
     assert "từ chối" in (await teacher.next_message(timeout=10))["text"].lower()
+    assert await send_outbox(running_bot) == 1  # the refusal reaches the parent, not linked
     assert "chưa thể xác nhận" in (await grandmother.next_message(timeout=10))["text"]
     # A second press of the same button (a stale message) does nothing more.
     assert await forge(sandbox, teacher, refuse) is None
     assert "đã được xử lý" in (await teacher.next_message(timeout=10))["text"]
+    assert await send_outbox(running_bot) == 0
     await no_more_messages(grandmother)
     actions = [
         a

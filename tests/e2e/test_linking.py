@@ -20,7 +20,7 @@ from storage.models import (
     Student,
     TelegramAccount,
 )
-from tests.e2e.conftest import MOTHER, TEACHER_3B, consent, linked_person
+from tests.e2e.conftest import MOTHER, TEACHER_3B, consent, linked_person, send_outbox
 
 
 async def account_of(session: AsyncSession, school: School, user_id: int) -> TelegramAccount:
@@ -97,10 +97,12 @@ async def test_unknown_phone_is_linked_after_the_homeroom_teacher_approves(
     assert "chưa có trong danh sách" in asked
     await grandmother.send("cháu Trần Minh Trí lớp 3b")
     assert "đã được gửi" in (await grandmother.next_message(timeout=10))["text"]
+    assert await send_outbox(running_bot) == 1  # the request reaches the teacher
     request = await teacher.next_message(timeout=10)
     assert "+84909555666" in request["text"]
     await teacher.press("Trần Minh Trí")
     assert "Trần Minh Trí" in (await teacher.next_message(timeout=10))["text"]
+    assert await send_outbox(running_bot) == 1  # the decision reaches the parent
     note = (await grandmother.next_message(timeout=10))["text"]
     assert "Trần Minh Trí" in note
     account = await account_of(session, lists, grandmother.person_id)

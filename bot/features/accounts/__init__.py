@@ -13,7 +13,8 @@ def register(features: Features) -> None:
     # Imported here, so that importing the rules or queries does not load the chat side.
     from bot.core import keyboards
     from bot.core.i18n import N_
-    from bot.features.accounts.chat import account, linking
+    from bot.features.accounts import buttons
+    from bot.features.accounts.chat import account, linking, requests
 
     features.command("start", linking.start, N_("Start, or link your account"), position=0)
     features.command(
@@ -23,9 +24,17 @@ def register(features: Features) -> None:
         "huylienket", account.unlink_asked, N_("Unlink this Telegram account"), position=30
     )
     features.menu_button(keyboards.MENU_DATA, account.my_data, position=90)
-    features.press_prefix("consent", linking.consent_pressed)
-    features.press_prefix("lnk", linking.request_decided)
-    features.press_prefix("acct", account.account_pressed)
-    features.press_prefix("data", account.data_pressed)
+    features.press(buttons.Agree, linking.agreed)
+    features.press(buttons.Disagree, linking.disagreed)
+    features.press(buttons.LinkChild, requests.child_chosen)
+    features.press(buttons.RefuseLink, requests.refused)
+    features.press(buttons.Unlink, account.unlink_pressed)
+    features.press(buttons.KeepLink, account.keep_pressed)
+    features.press(buttons.ExportData, account.export_pressed)
+    features.press(buttons.AskWithdraw, account.withdraw_asked)
+    features.press(buttons.AskDeletion, account.deletion_asked)
+    features.press(buttons.Withdraw, account.withdraw_pressed)
+    features.press(buttons.Delete, account.delete_pressed)
+    features.press(buttons.KeepData, account.cancel_pressed)
     features.add(*linking.contact_handlers(), *account.member_handlers())
     features.add(*linking.build_text_handler(), late=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
+from bot.features.accounts import news, rules
 from bot.features.accounts import queries as accounts
+from bot.features.accounts.rules import Decision
 from storage.models import (
     AccountState,
     Guardian,
@@ -64,8 +65,9 @@ async def describing(session: AsyncSession, account: TelegramAccount) -> LinkReq
     )
 
 
-async def describe(session: AsyncSession, request: LinkRequest, text: str) -> bool:
-    """Take "child's name and class" from the parent; False if no known class is named."""
+async def describe(session: AsyncSession, request: LinkRequest, text: str, now: datetime) -> bool:
+    """Take "child's name and class" from the parent, then queue the request for the class's
+    homeroom teacher and the administrators; False if no known class is named."""
     text = nfc(text)
     match = _CLASS.search(text)
     if match is None:
@@ -76,6 +78,9 @@ async def describe(session: AsyncSession, request: LinkRequest, text: str) -> bo
     request.description = text[:200]
     request.class_id = klass.id
     request.state = RequestState.PENDING
+    options = await candidates(session, request)
+    deciding = [account.id for account in await deciders(session, request)]
+    await news.queue_request(session, request, deciding, options, now)
     return True
 
 
@@ -110,15 +115,9 @@ async def candidates(session: AsyncSession, request: LinkRequest) -> list[tuple[
     return [(row.id, row.full_name) for row in chosen[:MAX_CANDIDATES]]
 
 
-class Decision(enum.Enum):
-    DONE = "done"
-    NOT_ALLOWED = "not_allowed"
-    STALE = "stale"
-
-
 @dataclass(frozen=True, slots=True)
 class DecisionResult:
-    """What a press on a request's button did."""
+    """What a press on a request's button did (the request and pupil when it was done)."""
 
     decision: Decision
     request: LinkRequest | None = None
@@ -132,23 +131,35 @@ async def decide(
     student_id: int | None,
     now: datetime,
 ) -> DecisionResult:
-    """Approve (with the chosen child) or reject a pending request, after checking the scope."""
+    """Approve (with the chosen child) or reject a pending request, after checking the scope;
+    the parent's news of the decision is queued in the same transaction."""
     request = await session.get(LinkRequest, request_id, with_for_update=True)
-    if request is None or request.school_id != actor.school_id:
-        return DecisionResult(Decision.STALE)
-    if request.class_id is None or not actor.can_manage_class_accounts(request.class_id):
+    verdict = rules.may_decide(actor, request)
+    if verdict is not Decision.DONE or request is None:
+        return DecisionResult(verdict)
+    student = await session.get(Student, student_id) if student_id is not None else None
+    if student_id is not None and not rules.may_link_pupil(
+        request, student.class_id if student else None
+    ):
         return DecisionResult(Decision.NOT_ALLOWED)
-    if request.state != RequestState.PENDING:
-        return DecisionResult(Decision.STALE, request)
     request.decided_by = actor.account.id
     request.decided_at = now
-    if student_id is None:
+    if student is None:
         request.state = RequestState.REJECTED
         _audit(session, actor, request, "link_request.reject")
-        return DecisionResult(Decision.DONE, request)
-    student = await session.get(Student, student_id)
-    if student is None or student.class_id != request.class_id:
-        return DecisionResult(Decision.NOT_ALLOWED, request)
+    else:
+        await _link_parent(session, actor, request, student)
+    parent = await session.get(TelegramAccount, request.account_id)
+    assert parent is not None
+    name = student.full_name if student else None
+    await news.queue_decision(session, parent, name, actor.account.id, now)
+    return DecisionResult(Decision.DONE, request, name)
+
+
+async def _link_parent(
+    session: AsyncSession, actor: Actor, request: LinkRequest, student: Student
+) -> None:
+    """Add the parent to the lists as the pupil's guardian and link their account."""
     guardian = await session.scalar(
         select(Guardian).where(
             Guardian.school_id == request.school_id, Guardian.phone == request.phone
@@ -175,7 +186,6 @@ async def decide(
     request.state = RequestState.APPROVED
     request.student_id = student.id
     _audit(session, actor, request, "link_request.approve")
-    return DecisionResult(Decision.DONE, request, student.full_name)
 
 
 def _audit(session: AsyncSession, actor: Actor, request: LinkRequest, action: str) -> None:

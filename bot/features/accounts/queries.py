@@ -4,36 +4,26 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import account_for
 from bot.features.accounts import invitations
+from bot.features.accounts.rules import (
+    CONSENT_VERSION,
+    count_wrong_code,
+    give_consent,
+    has_consented,
+    locked,
+)
 from storage.models import AccountState, Guardian, Staff, TelegramAccount
 from storage.phones import PhoneError, normalize_phone
 from storage.queries import audit
 
-__all__ = ["account_for"]  # re-exported: an account's first contact is core's (bot/core/access.py)
-
-CONSENT_VERSION = "2026.1"
-MAX_WRONG_CODES = 5
-WRONG_CODE_WINDOW = timedelta(minutes=15)
-LOCKOUT = timedelta(minutes=30)
-
-
-def give_consent(account: TelegramAccount, now: datetime) -> None:
-    """Record the person's consent with its time and the version of the text they read."""
-    account.consent_at = now
-    account.consent_version = CONSENT_VERSION
-    if account.state in (AccountState.NEW, AccountState.REVOKED):
-        account.state = AccountState.CONSENTED
-
-
-def has_consented(account: TelegramAccount) -> bool:
-    """Tell whether the account consented to the current consent text."""
-    return account.consent_at is not None and account.consent_version == CONSENT_VERSION
+# Re-exported: an account's first contact is core's (bot/core/access.py); consent is a rule.
+__all__ = ["CONSENT_VERSION", "account_for", "give_consent", "has_consented"]
 
 
 class LinkOutcome(enum.Enum):
@@ -95,6 +85,37 @@ async def link(
 ) -> int:
     """Link an account; another account holding the same record is unlinked. Returns how many."""
     before = _links(account)
+    replaced = await _release(session, account, guardian_id, staff_id, actor)
+    if guardian_id:
+        account.guardian_id = guardian_id
+    if staff_id:
+        account.staff_id = staff_id
+    account.state = AccountState.LINKED
+    account.failed_codes = 0
+    account.failed_since = None
+    account.locked_until = None
+    audit(
+        session,
+        school_id=account.school_id,
+        actor=actor,
+        action="account.link",
+        entity="telegram_account",
+        entity_id=account.id,
+        before=before,
+        after=_links(account) | {"via": via},
+    )
+    return replaced
+
+
+async def _release(
+    session: AsyncSession,
+    account: TelegramAccount,
+    guardian_id: int | None,
+    staff_id: int | None,
+    actor: str,
+) -> int:
+    """Unlink the guardian and staff record from any other account (a new phone replaces the
+    old one); return how many accounts lost them."""
     holders = []
     if guardian_id:
         holders.append(TelegramAccount.guardian_id == guardian_id)
@@ -128,24 +149,6 @@ async def link(
             before=other_before,
             after=_links(other) | {"replaced_by": account.id},
         )
-    if guardian_id:
-        account.guardian_id = guardian_id
-    if staff_id:
-        account.staff_id = staff_id
-    account.state = AccountState.LINKED
-    account.failed_codes = 0
-    account.failed_since = None
-    account.locked_until = None
-    audit(
-        session,
-        school_id=account.school_id,
-        actor=actor,
-        action="account.link",
-        entity="telegram_account",
-        entity_id=account.id,
-        before=before,
-        after=_links(account) | {"via": via},
-    )
     return len(others)
 
 
@@ -153,7 +156,7 @@ async def link_by_code(
     session: AsyncSession, account: TelegramAccount, code: str, now: datetime, actor: str
 ) -> LinkResult:
     """Link with a one-time invitation code; five wrong codes in 15 minutes lock for 30."""
-    if account.locked_until is not None and account.locked_until > now:
+    if locked(account, now):
         return LinkResult(LinkOutcome.LOCKED, locked_until=account.locked_until)
     invitation = await invitations.redeem(session, account.school_id, code, now)
     if invitation is None:
@@ -168,24 +171,16 @@ async def link_by_code(
 def _wrong_code(
     session: AsyncSession, account: TelegramAccount, now: datetime, actor: str
 ) -> LinkResult:
-    if account.failed_since is None or now - account.failed_since > WRONG_CODE_WINDOW:
-        account.failed_since = now
-        account.failed_codes = 0
-    account.failed_codes += 1
-    locked = account.failed_codes >= MAX_WRONG_CODES
-    if locked:
-        account.locked_until = now + LOCKOUT
-        account.failed_codes = 0
-        account.failed_since = None
+    now_locked = count_wrong_code(account, now)
     audit(
         session,
         school_id=account.school_id,
         actor=actor,
-        action="account.code_locked" if locked else "account.code_refused",
+        action="account.code_locked" if now_locked else "account.code_refused",
         entity="telegram_account",
         entity_id=account.id,
     )
-    if locked:
+    if now_locked:
         return LinkResult(LinkOutcome.LOCKED, locked_until=account.locked_until)
     return LinkResult(LinkOutcome.WRONG_CODE)
 

@@ -3,25 +3,33 @@
 Three signs, for the principal and vice principal only (never parents: TT27 forbids comparing
 pupils, and these figures compare classes): a teacher who files many correction requests in a
 month, requests bunched just before their period's deadline, and a teacher's test scores far
-from the other classes of the same grade.
+from the other classes of the same grade. The thresholds are in rules.py, the report's
+text in anomaly_text.py (`report_text`, re-exported here).
 """
 
 from __future__ import annotations
 
-import html
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
-from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.datefmt import short
-from bot.core.i18n import Translator
-from bot.features.assessment.queries import deadline, period_name, school_year_of
+from bot.features.administration.anomaly_text import report_text
+from bot.features.administration.rules import (
+    ALERT_COUNT,
+    ALERT_SETTING,
+    BUNCH_MIN,
+    AnomalyReport,
+    Bunched,
+    Filed,
+    ScoreGap,
+    far_apart,
+    frequent,
+    in_last_days,
+)
+from bot.features.assessment.queries import deadline, school_year_of
 from bot.features.assessment.rules import Period
 from bot.features.calendar.queries import Calendar
 from storage.models import (
@@ -33,75 +41,8 @@ from storage.models import (
     Staff,
     TeachingAssignment,
 )
-from storage.subjects import subject_name
 
-ALERT_SETTING = "correction_alert_count"
-ALERT_COUNT = 3  # requests in a month from which a teacher is named, unless the school sets it
-BUNCH_DAYS = 3  # a request filed in the 3 days up to and including its period's deadline...
-BUNCH_MIN = 2  # ...is bunched when the teacher filed at least two such in the month
-SCORE_GAP = 1.5  # points between the mean of a teacher's classes and the rest of the grade
-MIN_SCORES = 10  # scores needed on each side, so that a handful of pupils raises no alarm
-
-
-@dataclass(frozen=True, slots=True)
-class Frequent:
-    """A teacher with many correction requests in the month, and the classes they were for."""
-
-    staff_id: int
-    name: str
-    count: int
-    classes: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Bunched:
-    """A teacher's requests filed in the last days before their periods' deadlines."""
-
-    staff_id: int
-    name: str
-    count: int
-    deadlines: tuple[date, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ScoreGap:
-    """A teacher's classes whose mean score in a subject is far from the grade's other classes."""
-
-    staff_id: int
-    name: str
-    subject: str
-    grade: int
-    period: Period
-    classes: tuple[str, ...]
-    mean: float
-    count: int
-    others_mean: float
-    others_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class AnomalyReport:
-    """The month's three lists; `threshold` is the school's count for naming a teacher."""
-
-    threshold: int
-    frequent: tuple[Frequent, ...] = ()
-    bunched: tuple[Bunched, ...] = ()
-    score_gaps: tuple[ScoreGap, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        """Whether nothing stood out."""
-        return not (self.frequent or self.bunched or self.score_gaps)
-
-
-@dataclass(frozen=True, slots=True)
-class _Filed:
-    staff_id: int
-    name: str
-    class_name: str
-    school_year: str
-    period: str
-    day: date
+__all__ = ["AnomalyReport", "monthly_report", "report_text"]
 
 
 async def monthly_report(
@@ -114,7 +55,7 @@ async def monthly_report(
     filed = await _filed(session, school, first_day, last_day)
     return AnomalyReport(
         threshold,
-        _frequent(filed, threshold),
+        frequent(filed, threshold),
         await _bunched(session, school_id, filed, calendar),
         await _score_gaps(session, school_id, school_year_of(last_day)),
     )
@@ -122,7 +63,7 @@ async def monthly_report(
 
 async def _filed(
     session: AsyncSession, school: School, first_day: date, last_day: date
-) -> list[_Filed]:
+) -> list[Filed]:
     zone = ZoneInfo(school.timezone)
     start = datetime.combine(first_day, time(), zone).astimezone(UTC)
     end = datetime.combine(last_day + timedelta(days=1), time(), zone).astimezone(UTC)
@@ -145,38 +86,23 @@ async def _filed(
         .order_by(CorrectionRequest.id)
     )
     return [
-        _Filed(staff, name, klass, year, period, created.astimezone(zone).date())
+        Filed(staff, name, klass, year, period, created.astimezone(zone).date())
         for staff, name, klass, year, period, created in rows
     ]
 
 
-def _frequent(filed: list[_Filed], threshold: int) -> tuple[Frequent, ...]:
-    counts = Counter(row.staff_id for row in filed)
-    names = {row.staff_id: row.name for row in filed}
-    classes: dict[int, set[str]] = defaultdict(set)
-    for row in filed:
-        classes[row.staff_id].add(row.class_name)
-    found = [
-        Frequent(staff, names[staff], count, tuple(sorted(classes[staff])))
-        for staff, count in counts.items()
-        if count >= threshold
-    ]
-    return tuple(sorted(found, key=lambda f: (-f.count, f.name)))
-
-
 async def _bunched(
-    session: AsyncSession, school_id: int, filed: list[_Filed], calendar: Calendar
+    session: AsyncSession, school_id: int, filed: list[Filed], calendar: Calendar
 ) -> tuple[Bunched, ...]:
     deadlines: dict[tuple[str, str], date] = {}
-    late: dict[int, list[_Filed]] = defaultdict(list)
+    late: dict[int, list[Filed]] = defaultdict(list)
     for row in filed:
         key = (row.school_year, row.period)
         if key not in deadlines:
             deadlines[key] = await deadline(
                 session, school_id, row.school_year, Period(row.period), calendar
             )
-        last = deadlines[key]
-        if last - timedelta(days=BUNCH_DAYS - 1) <= row.day <= last:
+        if in_last_days(row.day, deadlines[key]):
             late[row.staff_id].append(row)
     found = [
         Bunched(
@@ -272,10 +198,9 @@ async def _score_gaps(
             if item == subject and classes[klass][1] == grade and klass not in own
             for s in values
         ]
-        if len(ours) < MIN_SCORES or len(theirs) < MIN_SCORES:
-            continue
-        mean, others = Fraction(sum(ours), len(ours)), Fraction(sum(theirs), len(theirs))
-        if abs(mean - others) >= Fraction(SCORE_GAP):
+        means = far_apart(ours, theirs)
+        if means is not None:
+            mean, others = means
             found.append(
                 ScoreGap(
                     staff,
@@ -291,82 +216,3 @@ async def _score_gaps(
                 )
             )
     return tuple(sorted(found, key=lambda g: (g.grade, g.subject, g.name)))
-
-
-def _decimal(value: float, _: Translator) -> str:
-    return format_decimal(value, format="0.0", locale=_.language)
-
-
-def _bold(text: str) -> str:
-    return f"<b>{html.escape(text)}</b>"
-
-
-def report_text(report: AnomalyReport, month: date, _: Translator) -> str:
-    """The leaders' report of `month` (any day of it) as Telegram HTML."""
-    lines = [
-        _bold(_("Correction anomalies, {month}").format(month=month.strftime("%m/%Y"))),
-        "<i>{}</i>".format(html.escape(_("Internal report — not for parents"))),
-    ]
-    if report.empty:
-        lines += ["", html.escape(_("No anomaly this month."))]
-        return "\n".join(lines)
-    if report.frequent:
-        lines += [
-            "",
-            _bold(
-                _("Teachers with {count} or more correction requests:").format(
-                    count=report.threshold
-                )
-            ),
-        ]
-        lines += [
-            "• "
-            + html.escape(
-                _("{name}: {count} ({classes})").format(
-                    name=f.name, count=f.count, classes=", ".join(f.classes)
-                )
-            )
-            for f in report.frequent
-        ]
-    if report.bunched:
-        heading = _("Requests filed in the last {days} days before a period's deadline:")
-        lines += ["", _bold(heading.format(days=BUNCH_DAYS))]
-        lines += [
-            "• "
-            + html.escape(
-                _("{name}: {count} (deadline {dates})").format(
-                    name=b.name, count=b.count, dates=", ".join(short(d) for d in b.deadlines)
-                )
-            )
-            for b in report.bunched
-        ]
-    if report.score_gaps:
-        heading = _("Test scores far from the other classes of the grade ({period}):")
-        lines += ["", _bold(heading.format(period=period_name(report.score_gaps[0].period, _)))]
-        lines += [_gap_line(gap, _) for gap in report.score_gaps]
-        lines.append(
-            html.escape(
-                _(
-                    "A gap of {gap} points or more, with at least {minimum} scores on each side."
-                ).format(gap=_decimal(SCORE_GAP, _), minimum=MIN_SCORES)
-            )
-        )
-    return "\n".join(lines)
-
-
-def _gap_line(gap: ScoreGap, _: Translator) -> str:
-    return "• " + html.escape(
-        _(
-            "{name} — {subject}, {classes}: average {mean} ({count} scores); "
-            "other classes of grade {grade}: {others} ({others_count} scores)"
-        ).format(
-            name=gap.name,
-            subject=subject_name(gap.subject),
-            classes=", ".join(gap.classes),
-            mean=_decimal(gap.mean, _),
-            count=gap.count,
-            grade=gap.grade,
-            others=_decimal(gap.others_mean, _),
-            others_count=gap.others_count,
-        )
-    )

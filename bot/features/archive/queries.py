@@ -9,6 +9,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from bot.core.labels import (
     CORRECTION_STATE_LABELS,
     ROLE_LABELS,
 )
+from bot.features.archive.rules import parse_school_year
 from bot.features.corrections.documents import item_name, moment, period_label, value_label
 from storage.exports import csv_row
 from storage.models import (
@@ -33,9 +35,11 @@ from storage.models import (
     Student,
 )
 from storage.names import search_key
+from storage.queries import audit
+
+__all__ = ["Archive", "build_archive", "parse_school_year", "record_export", "safe_name"]
 
 INDEX = "index.csv"
-_YEAR = re.compile(r"(\d{4})\s*[-–—/]\s*(\d{4})")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 NAME_LIMIT = 80  # characters of a stored file's name, extension included
 
@@ -47,17 +51,6 @@ class Archive:
     data: bytes
     requests: int
     files: int
-
-
-def parse_school_year(text: str) -> str | None:
-    """Read "2024-2025" (also "2024–2025", "2024/2025"); None unless the years follow."""
-    match = _YEAR.fullmatch(text.strip())
-    if match is None:
-        return None
-    first, second = int(match.group(1)), int(match.group(2))
-    if second != first + 1 or not 2000 <= first <= 2099:
-        return None
-    return f"{first}-{second}"
 
 
 def safe_name(name: str) -> str:
@@ -110,49 +103,12 @@ async def build_archive(
     The index is in Vietnamese unless another translator is given: it is the school's record.
     """
     _ = _ or translator("vi")
-    requester, decider = aliased(Staff), aliased(Staff)
-    rows = (
-        await session.execute(
-            select(
-                CorrectionRequest,
-                Student.full_name,
-                Student.student_code,
-                SchoolClass.name,
-                requester.full_name,
-                decider.full_name,
-            )
-            .join(Student, Student.id == CorrectionRequest.student_id)
-            .join(SchoolClass, SchoolClass.id == CorrectionRequest.class_id)
-            .outerjoin(requester, requester.id == CorrectionRequest.requested_by)
-            .outerjoin(decider, decider.id == CorrectionRequest.decided_by)
-            .where(
-                CorrectionRequest.school_id == school_id,
-                CorrectionRequest.school_year == school_year,
-            )
-            .order_by(CorrectionRequest.id)
-        )
-    ).all()
-    files = (
-        await session.execute(
-            select(
-                CorrectionFile.id,
-                CorrectionFile.request_id,
-                CorrectionFile.kind,
-                CorrectionFile.name,
-            )
-            .join(CorrectionRequest, CorrectionRequest.id == CorrectionFile.request_id)
-            .where(
-                CorrectionFile.school_id == school_id,
-                CorrectionRequest.school_year == school_year,
-            )
-            .order_by(CorrectionFile.request_id, CorrectionFile.id)
-        )
-    ).all()
+    rows = await _requests(session, school_id, school_year)
+    files = await _files(session, school_id, school_year)
     paths: dict[int, list[tuple[int, str]]] = {}
     for file_id, request_id, kind, name in files:
         taken = paths.setdefault(request_id, [])
         taken.append((file_id, _path(request_id, kind, name, taken)))
-
     buffer = io.BytesIO()
     index = io.StringIO(newline="")
     writer = csv.writer(index)
@@ -172,6 +128,65 @@ async def build_archive(
         data = "\ufeff" + index.getvalue()  # the BOM makes Excel read the file as UTF-8
         await asyncio.to_thread(archive.writestr, INDEX, data.encode("utf-8"))
     return Archive(buffer.getvalue(), len(rows), len(files))
+
+
+async def _requests(session: AsyncSession, school_id: int, school_year: str) -> list[Any]:
+    """The year's requests with the pupil, the class, who asked and who decided."""
+    requester, decider = aliased(Staff), aliased(Staff)
+    rows = await session.execute(
+        select(
+            CorrectionRequest,
+            Student.full_name,
+            Student.student_code,
+            SchoolClass.name,
+            requester.full_name,
+            decider.full_name,
+        )
+        .join(Student, Student.id == CorrectionRequest.student_id)
+        .join(SchoolClass, SchoolClass.id == CorrectionRequest.class_id)
+        .outerjoin(requester, requester.id == CorrectionRequest.requested_by)
+        .outerjoin(decider, decider.id == CorrectionRequest.decided_by)
+        .where(
+            CorrectionRequest.school_id == school_id,
+            CorrectionRequest.school_year == school_year,
+        )
+        .order_by(CorrectionRequest.id)
+    )
+    return list(rows.all())
+
+
+async def _files(session: AsyncSession, school_id: int, school_year: str) -> list[Any]:
+    """The year's kept files (id, request, kind, name), by request."""
+    rows = await session.execute(
+        select(
+            CorrectionFile.id,
+            CorrectionFile.request_id,
+            CorrectionFile.kind,
+            CorrectionFile.name,
+        )
+        .join(CorrectionRequest, CorrectionRequest.id == CorrectionFile.request_id)
+        .where(
+            CorrectionFile.school_id == school_id,
+            CorrectionRequest.school_year == school_year,
+        )
+        .order_by(CorrectionFile.request_id, CorrectionFile.id)
+    )
+    return list(rows.all())
+
+
+def record_export(
+    session: AsyncSession, school_id: int, who: str, school_year: str, archive: Archive
+) -> None:
+    """Audit an export of the archive: which year, how many requests and files."""
+    audit(
+        session,
+        school_id=school_id,
+        actor=who,
+        action="archive.exported",
+        entity="correction_archive",
+        entity_id=school_year,
+        after={"requests": archive.requests, "files": archive.files},
+    )
 
 
 def _path(request_id: int, kind: str, name: str, taken: list[tuple[int, str]]) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
+from bot.features.data_rights.rules import deletion_due
 from storage.models import (
     DataRequest,
     DataRequestKind,
@@ -19,9 +20,6 @@ from storage.models import (
     Student,
 )
 from storage.queries import audit
-
-# Deletion must be completed within 20 days of a valid request (Decree 356, Art. 5).
-DELETION_DAYS = 20
 
 
 async def my_data(session: AsyncSession, actor: Actor) -> dict[str, Any]:
@@ -85,7 +83,7 @@ async def request_deletion(session: AsyncSession, actor: Actor, today: date) -> 
         guardian_id=actor.account.guardian_id,
         kind=DataRequestKind.DELETION,
         state=RequestState.PENDING,
-        due_on=today + timedelta(days=DELETION_DAYS),
+        due_on=deletion_due(today),
     )
     session.add(request)
     await session.flush()

@@ -2,185 +2,218 @@
 
 from __future__ import annotations
 
+import html
 import json
+from typing import Any
 
-from telegram import ChatMember, Message, ReplyKeyboardRemove, Update
-from telegram.ext import (
-    BaseHandler,
-    ChatMemberHandler,
-    filters,
-)
+from telegram import ChatMember, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import BaseHandler, ChatMemberHandler
 
 from bot.core import keyboards
-from bot.core.callbacks import BadCallback, pack, parse
-from bot.core.context import BotContext
+from bot.core.callbacks import Button
+from bot.core.context import BotContext, Visit
 from bot.core.datefmt import short
-from bot.core.presses import alert
+from bot.core.i18n import Translator
 from bot.features.accounts import queries as accounts
+from bot.features.accounts.buttons import (
+    AskDeletion,
+    AskWithdraw,
+    Delete,
+    ExportData,
+    KeepData,
+    KeepLink,
+    Unlink,
+    Withdraw,
+)
+from bot.features.accounts.chat.linking import reply_removing_keyboard
+from bot.features.accounts.rules import has_consented, own_account
 from bot.features.data_rights import queries as data_rights
 
-PRIVATE = filters.ChatType.PRIVATE
+EXPORT_NAME = "du-lieu-cua-toi.json"
 
 
 async def unlink_asked(update: Update, context: BotContext) -> None:
     """Ask for confirmation before unlinking."""
-    message = update.effective_message
-    assert message is not None
     async with context.visit(update) as visit:
         _ = visit._
         if not visit.actor.linked:
-            await message.reply_text(_("Your account is not linked."))
+            visit.reply(_("Your account is not linked."), as_html=False)
             return
         account_id = visit.account.id
-        await message.reply_text(
-            _(
-                "Unlink this Telegram account from the school? You will stop receiving "
-                "notices until you link again with /start."
-            ),
-            reply_markup=keyboards.inline(
+        markup = keyboards.inline(
+            [
                 [
-                    [
-                        (_("Yes, unlink"), pack("acct", "unlink", account_id)),
-                        (_("No, keep it"), pack("acct", "keep", account_id)),
-                    ]
+                    (_("Yes, unlink"), Unlink(account_id).data()),
+                    (_("No, keep it"), KeepLink(account_id).data()),
                 ]
-            ),
+            ]
         )
+        question = _(
+            "Unlink this Telegram account from the school? You will stop receiving notices "
+            "until you link again with /start."
+        )
+        visit.reply(question, markup, as_html=False)
 
 
-async def account_pressed(update: Update, context: BotContext) -> None:
-    """Unlink or keep; a press only ever acts on the presser's own account."""
-    query = update.callback_query
-    assert query is not None and isinstance(query.message, Message)
-    try:
-        press = parse(query.data)
-        account_id = press.int_arg(0)
-    except BadCallback:
-        return
-    async with context.visit(update) as visit:
-        _ = visit._
-        if account_id != visit.account.id:
-            await alert(query, _("This button is not for you."))
-            return
-        if press.action == "keep":
-            await query.edit_message_text(_("Nothing was changed."))
-        elif press.action == "unlink" and visit.actor.linked:
-            accounts.unlink(visit.session, visit.account, visit.who)
-            await visit.save()
-            await query.edit_message_text(_("Your account is unlinked."))
-            await query.message.reply_text(
-                _("Send /start to link again."), reply_markup=ReplyKeyboardRemove()
-            )
-        else:
-            await query.edit_message_text(_("This button is no longer valid."))
+async def unlink_pressed(press: Unlink, visit: Visit, context: BotContext) -> None:
+    """Unlink the presser's own account (never another's)."""
+    _ = visit._
+    if not own_account(press.account_id, visit.account.id):
+        visit.alert(_("This button is not for you."))
+    elif visit.actor.linked:
+        accounts.unlink(visit.session, visit.account, visit.who)
+        visit.edit(html.escape(_("Your account is unlinked.")))
+        reply_removing_keyboard(visit, _("Send /start to link again."))
+    else:
+        visit.edit(html.escape(_("This button is no longer valid.")))
+
+
+async def keep_pressed(press: KeepLink, visit: Visit, context: BotContext) -> None:
+    """Keep the account linked."""
+    if not own_account(press.account_id, visit.account.id):
+        visit.alert(visit._("This button is not for you."))
+    else:
+        visit.edit(html.escape(visit._("Nothing was changed.")))
 
 
 async def my_data(update: Update, context: BotContext) -> None:
     """Show what is stored about the person and their children, with their choices."""
-    message = update.effective_message
-    assert message is not None
     async with context.visit(update) as visit:
         _ = visit._
-        if not accounts.has_consented(visit.account):
-            await message.reply_text(
-                _("The school keeps nothing about you except your Telegram account number.")
-            )
+        if not has_consented(visit.account):
+            text = _("The school keeps nothing about you except your Telegram account number.")
+            visit.reply(text, as_html=False)
             return
         data = await data_rights.my_data(visit.session, visit.actor)
-        lines = [_("What the school keeps about you:")]
-        if "guardian" in data:
-            lines.append(
-                _("Parent: {name}, phone {phone}").format(
-                    name=data["guardian"]["name"] or "", phone=data["guardian"]["phone"] or ""
-                )
-            )
-        for child in data.get("children", []):
-            lines.append(
-                _("Child: {name}, class {class_name}, born {born}").format(
-                    name=child["name"], class_name=child["class"], born=child["birth_date"] or ""
-                )
-            )
-        if "staff" in data:
-            lines.append(
-                _("Staff: {name}, phone {phone}").format(
-                    name=data["staff"]["name"], phone=data["staff"]["phone"]
-                )
-            )
-        consent_at = visit.account.consent_at
+        visit.reply(_data_text(data, visit), _data_choices(_))
+
+
+def _data_text(data: dict[str, Any], visit: Visit) -> str:
+    """What the school keeps about the person, one line per record (HTML)."""
+    _ = visit._
+    lines = [_("What the school keeps about you:")]
+    if "guardian" in data:
+        guardian = data["guardian"]
         lines.append(
-            _("Consent given on {date} (version {version}).").format(
-                date=short(consent_at.date()) if consent_at else "",
-                version=visit.account.consent_version or "",
+            _("Parent: {name}, phone {phone}").format(
+                name=_escape(guardian["name"]), phone=_escape(guardian["phone"])
             )
         )
-        await message.reply_text(
-            "\n".join(lines),
-            reply_markup=keyboards.inline(
-                [
-                    [(_("Download my data"), pack("data", "export"))],
-                    [(_("Withdraw my consent"), pack("data", "withdraw"))],
-                    [(_("Ask to delete my data"), pack("data", "delete"))],
-                ]
-            ),
+    for child in data.get("children", []):
+        lines.append(
+            _("Child: {name}, class {class_name}, born {born}").format(
+                name=_escape(child["name"]),
+                class_name=_escape(child["class"]),
+                born=_escape(child["birth_date"]),
+            )
         )
+    if "staff" in data:
+        staff = data["staff"]
+        lines.append(
+            _("Staff: {name}, phone {phone}").format(
+                name=_escape(staff["name"]), phone=_escape(staff["phone"])
+            )
+        )
+    consent_at = visit.account.consent_at
+    lines.append(
+        _("Consent given on {date} (version {version}).").format(
+            date=short(consent_at.date()) if consent_at else "",
+            version=_escape(visit.account.consent_version),
+        )
+    )
+    return "\n".join(lines)
 
 
-async def data_pressed(update: Update, context: BotContext) -> None:
-    """Export, withdraw consent or ask for deletion (the last two after confirmation)."""
-    query = update.callback_query
-    assert query is not None and isinstance(query.message, Message)
-    try:
-        action = parse(query.data).action
-    except BadCallback:
+def _escape(value: object) -> str:
+    """A stored value as HTML text (nothing for a missing one)."""
+    return html.escape("" if value is None else str(value))
+
+
+def _data_choices(_: Translator) -> InlineKeyboardMarkup:
+    return keyboards.inline(
+        [
+            [(_("Download my data"), ExportData().data())],
+            [(_("Withdraw my consent"), AskWithdraw().data())],
+            [(_("Ask to delete my data"), AskDeletion().data())],
+        ]
+    )
+
+
+def _still_consented(visit: Visit) -> bool:
+    """A /dulieu button works only while the person's consent stands."""
+    if has_consented(visit.account):
+        return True
+    visit.edit(html.escape(visit._("This button is no longer valid.")))
+    return False
+
+
+async def export_pressed(press: ExportData, visit: Visit, context: BotContext) -> None:
+    """Send the person's data as a JSON file."""
+    if not _still_consented(visit):
         return
-    async with context.visit(update) as visit:
-        _ = visit._
-        if not accounts.has_consented(visit.account):
-            await query.edit_message_text(_("This button is no longer valid."))
-            return
-        if action == "export":
-            data = await data_rights.my_data(visit.session, visit.actor)
-            payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
-            await query.message.reply_document(
-                payload, filename="du-lieu-cua-toi.json", caption=_("Your data, as stored.")
-            )
-        elif action in ("withdraw", "delete"):
-            question = (
-                _("Withdraw your consent? Notices stop and your account is unlinked.")
-                if action == "withdraw"
-                else _("Ask the school to delete your data? Your account will be unlinked.")
-            )
-            await query.message.reply_text(
-                question,
-                reply_markup=keyboards.inline(
-                    [
-                        [
-                            (_("Confirm"), pack("data", action + "ok")),
-                            (_("Cancel"), pack("data", "cancel")),
-                        ]
-                    ]
-                ),
-            )
-        elif action == "cancel":
-            await query.edit_message_text(_("Nothing was changed."))
-        elif action == "withdrawok":
-            accounts.withdraw_consent(visit.session, visit.account, visit.who)
-            await visit.save()
-            await query.edit_message_text(
-                _("Your consent is withdrawn and your account unlinked. Thank you.")
-            )
-        elif action == "deleteok":
-            request = await data_rights.request_deletion(
-                visit.session, visit.actor, context.today(visit.now)
-            )
-            accounts.withdraw_consent(visit.session, visit.account, visit.who)
-            await visit.save()
-            await query.edit_message_text(
-                _(
-                    "Your request is received. The school will delete your data by {date}, "
-                    "as the law requires, and tell you here."
-                ).format(date=short(request.due_on))
-            )
+    data = await data_rights.my_data(visit.session, visit.actor)
+    payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    caption = html.escape(visit._("Your data, as stored."))
+    bot, chat_id = visit.update.get_bot(), visit.chat_id
+    visit.later(
+        # HTML until the application's default parse mode is switched on.
+        lambda: bot.send_document(
+            chat_id, payload, filename=EXPORT_NAME, caption=caption, parse_mode=ParseMode.HTML
+        )
+    )
+
+
+async def withdraw_asked(press: AskWithdraw, visit: Visit, context: BotContext) -> None:
+    """Ask to confirm the withdrawal of consent."""
+    question = visit._("Withdraw your consent? Notices stop and your account is unlinked.")
+    _confirm(visit, question, Withdraw())
+
+
+async def deletion_asked(press: AskDeletion, visit: Visit, context: BotContext) -> None:
+    """Ask to confirm the request to delete the person's data."""
+    question = visit._("Ask the school to delete your data? Your account will be unlinked.")
+    _confirm(visit, question, Delete())
+
+
+def _confirm(visit: Visit, question: str, confirmed: Button) -> None:
+    if not _still_consented(visit):
+        return
+    _ = visit._
+    markup = keyboards.inline(
+        [[(_("Confirm"), confirmed.data()), (_("Cancel"), KeepData().data())]]
+    )
+    visit.reply(question, markup, as_html=False)
+
+
+async def cancel_pressed(press: KeepData, visit: Visit, context: BotContext) -> None:
+    """Change nothing."""
+    if _still_consented(visit):
+        visit.edit(html.escape(visit._("Nothing was changed.")))
+
+
+async def withdraw_pressed(press: Withdraw, visit: Visit, context: BotContext) -> None:
+    """Withdraw consent: notices stop and the account is unlinked."""
+    if not _still_consented(visit):
+        return
+    accounts.withdraw_consent(visit.session, visit.account, visit.who)
+    done = visit._("Your consent is withdrawn and your account unlinked. Thank you.")
+    visit.edit(html.escape(done))
+
+
+async def delete_pressed(press: Delete, visit: Visit, context: BotContext) -> None:
+    """Record a deletion request with its legal deadline, and withdraw consent."""
+    if not _still_consented(visit):
+        return
+    request = await data_rights.request_deletion(
+        visit.session, visit.actor, context.today(visit.now)
+    )
+    accounts.withdraw_consent(visit.session, visit.account, visit.who)
+    done = visit._(
+        "Your request is received. The school will delete your data by {date}, as the law "
+        "requires, and tell you here."
+    ).format(date=short(request.due_on))
+    visit.edit(html.escape(done))
 
 
 async def member_changed(update: Update, context: BotContext) -> None:

@@ -1,0 +1,123 @@
+"""The administration's reads and steps: classes in scope, staged lists, revoking accounts."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.access import Actor
+from bot.features.accounts import queries as accounts
+from bot.features.administration import imports, rules
+from bot.features.administration.imports import ImportOutcome
+from bot.features.administration.rules import Staged
+from storage.models import RequestState, School, SchoolClass, StagedImport, TelegramAccount
+from storage.queries import school_classes
+
+
+async def classes_for(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
+    """The classes whose families this person handles (homeroom: theirs; admin: all)."""
+    classes = await school_classes(session, actor.school_id)
+    return [(i, name) for i, name in classes if rules.handles_class(actor, actor.school_id, i)]
+
+
+async def class_in_scope(session: AsyncSession, actor: Actor, class_id: int) -> int | None:
+    """The class, if this person handles its families; None for anyone else."""
+    klass = await session.get(SchoolClass, class_id)
+    school_id = klass.school_id if klass is not None else None
+    return class_id if rules.handles_class(actor, school_id, class_id) else None
+
+
+async def check_file(
+    session: AsyncSession,
+    actor: Actor,
+    kind: str,
+    path: Path,
+    *,
+    today: date,
+    who: str,
+    dry_run: bool,
+) -> ImportOutcome:
+    """Run the roster or staff import on a checked file (as a dry run or for real)."""
+    school = await session.get(School, actor.school_id)
+    assert school is not None
+    if kind == "roster":
+        return await imports.import_roster(
+            session, school, path, today=today, actor=who, dry_run=dry_run
+        )
+    return await imports.import_staff(session, school, path, actor=who, dry_run=dry_run)
+
+
+async def stage(
+    session: AsyncSession, actor: Actor, kind: str, file_id: str, name: str
+) -> StagedImport:
+    """Keep a checked list waiting for its sender's confirmation (flushed: it has its id)."""
+    staged = imports.stage_file(session, actor.school_id, actor.account.id, kind, file_id, name)
+    await session.flush()
+    return staged
+
+
+@dataclass(frozen=True, slots=True)
+class StagedFile:
+    """Where a staged list stands for the presser, and the file to fetch when it is open."""
+
+    state: Staged
+    kind: str = ""
+    file_id: str = ""
+    file_name: str = ""
+
+
+async def staged_for(session: AsyncSession, actor: Actor, staged_id: int) -> StagedFile:
+    """The staged list this person may confirm or cancel now (locked), if any."""
+    staged = await imports.staged_file(session, staged_id, actor.account.id)
+    state = rules.staged_state(actor, staged)
+    if state is not Staged.OPEN or staged is None:
+        return StagedFile(state)
+    return StagedFile(state, staged.kind, staged.file_id, staged.file_name)
+
+
+async def cancel_staged(session: AsyncSession, actor: Actor, staged_id: int) -> Staged:
+    """Cancel a staged list; nothing is imported."""
+    staged = await imports.staged_file(session, staged_id, actor.account.id)
+    state = rules.staged_state(actor, staged)
+    if state is Staged.OPEN and staged is not None:
+        staged.state = RequestState.CANCELLED
+    return state
+
+
+async def import_staged(
+    session: AsyncSession, actor: Actor, staged_id: int, path: Path, *, today: date, who: str
+) -> tuple[Staged, ImportOutcome | None]:
+    """Import a staged list from its downloaded file, once; a refused file stays staged."""
+    staged = await imports.staged_file(session, staged_id, actor.account.id)
+    state = rules.staged_state(actor, staged)
+    if state is not Staged.OPEN or staged is None:
+        return state, None
+    outcome = await check_file(
+        session, actor, staged.kind, path, today=today, who=who, dry_run=False
+    )
+    if not outcome.refused:
+        staged.state = RequestState.DONE
+    return state, outcome
+
+
+class Revoked(enum.Enum):
+    """What a press on "Revoke" did."""
+
+    DONE = "done"
+    NOT_ALLOWED = "not_allowed"
+    NOT_LINKED = "not_linked"
+
+
+async def revoke(session: AsyncSession, actor: Actor, account_id: int, who: str) -> Revoked:
+    """Revoke an account linked to a lost phone (the administrator, of the same school)."""
+    account = await session.get(TelegramAccount, account_id)
+    if account is None or not rules.may_revoke(actor, account.school_id):
+        return Revoked.NOT_ALLOWED
+    if account.guardian_id is None and account.staff_id is None:
+        return Revoked.NOT_LINKED
+    accounts.unlink(session, account, who, revoke=True)
+    return Revoked.DONE
