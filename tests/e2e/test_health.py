@@ -7,6 +7,7 @@ import io
 from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 import pytest_asyncio
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -46,7 +47,7 @@ async def health_bot(running_bot: BotApplication) -> AsyncIterator[BotApplicatio
     yield running_bot
 
 
-@pytest_asyncio.fixture
+@pytest.fixture
 def dispatcher(health_bot: BotApplication) -> tuple[Dispatcher, Clock]:
     from tests.e2e.test_notifications import DAYTIME
 
@@ -62,7 +63,7 @@ def dispatcher(health_bot: BotApplication) -> tuple[Dispatcher, Clock]:
     return sender, clock
 
 
-async def sheet(session: AsyncSession, school: School, height: object = None) -> bytes:
+async def sheet(session: AsyncSession, school: School, height: float | None = None) -> bytes:
     """Class 1A's template filled in; `height` replaces the first pupil's height."""
     pupils = await class_pupils(session, await class_id(session, school, "1A"))
     data = build_health_template(
@@ -311,3 +312,18 @@ async def test_a_sheet_without_its_class_in_the_title_asks_which_class(
     await nurse.press("Xác nhận")
     await nurse.next_message(timeout=10)
     assert await checks_stored(session, lists) == 2
+
+
+async def test_a_cancelled_sheet_stores_nothing_and_its_buttons_are_then_stale(
+    health_bot: BotApplication, make_person: PersonFactory, lists: School, session: AsyncSession
+) -> None:
+    nurse = await linked_person(make_person, *NURSE)
+    await nurse.send_document(await sheet(session, lists), "ket-qua-1A.xlsx")
+    summary = await nurse.next_message(timeout=10)
+    await nurse.press("Hủy", message_id=summary["message_id"])
+    cancelled = await nurse.next_message(timeout=10)
+    assert cancelled["event"] == "edit" and "Không có gì được lưu" in cancelled["text"]
+    await nurse.press(data=button(summary, "v1:hlf:ok:"), forged=True)  # "Xác nhận" afterwards
+    stale = await nurse.next_message(timeout=10)
+    assert stale["event"] == "edit" and "đã được xử lý" in stale["text"]
+    assert await checks_stored(session, lists) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from storage.exports import put
 from storage.roster import cells
 from storage.roster.cells import CellError
 from storage.roster.headers import ROSTER_HEADERS
-from storage.roster.problems import N_, Problem
+from storage.roster.problems import N_, FileRefused, Problem
 from storage.roster.table import Table, locate, read_rows
 
 T = TypeVar("T")
@@ -56,6 +57,9 @@ WIDTHS = {
     "notes": 30,
 }
 
+_TITLE_CLASS = re.compile(r"^(?:Lớp|Class)\s+(\S{1,20})$", re.IGNORECASE)
+_HEAD_ROWS = 20
+
 HEADER_FILL = PatternFill("solid", start_color="E2EFDA", end_color="E2EFDA")
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -82,6 +86,27 @@ class HealthSheet:
 
     rows: list[HealthRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+def sheet_class(path: Path) -> str | None:
+    """The class named in a health sheet's title rows ("" when none); None if not a health sheet.
+
+    Blocking (openpyxl): run it in a thread.
+    """
+    head: list[str] = []
+    for number, row in read_rows(path):
+        if number > _HEAD_ROWS:
+            break
+        head += [cell.strip() for cell in row if isinstance(cell, str)]
+    try:
+        locate(read_rows(path), HEALTH_HEADERS, HEALTH_REQUIRED)
+    except FileRefused:
+        return None
+    for text in head:
+        match = _TITLE_CLASS.match(text)
+        if match is not None:
+            return match.group(1)
+    return ""
 
 
 def parse_health_sheet(path: Path, pupils: Mapping[str, str]) -> HealthSheet:

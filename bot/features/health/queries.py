@@ -1,154 +1,45 @@
-"""Health check results: stored with BMI-for-age (WHO 2007), shown to the child's guardians only.
+"""Health queries: check-up results stored with BMI-for-age (WHO 2007) and each family told,
+a record shown only to those who may see the child's health, school-wide notices, and the
+nurse's look-ups. Session first, never a commit; the rules are checked here, with the actor.
 
 Parents get a short notice without any figure (it shows in previews, design.md section 5) and
-open the details with a button; the details read as a screening result, never a diagnosis.
+open the details with a button.
 """
 
 from __future__ import annotations
 
-import html
-import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
-from bot.core.callbacks import pack
-from bot.core.i18n import N_, Translator, translator
-from bot.delivery.outbox import (
-    REPLY,
-    Audience,
-    BulkOutcome,
-    Draft,
-    enqueue_notice,
-    enqueue_per_pupil,
-    resolve,
-)
-from bot.features.health.documents import HEALTH_HEADERS, HEALTH_REQUIRED, TEXT_LIMIT, HealthRow
-from bot.features.health.growth import (
-    Growth,
-    Nutrition,
-    assess,
-    parse_height,
-    parse_vision,
-    parse_weight,
-)
-from bot.features.weekly.queries import clean
+from bot.core.i18n import translator
+from bot.delivery.audience import Audience, resolve
+from bot.delivery.outbox import REPLY, BulkOutcome, Draft, enqueue_notice, enqueue_per_pupil
+from bot.features.calendar.queries import TeachingWeek, load_calendar
+from bot.features.health.buttons import CheckDetails
+from bot.features.health.documents import HealthRow
+from bot.features.health.growth import Growth, assess
+from bot.features.health.notices import SEE_DETAILS, alert_html, notice_text
+from bot.features.health.rules import alert_problem, may_alert, may_record
+from bot.features.weekly.queries import class_pupils
 from storage.models import (
     CommentKind,
     HealthCheck,
     Notice,
-    Role,
+    School,
     SchoolClass,
     Student,
     StudentStatus,
     WeeklyComment,
 )
-from storage.names import nfc
 from storage.queries import audit
-from storage.roster.cells import CellError
-from storage.roster.problems import FileRefused
-from storage.roster.table import locate, read_rows
 
 KIND = "health"
 ALERT_KIND = "health_alert"
-ALERT_LIMIT = 3000
-ENTRY_FIELDS = 7
-FULL_SIGHT = 10  # tenths: 10/10
-SEE_DETAILS = N_("See details")
-ALERT_TITLE = N_("Health notice")
-
-NUTRITION_LABELS = {
-    Nutrition.SEVERE_THINNESS: N_("Severe wasting"),
-    Nutrition.THINNESS: N_("Wasting (thinness)"),
-    Nutrition.NORMAL: N_("Normal weight for age"),
-    Nutrition.OVERWEIGHT: N_("Overweight"),
-    Nutrition.OBESITY: N_("Obesity"),
-}
-STUNTED = N_("Stunting (low height for age)")
-NUTRITION_ADVICE = N_("Please take your child to a health facility for advice on nutrition.")
-EYE_ADVICE = N_("Eyesight below 10/10: please take your child to an eye doctor for a check.")
-NOT_A_DIAGNOSIS = N_(
-    "This is a screening result from the health check at school, not a medical diagnosis. "
-    "If you have any concern, please take your child to see a doctor."
-)
-ENTRY_FORMAT = N_(
-    'Write at least the height and the weight, separated by ";" (for example 128; 26,5).'
-)
-TEXT_TOO_LONG = N_("A text in the results may have at most 500 characters.")
-ALERT_EMPTY = N_("The notice is empty.")
-ALERT_TOO_LONG = N_("The notice has {length} characters; the limit is {limit}.")
-
-_TITLE_CLASS = re.compile(r"^(?:Lớp|Class)\s+(\S{1,20})$", re.IGNORECASE)
-_HEAD_ROWS = 20
-
-
-@dataclass(frozen=True, slots=True)
-class HealthEntry:
-    """One pupil's results typed in chat: height and weight required, the rest optional."""
-
-    height_cm: float
-    weight_kg: float
-    vision_left: int | None = None
-    vision_right: int | None = None
-    teeth: str | None = None
-    spine: str | None = None
-    notes: str | None = None
-
-    def row(self, student_code: str) -> HealthRow:
-        """The entry as a sheet row of that pupil."""
-        return HealthRow(
-            0,
-            student_code,
-            self.height_cm,
-            self.weight_kg,
-            self.vision_left,
-            self.vision_right,
-            self.teeth,
-            self.spine,
-            self.notes,
-        )
-
-
-def parse_entry(text: str) -> HealthEntry:
-    """Read "height; weight; left eye; right eye; teeth; spine; notes", raising CellError."""
-    parts = [part.strip() for part in nfc(text).split(";", ENTRY_FIELDS - 1)]
-    parts += [""] * (ENTRY_FIELDS - len(parts))
-    if not parts[0] or not parts[1]:
-        raise CellError(ENTRY_FORMAT)
-    height, weight = parse_height(parts[0]), parse_weight(parts[1])
-    left, right = (parse_vision(part) if part else None for part in parts[2:4])
-    texts = parts[4:]
-    if any(len(value) > TEXT_LIMIT for value in texts):
-        raise CellError(TEXT_TOO_LONG)
-    teeth, spine, notes = (value or None for value in texts)
-    return HealthEntry(height, weight, left, right, teeth, spine, notes)
-
-
-def sheet_class(path: Path) -> str | None:
-    """The class named in a health sheet's title rows ("" when none); None if not a health sheet.
-
-    Blocking (openpyxl): run it in a thread.
-    """
-    head: list[str] = []
-    for number, row in read_rows(path):
-        if number > _HEAD_ROWS:
-            break
-        head += [cell.strip() for cell in row if isinstance(cell, str)]
-    try:
-        locate(read_rows(path), HEALTH_HEADERS, HEALTH_REQUIRED)
-    except FileRefused:
-        return None
-    for text in head:
-        match = _TITLE_CLASS.match(text)
-        if match is not None:
-            return match.group(1)
-    return ""
 
 
 def screen(student: Student, measured_on: date, height_cm: float, weight_kg: float) -> Growth:
@@ -200,7 +91,7 @@ async def assess_rows(
     measured_on: date,
 ) -> list[HealthCheck]:
     """The checks the rows would store, not added to the session (a dry run)."""
-    if not actor.has(Role.MEDICAL):
+    if not may_record(actor):
         raise PermissionError("only the school nurse records health checks")
     pupils = await _pupils_by_code(session, actor, class_id)
     missing = [row.student_code for row in rows if row.student_code not in pupils]
@@ -235,35 +126,34 @@ async def record_checks(
     return checks
 
 
-def categories(checks: Sequence[HealthCheck]) -> Counter[str]:
-    """How many checks fall in each screening category (nutrition values, "stunted", ...)."""
-    counted: Counter[str] = Counter()
-    for check in checks:
-        counted[check.nutrition or "not_assessed"] += 1
-        if check.stunted:
-            counted["stunted"] += 1
-        if _low_sight(check):
-            counted["eyesight"] += 1
-    return counted
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """Results stored and queued for the families: how many, and who has no linked family."""
+
+    checks: list[HealthCheck]
+    notified: int
+    not_linked: list[str]  # the pupils' names, in class-list order
 
 
-def _low_sight(check: HealthCheck) -> bool:
-    return any(
-        eye is not None and eye < FULL_SIGHT for eye in (check.vision_left, check.vision_right)
-    )
-
-
-def notice_text(check: HealthCheck, student_name: str, class_name: str, _: Translator) -> str:
-    """The short notice: no figure and no result, only that the results are ready."""
-    return _(
-        "The results of the regular health check of {date} for {name} (class {class_name}) "
-        'are ready. Please press "{button}" to read them.'
-    ).format(
-        date=check.measured_on.strftime("%d/%m/%Y"),
-        name=f"<b>{html.escape(student_name)}</b>",
-        class_name=html.escape(class_name),
-        button=_(SEE_DETAILS),
-    )
+async def record_and_notify(
+    session: AsyncSession,
+    actor: Actor,
+    class_id: int,
+    rows: Sequence[HealthRow],
+    measured_on: date,
+    now: datetime,
+) -> Recorded:
+    """Store a class's results and queue each pupil's notice for that pupil's guardians."""
+    who = f"tg:{actor.account.telegram_user_id}"
+    checks = await record_checks(session, actor, class_id, rows, measured_on, who)
+    outcome = await notify(session, actor.school_id, checks, actor.account.id, now)
+    checked = {check.student_id for check in checks}
+    unlinked = [
+        name
+        for pupil, _code, name in await class_pupils(session, class_id)
+        if pupil in checked and pupil in outcome.not_linked
+    ]
+    return Recorded(checks, len(outcome.notices), unlinked)
 
 
 async def notify(
@@ -282,7 +172,7 @@ async def notify(
             notice_text(check, *names[check.student_id], vi),
             f"health:{check.id}",
             translations={"en": notice_text(check, *names[check.student_id], en)},
-            buttons=[(SEE_DETAILS, pack("hlth", "show", check.id)), REPLY],
+            buttons=[(SEE_DETAILS, CheckDetails(check.id).data()), REPLY],
         )
         for check in checks
     }
@@ -296,62 +186,6 @@ async def _names(session: AsyncSession, student_ids: Sequence[int]) -> dict[int,
         .where(Student.id.in_(list(student_ids)))
     )
     return {pupil: (name, klass) for pupil, name, klass in rows}
-
-
-def _number(value: float, _: Translator, decimals: int | None = None) -> str:
-    """A number as the reader writes it: "16,2" in Vietnamese, "16.2" in English."""
-    written = f"{value:.1f}" if decimals == 1 else f"{value:.1f}".removesuffix(".0")
-    return written.replace(".", ",") if _.language == "vi" else written
-
-
-def _sight(tenths: int | None) -> str:
-    return "–" if tenths is None else f"{tenths}/10"
-
-
-def details(check: HealthCheck, student_name: str, class_name: str, _: Translator) -> str:
-    """The results as the child's guardians read them (HTML), worded as a screening result."""
-    title = _("Health check results")
-    lines = [
-        f"<b>{html.escape(title)}</b>",
-        _("Pupil: {name}, class {class_name}").format(
-            name=f"<b>{html.escape(student_name)}</b>", class_name=html.escape(class_name)
-        ),
-        _("Date of the check: {date}").format(date=check.measured_on.strftime("%d/%m/%Y")),
-        "",
-        _("Height: {value} cm").format(value=_number(check.height_cm, _)),
-        _("Weight: {value} kg").format(value=_number(check.weight_kg, _)),
-        _("BMI: {value}").format(value=_number(check.bmi, _, 1)),
-    ]
-    lines += _nutrition(check, _)
-    if check.vision_left is not None or check.vision_right is not None:
-        lines.append(
-            _("Eyesight: left eye {left}, right eye {right}").format(
-                left=_sight(check.vision_left), right=_sight(check.vision_right)
-            )
-        )
-        if _low_sight(check):
-            lines.append(f"<i>{html.escape(_(EYE_ADVICE))}</i>")
-    for label, value in (
-        (_("Teeth and mouth: {text}"), check.teeth),
-        (_("Spine: {text}"), check.spine),
-        (_("Notes from the school nurse: {text}"), check.notes),
-    ):
-        if value:
-            lines.append(label.format(text=html.escape(value)))
-    lines += ["", f"<i>{html.escape(_(NOT_A_DIAGNOSIS))}</i>"]
-    return "\n".join(lines)
-
-
-def _nutrition(check: HealthCheck, _: Translator) -> list[str]:
-    if check.nutrition is None:
-        return [_("Nutrition (BMI for age): not assessed")]
-    status = Nutrition(check.nutrition)
-    lines = [_("Nutrition (BMI for age): {result}").format(result=_(NUTRITION_LABELS[status]))]
-    if check.stunted:
-        lines.append(_("Height for age: {result}").format(result=_(STUNTED)))
-    if status is not Nutrition.NORMAL or check.stunted:
-        lines.append(f"<i>{html.escape(_(NUTRITION_ADVICE))}</i>")
-    return lines
 
 
 async def check_for(
@@ -395,43 +229,6 @@ async def _pupil_shown(
     return name, class_name
 
 
-def note_details(note: WeeklyComment, student_name: str, class_name: str, _: Translator) -> str:
-    """The nurse's weekly note as the child's guardians read it (HTML)."""
-    title = _("Health note from the school nurse, week of {date}").format(
-        date=note.week_start.strftime("%d/%m/%Y")
-    )
-    return "\n".join(
-        [
-            f"<b>{html.escape(title)}</b>",
-            _("Pupil: {name}, class {class_name}").format(
-                name=f"<b>{html.escape(student_name)}</b>", class_name=html.escape(class_name)
-            ),
-            "",
-            html.escape(note.text),
-        ]
-    )
-
-
-def may_alert(actor: Actor) -> bool:
-    """School-wide health notices: the nurse and the principal."""
-    return actor.has(Role.MEDICAL, Role.PRINCIPAL)
-
-
-def alert_problem(text: str) -> tuple[str, dict[str, object]] | None:
-    """Why a school-wide notice cannot be sent as written (msgid, params), or None."""
-    cleaned = clean(text)
-    if not cleaned:
-        return ALERT_EMPTY, {}
-    if len(cleaned) > ALERT_LIMIT:
-        return ALERT_TOO_LONG, {"length": len(cleaned), "limit": ALERT_LIMIT}
-    return None
-
-
-def alert_html(text: str, _: Translator) -> str:
-    """The notice as families get it: a bold title, then the text, escaped."""
-    return f"<b>{html.escape(_(ALERT_TITLE))}</b>\n{html.escape(clean(text))}"
-
-
 async def school_families(session: AsyncSession, school_id: int) -> int:
     """How many accounts a school-wide notice to families would reach."""
     return len((await resolve(session, school_id, Audience.school())).accounts)
@@ -463,3 +260,45 @@ async def school_alert(
         entity_id=notice.id,
     )
     return notice
+
+
+async def nurse_class(session: AsyncSession, actor: Actor, class_id: int) -> SchoolClass | None:
+    """A class of the nurse's school; None for anyone but the nurse, or another school's class."""
+    if not may_record(actor):
+        return None
+    klass = await session.get(SchoolClass, class_id)
+    return klass if klass is not None and klass.school_id == actor.school_id else None
+
+
+async def nurse_pupil(session: AsyncSession, actor: Actor, student_id: int) -> Student | None:
+    """A pupil studying in the nurse's school; None for anyone but the nurse, or any other."""
+    if not may_record(actor):
+        return None
+    pupil = await session.get(Student, student_id)
+    if (
+        pupil is None
+        or pupil.school_id != actor.school_id
+        or pupil.status != StudentStatus.STUDYING
+    ):
+        return None
+    return pupil
+
+
+async def pupil_name(session: AsyncSession, student_id: int) -> str:
+    """A pupil's full name ("" if there is no such pupil)."""
+    name = await session.scalar(select(Student.full_name).where(Student.id == student_id))
+    return name or ""
+
+
+async def school_name(session: AsyncSession, school_id: int) -> str:
+    """The school's name as it heads its documents."""
+    school = await session.get(School, school_id)
+    assert school is not None
+    return school.name
+
+
+async def teaching_week(session: AsyncSession, school_id: int, today: date) -> TeachingWeek | None:
+    """The week a weekly health note is written for; None when the calendar has none ahead."""
+    school = await session.get(School, school_id)
+    assert school is not None
+    return (await load_calendar(session, school, today)).working_week(today)

@@ -1,110 +1,37 @@
-"""Urgent messages (and class notices scheduled for later): who may send to whom, how many
-families a message reaches, the send itself, and "Nhắc lại" to those who have not read it."""
+"""Urgent messages (and class notices scheduled for later): how many families a message
+reaches, the draft taken once, the send itself, and "Nhắc lại" to those who have not read it.
+Who may send to whom is in bot/features/urgent/rules.py, checked here with the actor."""
 
 from __future__ import annotations
 
-import enum
 import html
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import limits, pending
+from bot.core import pending
 from bot.core.access import Actor
-from bot.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Translator, translator
-from bot.delivery.outbox import REPLY, Audience, enqueue_notice, resolve
-from storage.models import Delivery, DeliveryState, Notice, PendingInput, Role, SchoolClass
+from bot.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, translator
+from bot.delivery.audience import Audience, resolve
+from bot.delivery.outbox import REPLY, enqueue_notice
+from bot.features.urgent.rules import (
+    ROUTINE_TITLE,
+    URGENT_TITLE,
+    Draft,
+    Remind,
+    audience_from,
+    may_send,
+    reminder_ref,
+    text_problem,
+)
+from storage.models import Delivery, DeliveryState, Notice, PendingInput, SchoolClass
 from storage.queries import audit
 
 PICK, TEXT, CONFIRM = "urgent_pick", "urgent_text", "urgent_confirm"  # pending kinds
 KIND, ROUTINE_KIND = "urgent", "notice"
-LEADERS = frozenset({Role.PRINCIPAL, Role.VICE_PRINCIPAL})
-TEXT_LIMIT = 3500  # leaves room for the title within one Telegram message (4,096)
-CAPTION_LIMIT = 1024
-URGENT_TITLE = N_("URGENT NOTICE")
-ROUTINE_TITLE = N_("NOTICE")
-# The moments a routine notice may be scheduled for: (label msgid, days from today, local time).
-SLOTS = (
-    (N_("This afternoon, {time}"), 0, time(16, 30)),
-    (N_("Tomorrow morning, {time}"), 1, time(7, 0)),
-    (N_("Tomorrow afternoon, {time}"), 1, time(16, 30)),
-)
-SLOT_MARGIN = timedelta(minutes=5)
-_AUDIENCES = ("class", "grade", "school")
-
-
-def is_leader(actor: Actor) -> bool:
-    """The principal and vice principals choose the school, a grade or classes."""
-    return actor.has(*LEADERS)
-
-
-def may_send(actor: Actor, audience: Audience) -> bool:
-    """Leaders to the school, grades or classes; a homeroom teacher to their own class only."""
-    if not actor.linked or audience.kind not in _AUDIENCES:
-        return False
-    if audience.kind == "class" and audience.ids:
-        return is_leader(actor) or set(audience.ids) <= actor.homeroom_classes
-    return audience.kind != "class" and is_leader(actor)
-
-
-def own_audience(actor: Actor) -> Audience | None:
-    """The class a homeroom teacher sends to without choosing; None for anyone else."""
-    if not actor.linked or not actor.homeroom_classes:
-        return None
-    return Audience.classes(*sorted(actor.homeroom_classes))
-
-
-def audience_from(data: object) -> Audience | None:
-    """The audience of a pending row or a notice; None if it is not one a person may choose."""
-    if not isinstance(data, Mapping) or data.get("kind") not in _AUDIENCES:
-        return None
-    try:
-        ids = tuple(int(i) for i in data.get("ids") or ())
-    except (TypeError, ValueError):
-        return None
-    return Audience(str(data["kind"]), ids)
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """A message waiting for "Gửi ngay": to whom, the text as typed, and a photo or document."""
-
-    audience: Audience
-    text: str
-    media: tuple[str, str] | None = None
-
-    def data(self) -> dict[str, Any]:
-        """The draft as JSON, kept in the pending row so it survives a restart."""
-        media = list(self.media) if self.media else None
-        return {"audience": self.audience.describe(), "text": self.text, "media": media}
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> Draft | None:
-        """Read a draft back; None if the row is not one."""
-        audience, text, media = (
-            audience_from(data.get("audience")),
-            data.get("text"),
-            data.get("media"),
-        )
-        if audience is None or not isinstance(text, str):
-            return None
-        if isinstance(media, list) and len(media) == 2:
-            return cls(audience, text, (str(media[0]), str(media[1])))
-        return None if media else cls(audience, text)
-
-
-def text_problem(text: str | None, *, caption: bool = False) -> str | None:
-    """Why a text (or a caption, which may be empty) cannot be sent, as a msgid; or None."""
-    if caption:
-        if text is None or not text.strip():
-            return None
-        return limits.text_problem(text, CAPTION_LIMIT)
-    return limits.text_problem(text, TEXT_LIMIT)
 
 
 def compose(text: str, title: str) -> str:
@@ -162,17 +89,6 @@ async def take_draft(session: AsyncSession, account_id: int, now: datetime) -> D
         )
     )
     return draft if getattr(result, "rowcount", 0) else None
-
-
-def slot_choices(now: datetime, zone: ZoneInfo) -> list[tuple[int, datetime]]:
-    """The scheduling choices still ahead: (index in SLOTS, moment in UTC)."""
-    local = now.astimezone(zone)
-    choices = []
-    for index, (_label, days, at) in enumerate(SLOTS):
-        moment = datetime.combine(local.date() + timedelta(days=days), at, tzinfo=zone)
-        if moment - SLOT_MARGIN > local:
-            choices.append((index, moment.astimezone(UTC)))
-    return choices
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,20 +169,6 @@ async def send(
     return await _store(
         session, actor, draft.audience, texts, draft.media, now, not_before=not_before
     )
-
-
-class Remind(enum.Enum):
-    """What a press of "Nhắc lại" did."""
-
-    SENT = "sent"
-    NOT_YOURS = "not_yours"
-    ALL_READ = "all_read"
-    STILL_SENDING = "still_sending"
-
-
-def reminder_ref(notice_id: int) -> str:
-    """The `Notice.ref` of the reminders of one urgent notice."""
-    return f"urgent:{notice_id}"
 
 
 async def unread_accounts(session: AsyncSession, notice_id: int) -> list[int]:

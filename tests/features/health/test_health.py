@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -10,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
 from bot.core.i18n import translator
+from bot.features.health import notices
 from bot.features.health import queries as health
 from bot.features.health.documents import HealthRow
-from bot.features.health.growth import HEIGHT_RANGE, VISION_FORMAT, WEIGHT_RANGE, Nutrition
-from bot.features.health.queries import HealthEntry, parse_entry
+from bot.features.health.growth import Nutrition
 from storage.models import (
     AccountState,
     AuditEvent,
@@ -30,7 +31,6 @@ from storage.models import (
     StudentGuardian,
     TelegramAccount,
 )
-from storage.roster.cells import CellError
 from tests.features.health.test_growth import BORN, on_month, weight_for_bmi_z
 
 MONTH = 96
@@ -97,7 +97,7 @@ class World:
         )
         self.accounts[account].guardian_id = guardian.id
 
-    def actor(self, name: str, *roles: Role, **scopes: frozenset[int]) -> Actor:
+    def actor(self, name: str, *roles: Role, **scopes: Any) -> Actor:
         return Actor(self.accounts[name], frozenset(roles), **scopes)
 
     @property
@@ -205,40 +205,6 @@ async def test_only_the_nurse_records_and_only_pupils_of_the_class(
     assert await stored(session, HealthCheck, HealthCheck.school_id == world.school.id) == 0
 
 
-@pytest.mark.parametrize(
-    ("text", "entry"),
-    [
-        (
-            "128; 26,5; 10/10; 8/10; sâu 2 răng; bình thường",
-            HealthEntry(128.0, 26.5, 10, 8, "sâu 2 răng", "bình thường", None),
-        ),
-        ("128;26.5", HealthEntry(128.0, 26.5)),
-        ("128 cm; 26 kg; ; 9/10", HealthEntry(128.0, 26.0, None, 9)),
-        ("128; 26; ; ; ; ; ăn ít; hay mệt", HealthEntry(128.0, 26.0, notes="ăn ít; hay mệt")),
-    ],
-)
-def test_the_chat_form_is_read(text: str, entry: HealthEntry) -> None:
-    assert parse_entry(text) == entry
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("1500; 26", HEIGHT_RANGE),
-        ("128; 0", WEIGHT_RANGE),
-        ("128; 26; 11/10; 10/10", VISION_FORMAT),
-        ("128; 26; 10/10; 11/10", VISION_FORMAT),
-        ("128", health.ENTRY_FORMAT),
-        ("", health.ENTRY_FORMAT),
-        ("128; 26; ; ; " + "x" * 501, health.TEXT_TOO_LONG),
-    ],
-)
-def test_bad_chat_entries_are_refused_with_the_reason(text: str, reason: str) -> None:
-    with pytest.raises(CellError) as refused:
-        parse_entry(text)
-    assert refused.value.args[0] == reason
-
-
 async def test_check_for_shows_a_childs_results_to_its_guardians_nurse_and_leaders_only(
     world: World, session: AsyncSession
 ) -> None:
@@ -306,15 +272,15 @@ async def test_details_read_as_a_screening_result_with_advice(
         MEASURED,
         "t",
     )
-    vi = health.details(check, "Nguyễn Văn Con0", "3A", translator("vi"))
-    en = health.details(check, "Nguyễn Văn Con0", "3A", translator("en"))
+    vi = notices.details(check, "Nguyễn Văn Con0", "3A", translator("vi"))
+    en = notices.details(check, "Nguyễn Văn Con0", "3A", translator("en"))
     bmi = f"{check.bmi:.1f}"
     assert bmi.replace(".", ",") in vi and bmi in en
     assert "10/10" in en and "8/10" in en
     assert "&lt;b&gt;ho&lt;/b&gt; nhẹ" in en and "<b>ho</b>" not in en
     assert "Wasting (thinness)" in en
-    assert health.NUTRITION_ADVICE in en and health.EYE_ADVICE in en
-    assert en.endswith(f"<i>{health.NOT_A_DIAGNOSIS}</i>")
+    assert notices.NUTRITION_ADVICE in en and notices.EYE_ADVICE in en
+    assert en.endswith(f"<i>{notices.NOT_A_DIAGNOSIS}</i>")
 
 
 async def test_a_school_alert_is_for_the_nurse_or_principal_and_checked(

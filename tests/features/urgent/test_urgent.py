@@ -13,7 +13,8 @@ from bot.core import pending
 from bot.core.access import Actor
 from bot.delivery.outbox import Audience
 from bot.features.urgent import queries as urgent
-from bot.features.urgent.queries import Draft, Remind
+from bot.features.urgent import rules
+from bot.features.urgent.rules import Draft, Remind
 from storage.models import (
     AccountState,
     AuditEvent,
@@ -118,22 +119,22 @@ async def test_homeroom_teachers_send_to_their_class_and_leaders_to_anyone(world
     principal = world.actor("principal", Role.PRINCIPAL)
     vice = world.actor("vice", Role.VICE_PRINCIPAL)
     class_1a = world.of("1A")
-    assert urgent.may_send(world.teacher, class_1a)
-    assert not urgent.may_send(world.teacher, world.of("1A", "1B"))
-    assert not urgent.may_send(world.teacher, Audience.grade(1))
-    assert not urgent.may_send(world.teacher, Audience.school())
-    assert not urgent.may_send(world.teacher, Audience.accounts(world.accounts["p1"].id))
+    assert rules.may_send(world.teacher, class_1a)
+    assert not rules.may_send(world.teacher, world.of("1A", "1B"))
+    assert not rules.may_send(world.teacher, Audience.grade(1))
+    assert not rules.may_send(world.teacher, Audience.school())
+    assert not rules.may_send(world.teacher, Audience.accounts(world.accounts["p1"].id))
     for refused in (parent, subject, other):
-        assert not urgent.may_send(refused, class_1a)
+        assert not rules.may_send(refused, class_1a)
     for leader in (principal, vice):
-        assert urgent.may_send(leader, Audience.school())
-        assert urgent.may_send(leader, Audience.grade(1))
-        assert urgent.may_send(leader, world.of("1B", "3A"))
-        assert not urgent.may_send(leader, Audience.classes())
+        assert rules.may_send(leader, Audience.school())
+        assert rules.may_send(leader, Audience.grade(1))
+        assert rules.may_send(leader, world.of("1B", "3A"))
+        assert not rules.may_send(leader, Audience.classes())
     world.accounts["teacher"].state = AccountState.REVOKED
-    assert not urgent.may_send(world.teacher, class_1a)  # a revoked account, stale roles
-    assert urgent.own_audience(other) == world.of("1B")
-    assert urgent.own_audience(parent) is None
+    assert not rules.may_send(world.teacher, class_1a)  # a revoked account, stale roles
+    assert rules.own_audience(other) == world.of("1B")
+    assert rules.own_audience(parent) is None
 
 
 async def test_a_send_stores_one_urgent_delivery_per_family_and_an_audit_event(
@@ -185,7 +186,7 @@ async def test_refused_sends_store_nothing(world: World, session: AsyncSession) 
 
 
 async def test_a_scheduled_notice_is_routine_and_waits(world: World, session: AsyncSession) -> None:
-    (first, *_rest) = urgent.slot_choices(NOW, ZONE)
+    (first, *_rest) = rules.slot_choices(NOW, ZONE)
     sent = await urgent.send(
         session, world.teacher, Draft(world.of("1A"), "Họp"), NOW, not_before=first[1]
     )
@@ -201,12 +202,12 @@ def test_schedule_choices_are_ahead_in_the_schools_time_zone() -> None:
     def local(hour: int, minute: int) -> datetime:
         return datetime(2026, 11, 20, hour, minute, tzinfo=ZONE)
 
-    morning = urgent.slot_choices(local(9, 0), ZONE)
+    morning = rules.slot_choices(local(9, 0), ZONE)
     assert [i for i, _ in morning] == [0, 1, 2]
     assert morning[0][1] == local(16, 30).astimezone(UTC)
     assert morning[1][1] == datetime(2026, 11, 21, 7, 0, tzinfo=ZONE).astimezone(UTC)
-    assert [i for i, _ in urgent.slot_choices(local(16, 28), ZONE)] == [1, 2]
-    assert [i for i, _ in urgent.slot_choices(local(22, 0), ZONE)] == [1, 2]
+    assert [i for i, _ in rules.slot_choices(local(16, 28), ZONE)] == [1, 2]
+    assert [i for i, _ in rules.slot_choices(local(22, 0), ZONE)] == [1, 2]
 
 
 async def read(session: AsyncSession, notice_id: int, *accounts: int, state: DeliveryState) -> None:

@@ -1,86 +1,64 @@
 """The nurse's class spreadsheet of check-up results: checked, staged, confirmed, notified.
 
 The upload router (bot/core/inputs.py) offers the nurse's files to `try_file`; "Xác nhận"
-stores the results and sends each child's guardians their own screening notice.
+stores the results and sends each child's guardians their own screening notice. The staged file
+is downloaded again after a press: after the press's visit has committed, then read in a visit
+of its own, so nothing waits on Telegram with a transaction open.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from telegram import CallbackQuery, Message, Update
+from telegram import Message
 
-from bot.core import keyboards
-from bot.core.callbacks import BadCallback, Callback, pack, parse
+from bot.core import keyboards, split
 from bot.core.context import BotContext, Visit
-from bot.core.presses import alert
+from bot.core.i18n import N_
 from bot.core.problems import describe
-from bot.delivery.replies import edit_long, reply_long
-from bot.features.administration.imports import stage_file, staged_file
 from bot.features.health import queries as health
-from bot.features.health.chat.records import (
-    CATEGORY_LABELS,
-    MAX_PROBLEMS,
-    NOT_FOR_YOU,
-    class_of,
-    confirm_buttons,
-)
-from bot.features.health.documents import HealthSheet, parse_health_sheet
+from bot.features.health import staged as sheets
+from bot.features.health.buttons import DropSheet, SaveSheet, SheetClass
+from bot.features.health.chat.entry import wake_after_commit
+from bot.features.health.documents import HealthSheet, parse_health_sheet, sheet_class
+from bot.features.health.notices import category_lines
+from bot.features.health.rules import NOT_FOR_YOU, may_record
 from bot.features.weekly.queries import class_pupils
-from storage.models import RequestState, Role, SchoolClass, StagedImport
+from storage.models import RequestState, SchoolClass, StagedImport
 from storage.queries import class_by_name, school_classes
 from storage.roster.problems import FileRefused
 
-FEATURE = "hlf"
-
-
-async def file_pressed(update: Update, context: BotContext) -> None:
-    """The buttons of a staged results file: which class, then confirm or cancel."""
-    query = update.callback_query
-    assert query is not None and isinstance(query.message, Message)
-    try:
-        press = parse(query.data)
-        record_id = press.int_arg(0)
-    except BadCallback:
-        return
-    async with context.visit(update) as visit:
-        if not visit.actor.has(Role.MEDICAL):
-            await alert(query, visit._(NOT_FOR_YOU))
-        elif press.action == "cls":
-            await _file_class(query, visit, press, context)
-        elif press.action in ("ok", "no"):
-            await _file_answer(query, visit, record_id, press.action == "ok", context)
+MAX_PROBLEMS = 20
+HANDLED = N_("This file was already handled.")
+Step = Callable[[Visit, Path], Awaitable[None]]
 
 
 async def try_file(
     message: Message, visit: Visit, context: BotContext, path: Path, file_name: str, file_id: str
 ) -> bool:
     """Take a health results sheet from the nurse (checked, staged, confirmed); False if not one."""
-    if not visit.actor.has(Role.MEDICAL):
+    if not may_record(visit.actor):
         return False
     try:
-        named = await asyncio.to_thread(health.sheet_class, path)
+        named = await asyncio.to_thread(sheet_class, path)
     except FileRefused:
         return False
     if named is None:
         return False
     _ = visit._
-    staged = stage_file(
-        visit.session, visit.actor.school_id, visit.account.id, "health", file_id, file_name
-    )
-    await visit.session.flush()
+    staged = await sheets.stage_sheet(visit.session, visit.actor, file_id, file_name)
     klass = await class_by_name(visit.session, visit.actor.school_id, named) if named else None
     if klass is None:
         classes = await school_classes(visit.session, visit.actor.school_id)
-        buttons = [(name, pack(FEATURE, "cls", staged.id, cid)) for cid, name in classes]
-        await message.reply_text(
-            _("Which class are these results for?"),
-            reply_markup=keyboards.choices(buttons, per_row=4),
-        )
+        buttons = [(name, SheetClass(staged.id, cid).data()) for cid, name in classes]
+        markup = keyboards.choices(buttons, per_row=4)
+        visit.reply(_("Which class are these results for?"), markup, as_html=False)
         return True
-    await _review(message, visit, context, staged, klass, path)
+    await _review(visit, context, staged, klass, path)
     return True
 
 
@@ -93,21 +71,15 @@ async def _read(visit: Visit, klass: SchoolClass, path: Path) -> HealthSheet:
 
 
 async def _review(
-    message: Message,
-    visit: Visit,
-    context: BotContext,
-    staged: StagedImport,
-    klass: SchoolClass,
-    path: Path,
+    visit: Visit, context: BotContext, staged: StagedImport, klass: SchoolClass, path: Path
 ) -> None:
     """Check the sheet against the class; show the problems, or a summary to confirm."""
     _ = visit._
     sheet = await _read(visit, klass, path)
     if sheet.problems or not sheet.rows:
-        staged.state = RequestState.CANCELLED
-        await visit.save()
+        sheets.drop_sheet(staged)
         if not sheet.problems:
-            await message.reply_text(_("The file has no results to save."))
+            visit.reply(_("The file has no results to save."), as_html=False)
             return
         lines = [_("Nothing can be imported yet: please fix these rows and send the file again.")]
         lines += [
@@ -116,14 +88,12 @@ async def _review(
             else str(describe(p, _)["reason"])
             for p in sheet.problems[:MAX_PROBLEMS]
         ]
-        await reply_long(message, "\n".join(lines))
+        visit.reply("\n".join(lines), as_html=False)
         return
     checks = await health.assess_rows(
         visit.session, visit.actor, klass.id, sheet.rows, context.today(visit.now)
     )
-    staged.kind = f"health:{klass.id}"
-    await visit.save()
-    counted = health.categories(checks)
+    sheets.sheet_checked(staged, klass.id)
     lines = [
         _.ngettext(
             "Class {name}: results for {count} pupil.",
@@ -131,101 +101,125 @@ async def _review(
             len(checks),
         ).format(name=klass.name, count=len(checks))
     ]
-    lines += [
-        _("{label}: {count}").format(label=_(label), count=counted[key])
-        for key, label in CATEGORY_LABELS.items()
-        if counted[key]
-    ]
+    lines += category_lines(checks, _)
     lines += ["", _("Save the results and send each family their child's results?")]
-    await message.reply_text(
-        "\n".join(lines), reply_markup=confirm_buttons(_, "ok", "no", staged.id, feature=FEATURE)
+    markup = keyboards.inline(
+        [[(_("Confirm"), SaveSheet(staged.id).data()), (_("Cancel"), DropSheet(staged.id).data())]]
     )
+    visit.reply("\n".join(lines), markup, as_html=False)
 
 
-async def _download(context: BotContext, file_id: str, folder: str, name: str) -> Path:
-    path = Path(folder) / ("upload" + Path(name).suffix.lower())
-    telegram_file = await context.bot.get_file(file_id)
-    await telegram_file.download_to_drive(path)
-    return path
-
-
-async def _file_class(
-    query: CallbackQuery, visit: Visit, press: Callback, context: BotContext
+def after_download(
+    visit: Visit, context: BotContext, file_id: str, file_name: str, step: Step
 ) -> None:
+    """Once this visit has committed, download the staged file, then run `step` on it in a
+    visit of its own (no transaction is open during the download)."""
+    update = visit.update
+
+    async def run() -> None:
+        with tempfile.TemporaryDirectory(prefix="schoolbot-") as folder:
+            path = Path(folder) / ("upload" + Path(file_name).suffix.lower())
+            telegram_file = await context.bot.get_file(file_id)
+            await telegram_file.download_to_drive(path)
+            async with context.visit(update) as again:
+                await step(again, path)
+
+    visit.later(run)
+
+
+async def sheet_class_chosen(press: SheetClass, visit: Visit, context: BotContext) -> None:
     """The nurse said which class a sheet without one in its title is for."""
     _ = visit._
-    assert isinstance(query.message, Message)
-    try:
-        staged_id, class_id = press.int_arg(0), press.int_arg(1)
-    except BadCallback:
-        return
-    staged = await staged_file(visit.session, staged_id, visit.account.id)
-    klass = await class_of(visit, class_id)
-    if staged is None or klass is None or staged.kind != "health":
-        await alert(query, _(NOT_FOR_YOU))
+    staged = await sheets.staged_sheet(
+        visit.session, visit.actor, press.staged_id, class_known=False
+    )
+    klass = await health.nurse_class(visit.session, visit.actor, press.class_id)
+    if staged is None or klass is None:
+        visit.alert(_(NOT_FOR_YOU))
         return
     if staged.state != RequestState.PENDING:
-        await query.edit_message_text(_("This file was already handled."))
+        visit.edit(html.escape(_(HANDLED)))
         return
-    await query.edit_message_text(_("Class {name}").format(name=klass.name))
-    with tempfile.TemporaryDirectory(prefix="schoolbot-") as folder:
-        path = await _download(context, staged.file_id, folder, staged.file_name)
-        await _review(query.message, visit, context, staged, klass, path)
+    visit.edit(html.escape(_("Class {name}").format(name=klass.name)))
+
+    async def review(again: Visit, path: Path) -> None:
+        staged = await sheets.staged_sheet(
+            again.session, again.actor, press.staged_id, class_known=False
+        )
+        klass = await health.nurse_class(again.session, again.actor, press.class_id)
+        if staged is None or klass is None or staged.state != RequestState.PENDING:
+            again.reply(again._(HANDLED), as_html=False)
+            return
+        await _review(again, context, staged, klass, path)
+
+    after_download(visit, context, staged.file_id, staged.file_name, review)
 
 
-async def _file_answer(
-    query: CallbackQuery, visit: Visit, staged_id: int, confirmed: bool, context: BotContext
-) -> None:
+async def drop_sheet(press: DropSheet, visit: Visit, context: BotContext) -> None:
+    """ "Hủy": the staged file is not imported."""
     _ = visit._
-    staged = await staged_file(visit.session, staged_id, visit.account.id)
-    if staged is None or not staged.kind.startswith("health:"):
-        await alert(query, _(NOT_FOR_YOU))
+    staged = await _checked_sheet(visit, press.staged_id)
+    if staged is not None:
+        sheets.drop_sheet(staged)
+        visit.edit(html.escape(_("Import cancelled. Nothing was saved.")))
+
+
+async def save_sheet(press: SaveSheet, visit: Visit, context: BotContext) -> None:
+    """ "Xác nhận": read the staged file again and store its results (in the next visit)."""
+    staged = await _checked_sheet(visit, press.staged_id)
+    if staged is None:
         return
+
+    async def save(again: Visit, path: Path) -> None:
+        await _save(again, context, press.staged_id, path)
+
+    after_download(visit, context, staged.file_id, staged.file_name, save)
+
+
+async def _checked_sheet(visit: Visit, staged_id: int) -> StagedImport | None:
+    """The nurse's checked sheet still waiting for an answer; else the press is answered."""
+    staged = await sheets.staged_sheet(visit.session, visit.actor, staged_id, class_known=True)
+    if staged is None:
+        visit.alert(visit._(NOT_FOR_YOU))
+        return None
     if staged.state != RequestState.PENDING:
-        await query.edit_message_text(_("This file was already handled."))
+        visit.edit(html.escape(visit._(HANDLED)))
+        return None
+    return staged
+
+
+async def _save(visit: Visit, context: BotContext, staged_id: int, path: Path) -> None:
+    _ = visit._
+    staged = await sheets.staged_sheet(visit.session, visit.actor, staged_id, class_known=True)
+    if staged is None or staged.state != RequestState.PENDING:
+        visit.edit(html.escape(_(HANDLED)))
         return
-    if not confirmed:
-        staged.state = RequestState.CANCELLED
-        await visit.save()
-        await query.edit_message_text(_("Import cancelled. Nothing was saved."))
+    klass = await health.nurse_class(visit.session, visit.actor, sheets.sheet_class_id(staged))
+    sheet = None if klass is None else await _read(visit, klass, path)
+    if klass is None or sheet is None or sheet.problems or not sheet.rows:
+        visit.edit(html.escape(_("The file could not be imported; please send it again.")))
         return
-    klass = await class_of(visit, int(staged.kind.split(":")[1]))
-    assert klass is not None
-    with tempfile.TemporaryDirectory(prefix="schoolbot-") as folder:
-        path = await _download(context, staged.file_id, folder, staged.file_name)
-        sheet = await _read(visit, klass, path)
-    if sheet.problems or not sheet.rows:
-        await query.edit_message_text(_("The file could not be imported; please send it again."))
-        return
-    checks = await health.record_checks(
-        visit.session, visit.actor, klass.id, sheet.rows, context.today(visit.now), visit.who
+    today = context.today(visit.now)
+    recorded = await sheets.record_sheet(
+        visit.session, visit.actor, staged, sheet.rows, today, visit.now
     )
-    outcome = await health.notify(
-        visit.session, visit.actor.school_id, checks, visit.account.id, visit.now
-    )
-    staged.state = RequestState.DONE
-    names = {check.student_id: check for check in checks}
-    unlinked = [
-        name
-        for pupil, _code, name in await class_pupils(visit.session, klass.id)
-        if pupil in names and pupil in outcome.not_linked
-    ]
-    await visit.save()
-    context.wake_sender()
+    wake_after_commit(visit, context)
     lines = [
         _.ngettext(
             "Saved the results of {count} pupil of class {name}.",
             "Saved the results of {count} pupils of class {name}.",
-            len(checks),
-        ).format(count=len(checks), name=klass.name),
+            len(recorded.checks),
+        ).format(count=len(recorded.checks), name=klass.name),
         _.ngettext(
             "The family of {count} pupil will get the child's results.",
             "The families of {count} pupils will get their child's results.",
-            len(outcome.notices),
-        ).format(count=len(outcome.notices)),
+            recorded.notified,
+        ).format(count=recorded.notified),
     ]
-    if unlinked:
-        lines.append(
-            _("No parent has linked an account yet for: {names}").format(names=", ".join(unlinked))
-        )
-    await edit_long(query, "\n".join(lines))
+    if recorded.not_linked:
+        names = ", ".join(recorded.not_linked)
+        lines.append(_("No parent has linked an account yet for: {names}").format(names=names))
+    first, *rest = split.split_html(html.escape("\n".join(lines), quote=False))
+    visit.edit(first)
+    for piece in rest:
+        visit.reply(piece)

@@ -1,144 +1,32 @@
-"""Urgent messages (/khan): whom to (leaders choose), the message, a preview with the number of
-families; "Gửi ngay", "Hẹn giờ gửi" and "Nhắc lại" are in bot/features/urgent/chat/sending.py."""
+"""Urgent notices, step two: the message (a text, or a photo or document with a caption), kept
+as a draft, and its preview with the number of families. Sending is in chat/sending.py."""
 
 from __future__ import annotations
 
 import html
 
-from telegram import CallbackQuery, Message, Update
+from telegram import Message
 from telegram.constants import ParseMode
-from telegram.ext import filters
 
 from bot.core import keyboards, limits, pending
-from bot.core.callbacks import BadCallback, pack, parse
 from bot.core.context import BotContext, Visit
-from bot.core.presses import alert
-from bot.delivery.dispatcher import CAPTION_LIMIT
-from bot.delivery.outbox import Audience
+from bot.delivery.audience import Audience
+from bot.delivery.dispatcher import CAPTION_LIMIT as SENT_CAPTION_LIMIT
 from bot.features.urgent import queries as urgent
-from bot.features.urgent.chat import sending as urgent_send
-from bot.features.urgent.chat.sending import EXPIRED, NOT_ALLOWED, NOT_FOR_YOU
-from bot.features.urgent.queries import CONFIRM, PICK, TEXT, Draft
-from storage.queries import school_classes
+from bot.features.urgent.buttons import CancelDraft, Schedule, SendNow
+from bot.features.urgent.chat.audience import NOT_ALLOWED
+from bot.features.urgent.queries import CONFIRM, TEXT
+from bot.features.urgent.rules import (
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    URGENT_TITLE,
+    Draft,
+    audience_from,
+    may_send,
+    text_problem,
+)
 
-PRIVATE = filters.ChatType.PRIVATE
 Media = tuple[str, str] | None
-
-
-async def _ask_message(visit: Visit, audience: Audience) -> str:
-    """Wait for the message to this audience; return the prompt."""
-    _ = visit._
-    await pending.expect(
-        visit.session,
-        visit.account.id,
-        visit.actor.school_id,
-        TEXT,
-        {"audience": audience.describe()},
-        visit.now,
-    )
-    label = await urgent.audience_label(visit.session, visit.actor.school_id, audience, _)
-    return (
-        _("Urgent notice to {audience}.").format(audience=label)
-        + "\n"
-        + _(
-            "Send the message now: a text, or a photo or a document with a caption. "
-            "You will see a preview before anything is sent."
-        )
-    )
-
-
-async def urgent_command(update: Update, context: BotContext) -> None:
-    """Start an urgent notice: leaders choose whom to; a homeroom teacher writes to the class."""
-    message = update.effective_message
-    assert message is not None
-    async with context.visit(update) as visit:
-        _ = visit._
-        if urgent.is_leader(visit.actor):
-            grades = await urgent.grades(visit.session, visit.actor.school_id)
-            rows = [
-                [(_("Whole school"), pack("urg", "all"))],
-                [(_("Grade {grade}").format(grade=g), pack("urg", "grade", g)) for g in grades],
-                [(_("Choose classes"), pack("urg", "cls"))],
-            ]
-            await message.reply_text(
-                _("Who is the urgent notice for?"), reply_markup=keyboards.inline(rows)
-            )
-            return
-        audience = urgent.own_audience(visit.actor)
-        if audience is None:
-            await message.reply_text(_(NOT_ALLOWED))
-            return
-        await message.reply_text(await _ask_message(visit, audience))
-
-
-async def pressed(update: Update, context: BotContext) -> None:
-    """Every "urg" button; each press re-reads the wait or the notice and re-checks rights."""
-    query = update.callback_query
-    assert query is not None
-    try:
-        press = parse(query.data)
-        argument = press.int_arg(0) if press.args else 0
-    except BadCallback:
-        return
-    async with context.visit(update) as visit:
-        if press.action in ("all", "grade", "cls", "tog", "done"):
-            await _scope(query, visit, press.action, argument)
-        elif press.action in ("send", "at"):
-            await urgent_send.send(
-                query, visit, context, argument if press.action == "at" else None
-            )
-        elif press.action == "later":
-            await urgent_send.later(query, visit, context)
-        elif press.action == "cancel":
-            await urgent_send.cancel(query, visit)
-        elif press.action == "again":
-            await urgent_send.again(query, visit, context, argument)
-
-
-async def _scope(query: CallbackQuery, visit: Visit, action: str, argument: int) -> None:
-    """The leaders' choice: the school, a grade, or classes toggled one by one, then "Xong"."""
-    _ = visit._
-    if not urgent.is_leader(visit.actor):
-        await alert(query, _(NOT_FOR_YOU))
-        return
-    school_id = visit.actor.school_id
-    if action == "all":
-        audience = Audience.school()
-    elif action == "grade":
-        if argument not in await urgent.grades(visit.session, school_id):
-            await alert(query, _(EXPIRED))
-            return
-        audience = Audience.grade(argument)
-    else:
-        waiting = await pending.peek(visit.session, visit.account.id, visit.now)
-        picked = waiting.data.get("classes") if waiting and waiting.kind == PICK else None
-        chosen = [] if action == "cls" else picked
-        if not isinstance(chosen, list) or (
-            action == "tog" and not await urgent.class_names(visit.session, school_id, [argument])
-        ):
-            await alert(query, _(EXPIRED))
-            return
-        if action == "done" and not chosen:
-            await alert(query, _("Choose at least one class."))
-            return
-        if action != "done":
-            chosen = sorted(set(chosen) ^ {argument}) if action == "tog" else []
-            await pending.expect(
-                visit.session, visit.account.id, school_id, PICK, {"classes": chosen}, visit.now
-            )
-            buttons = [
-                (("✓ " if class_id in chosen else "") + name, pack("urg", "tog", class_id))
-                for class_id, name in await school_classes(visit.session, school_id)
-            ]
-            await query.edit_message_text(
-                _("Choose the classes, then press Done."),
-                reply_markup=keyboards.choices(
-                    buttons, per_row=4, extra=[(_("Done"), pack("urg", "done"))]
-                ),
-            )
-            return
-        audience = Audience.classes(*(int(c) for c in chosen))
-    await query.edit_message_text(await _ask_message(visit, audience))
 
 
 async def take_text(message: Message, visit: Visit, context: BotContext) -> bool:
@@ -146,7 +34,7 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
     if waiting is None or waiting.kind != TEXT or message.text is None:
         return False
-    await _take(message, visit, urgent.audience_from(waiting.data.get("audience")), message.text)
+    await _take(visit, audience_from(waiting.data.get("audience")), message.text)
     return True
 
 
@@ -165,43 +53,40 @@ async def take_media(message: Message, visit: Visit, context: BotContext) -> boo
         problem = limits.file_problem(document.file_name, document.file_size)
         if problem is not None:
             _ = visit._
-            await message.reply_text(
-                limits.fill(problem, _(problem)) + "\n" + _("Please send it again.")
-            )
+            again = _("Please send it again.")
+            visit.reply(limits.fill(problem, _(problem)) + "\n" + again, as_html=False)
             return True
         media = ("document", document.file_id)
     else:
         return False
-    audience = urgent.audience_from(waiting.data.get("audience"))
-    await _take(message, visit, audience, message.caption or "", media)
+    audience = audience_from(waiting.data.get("audience"))
+    await _take(visit, audience, message.caption or "", media)
     return True
 
 
-async def _take(
-    message: Message, visit: Visit, audience: Audience | None, text: str, media: Media = None
-) -> None:
+async def _take(visit: Visit, audience: Audience | None, text: str, media: Media = None) -> None:
     """Check the message; keep it as a draft and show the preview, or ask again."""
     _ = visit._
-    if audience is None or not urgent.may_send(visit.actor, audience):
+    if audience is None or not may_send(visit.actor, audience):
         await pending.clear(visit.session, visit.account.id)
-        await message.reply_text(_(NOT_ALLOWED))
+        visit.reply(_(NOT_ALLOWED), as_html=False)
         return
-    problem = urgent.text_problem(text, caption=media is not None)
+    problem = text_problem(text, caption=media is not None)
     if problem is not None:  # the wait stays: the next message is taken instead
-        limit = urgent.CAPTION_LIMIT if media else urgent.TEXT_LIMIT
-        await message.reply_text(_(problem).format(limit=limit) + "\n" + _("Please send it again."))
+        limit = CAPTION_LIMIT if media else TEXT_LIMIT
+        again = _("Please send it again.")
+        visit.reply(_(problem).format(limit=limit) + "\n" + again, as_html=False)
         return
     draft = Draft(audience, text.strip(), media)
     await pending.expect(
         visit.session, visit.account.id, visit.actor.school_id, CONFIRM, draft.data(), visit.now
     )
-    await _preview(message, visit, draft)
+    await _preview(visit, draft)
 
 
-async def _preview(message: Message, visit: Visit, draft: Draft) -> None:
-    """The message as families will see it, the number of families, and the choices."""
+async def _summary(visit: Visit, draft: Draft) -> str:
+    """To whom, how many families, and how many pupils have no linked family (HTML)."""
     _ = visit._
-    shown = urgent.compose(draft.text, _(urgent.URGENT_TITLE))
     school_id = visit.actor.school_id
     families, unlinked = await urgent.reach(visit.session, school_id, draft.audience)
     label = await urgent.audience_label(visit.session, school_id, draft.audience, _)
@@ -220,24 +105,35 @@ async def _preview(message: Message, visit: Visit, draft: Draft) -> None:
                 ).format(count=unlinked)
             )
         )
+    return "\n".join(lines)
+
+
+async def _preview(visit: Visit, draft: Draft) -> None:
+    """The message as families will see it, the number of families, and the choices."""
+    _ = visit._
+    shown = urgent.compose(draft.text, _(URGENT_TITLE))
+    summary = await _summary(visit, draft)
     markup = keyboards.inline(
         [
-            [(_("Send now"), pack("urg", "send")), (_("Schedule for later"), pack("urg", "later"))],
-            [(_("Cancel"), pack("urg", "cancel"))],
+            [(_("Send now"), SendNow().data()), (_("Schedule for later"), Schedule().data())],
+            [(_("Cancel"), CancelDraft().data())],
         ]
     )
-    summary = "\n".join(lines)
     if draft.media is None:
-        await message.reply_text(
-            shown + "\n\n" + summary, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
+        visit.reply(shown + "\n\n" + summary, markup)
         return
     kind, file_id = draft.media
-    caption = shown if len(shown) <= CAPTION_LIMIT else None  # as the dispatcher will send it
+    # The caption as the dispatcher will send it: too long for a caption, the text follows.
+    caption = shown if len(shown) <= SENT_CAPTION_LIMIT else None
+    bot, chat_id = visit.update.get_bot(), visit.chat_id
     if kind == "photo":
-        await message.reply_photo(file_id, caption=caption, parse_mode=ParseMode.HTML)
+        visit.later(
+            lambda: bot.send_photo(chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML)
+        )
     else:
-        await message.reply_document(file_id, caption=caption, parse_mode=ParseMode.HTML)
+        visit.later(
+            lambda: bot.send_document(chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML)
+        )
     if caption is None:
-        await message.reply_text(shown, parse_mode=ParseMode.HTML)
-    await message.reply_text(summary, parse_mode=ParseMode.HTML, reply_markup=markup)
+        visit.reply(shown)
+    visit.reply(summary, markup)

@@ -1,29 +1,28 @@
-"""Urgent messages, once the preview is shown: "Gửi ngay", "Hẹn giờ gửi" and its times, "Hủy",
-and "Nhắc lại" under the confirmation. The composing is in bot/features/urgent/chat/compose.py."""
+"""Urgent notices, step three, once the preview is shown: "Gửi ngay", "Hẹn giờ gửi" and its
+times, "Hủy", and "Nhắc lại" under the confirmation."""
 
 from __future__ import annotations
 
 import html
 from datetime import datetime
 
-from telegram import CallbackQuery
-from telegram.constants import ParseMode
-
 from bot.core import keyboards, pending
-from bot.core.callbacks import pack
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_
-from bot.core.presses import alert
 from bot.features.urgent import queries as urgent
-from bot.features.urgent.queries import CONFIRM, Remind
-
-NOT_FOR_YOU = N_("This button is not for you.")
-EXPIRED = N_("This was already sent or cancelled, or it has expired.")
-PASSED = N_("That time has already passed; please choose another.")
-NOT_ALLOWED = N_(
-    "Urgent notices are sent by homeroom teachers to their class and by the principal or "
-    "vice principals."
+from bot.features.urgent.buttons import CancelDraft, RemindAgain, Schedule, SendAt, SendNow
+from bot.features.urgent.chat.audience import EXPIRED, NOT_ALLOWED, NOT_FOR_YOU
+from bot.features.urgent.queries import CONFIRM, Sent
+from bot.features.urgent.rules import (
+    ROUTINE_TITLE,
+    SLOTS,
+    URGENT_TITLE,
+    Draft,
+    Remind,
+    slot_choices,
 )
+
+PASSED = N_("That time has already passed; please choose another.")
 REMIND_REPLIES = {
     Remind.NOT_YOURS: NOT_FOR_YOU,
     Remind.ALL_READ: N_("Every family has already read this notice."),
@@ -31,28 +30,52 @@ REMIND_REPLIES = {
 }
 
 
-async def send(query: CallbackQuery, visit: Visit, context: BotContext, slot: int | None) -> None:
-    """ "Gửi ngay" (no slot) or a chosen time: the draft is stored once, a second press refused."""
+def wake_after_commit(visit: Visit, context: BotContext) -> None:
+    """Let the sender look at the outbox once the visit has committed what it queued."""
+
+    async def wake() -> None:
+        context.wake_sender()
+
+    visit.later(wake)
+
+
+async def send_now(press: SendNow, visit: Visit, context: BotContext) -> None:
+    """ "Gửi ngay": the draft goes out as an urgent notice; a second press is refused."""
+    await _send(visit, context, None)
+
+
+async def send_at(press: SendAt, visit: Visit, context: BotContext) -> None:
+    """A chosen time: the draft waits as a routine notice; a time gone by is refused."""
+    data = await _waiting_draft(visit) or {}
+    slots = data.get("slots")
+    chosen = slots.get(str(press.slot)) if isinstance(slots, dict) else None
+    moment = datetime.fromisoformat(chosen) if isinstance(chosen, str) else None
+    if moment is None or moment <= visit.now:
+        visit.alert(visit._(EXPIRED if moment is None else PASSED))
+        return
+    await _send(visit, context, moment)
+
+
+async def _send(visit: Visit, context: BotContext, moment: datetime | None) -> None:
+    """Store the draft once (now, or for `moment`) and show what was done in the preview."""
     _ = visit._
-    moment = None
-    if slot is not None:
-        slots = (await _waiting_draft(visit) or {}).get("slots")
-        chosen = slots.get(str(slot)) if isinstance(slots, dict) else None
-        moment = datetime.fromisoformat(chosen) if isinstance(chosen, str) else None
-        if moment is None or moment <= visit.now:
-            await alert(query, _(EXPIRED if moment is None else PASSED))
-            return
     draft = await urgent.take_draft(visit.session, visit.account.id, visit.now)
     if draft is None:
-        await alert(query, _(EXPIRED))
+        visit.alert(_(EXPIRED))
         return
     sent = await urgent.send(visit.session, visit.actor, draft, visit.now, not_before=moment)
     if sent is None:
-        await alert(query, _(NOT_ALLOWED))
+        visit.alert(_(NOT_ALLOWED))
         return
-    await visit.save()
-    context.wake_sender()
-    title, markup = urgent.ROUTINE_TITLE, None
+    wake_after_commit(visit, context)
+    _confirm(visit, context, draft, sent, moment)
+
+
+def _confirm(
+    visit: Visit, context: BotContext, draft: Draft, sent: Sent, moment: datetime | None
+) -> None:
+    _ = visit._
+    title, markup = ROUTINE_TITLE, None
     line = _.ngettext(
         "Scheduled for {time} on {date}, to {count} family, as a routine notice.",
         "Scheduled for {time} on {date}, to {count} families, as a routine notice.",
@@ -60,19 +83,19 @@ async def send(query: CallbackQuery, visit: Visit, context: BotContext, slot: in
     )
     if moment is None:
         title, line = (
-            urgent.URGENT_TITLE,
+            URGENT_TITLE,
             _.ngettext(
                 "Sending the urgent notice to {count} family; the delivery report follows.",
                 "Sending the urgent notice to {count} families; the delivery report follows.",
                 sent.count,
             ),
         )
-        markup = keyboards.inline([[(_("Remind again"), pack("urg", "again", sent.notice.id))]])
+        markup = keyboards.inline([[(_("Remind again"), RemindAgain(sent.notice.id).data())]])
     local = (moment or visit.now).astimezone(context.settings.zone)
     line = line.format(count=sent.count, time=f"{local:%H:%M}", date=f"{local:%d/%m}")
     done = f"<b>{html.escape(line)}</b>"
     text = done if draft.media else urgent.compose(draft.text, _(title)) + "\n\n" + done
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    visit.edit(text, markup)
 
 
 async def _waiting_draft(visit: Visit) -> dict[str, object] | None:
@@ -80,54 +103,53 @@ async def _waiting_draft(visit: Visit) -> dict[str, object] | None:
     return dict(waiting.data) if waiting is not None and waiting.kind == CONFIRM else None
 
 
-async def later(query: CallbackQuery, visit: Visit, context: BotContext) -> None:
+async def schedule(press: Schedule, visit: Visit, context: BotContext) -> None:
     """ "Hẹn giờ gửi": keep the offered times in the draft and show them as buttons."""
     _ = visit._
     data = await _waiting_draft(visit)
     if data is None:
-        await alert(query, _(EXPIRED))
+        visit.alert(_(EXPIRED))
         return
     zone = context.settings.zone
-    choices = urgent.slot_choices(visit.now, zone)
+    choices = slot_choices(visit.now, zone)
     data["slots"] = {str(index): moment.isoformat() for index, moment in choices}
     await pending.expect(
         visit.session, visit.account.id, visit.actor.school_id, CONFIRM, data, visit.now
     )
     buttons = [
         (
-            _(urgent.SLOTS[index][0]).format(time=moment.astimezone(zone).strftime("%H:%M")),
-            pack("urg", "at", index),
+            _(SLOTS[index][0]).format(time=moment.astimezone(zone).strftime("%H:%M")),
+            SendAt(index).data(),
         )
         for index, moment in choices
     ]
-    await query.edit_message_reply_markup(
-        keyboards.choices(buttons, per_row=1, extra=[(_("Cancel"), pack("urg", "cancel"))])
+    visit.edit_markup(
+        keyboards.choices(buttons, per_row=1, extra=[(_("Cancel"), CancelDraft().data())])
     )
 
 
-async def cancel(query: CallbackQuery, visit: Visit) -> None:
+async def cancel_draft(press: CancelDraft, visit: Visit, context: BotContext) -> None:
     """Drop the draft; nothing is sent."""
     if await _waiting_draft(visit) is None:
-        await alert(query, visit._(EXPIRED))
+        visit.alert(visit._(EXPIRED))
         return
     await pending.clear(visit.session, visit.account.id)
-    await query.edit_message_text(visit._("Cancelled. Nothing was sent."))
+    visit.edit(html.escape(visit._("Cancelled. Nothing was sent.")))
 
 
-async def again(query: CallbackQuery, visit: Visit, context: BotContext, notice_id: int) -> None:
+async def remind_again(press: RemindAgain, visit: Visit, context: BotContext) -> None:
     """ "Nhắc lại": send the notice again to the families that have not read it."""
     _ = visit._
-    outcome, sent = await urgent.remind_unread(visit.session, visit.actor, notice_id, visit.now)
-    if sent is None:
-        await alert(query, _(REMIND_REPLIES[outcome]))
-        return
-    await visit.save()
-    context.wake_sender()
-    await context.bot.send_message(
-        visit.account.chat_id,
-        _.ngettext(
-            "Sent again to {count} family that has not read the notice yet.",
-            "Sent again to {count} families that have not read the notice yet.",
-            sent.count,
-        ).format(count=sent.count),
+    outcome, sent = await urgent.remind_unread(
+        visit.session, visit.actor, press.notice_id, visit.now
     )
+    if sent is None:
+        visit.alert(_(REMIND_REPLIES[outcome]))
+        return
+    wake_after_commit(visit, context)
+    told = _.ngettext(
+        "Sent again to {count} family that has not read the notice yet.",
+        "Sent again to {count} families that have not read the notice yet.",
+        sent.count,
+    ).format(count=sent.count)
+    visit.reply(told, as_html=False)

@@ -1,0 +1,161 @@
+"""What people read about health: the families' short notice and its details, the nurse's weekly
+note, a school-wide notice, and the nurse's count of results by screening category.
+
+Every text here is Telegram HTML with names and typed texts escaped; results read as a screening
+result, never a diagnosis.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Sequence
+
+from bot.core.i18n import N_, Translator
+from bot.features.health.growth import Nutrition
+from bot.features.weekly.rules import clean
+from storage.models import HealthCheck, WeeklyComment
+
+FULL_SIGHT = 10  # tenths: 10/10
+SEE_DETAILS = N_("See details")
+ALERT_TITLE = N_("Health notice")
+NUTRITION_LABELS = {
+    Nutrition.SEVERE_THINNESS: N_("Severe wasting"),
+    Nutrition.THINNESS: N_("Wasting (thinness)"),
+    Nutrition.NORMAL: N_("Normal weight for age"),
+    Nutrition.OVERWEIGHT: N_("Overweight"),
+    Nutrition.OBESITY: N_("Obesity"),
+}
+STUNTED = N_("Stunting (low height for age)")
+CATEGORY_LABELS = {
+    **{status.value: label for status, label in NUTRITION_LABELS.items()},
+    "stunted": STUNTED,
+    "eyesight": N_("Eyesight below 10/10"),
+    "not_assessed": N_("Nutrition not assessed (birth date or gender missing)"),
+}
+NUTRITION_ADVICE = N_("Please take your child to a health facility for advice on nutrition.")
+EYE_ADVICE = N_("Eyesight below 10/10: please take your child to an eye doctor for a check.")
+NOT_A_DIAGNOSIS = N_(
+    "This is a screening result from the health check at school, not a medical diagnosis. "
+    "If you have any concern, please take your child to see a doctor."
+)
+
+
+def notice_text(check: HealthCheck, student_name: str, class_name: str, _: Translator) -> str:
+    """The short notice: no figure and no result, only that the results are ready."""
+    return _(
+        "The results of the regular health check of {date} for {name} (class {class_name}) "
+        'are ready. Please press "{button}" to read them.'
+    ).format(
+        date=check.measured_on.strftime("%d/%m/%Y"),
+        name=f"<b>{html.escape(student_name)}</b>",
+        class_name=html.escape(class_name),
+        button=_(SEE_DETAILS),
+    )
+
+
+def details(check: HealthCheck, student_name: str, class_name: str, _: Translator) -> str:
+    """The results as the child's guardians read them (HTML), worded as a screening result."""
+    title = _("Health check results")
+    lines = [
+        f"<b>{html.escape(title)}</b>",
+        _("Pupil: {name}, class {class_name}").format(
+            name=f"<b>{html.escape(student_name)}</b>", class_name=html.escape(class_name)
+        ),
+        _("Date of the check: {date}").format(date=check.measured_on.strftime("%d/%m/%Y")),
+        "",
+        _("Height: {value} cm").format(value=_number(check.height_cm, _)),
+        _("Weight: {value} kg").format(value=_number(check.weight_kg, _)),
+        _("BMI: {value}").format(value=_number(check.bmi, _, 1)),
+    ]
+    lines += _nutrition(check, _)
+    if check.vision_left is not None or check.vision_right is not None:
+        lines.append(
+            _("Eyesight: left eye {left}, right eye {right}").format(
+                left=_sight(check.vision_left), right=_sight(check.vision_right)
+            )
+        )
+        if low_sight(check):
+            lines.append(f"<i>{html.escape(_(EYE_ADVICE))}</i>")
+    for label, value in (
+        (_("Teeth and mouth: {text}"), check.teeth),
+        (_("Spine: {text}"), check.spine),
+        (_("Notes from the school nurse: {text}"), check.notes),
+    ):
+        if value:
+            lines.append(label.format(text=html.escape(value)))
+    lines += ["", f"<i>{html.escape(_(NOT_A_DIAGNOSIS))}</i>"]
+    return "\n".join(lines)
+
+
+def _nutrition(check: HealthCheck, _: Translator) -> list[str]:
+    if check.nutrition is None:
+        return [_("Nutrition (BMI for age): not assessed")]
+    status = Nutrition(check.nutrition)
+    lines = [_("Nutrition (BMI for age): {result}").format(result=_(NUTRITION_LABELS[status]))]
+    if check.stunted:
+        lines.append(_("Height for age: {result}").format(result=_(STUNTED)))
+    if status is not Nutrition.NORMAL or check.stunted:
+        lines.append(f"<i>{html.escape(_(NUTRITION_ADVICE))}</i>")
+    return lines
+
+
+def _number(value: float, _: Translator, decimals: int | None = None) -> str:
+    """A number as the reader writes it: "16,2" in Vietnamese, "16.2" in English."""
+    written = f"{value:.1f}" if decimals == 1 else f"{value:.1f}".removesuffix(".0")
+    return written.replace(".", ",") if _.language == "vi" else written
+
+
+def _sight(tenths: int | None) -> str:
+    return "–" if tenths is None else f"{tenths}/10"
+
+
+def low_sight(check: HealthCheck) -> bool:
+    """Either eye below 10/10."""
+    return any(
+        eye is not None and eye < FULL_SIGHT for eye in (check.vision_left, check.vision_right)
+    )
+
+
+def note_details(note: WeeklyComment, student_name: str, class_name: str, _: Translator) -> str:
+    """The nurse's weekly note as the child's guardians read it (HTML)."""
+    title = _("Health note from the school nurse, week of {date}").format(
+        date=note.week_start.strftime("%d/%m/%Y")
+    )
+    return "\n".join(
+        [
+            f"<b>{html.escape(title)}</b>",
+            _("Pupil: {name}, class {class_name}").format(
+                name=f"<b>{html.escape(student_name)}</b>", class_name=html.escape(class_name)
+            ),
+            "",
+            html.escape(note.text),
+        ]
+    )
+
+
+def alert_html(text: str, _: Translator) -> str:
+    """The notice as families get it: a bold title, then the text, escaped."""
+    return f"<b>{html.escape(_(ALERT_TITLE))}</b>\n{html.escape(clean(text))}"
+
+
+def categories(checks: Sequence[HealthCheck]) -> Counter[str]:
+    """How many checks fall in each screening category (nutrition values, "stunted", ...)."""
+    counted: Counter[str] = Counter()
+    for check in checks:
+        counted[check.nutrition or "not_assessed"] += 1
+        if check.stunted:
+            counted["stunted"] += 1
+        if low_sight(check):
+            counted["eyesight"] += 1
+    return counted
+
+
+def category_lines(checks: Sequence[HealthCheck], _: Translator) -> list[str]:
+    """One line per screening category with results in it (plain text, no names)."""
+    counted = categories(checks)
+    return [
+        _("{label}: {count}").format(label=_(label), count=counted[key])
+        for key, label in CATEGORY_LABELS.items()
+        if counted[key]
+    ]
