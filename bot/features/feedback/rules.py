@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.core import limits
-from bot.core.access import Actor
 from bot.core.i18n import N_, Translator
 from storage.models import FeedbackState, FeedbackTopic, Role
 
 if TYPE_CHECKING:
+    from bot.core.access import Actor
     from bot.features.calendar.queries import Calendar
     from storage.models import Feedback
 

@@ -12,12 +12,12 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core import limits
-from bot.core.access import Actor
 from bot.core.datefmt import weekday
 from bot.core.i18n import N_, Translator
 from storage.models import DayPart, LeavePart, RequestState
 
 if TYPE_CHECKING:
+    from bot.core.access import Actor
     from storage.models import LeaveRequest
 
 NOT_YOURS = N_("This is not one of your children.")
