@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import CallbackQuery, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.core import split
@@ -115,8 +115,8 @@ class Visit:
     def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Show `text` in place of the pressed message after the commit (cut to one message).
 
-        An edit that changes nothing, or of a message too old to edit, is logged and dropped:
-        what it shows is already stored.
+        An edit Telegram refuses (nothing changed, a message too old, a server error) is logged
+        by its kind and dropped: what it shows is already stored, and others' news is queued.
         """
         query = self.update.callback_query
         assert query is not None
@@ -125,8 +125,8 @@ class Visit:
         async def send() -> None:
             try:
                 await query.edit_message_text(shown, reply_markup=markup, parse_mode=HTML)
-            except BadRequest as error:
-                log.info("edit not made: %s", type(error).__name__)
+            except TelegramError as error:
+                log.warning("edit not made: %s", type(error).__name__)
 
         self.sends.append(send)
 
@@ -138,8 +138,8 @@ class Visit:
         async def send() -> None:
             try:
                 await query.edit_message_reply_markup(markup)
-            except BadRequest as error:
-                log.info("buttons not changed: %s", type(error).__name__)
+            except TelegramError as error:
+                log.warning("buttons not changed: %s", type(error).__name__)
 
         self.sends.append(send)
 
