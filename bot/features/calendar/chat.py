@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from telegram import Update
-from telegram.ext import filters
 
-from bot.core.access import STAFF_ROLES
-from bot.core.context import BotContext
+from bot.core.context import BotContext, Visit
 from bot.core.i18n import Translator
-from bot.delivery.replies import reply_long
-from bot.features.calendar.queries import (
-    Break,
+from bot.features.calendar import queries
+from bot.features.calendar.queries import describe_calendar, refusal_text
+from bot.features.calendar.rules import (
+    BadChange,
     Calendar,
-    change_calendar,
-    describe_calendar,
-    load_calendar,
-    parse_day,
-    refusal_text,
+    CalendarRefusal,
+    Denied,
+    Unclear,
+    may_change_calendar,
+    read_change,
 )
-from storage.models import Role, School
-
-PRIVATE = filters.ChatType.PRIVATE
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What the administrator asked to change."""
-
-    year_start: date | None = None
-    term1_weeks: int | None = None
-    term2_weeks: int | None = None
-    breaks: tuple[Break, ...] | None = None
 
 
 def usage(_: Translator) -> str:
@@ -45,75 +30,58 @@ def usage(_: Translator) -> str:
     )
 
 
-def _not_a_date(text: str, _: Translator) -> str:
-    return _("“{text}” is not a date: write it as dd/mm/yyyy, like 07/09/2026.").format(text=text)
+def denied_text(denied: Denied, _: Translator) -> str:
+    """Why this person may not read or change the calendar."""
+    if denied is Denied.NOT_STAFF:
+        return _("The school calendar is for the school's staff.")
+    return _("Only the system administrator can change the school calendar.")
 
 
-def read_change(args: list[str], calendar: Calendar, _: Translator) -> Change | str:
-    """Read `/lichhoc <what> ...` into a change, or say what is wrong with it."""
-    what, rest = args[0].lower(), args[1:]
-    if what == "batdau" and len(rest) == 1:
-        start = parse_day(rest[0])
-        return _not_a_date(rest[0], _) if start is None else Change(year_start=start)
-    if what in ("hk1", "hk2") and len(rest) == 1 and rest[0].isdigit():
-        weeks = int(rest[0])
-        return Change(term1_weeks=weeks) if what == "hk1" else Change(term2_weeks=weeks)
-    if what == "nghi" and len(rest) >= 3:
-        start, end = parse_day(rest[0]), parse_day(rest[1])
-        if start is None or end is None:
-            return _not_a_date(rest[0] if start is None else rest[1], _)
-        return Change(breaks=(*calendar.breaks, Break(" ".join(rest[2:]), start, end)))
-    if what == "xoanghi" and len(rest) == 1 and rest[0].isdigit():
-        number = int(rest[0])
-        if not 1 <= number <= len(calendar.breaks):
-            return _("There is no break number {number}.").format(number=number)
-        return Change(breaks=calendar.breaks[: number - 1] + calendar.breaks[number:])
+def unclear_text(bad: BadChange, _: Translator) -> str:
+    """What is wrong with a change as it was written."""
+    if bad.why is Unclear.NOT_A_DATE:
+        return _("“{text}” is not a date: write it as dd/mm/yyyy, like 07/09/2026.").format(
+            text=bad.text
+        )
+    if bad.why is Unclear.NO_SUCH_BREAK:
+        return _("There is no break number {number}.").format(number=bad.number)
     return usage(_)
+
+
+def refused_text(refused: Denied | BadChange | CalendarRefusal, _: Translator) -> str:
+    """The answer to a change that was not made."""
+    if isinstance(refused, Denied):
+        return denied_text(refused, _)
+    if isinstance(refused, BadChange):
+        return unclear_text(refused, _)
+    return refusal_text(refused, _) + "\n" + _("Nothing was changed.")
 
 
 async def show_calendar(update: Update, context: BotContext) -> None:
     """Show the school calendar to staff; change it for the administrator."""
-    message = update.effective_message
-    assert message is not None
     async with context.visit(update) as visit:
         _ = visit._
-        if not visit.actor.has(*STAFF_ROLES):
-            await message.reply_text(_("The school calendar is for the school's staff."))
-            return
-        school = await visit.session.get(School, visit.actor.school_id)
-        assert school is not None
         today = context.today(visit.now)
-        calendar = await load_calendar(visit.session, school, today)
+        calendar = await queries.read_calendar(visit.session, visit.actor, today)
+        if isinstance(calendar, Denied):
+            visit.reply(denied_text(calendar, _), as_html=False)
+            return
         heading = _("The school calendar")
         if context.args:
-            if not visit.actor.has(Role.ADMIN):
-                await message.reply_text(
-                    _("Only the system administrator can change the school calendar.")
-                )
+            change = read_change(context.args)
+            refused = await queries.change_as(visit.session, visit.actor, today, visit.who, change)
+            if refused is not None:
+                visit.reply(refused_text(refused, _), as_html=False)
                 return
-            change = read_change(context.args, calendar, _)
-            if isinstance(change, str):
-                await message.reply_text(change)
-                return
-            refusal = await change_calendar(
-                visit.session,
-                school,
-                today,
-                visit.who,
-                year_start=change.year_start,
-                term1_weeks=change.term1_weeks,
-                term2_weeks=change.term2_weeks,
-                breaks=change.breaks,
-            )
-            if refusal is not None:
-                await message.reply_text(
-                    refusal_text(refusal, _) + "\n" + _("Nothing was changed.")
-                )
-                return
-            await visit.save()
-            calendar = await load_calendar(visit.session, school, today)
+            calendar = await queries.school_calendar(visit.session, visit.actor.school_id, today)
             heading = _("The school calendar is updated.")
-        lines = [heading, *describe_calendar(calendar, today, _)]
-        if visit.actor.has(Role.ADMIN):
-            lines += ["", usage(_)]
-        await reply_long(message, "\n".join(lines))
+        show(visit, calendar, heading, today)
+
+
+def show(visit: Visit, calendar: Calendar, heading: str, today: date) -> None:
+    """The calendar under a heading; the administrator also reads how to change it."""
+    _ = visit._
+    lines = [heading, *describe_calendar(calendar, today, _)]
+    if may_change_calendar(visit.actor):
+        lines += ["", usage(_)]
+    visit.reply("\n".join(lines), as_html=False)
