@@ -22,4 +22,6 @@ def register(features: Features) -> None:
         roles=(Role.HOMEROOM,),
         position=11,
     )
-    features.press_prefix(chat.FEATURE, chat.attendance_pressed)
+    features.press(chat.ChooseSession, chat.session_chosen)
+    features.press(chat.Finish, chat.session_chosen)
+    features.press(chat.MarkPupil, chat.pupil_pressed)

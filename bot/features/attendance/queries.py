@@ -7,46 +7,44 @@ notice reads the same rows (bot/features/weekly/notices.py).
 
 from __future__ import annotations
 
-import enum
-import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
-from bot.features.weekly.queries import class_pupils, pupil_class
+from bot.features.attendance.rules import (
+    NEXT,
+    REASON_LIMIT,
+    AttendanceState,
+    DayRefused,
+    asked_day,
+    check_day,
+    may_take_attendance,
+    recent_day,
+    short_reason,
+)
+from bot.features.weekly.queries import class_pupils, homeroom_class, pupil_class
 from storage.models import Absence, DayPart, Student
-from storage.queries import audit
+from storage.queries import audit, class_name
 
-REASON_LIMIT = 200
-_DAY_MONTH = re.compile(r"(\d{1,2})/(\d{1,2})")
-
-
-class AttendanceState(enum.Enum):
-    """A pupil's state for one session."""
-
-    PRESENT = "present"
-    EXCUSED = "excused"  # vắng có phép
-    UNEXCUSED = "unexcused"  # vắng không phép
-
-
-class DayRefused(enum.Enum):
-    """Why attendance cannot be taken for a day."""
-
-    BAD_FORM = "bad_form"
-    FUTURE = "future"
-    WEEKEND = "weekend"
-    TOO_OLD = "too_old"
-
-
-# One press moves a session along: present -> excused -> not excused -> present.
-NEXT = {
-    AttendanceState.PRESENT: AttendanceState.EXCUSED,
-    AttendanceState.EXCUSED: AttendanceState.UNEXCUSED,
-    AttendanceState.UNEXCUSED: AttendanceState.PRESENT,
-}
+__all__ = [
+    "REASON_LIMIT",
+    "AttendanceRow",
+    "AttendanceSheet",
+    "AttendanceState",
+    "DayRefused",
+    "check_day",
+    "cycle",
+    "day_sheet",
+    "mark",
+    "may_take_attendance",
+    "open_sheet",
+    "pupil_sheet",
+    "recent_day",
+    "start_day",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,39 +61,47 @@ class AttendanceRow:
         return self.morning if part is DayPart.MORNING else self.afternoon
 
 
-def may_take_attendance(actor: Actor, class_id: int) -> bool:
-    """Attendance is the class's homeroom teacher's."""
-    return actor.linked and class_id in actor.homeroom_classes
+@dataclass(frozen=True, slots=True)
+class AttendanceSheet:
+    """A class's day as the teacher presses through it."""
+
+    class_id: int
+    class_name: str
+    rows: list[AttendanceRow]
 
 
-def check_day(day: date, today: date) -> DayRefused | None:
-    """Refuse days still to come and weekends (no lessons)."""
-    if day > today:
-        return DayRefused.FUTURE
-    if day.weekday() >= 5:
-        return DayRefused.WEEKEND
-    return None
+async def start_day(
+    session: AsyncSession, actor: Actor, args: list[str], today: date
+) -> tuple[int, str, date] | DayRefused | None:
+    """The teacher's class (id, name) and the day /diemdanh asks for; None if not a teacher."""
+    klass = await homeroom_class(session, actor)
+    if klass is None or not may_take_attendance(actor, klass.id):
+        return None
+    day = asked_day(args, today)
+    return day if isinstance(day, DayRefused) else (klass.id, klass.name, day)
 
 
-def recent_day(text: str, today: date) -> date | DayRefused:
-    """Read "dd/mm" as a school day of this week or last week, up to today."""
-    found = _DAY_MONTH.fullmatch(text.strip())
-    if found is None:
-        return DayRefused.BAD_FORM
-    day_number, month = int(found[1]), int(found[2])
-    earliest = today - timedelta(days=today.weekday() + 7)
-    candidates = []
-    for year in (today.year, today.year - 1):
-        try:
-            candidates.append(date(year, month, day_number))
-        except ValueError:
-            continue
-    if not candidates:
-        return DayRefused.BAD_FORM
-    day = next((d for d in candidates if earliest <= d <= today), None)
-    if day is None:
-        return DayRefused.FUTURE if candidates[0] > today else DayRefused.TOO_OLD
-    return check_day(day, today) or day
+async def open_sheet(
+    session: AsyncSession, actor: Actor, class_id: int, day: date, today: date
+) -> AttendanceSheet | DayRefused | None:
+    """The class's day for its homeroom teacher; None if the actor is not that teacher."""
+    if not may_take_attendance(actor, class_id):
+        return None
+    refused = check_day(day, today)
+    if refused is not None:
+        return refused
+    name = await class_name(session, class_id) or ""
+    return AttendanceSheet(class_id, name, await day_sheet(session, class_id, day))
+
+
+async def pupil_sheet(
+    session: AsyncSession, actor: Actor, student_id: int, day: date
+) -> AttendanceSheet:
+    """The day of a pupil's class, after a press on the pupil."""
+    class_id = await pupil_class(session, actor.school_id, student_id)
+    assert class_id is not None
+    name = await class_name(session, class_id) or ""
+    return AttendanceSheet(class_id, name, await day_sheet(session, class_id, day))
 
 
 def _state(absence: Absence | None) -> AttendanceState:
@@ -221,7 +227,7 @@ async def mark(
         raise ValueError(f"pupil {student_id} is not in school {school_id}")
     if day.weekday() >= 5:
         return
-    reason = (reason.strip()[:REASON_LIMIT] or None) if reason else None
+    reason = short_reason(reason)
     absence = await _absence(session, student_id, day, part)
     before = _state(absence)
     if absence is None:

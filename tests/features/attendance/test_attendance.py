@@ -13,13 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.access import Actor, load_actor
 from bot.features.administration.imports import import_roster, import_staff
 from bot.features.attendance.queries import (
+    AttendanceSheet,
     AttendanceState,
     DayRefused,
     cycle,
     day_sheet,
     mark,
+    open_sheet,
     recent_day,
+    start_day,
 )
+from bot.features.attendance.rules import asked_day
 from storage.models import (
     Absence,
     AccountState,
@@ -237,3 +241,29 @@ async def test_mark_refuses_a_pupil_of_another_school(session: AsyncSession, lis
     with pytest.raises(ValueError):
         await mark(session, an.id, lists.id + 10**6, TUESDAY, DayPart.MORNING, True, None, None)
     assert await absences(session, an.id) == []
+
+
+def test_the_command_asks_for_today_or_one_day_written_after_it() -> None:
+    assert asked_day([], TODAY) == TODAY
+    assert asked_day(["24/11"], TODAY) == TUESDAY
+    assert asked_day(["24/11", "25/11"], TODAY) is DayRefused.BAD_FORM
+    assert asked_day([], date(2026, 11, 28)) is DayRefused.WEEKEND
+
+
+async def test_only_the_homeroom_teacher_starts_and_opens_the_day(
+    session: AsyncSession, lists: School
+) -> None:
+    teacher = await actor_for(session, lists, "1A")
+    an = await pupil(session, lists, "Hoàng Anh Đăng")
+    assert await start_day(session, teacher, ["24/11"], TODAY) == (an.class_id, "1A", TUESDAY)
+    assert await start_day(session, teacher, ["27/11"], TODAY) is DayRefused.FUTURE
+    sheet = await open_sheet(session, teacher, an.class_id, TUESDAY, TODAY)
+    assert isinstance(sheet, AttendanceSheet) and sheet.class_name == "1A"
+    assert len(sheet.rows) == 12
+    saturday = date(2026, 11, 21)
+    assert await open_sheet(session, teacher, an.class_id, saturday, TODAY) is DayRefused.WEEKEND
+    for who in ("3B", "mother"):
+        other = await actor_for(session, lists, who)
+        assert await open_sheet(session, other, an.class_id, TUESDAY, TODAY) is None
+    mother = await actor_for(session, lists, "mother")
+    assert await start_day(session, mother, [], TODAY) is None
