@@ -32,6 +32,7 @@ from bot.features.corrections.steps import Decision
 from bot.features.weekly import queries as weekly
 from bot.features.weekly.notices import KIND as WEEKLY
 from bot.features.weekly.notices import send_week
+from bot.features.weekly.rules import SCHOOL
 from storage.db import session_factory
 from storage.models import (
     AccountState,
@@ -350,10 +351,12 @@ async def test_the_friday_job_and_send_now_at_once_queue_each_family_once(
     await session.commit()
 
     async def job(s: AsyncSession) -> list[Any]:
-        return await send_week(s, lists.id, WEEK, now=NOW)
+        return await send_week(s, lists.id, WEEK, SCHOOL, now=NOW)
 
     async def press(s: AsyncSession) -> list[Any]:
-        return await send_week(s, lists.id, WEEK, class_ids=[klass], by=teacher, now=NOW)
+        return await send_week(
+            s, lists.id, WEEK, await actor(s, teacher), class_ids=[klass], now=NOW
+        )
 
     by_job, by_press = await race(engine, job, press)
     (sent,) = [result for result in by_job if result.class_id == klass]
@@ -382,7 +385,9 @@ async def test_two_send_now_presses_at_once_on_a_week_never_touched(
     await session.commit()
 
     async def press(s: AsyncSession) -> list[Any]:
-        return await send_week(s, lists.id, WEEK, class_ids=[klass], by=teacher, now=NOW)
+        return await send_week(
+            s, lists.id, WEEK, await actor(s, teacher), class_ids=[klass], now=NOW
+        )
 
     (first,), (second,) = await race(engine, press, press)
     assert not first.already_sent and first.notices == 2
@@ -403,7 +408,7 @@ async def test_a_comment_saved_while_the_week_goes_out_is_refused(
     await session.commit()
 
     async def job(s: AsyncSession) -> list[Any]:
-        return await send_week(s, lists.id, WEEK, now=NOW)
+        return await send_week(s, lists.id, WEEK, SCHOOL, now=NOW)
 
     async def comment(s: AsyncSession) -> weekly.Saved:
         return await weekly.save_comment(s, await actor(s, teacher), pupil, WEEK.start, "Muộn.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from datetime import UTC, datetime, time, timedelta
@@ -27,6 +28,7 @@ from sandbox.server import RunningSandbox
 from storage.models import (
     ClassWeek,
     CommentKind,
+    Notice,
     School,
     SchoolClass,
     Student,
@@ -351,3 +353,130 @@ async def test_the_teacher_is_reminded_the_day_before_and_the_leaders_get_a_summ
     (summary,) = [m for m in await principal.messages() if "tổng hợp" in (m["text"] or "")]
     assert f"1A: nhận xét 2/12, đã gửi {delivered}, đã xem 1" in summary["text"], summary["text"]
     assert "3B: nhận xét 0/" in summary["text"]
+
+
+async def alert_after(
+    sandbox: RunningSandbox,
+    person: PersonClient,
+    data: str,
+    *,
+    message_id: int,
+    forged: bool = False,
+) -> str | None:
+    """Press a button and wait for the press's answer; the pop-up's text (None: quiet)."""
+    (bot_id,) = sandbox.state.bots
+    alerts = sandbox.state.chat_log(bot_id, person.person_id).alerts
+    before = len(alerts)
+    sent = await person.press(data=data, message_id=message_id, forged=forged)
+    for _ in range(200):
+        if sandbox.state.callbacks[sent["callback_query_id"]][2]:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError(f"the press {data!r} was never answered")
+    return str(alerts[-1]["text"]) if len(alerts) > before else None
+
+
+async def test_the_teacher_previews_the_class_and_sends_it_now_once(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    school_year: School,
+    session: AsyncSession,
+) -> None:
+    school = school_year
+    week = working_week()
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    ((pupil, name), *_rest) = sorted(await class_pupils(session, school, "1A"))
+    session.add(
+        WeeklyComment(
+            school_id=school.id,
+            student_id=pupil,
+            week_start=week.start,
+            kind=CommentKind.HOMEROOM,
+            text="Con <b>ngoan</b> & chăm.",
+        )
+    )
+    await session.commit()
+    await open_list(teacher)
+    await teacher.press("Xem trước và gửi")
+    shown = await teacher.next_message(timeout=10, new_only=True)
+    assert name in shown["text"] and "Con <b>ngoan</b> & chăm." in shown["text"]
+    assert "1 học sinh; tạm giữ: 11" in shown["text"], shown["text"]
+    (send, edit) = [button["callback_data"] for button in shown["buttons"][0]]
+    assert edit == f"v1:wk:l:{await class_1a(session, school)}:-"
+
+    assert await alert_after(sandbox, teacher, send, message_id=shown["message_id"]) is None
+    edited = await teacher.next_message(timeout=10)
+    assert edited["event"] == "edit" and edited["buttons"] == []
+    await session.commit()
+    row = await session.scalar(
+        select(ClassWeek).where(ClassWeek.class_id == await class_1a(session, school))
+    )
+    account = await session.scalar(
+        select(TelegramAccount.id).where(
+            TelegramAccount.school_id == school.id,
+            TelegramAccount.telegram_user_id == teacher.person_id,
+        )
+    )
+    assert row is not None and row.sent_at is not None and row.sent_by == account
+    told = await notices_of(session, school, "weekly_teacher")
+    assert told == 1
+
+    # The same button pressed again (on another device, where it still shows): the week is
+    # sent, nothing more is queued.
+    again = await alert_after(sandbox, teacher, send, message_id=shown["message_id"], forged=True)
+    assert again is not None and "đã được gửi" in again
+    assert await notices_of(session, school, "weekly_teacher") == 1
+    listing = await open_list(teacher)
+    await teacher.press(listing["buttons"][0][0]["text"])
+    await teacher.next_message(timeout=10)
+    await teacher.send("Sửa sau khi gửi.")
+    refused = await teacher.next_message(timeout=10, new_only=True)
+    assert "đã được gửi" in refused["text"]
+    assert (await comments(session, school)) == {name: "Con <b>ngoan</b> & chăm."}
+
+
+async def notices_of(session: AsyncSession, school: School, kind: str) -> int:
+    await session.commit()
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Notice)
+        .where(Notice.school_id == school.id, Notice.kind == kind)
+    )
+    return int(count or 0)
+
+
+async def test_the_class_note_and_the_hold_decide_who_gets_a_notice(
+    running_bot: BotApplication,
+    make_person: PersonFactory,
+    school_year: School,
+    session: AsyncSession,
+) -> None:
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    await open_list(teacher)
+    await teacher.press("Lời nhắn chung cả lớp")
+    asked = await teacher.next_message(timeout=10)
+    assert asked["event"] == "edit" and buttons(asked) == ["Về danh sách"]
+    await teacher.send("Thứ Bảy họp phụ huynh lúc 8 giờ <phòng 3> & mang sổ.")
+    listing = await teacher.next_message(timeout=10, new_only=True)
+    assert listing["text"].startswith("Đã lưu lời nhắn chung của lớp.")
+    assert "Chưa có nhận xét: chỉ gửi lời nhắn chung" in buttons(listing)
+    await teacher.press("Xem trước và gửi")
+    shown = await teacher.next_message(timeout=10, new_only=True)
+    assert "<phòng 3> & mang sổ." in shown["text"]
+    assert "12 học sinh; tạm giữ: 0" in shown["text"], shown["text"]
+
+    note_only = "Chưa có nhận xét: chỉ gửi lời nhắn chung"
+    await teacher.press(note_only, message_id=listing["message_id"])
+    listing = await teacher.next_message(timeout=10)
+    assert "Chưa có nhận xét: tạm giữ" in buttons(listing)
+    await teacher.press("Xem trước và gửi", message_id=listing["message_id"])
+    shown = await teacher.next_message(timeout=10, new_only=True)
+    assert "0 học sinh; tạm giữ: 12" in shown["text"], shown["text"]
+    await session.commit()
+    row = await session.scalar(
+        select(ClassWeek).where(ClassWeek.class_id == await class_1a(session, school_year))
+    )
+    assert row is not None and row.hold_missing and row.sent_at is None
+    assert row.note == "Thứ Bảy họp phụ huynh lúc 8 giờ <phòng 3> & mang sổ."

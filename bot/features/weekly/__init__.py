@@ -15,7 +15,7 @@ def register(features: Features) -> None:
     from bot.core.features import holding
     from bot.core.i18n import N_
     from bot.features.weekly import jobs
-    from bot.features.weekly.chat import comments, sheet
+    from bot.features.weekly.chat import buttons, class_list, comments, sending, sheet, typed
     from storage.models import Role
 
     teachers = (Role.HOMEROOM, Role.SUBJECT_TEACHER)
@@ -29,8 +29,16 @@ def register(features: Features) -> None:
     features.menu_button(
         keyboards.MENU_COMMENTS, comments.comments_command, visible=holding(*teachers), position=20
     )
-    features.press_prefix("wk", comments.pressed)
-    features.expect(comments.WAIT_COMMENT, text=comments.pending_text)
-    features.expect(comments.WAIT_NOTE, text=comments.pending_text)
+    features.press(buttons.ShowList, class_list.show_list)
+    features.press(buttons.HoldMissing, class_list.toggle_hold)
+    features.press(buttons.ChoosePupil, comments.choose_pupil)
+    features.press(buttons.UsePhrase, comments.use_phrase)
+    features.press(buttons.NextPupil, comments.next_pupil)
+    features.press(buttons.WriteNote, typed.write_note)
+    features.press(buttons.GetSheet, sheet.send_sheet)
+    features.press(buttons.ShowPreview, sending.show_preview)
+    features.press(buttons.SendNow, sending.send_now)
+    features.expect(comments.WAIT_COMMENT, text=typed.pending_text)
+    features.expect(typed.WAIT_NOTE, text=typed.pending_text)
     features.sheet(sheet.try_file, position=1)
     jobs.register()

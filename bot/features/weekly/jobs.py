@@ -19,6 +19,7 @@ from bot.core.i18n import translator
 from bot.delivery.outbox import Audience, enqueue_notice
 from bot.features.calendar.queries import TeachingWeek, load_calendar
 from bot.features.weekly.notices import KIND, ClassSent, gather, send_week
+from bot.features.weekly.rules import SCHOOL
 from storage.models import (
     ClassWeek,
     CommentKind,
@@ -109,7 +110,7 @@ async def send_due(
         if week is None:
             log.info("school %s: no teaching week, no weekly notice", school_id)
             return []
-        results = await send_week(session, school_id, week, now=now)
+        results = await send_week(session, school_id, week, SCHOOL, now=now)
         await tell_teachers(session, school_id, week, results, now)
     return results
 

@@ -2,13 +2,12 @@
 
 A whole school's week is read in a fixed number of queries (classes, class weeks, pupils,
 comments, absences) and stored through `enqueue_per_pupil`, so 2,000 pupils cost what 30 do.
-Each notice carries only its own pupil's data: it is addressed to that pupil's guardians.
-It never ranks or compares pupils (domain-vn.md 1.2).
+What a notice says is in bot/features/weekly/notice_text.py; who may send a class's week is
+the rules' `may_send`, checked by `send_week` and `preview` before anything is read.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,11 +17,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.callbacks import pack
-from bot.core.datefmt import weekday
-from bot.core.i18n import LANGUAGES, N_, Translator, translator
-from bot.delivery.outbox import REPLY, Draft, enqueue_per_pupil
-from bot.features.calendar.queries import TeachingWeek
+from bot.core.access import Actor
+from bot.core.i18n import LANGUAGES, translator
+from bot.delivery.outbox import Draft, enqueue_per_pupil
+from bot.features.calendar.rules import TeachingWeek
+from bot.features.weekly.notice_text import ClassBatch, PupilWeek, buttons, compose
+from bot.features.weekly.rules import (
+    NotYourClass,
+    Saved,
+    TheSchool,
+    held_back,
+    may_send,
+    sender_account,
+)
 from storage.models import (
     Absence,
     ClassWeek,
@@ -35,39 +42,23 @@ from storage.models import (
     WeeklyComment,
 )
 from storage.names import class_list_key, split_name
-from storage.subjects import SUBJECTS
+from storage.queries import unlinked_families
+
+__all__ = [
+    "KIND",
+    "ClassBatch",
+    "ClassSent",
+    "Preview",
+    "PupilWeek",
+    "claim",
+    "drafts_for",
+    "gather",
+    "preview",
+    "ref",
+    "send_week",
+]
 
 KIND = "weekly"
-HEALTH_NOTE = N_("Health note")
-PARTS = {DayPart.MORNING: N_("morning"), DayPart.AFTERNOON: N_("afternoon")}
-
-
-@dataclass(slots=True)
-class PupilWeek:
-    """What one pupil's notice says."""
-
-    student_id: int
-    name: str
-    homeroom: str | None = None
-    subjects: list[tuple[str, str]] = field(default_factory=list)
-    health: str | None = None
-    health_id: int | None = None  # the nurse's note, shown behind HEALTH_NOTE's button
-    absences: list[tuple[date, DayPart, bool]] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class ClassBatch:
-    """One class's week: its pupils, note, choice for pupils without a comment, and state."""
-
-    class_id: int
-    class_name: str
-    teacher: str | None
-    teacher_staff_id: int | None
-    note: str | None = None
-    hold_missing: bool = False
-    sent: bool = False
-    exists: bool = False
-    pupils: list[PupilWeek] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -127,6 +118,19 @@ async def gather(
     ):
         pupils[sid] = PupilWeek(sid, name)
         batches[cid].pupils.append(pupils[sid])
+    await _add_comments(session, school_id, week, pupils)
+    for batch in batches.values():
+        batch.pupils.sort(key=lambda p: class_list_key(split_name(p.name)))
+        for pupil in batch.pupils:
+            pupil.subjects.sort()
+            pupil.absences.sort(key=lambda a: (a[0], a[1] != DayPart.MORNING))
+    return sorted(batches.values(), key=lambda b: b.class_name)
+
+
+async def _add_comments(
+    session: AsyncSession, school_id: int, week: TeachingWeek, pupils: dict[int, PupilWeek]
+) -> None:
+    """Give the pupils their week's comments, the nurse's note and their absences."""
     for comment_id, sid, kind, subject, text in await session.execute(
         select(
             WeeklyComment.id,
@@ -154,85 +158,6 @@ async def gather(
     ):
         if sid in pupils:
             pupils[sid].absences.append((day, part, excused))
-    for batch in batches.values():
-        batch.pupils.sort(key=lambda p: class_list_key(split_name(p.name)))
-        for pupil in batch.pupils:
-            pupil.subjects.sort()
-            pupil.absences.sort(key=lambda a: (a[0], a[1] != DayPart.MORNING))
-    return sorted(batches.values(), key=lambda b: b.class_name)
-
-
-def attendance(pupil: PupilWeek, _: Translator) -> str:
-    """ "Đi học đầy đủ." or the sessions missed, each with its day and whether excused."""
-    if not pupil.absences:
-        return _("Present every day this week.")
-    items = [
-        _("{weekday} {date} ({part}, {excused})").format(
-            weekday=weekday(day, _),
-            date=day.strftime("%d/%m"),
-            part=_(PARTS[part]),
-            excused=_("excused") if excused else _("not excused"),
-        )
-        for day, part, excused in pupil.absences
-    ]
-    count = len(pupil.absences)
-    return (
-        _.ngettext("Absent {count} session: {list}.", "Absent {count} sessions: {list}.", count)
-    ).format(count=count, list="; ".join(items))
-
-
-def compose(pupil: PupilWeek, batch: ClassBatch, week: TeachingWeek, _: Translator) -> str:
-    """One pupil's weekly notice as Telegram HTML; user text is escaped."""
-    lines = [
-        "<b>"
-        + _("Contact book, week {number} ({start}–{end})").format(
-            number=week.number,
-            start=week.start.strftime("%d/%m"),
-            end=week.end.strftime("%d/%m/%Y"),
-        )
-        + "</b>",
-        _("Pupil: {name}, class {class_name}").format(
-            name=f"<b>{html.escape(pupil.name)}</b>", class_name=html.escape(batch.class_name)
-        ),
-    ]
-    if pupil.homeroom:
-        lines += ["", _bold(_("Homeroom teacher’s comment")), html.escape(pupil.homeroom)]
-    if pupil.subjects:
-        lines += ["", _bold(_("Subject teachers’ comments"))]
-        lines += [
-            f"• {html.escape(SUBJECTS.get(code, (code,))[0])}: {html.escape(text)}"
-            for code, text in pupil.subjects
-        ]
-    lines += ["", _bold(_("Attendance")) + ": " + html.escape(attendance(pupil, _))]
-    if pupil.health:
-        # The note itself stays behind the button: notices show in previews (design.md 5).
-        there = _("The school nurse wrote a note this week; press “{button}” to read it.")
-        lines += [_bold(_("Health")) + ": " + html.escape(there.format(button=_(HEALTH_NOTE)))]
-    if batch.note:
-        lines += ["", _bold(_("Note to all families of the class")), html.escape(batch.note)]
-    if batch.teacher:
-        lines += [
-            "",
-            "<i>"
-            + html.escape(
-                _("{teacher}, homeroom teacher of class {class_name}").format(
-                    teacher=batch.teacher, class_name=batch.class_name
-                )
-            )
-            + "</i>",
-        ]
-    return "\n".join(lines)
-
-
-def _bold(text: str) -> str:
-    return f"<b>{html.escape(text)}</b>"
-
-
-def buttons(pupil: PupilWeek) -> list[tuple[str, str]]:
-    """The notice's buttons: the nurse's note, if any, and "Phản hồi"."""
-    if pupil.health and pupil.health_id is not None:
-        return [(HEALTH_NOTE, pack("hlth", "wn", pupil.health_id)), REPLY]
-    return [REPLY]
 
 
 def drafts_for(batch: ClassBatch, week: TeachingWeek) -> tuple[dict[int, Draft], list[str]]:
@@ -241,7 +166,7 @@ def drafts_for(batch: ClassBatch, week: TeachingWeek) -> tuple[dict[int, Draft],
     held: list[str] = []
     languages = {language: translator(language) for language in LANGUAGES}
     for pupil in batch.pupils:
-        if not pupil.homeroom and (batch.hold_missing or not batch.note):
+        if held_back(bool(pupil.homeroom), batch.hold_missing, batch.note):
             held.append(pupil.name)
             continue
         texts = {language: compose(pupil, batch, week, _) for language, _ in languages.items()}
@@ -256,20 +181,55 @@ def drafts_for(batch: ClassBatch, week: TeachingWeek) -> tuple[dict[int, Draft],
     return drafts, held
 
 
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """One family's notice as it will read, and how many are ready, held back or unreachable."""
+
+    batch: ClassBatch
+    sample: PupilWeek | None
+    ready: int
+    held: int
+    unlinked: int
+
+
+async def preview(
+    session: AsyncSession, actor: Actor, week: TeachingWeek, class_id: int
+) -> Preview | Saved:
+    """What "Gửi ngay" would send for the class, for its homeroom teacher, if not sent yet."""
+    if not may_send(actor, actor.school_id, [class_id]):
+        return Saved.NOT_ALLOWED
+    batches = await gather(session, actor.school_id, week, [class_id])
+    if not batches:  # not a class of the school
+        return Saved.NOT_ALLOWED
+    (batch,) = batches
+    if batch.sent:
+        return Saved.ALREADY_SENT
+    drafts, held = drafts_for(batch, week)
+    written = next((p for p in batch.pupils if p.homeroom), None)
+    sample = written or (batch.pupils[0] if batch.pupils else None)
+    _total, unlinked = await unlinked_families(session, class_id)
+    return Preview(batch, sample, len(drafts), len(held), len(unlinked))
+
+
 async def send_week(
     session: AsyncSession,
     school_id: int,
     week: TeachingWeek,
+    sender: Actor | TheSchool,
     *,
     class_ids: Collection[int] | None = None,
-    by: int | None = None,
     now: datetime,
 ) -> list[ClassSent]:
     """Enqueue the week's notices of every class not sent yet; return what each class got.
 
-    The classes are claimed first (`claim`): a class that another sender claimed, even one
-    still in its transaction, is reported as already sent and gets nothing from this call.
+    The sender is the school (the Friday schedule, every class) or a homeroom teacher ("Gửi
+    ngay", their own class); anyone else raises NotYourClass before anything is written. The
+    classes are claimed first (`claim`): a class that another sender claimed, even one still
+    in its transaction, is reported as already sent and gets nothing from this call.
     """
+    if not may_send(sender, school_id, class_ids):
+        raise NotYourClass(class_ids)
+    by = sender_account(sender)
     claimed = await claim(session, school_id, week, class_ids, by, now)
     batches = await gather(session, school_id, week, class_ids)
     results: list[ClassSent] = []

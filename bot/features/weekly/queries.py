@@ -1,13 +1,12 @@
-"""Weekly comments: who may write which, the class-wide note, and what is still missing.
+"""Weekly comments in the database: the class list with what is written, comments and the
+class-wide note saved when the rules (bot/features/weekly/rules.py) allow it.
 
-Regular assessment is by comments only (domain-vn.md 1.3): no score, no level, no ranking. The
-homeroom teacher writes one comment per pupil per teaching week, a subject teacher one per
-subject, the nurse a short health note; all can be edited until the class's notice goes out.
+`Saved`, `clean`, `may_write` and the limits are the rules'; they are importable from here too,
+as other features (health, assessment, leave, corrections) use this module.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -16,30 +15,44 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
+from bot.features.weekly.rules import (
+    COMMENT_LIMIT,
+    NOTE_LIMIT,
+    Saved,
+    check_comment,
+    clean,
+    may_change,
+    may_write,
+)
 from storage.models import (
     ClassWeek,
     CommentKind,
-    Role,
     SchoolClass,
     Student,
     StudentStatus,
     WeeklyComment,
 )
-from storage.names import class_list_key, nfc, split_name
+from storage.names import class_list_key, split_name
 from storage.queries import audit
 
-COMMENT_LIMIT = 1000
-NOTE_LIMIT = 1000
-
-
-class Saved(enum.Enum):
-    """The outcome of a change to a week's comments or note."""
-
-    OK = "ok"
-    NOT_ALLOWED = "not_allowed"
-    EMPTY = "empty"
-    TOO_LONG = "too_long"
-    ALREADY_SENT = "already_sent"
+__all__ = [
+    "COMMENT_LIMIT",
+    "NOTE_LIMIT",
+    "PupilEntry",
+    "Saved",
+    "audit_import",
+    "class_pupils",
+    "class_week",
+    "clean",
+    "homeroom_class",
+    "may_write",
+    "progress",
+    "pupil_class",
+    "save_comment",
+    "save_many",
+    "save_note",
+    "set_hold",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,21 +63,6 @@ class PupilEntry:
     code: str
     name: str
     comment: str | None
-
-
-def may_write(actor: Actor, class_id: int, kind: CommentKind, subject: str = "") -> bool:
-    """Homeroom comments by the class's homeroom teacher, subject ones by its teacher, health
-    notes by the nurse."""
-    if kind is CommentKind.HOMEROOM:
-        return actor.linked and class_id in actor.homeroom_classes
-    if kind is CommentKind.SUBJECT:
-        return actor.linked and (class_id, subject) in actor.teaching
-    return actor.has(Role.MEDICAL)
-
-
-def clean(text: str) -> str:
-    """A comment as stored: NFC, each line's spaces collapsed, blank lines at the ends dropped."""
-    return "\n".join(nfc(line) for line in text.strip().splitlines()).strip()
 
 
 async def class_pupils(session: AsyncSession, class_id: int) -> list[tuple[int, str, str]]:
@@ -155,12 +153,11 @@ async def save_comment(
     if class_id is None or not may_write(actor, class_id, kind, subject):
         return Saved.NOT_ALLOWED
     text = clean(text)
-    if not text:
-        return Saved.EMPTY
-    if len(text) > COMMENT_LIMIT:
-        return Saved.TOO_LONG
+    checked = check_comment(text)
+    if checked is not Saved.OK:
+        return checked
     week = await class_week(session, actor.school_id, class_id, week_start)
-    if week.sent_at is not None:
+    if not may_change(week.sent_at):
         return Saved.ALREADY_SENT
     await _upsert(session, actor, {student_id: text}, week_start, kind, subject)
     return Saved.OK
@@ -180,7 +177,7 @@ async def save_many(
     if any(len(text) > COMMENT_LIMIT for text in cleaned.values()):
         return Saved.TOO_LONG
     week = await class_week(session, actor.school_id, class_id, week_start)
-    if week.sent_at is not None:
+    if not may_change(week.sent_at):
         return Saved.ALREADY_SENT
     await _upsert(
         session,
@@ -241,7 +238,7 @@ async def save_note(
     if cleaned is not None and len(cleaned) > NOTE_LIMIT:
         return Saved.TOO_LONG
     week = await class_week(session, actor.school_id, class_id, week_start)
-    if week.sent_at is not None:
+    if not may_change(week.sent_at):
         return Saved.ALREADY_SENT
     week.note = cleaned or None
     return Saved.OK
@@ -254,7 +251,7 @@ async def set_hold(
     if not may_write(actor, class_id, CommentKind.HOMEROOM):
         return Saved.NOT_ALLOWED
     week = await class_week(session, actor.school_id, class_id, week_start)
-    if week.sent_at is not None:
+    if not may_change(week.sent_at):
         return Saved.ALREADY_SENT
     week.hold_missing = hold
     return Saved.OK

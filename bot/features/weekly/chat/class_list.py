@@ -1,25 +1,33 @@
-"""Weekly comments: the class list screen with its buttons ("l", "hold"), and what every weekly
-screen shares (the teaching week, the subject argument of the buttons, the refusals)."""
+"""Weekly comments: the class list screen and its buttons ("l", "hold"), and what every weekly
+screen shares (the teaching week, the subject of the buttons, the refusals)."""
 
 from __future__ import annotations
 
 import html
 
-from telegram import CallbackQuery, InlineKeyboardMarkup
-from telegram.constants import ParseMode
+from telegram import InlineKeyboardMarkup
 
 from bot.core import keyboards, pending
-from bot.core.callbacks import BadCallback, Callback, pack
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import Translator
-from bot.core.presses import alert
-from bot.features.calendar.queries import TeachingWeek, load_calendar, week_label
+from bot.features.calendar.queries import TeachingWeek, school_calendar, week_label
 from bot.features.weekly import queries as weekly
-from storage.models import CommentKind, School
+from bot.features.weekly import views
+from bot.features.weekly.chat.buttons import (
+    HOMEROOM,
+    ChoosePupil,
+    GetSheet,
+    HoldMissing,
+    ShowList,
+    ShowPreview,
+    WriteNote,
+)
+from bot.features.weekly.rules import Saved
+from storage.models import CommentKind
 from storage.queries import class_name
 from storage.subjects import SUBJECTS
 
-HOMEROOM = "-"  # the "subject" argument of homeroom comments in callback data
+Screen = tuple[str, InlineKeyboardMarkup]
 
 
 def comment_kind(subject: str) -> tuple[CommentKind, str]:
@@ -29,30 +37,37 @@ def comment_kind(subject: str) -> tuple[CommentKind, str]:
 
 async def current_week(visit: Visit, context: BotContext) -> TeachingWeek | None:
     """The teaching week whose comments are being written, if the calendar has one ahead."""
-    school = await visit.session.get(School, visit.actor.school_id)
-    assert school is not None
     today = context.today(visit.now)
-    return (await load_calendar(visit.session, school, today)).working_week(today)
+    calendar = await school_calendar(visit.session, visit.actor.school_id, today)
+    return calendar.working_week(today)
 
 
-def refusal(saved: weekly.Saved, _: Translator) -> str:
-    """Why a comment, a note or a setting was not saved."""
+async def pressed_week(visit: Visit, context: BotContext) -> TeachingWeek | None:
+    """The week a press is about; None (and the press told why) when there is none ahead."""
+    week = await current_week(visit, context)
+    if week is None:
+        visit.alert(visit._("There is no teaching week ahead in the school calendar."))
+    return week
+
+
+def refusal(saved: Saved, _: Translator) -> str:
+    """Why a comment, a note or a setting was not saved (plain text)."""
     return {
-        weekly.Saved.NOT_ALLOWED: _("This is not one of your classes."),
-        weekly.Saved.EMPTY: _("The comment is empty."),
-        weekly.Saved.TOO_LONG: _(
+        Saved.NOT_ALLOWED: _("This is not one of your classes."),
+        Saved.EMPTY: _("The comment is empty."),
+        Saved.TOO_LONG: _(
             "The comment is too long: at most {limit} characters, please shorten it."
         ).format(limit=weekly.COMMENT_LIMIT),
-        weekly.Saved.ALREADY_SENT: _(
+        Saved.ALREADY_SENT: _(
             "This week's contact book has already been sent to the families; it can no longer "
             "be changed."
         ),
-        weekly.Saved.OK: "",
+        Saved.OK: "",
     }[saved]
 
 
 async def mode_label(visit: Visit, class_id: int, subject: str) -> str:
-    """The class and subject as a button or a title shows them."""
+    """The class and subject as a button or a title shows them (plain text)."""
     name = await class_name(visit.session, class_id) or "?"
     if subject == HOMEROOM:
         return visit._("{class_name} (homeroom)").format(class_name=name)
@@ -61,77 +76,78 @@ async def mode_label(visit: Visit, class_id: int, subject: str) -> str:
 
 async def class_list(
     visit: Visit, week: TeachingWeek, class_id: int, subject: str
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The class list with a mark on pupils already done, and the class's tools."""
+) -> Screen | None:
+    """The class list with a mark on pupils already done, and the class's tools; None if the
+    person does not write this class's comments."""
     _ = visit._
-    kind, code = comment_kind(subject)
-    entries = await weekly.progress(visit.session, class_id, week.start, kind, code)
-    done = sum(1 for e in entries if e.comment)
+    page = await views.class_page(
+        visit.session, visit.actor, class_id, week.start, *comment_kind(subject)
+    )
+    if page is None:
+        return None
+    done = sum(1 for e in page.entries if e.comment)
     title = await mode_label(visit, class_id, subject)
     text = "\n".join(
         [
             "<b>" + html.escape(_("Comments, {week}").format(week=week_label(week, _))) + "</b>",
             html.escape(title),
-            _("Written: {done}/{total}. Choose a pupil to write or change a comment.").format(
-                done=done, total=len(entries)
+            html.escape(
+                _("Written: {done}/{total}. Choose a pupil to write or change a comment.").format(
+                    done=done, total=len(page.entries)
+                )
             ),
         ]
     )
     pupils = [
-        (("✓ " if e.comment else "") + e.name, pack("wk", "p", e.student_id, subject))
-        for e in entries
+        (("✓ " if e.comment else "") + e.name, ChoosePupil(e.student_id, subject).data())
+        for e in page.entries
     ]
-    extra: list[list[tuple[str, str]]] = []
-    if subject == HOMEROOM:
-        state = await weekly.class_week(visit.session, visit.actor.school_id, class_id, week.start)
-        hold = (
-            _("Without a comment: hold back")
-            if state.hold_missing
-            else _("Without a comment: class note only")
-        )
-        extra = [
-            [
-                (_("Note to the whole class"), pack("wk", "note", class_id)),
-                (_("Spreadsheet (Excel)"), pack("wk", "xls", class_id)),
-            ],
-            [(hold, pack("wk", "hold", class_id, 0 if state.hold_missing else 1))],
-            [(_("Preview and send"), pack("wk", "pv", class_id))],
-        ]
     rows = [pupils[i : i + 2] for i in range(0, len(pupils), 2)]
-    return text, keyboards.inline([*rows, *extra])
+    if subject == HOMEROOM:
+        rows += tools(class_id, page.hold_missing, _)
+    return text, keyboards.inline(rows)
 
 
-async def show_list(
-    query: CallbackQuery,
-    visit: Visit,
-    context: BotContext,
-    week: TeachingWeek,
-    press: Callback,
-    class_id: int,
-) -> None:
+def tools(class_id: int, hold_missing: bool, _: Translator) -> list[list[tuple[str, str]]]:
+    """The homeroom teacher's rows under the list: note, spreadsheet, the hold, the preview."""
+    hold = (
+        _("Without a comment: hold back")
+        if hold_missing
+        else _("Without a comment: class note only")
+    )
+    return [
+        [
+            (_("Note to the whole class"), WriteNote(class_id).data()),
+            (_("Spreadsheet (Excel)"), GetSheet(class_id).data()),
+        ],
+        [(hold, HoldMissing(class_id, not hold_missing).data())],
+        [(_("Preview and send"), ShowPreview(class_id).data())],
+    ]
+
+
+async def show_list(press: ShowList, visit: Visit, context: BotContext) -> None:
     """Show the class list again, dropping any comment or note the bot was waiting for."""
-    subject = press.args[1] if len(press.args) > 1 else HOMEROOM
+    week = await pressed_week(visit, context)
+    if week is None:
+        return
+    screen = await class_list(visit, week, press.class_id, press.subject)
+    if screen is None:
+        visit.alert(refusal(Saved.NOT_ALLOWED, visit._))
+        return
     await pending.clear(visit.session, visit.account.id)
-    text, markup = await class_list(visit, week, class_id, subject)
-    await query.edit_message_text(text, reply_markup=markup, parse_mode=ParseMode.HTML)
+    visit.edit(*screen)
 
 
-async def toggle_hold(
-    query: CallbackQuery,
-    visit: Visit,
-    context: BotContext,
-    week: TeachingWeek,
-    press: Callback,
-    class_id: int,
-) -> None:
+async def toggle_hold(press: HoldMissing, visit: Visit, context: BotContext) -> None:
     """Switch whether pupils without a comment are held back or get the class note only."""
-    try:
-        hold = bool(press.int_arg(1))
-    except BadCallback:
+    week = await pressed_week(visit, context)
+    if week is None:
         return
-    saved = await weekly.set_hold(visit.session, visit.actor, class_id, week.start, hold)
-    if saved is not weekly.Saved.OK:
-        await alert(query, refusal(saved, visit._))
+    saved = await weekly.set_hold(
+        visit.session, visit.actor, press.class_id, week.start, press.hold
+    )
+    screen = await class_list(visit, week, press.class_id, HOMEROOM)
+    if saved is not Saved.OK or screen is None:
+        visit.alert(refusal(saved, visit._))
         return
-    text, markup = await class_list(visit, week, class_id, HOMEROOM)
-    await query.edit_message_text(text, reply_markup=markup, parse_mode=ParseMode.HTML)
+    visit.edit(*screen)

@@ -3,90 +3,76 @@ counts ("Xem trước và gửi"), then "Gửi ngay" for the class."""
 
 from __future__ import annotations
 
-from telegram import CallbackQuery
-from telegram.constants import ParseMode
+import html
 
 from bot.core import keyboards
-from bot.core.callbacks import Callback, pack
 from bot.core.context import BotContext, Visit
-from bot.core.presses import alert
-from bot.features.calendar.queries import TeachingWeek
-from bot.features.weekly import queries as weekly
-from bot.features.weekly.chat.class_list import HOMEROOM, refusal
+from bot.features.weekly.chat.buttons import SendNow, ShowList, ShowPreview
+from bot.features.weekly.chat.class_list import pressed_week, refusal
 from bot.features.weekly.jobs import tell_teachers
-from bot.features.weekly.notices import compose, drafts_for, gather, send_week
-from storage.queries import unlinked_families
+from bot.features.weekly.notice_text import compose
+from bot.features.weekly.notices import preview, send_week
+from bot.features.weekly.rules import NotYourClass, Saved
 
 
-async def preview(
-    query: CallbackQuery,
-    visit: Visit,
-    context: BotContext,
-    week: TeachingWeek,
-    press: Callback,
-    class_id: int,
-) -> None:
+async def show_preview(press: ShowPreview, visit: Visit, context: BotContext) -> None:
     """Show one family's notice and how many are ready, held back or unreachable."""
     _ = visit._
-    (batch,) = await gather(visit.session, visit.actor.school_id, week, [class_id])
-    if batch.sent:
-        await alert(query, refusal(weekly.Saved.ALREADY_SENT, _))
+    week = await pressed_week(visit, context)
+    if week is None:
         return
-    drafts, held = drafts_for(batch, week)
-    sample = next((p for p in batch.pupils if p.homeroom), None) or (
-        batch.pupils[0] if batch.pupils else None
-    )
-    _total, unlinked = await unlinked_families(visit.session, class_id)
+    seen = await preview(visit.session, visit.actor, week, press.class_id)
+    if isinstance(seen, Saved):
+        visit.alert(refusal(seen, _))
+        return
+    counts = _(
+        "Notices ready for {count} pupils; held back: {held}; families not linked: {unlinked}."
+    ).format(count=seen.ready, held=seen.held, unlinked=seen.unlinked)
     lines = [
-        _("Preview of the notice to one family (each family sees only its own child):"),
-        "",
-        compose(sample, batch, week, _) if sample else "",
-        "",
-        "<b>"
-        + _(
-            "Notices ready for {count} pupils; held back: {held}; families not linked: {unlinked}."
-        ).format(count=len(drafts), held=len(held), unlinked=len(unlinked))
-        + "</b>",
-    ]
-    assert query.message is not None
-    await context.bot.send_message(
-        query.message.chat.id,
-        "\n".join(lines),
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboards.inline(
-            [
-                [
-                    (_("Send now"), pack("wk", "send", class_id)),
-                    (_("Edit"), pack("wk", "l", class_id, HOMEROOM)),
-                ]
-            ]
+        html.escape(
+            _("Preview of the notice to one family (each family sees only its own child):")
         ),
+        "",
+        compose(seen.sample, seen.batch, week, _) if seen.sample else "",
+        "",
+        "<b>" + html.escape(counts) + "</b>",
+    ]
+    markup = keyboards.inline(
+        [
+            [
+                (_("Send now"), SendNow(press.class_id).data()),
+                (_("Edit"), ShowList(press.class_id).data()),
+            ]
+        ]
     )
+    visit.reply("\n".join(lines), markup)
 
 
-async def send_now(
-    query: CallbackQuery,
-    visit: Visit,
-    context: BotContext,
-    week: TeachingWeek,
-    press: Callback,
-    class_id: int,
-) -> None:
+async def send_now(press: SendNow, visit: Visit, context: BotContext) -> None:
     """Send the class's notices now; a second press finds the week already sent."""
     _ = visit._
-    (result,) = await send_week(
-        visit.session,
-        visit.actor.school_id,
-        week,
-        class_ids=[class_id],
-        by=visit.account.id,
-        now=visit.now,
-    )
+    week = await pressed_week(visit, context)
+    if week is None:
+        return
+    try:
+        (result,) = await send_week(
+            visit.session,
+            visit.actor.school_id,
+            week,
+            visit.actor,
+            class_ids=[press.class_id],
+            now=visit.now,
+        )
+    except NotYourClass:
+        visit.alert(refusal(Saved.NOT_ALLOWED, _))
+        return
+    visit.edit_markup(None)
     if result.already_sent:
-        await query.edit_message_reply_markup(None)
-        await alert(query, refusal(weekly.Saved.ALREADY_SENT, _))
+        visit.alert(refusal(Saved.ALREADY_SENT, _))
         return
     await tell_teachers(visit.session, visit.actor.school_id, week, [result], visit.now)
-    await visit.save()
-    context.wake_sender()
-    await query.edit_message_reply_markup(None)
+
+    async def wake() -> None:  # the notices are stored once the visit commits
+        context.wake_sender()
+
+    visit.later(wake)
