@@ -69,6 +69,8 @@ class Visit:
     sends: list[Send] = field(default_factory=list)
     press_answer: tuple[str, bool] | None = None
     answers_press: bool = False  # set by the press router (bot/core/presses.py)
+    wake: Callable[[], None] | None = None  # set by BotContext.visit: the dispatcher's bell
+    wake_after: bool = False
 
     async def save(self) -> None:
         """Transitional: commit mid-update (removed once every feature answers after commit)."""
@@ -143,6 +145,10 @@ class Visit:
 
         self.sends.append(send)
 
+    def wake_sender(self) -> None:
+        """Ring the dispatcher after the commit: this update queued something in the outbox."""
+        self.wake_after = True
+
     def alert(self, text: str) -> None:
         """Answer the press with a pop-up the person must dismiss (a refusal, a warning)."""
         self.press_answer = (text, True)
@@ -160,6 +166,8 @@ class Visit:
                 await query.answer(text or None, show_alert=show_alert)
             except TelegramError as error:  # a press older than Telegram keeps: nothing to stop
                 log.info("press not answered: %s", type(error).__name__)
+        if self.wake_after and self.wake is not None:
+            self.wake()
         for send in self.sends:
             await send()
         self.sends.clear()
@@ -224,6 +232,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
                 actor = await load_actor(session, account)
                 language = choose_language(account.language, user.language_code)
                 visit = Visit(session, account, actor, translator(language), self.now(), update)
+                visit.wake = self.wake_sender
                 yield visit
                 await session.commit()
             except BaseException:
