@@ -71,8 +71,4 @@ async def send_now(press: SendNow, visit: Visit, context: BotContext) -> None:
         visit.alert(refusal(Saved.ALREADY_SENT, _))
         return
     await tell_teachers(visit.session, visit.actor.school_id, week, [result], visit.now)
-
-    async def wake() -> None:  # the notices are stored once the visit commits
-        context.wake_sender()
-
-    visit.later(wake)
+    visit.wake_sender()
