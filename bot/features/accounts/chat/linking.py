@@ -113,7 +113,7 @@ async def text_sent(update: Update, context: BotContext) -> None:
             return
         request = await link_requests.describing(visit.session, visit.account)
         if request is not None:
-            await requests.describe_child(visit, request, message.text, context)
+            await requests.describe_child(visit, request, message.text)
         elif normalize_code(message.text) is not None or not visit.actor.linked:
             await use_code(visit, message.text, context)
         else:

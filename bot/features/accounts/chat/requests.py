@@ -13,25 +13,14 @@ from bot.features.accounts.rules import Decision
 from storage.models import LinkRequest
 
 
-def wake_sender(visit: Visit, context: BotContext) -> None:
-    """Let the outbox's sender look at once, after the commit (news was just queued)."""
-
-    async def wake() -> None:
-        context.wake_sender()
-
-    visit.later(wake)
-
-
-async def describe_child(
-    visit: Visit, request: LinkRequest, text: str, context: BotContext
-) -> None:
+async def describe_child(visit: Visit, request: LinkRequest, text: str) -> None:
     """Take the child's name and class, then ask the class's homeroom teacher to decide."""
     _ = visit._
     if not await link_requests.describe(visit.session, request, text, visit.now):
         hint = _("Please write the child's full name and class, for example: Nguyễn Văn An 3A.")
         visit.reply(hint, as_html=False)
         return
-    wake_sender(visit, context)
+    visit.wake_sender()
     thanks = _(
         "Thank you. Your request was sent to the homeroom teacher; you will get a message "
         "here as soon as it is confirmed."
@@ -41,17 +30,15 @@ async def describe_child(
 
 async def child_chosen(press: LinkChild, visit: Visit, context: BotContext) -> None:
     """Link the parent to the chosen pupil of the class, and tell them."""
-    await _decide(visit, context, press.request_id, press.student_id)
+    await _decide(visit, press.request_id, press.student_id)
 
 
 async def refused(press: RefuseLink, visit: Visit, context: BotContext) -> None:
     """Refuse the request, and tell the parent to contact the homeroom teacher."""
-    await _decide(visit, context, press.request_id, None)
+    await _decide(visit, press.request_id, None)
 
 
-async def _decide(
-    visit: Visit, context: BotContext, request_id: int, student_id: int | None
-) -> None:
+async def _decide(visit: Visit, request_id: int, student_id: int | None) -> None:
     """Re-check the presser and the request, decide, and show what was done."""
     _ = visit._
     result = await link_requests.decide(
@@ -63,7 +50,7 @@ async def _decide(
     if result.decision is Decision.STALE:
         visit.edit(html.escape(_("This request was already handled.")))
         return
-    wake_sender(visit, context)
+    visit.wake_sender()
     if student_id is None:
         visit.edit(html.escape(_("You refused this request.")))
     else:
