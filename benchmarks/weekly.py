@@ -39,6 +39,7 @@ from import_roster import generate  # noqa: E402
 from bot.features.administration.imports import import_roster  # noqa: E402
 from bot.features.calendar.queries import Calendar  # noqa: E402
 from bot.features.weekly.notices import send_week  # noqa: E402
+from bot.features.weekly.rules import SCHOOL  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import create_engine, session_factory  # noqa: E402
 from storage.models import (  # noqa: E402
@@ -154,7 +155,7 @@ async def measure(url: str, school_id: int) -> dict[str, Any]:
     event.listen(engine.sync_engine, "before_cursor_execute", count)
     started = time.perf_counter()
     async with sessions() as session, session.begin():
-        results = await send_week(session, school_id, WEEK, now=datetime.now(UTC))
+        results = await send_week(session, school_id, WEEK, SCHOOL, now=datetime.now(UTC))
     seconds = time.perf_counter() - started
     event.remove(engine.sync_engine, "before_cursor_execute", count)
     await engine.dispose()

@@ -12,7 +12,13 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from telegram import CallbackQuery, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -29,7 +35,7 @@ if TYPE_CHECKING:
     from bot.delivery.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 HTML = ParseMode.HTML
 
 

@@ -11,9 +11,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.core.callbacks import pack
 from bot.core.i18n import N_, Translator
-from storage.models import Role
 
 SHARE_PHONE = N_("Share my phone number")
 MENU_CHILDREN = N_("My children")
@@ -42,19 +40,6 @@ def inline(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     )
 
 
-def consent(_: Translator, code: str | None = None) -> InlineKeyboardMarkup:
-    """The consent screen's two answers (an invitation code rides along to be used after)."""
-    extra = (code,) if code else ()
-    return inline(
-        [
-            [
-                (_("I agree"), pack("consent", "yes", *extra)),
-                (_("I do not agree"), pack("consent", "no")),
-            ]
-        ]
-    )
-
-
 def share_phone(_: Translator) -> ReplyKeyboardMarkup:
     """A one-button reply keyboard that shares the person's own phone number."""
     return ReplyKeyboardMarkup(
@@ -62,37 +47,6 @@ def share_phone(_: Translator) -> ReplyKeyboardMarkup:
         resize_keyboard=True,
         one_time_keyboard=True,
     )
-
-
-def menu_labels(roles: frozenset[Role]) -> list[str]:
-    """Return the msgids of the menu buttons for a set of roles."""
-    labels: list[str] = []
-    if Role.PARENT in roles:
-        labels += [MENU_CHILDREN, MENU_FEEDBACK, MENU_LEAVE, MENU_RESULTS]
-    if roles & {Role.HOMEROOM, Role.SUBJECT_TEACHER}:
-        labels.append(MENU_COMMENTS)
-    if roles & {Role.HOMEROOM, Role.PRINCIPAL, Role.VICE_PRINCIPAL}:
-        labels.append(MENU_URGENT)
-    if roles & {Role.HOMEROOM, Role.ADMIN}:
-        labels += [MENU_UNLINKED, MENU_INVITES, MENU_BOOK]
-    elif roles & {Role.PRINCIPAL, Role.VICE_PRINCIPAL}:
-        labels.append(MENU_BOOK)  # the leaders' locks, deadlines and publication
-    if roles & {Role.HOMEROOM, Role.SUBJECT_TEACHER}:
-        labels.append(MENU_CORRECT)
-    if roles & {Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.ADMIN}:
-        labels.append(MENU_DECIDE)
-    if Role.ADMIN in roles:
-        labels += [MENU_IMPORT, MENU_REQUESTS]
-    if Role.CLERK in roles:
-        labels.append(MENU_ARCHIVE)
-    return [*labels, MENU_DATA, MENU_LANGUAGE, MENU_HELP]
-
-
-def menu(_: Translator, roles: frozenset[Role]) -> ReplyKeyboardMarkup:
-    """The main menu as a reply keyboard, two buttons per row."""
-    labels = [_(label) for label in menu_labels(roles)]
-    rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
-    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 
 
 def choices(

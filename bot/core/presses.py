@@ -85,11 +85,12 @@ async def _refuse_unknown(update: Update, context: BotContext, features: Feature
     other with a pop-up; nothing changes."""
     query = update.callback_query
     assert query is not None
-    feature = (query.data or "").split(":")[1:2]
+    parts = (query.data or "").split(":")
     known = {kind.feature for kind in features.presses}
+    ours = len(parts) >= 3 and parts[0] == VERSION and parts[1] in known
     async with context.visit(update) as visit:
         visit.answers_press = True
-        if not (feature and feature[0] in known):
+        if not ours:
             visit.alert(visit._("This button is no longer valid."))
 
 

@@ -62,6 +62,12 @@ class Audience:
         return cls("accounts", account_ids)
 
     @classmethod
+    def asker(cls, account_id: int) -> Audience:
+        """One person waiting for the answer to what they asked, linked or not yet (a parent
+        whose phone is not on the lists and who asked the school to link them)."""
+        return cls("asker", (account_id,))
+
+    @classmethod
     def staff_members(cls, *staff_ids: int) -> Audience:
         """These members of staff (a class's homeroom teacher, say)."""
         return cls("staff_ids", staff_ids)
@@ -100,6 +106,19 @@ def _pupils(school_id: int, audience: Audience) -> Select[int, str]:
 async def resolve(session: AsyncSession, school_id: int, audience: Audience) -> Recipients:
     """Find the recipient accounts (linked or blocked) and the pupils nobody can be reached for."""
     found = Recipients()
+    if audience.kind == "asker":
+        rows = await session.execute(
+            select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(
+                TelegramAccount.school_id == school_id,
+                TelegramAccount.state != AccountState.REVOKED,
+                TelegramAccount.id.in_(audience.ids),
+            )
+        )
+        found.accounts = {  # a person who wrote to the bot can be answered unless they blocked it
+            account: (chat, state if state == AccountState.BLOCKED else AccountState.LINKED)
+            for account, chat, state in rows
+        }
+        return found
     if audience.kind == "accounts":
         rows = await session.execute(
             select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(

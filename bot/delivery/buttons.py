@@ -30,6 +30,7 @@ class SeenAgain(Button):
     delivery_id: int
 
 
+ONE_ROW, PER_ROW = 3, 2
 READ_BUTTON = "\u2705 "  # the label is "✅ " + the translated "Seen"
 SEEN = N_("Seen")
 
@@ -44,21 +45,26 @@ def notice_markup(
     """The receipt button (or, once pressed, when it was read) and the notice's extra buttons.
 
     `extra` holds (label msgid, callback data) pairs; "{delivery}" in the data is the delivery id.
+    Up to three buttons share one row, as they always did; more (a link request naming every
+    pupil of a phone) go two per row under the receipt, since Telegram refuses long rows.
     """
-    row: list[InlineKeyboardButton] = []
+    first: list[InlineKeyboardButton] = []
     if requires_ack:
         if seen_label is None:
-            row.append(
+            first.append(
                 InlineKeyboardButton(READ_BUTTON + _(SEEN), callback_data=Seen(delivery_id).data())
             )
         else:
-            row.append(
+            first.append(
                 InlineKeyboardButton(seen_label, callback_data=SeenAgain(delivery_id).data())
             )
-    for label, data in extra:
-        row.append(
-            InlineKeyboardButton(
-                _(label), callback_data=data.replace("{delivery}", str(delivery_id))
-            )
-        )
-    return InlineKeyboardMarkup([row]) if row else None
+    buttons = [
+        InlineKeyboardButton(_(label), callback_data=data.replace("{delivery}", str(delivery_id)))
+        for label, data in extra
+    ]
+    if len(first) + len(buttons) <= ONE_ROW:
+        rows = [first + buttons]
+    else:
+        rows = [first] + [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None

@@ -14,10 +14,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import LANGUAGES, N_, Translator, translator
-from bot.delivery.outbox import REACHABLE, Audience, enqueue_news
+from bot.delivery.outbox import Audience, enqueue_news
 from bot.features.accounts.buttons import LinkChild, RefuseLink
-from bot.features.accounts.rules import has_consented
-from storage.models import Delivery, DeliveryState, LinkRequest, Notice, TelegramAccount
+from storage.models import LinkRequest, TelegramAccount
 
 REQUEST = "link_request"  # the outbox kind of the request sent to the deciders
 DECISION = "link_decision"  # the outbox kind of the parent's news of the decision
@@ -82,34 +81,12 @@ async def queue_decision(
 ) -> None:
     """Queue the parent's news of the decision, in the decision's transaction."""
     texts = {code: decision_text(student_name, translator(code)) for code in LANGUAGES}
-    notice = await enqueue_news(
+    await enqueue_news(
         session,
         parent.school_id,
-        Audience.accounts(parent.id),
+        Audience.asker(parent.id),
         DECISION,
         texts,
         created_by=decided_by,
         now=now,
-    )
-    if parent.state not in REACHABLE and has_consented(parent):
-        _queue_for_asker(session, notice, parent, now)
-
-
-def _queue_for_asker(
-    session: AsyncSession, notice: Notice, parent: TelegramAccount, now: datetime
-) -> None:
-    """A refused parent is not linked, so no audience reaches them; they asked and wait for
-    the answer, so their row is queued as a linked account's would be."""
-    session.add(
-        Delivery(
-            school_id=parent.school_id,
-            notice_id=notice.id,
-            account_id=parent.id,
-            chat_id=parent.chat_id,
-            urgent=notice.urgent,
-            state=DeliveryState.QUEUED,
-            attempts=0,
-            due_at=now,
-            message_ids=[],
-        )
     )
