@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from openpyxl.utils.datetime import from_excel
@@ -56,6 +57,25 @@ def student_code(cell: object) -> str:
     if not _CODE.match(value):
         raise CellError(N_("The student ID must be 4 to 32 letters or digits."))
     return value
+
+
+def known_student_code(cell: object, known: Iterable[str]) -> str:
+    """A student ID as the school's list writes it.
+
+    Excel turns an ID typed as a number into one and drops its leading zeros: a cell of digits
+    that is not a listed ID but matches exactly one listed ID without its zeros is read as that
+    ID. Anything else is read by `student_code` (blanks and non-IDs refused); whether the ID is
+    in the class is the caller's question.
+    """
+    value = text(cell).replace(" ", "")
+    listed = set(known)
+    if value.isdigit() and value not in listed:
+        restored = [
+            code for code in listed if code.isdigit() and code.lstrip("0") == value.lstrip("0")
+        ]
+        if len(restored) == 1:
+            return restored[0]
+    return student_code(cell)
 
 
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")

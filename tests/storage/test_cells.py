@@ -60,3 +60,22 @@ def test_student_code_stored_as_number_keeps_its_digits() -> None:
     assert cells.student_code(7984641177.0) == "7984641177"
     with pytest.raises(CellError):
         cells.student_code("79-84")
+
+
+def test_a_listed_id_excel_turned_into_a_number_is_read_back_with_its_zeros() -> None:
+    listed = ["00123", "00456", "HS0001"]
+    assert cells.known_student_code(123, listed) == "00123"
+    assert cells.known_student_code(123.0, listed) == "00123"
+    assert cells.known_student_code("123", listed) == "00123"
+    assert cells.known_student_code("00456", listed) == "00456"
+    assert cells.known_student_code("HS0001", listed) == "HS0001"
+    assert cells.known_student_code(98765, listed) == "98765"  # not listed: the caller says so
+    with pytest.raises(cells.CellError):
+        cells.known_student_code(7, listed)  # matches nothing and is no ID
+    with pytest.raises(cells.CellError):
+        cells.known_student_code(None, listed)
+
+
+def test_a_bare_number_matching_two_listed_ids_is_not_guessed() -> None:
+    with pytest.raises(cells.CellError):
+        cells.known_student_code(12, ["0012", "00012"])

@@ -138,7 +138,7 @@ def _pupil(
     """Return the row's student ID, or None after filing why it cannot be used."""
     column = table.titles["student_code"]
     try:
-        code = _code(table.cell(row, "student_code"), pupils)
+        code = cells.known_student_code(table.cell(row, "student_code"), pupils)
     except CellError as exc:
         problems.append(Problem(number, column, str(exc.args[0])))
         return None
@@ -150,16 +150,6 @@ def _pupil(
         reason = N_("The student ID {code} is repeated: it is also on row {other}.")
         problems.append(Problem(number, column, reason, {"code": code, "other": seen[code]}))
     return code
-
-
-def _code(cell: object, pupils: Mapping[str, str]) -> str:
-    """Return the student ID, restoring the leading zeros Excel drops from a number cell."""
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        digits = cells.text(cell)
-        matches = [code for code in pupils if code.isdigit() and code.lstrip("0") == digits]
-        if len(matches) == 1:
-            return matches[0]
-    return cells.student_code(cell)
 
 
 def _results(

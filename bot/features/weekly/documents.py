@@ -213,7 +213,7 @@ def _row_code(
         return None  # blank line, footer or signature block
     column = table.titles["student_code"]
     try:
-        code = _known_code(code_cell, pupils)
+        code = cells.known_student_code(code_cell, pupils)
     except CellError as exc:
         problems.append(Problem(number, column, str(exc.args[0])))
         return None
@@ -239,16 +239,6 @@ def _row_code(
         )
         return None
     return code
-
-
-def _known_code(cell: object, pupils: Mapping[str, str]) -> str:
-    """Return the student ID, restoring leading zeros Excel dropped from a number cell."""
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        digits = cells.text(cell)
-        restored = [code for code in pupils if code.isdigit() and code.lstrip("0") == digits]
-        if len(restored) == 1:
-            return restored[0]
-    return cells.student_code(cell)
 
 
 def _read_texts(

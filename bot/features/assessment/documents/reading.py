@@ -156,23 +156,20 @@ def _code(
 ) -> str | None:
     column = table.titles["student_code"]
     try:
-        code = cells.student_code(cell)
+        code = cells.known_student_code(cell, pupils)
     except CellError as exc:
         problems.append(Problem(number, column, str(exc.args[0])))
         return None
     if code not in pupils:
-        restored = [known for known in pupils if known.lstrip("0") == code]
-        if len(restored) != 1:
-            problems.append(
-                Problem(
-                    number,
-                    column,
-                    N_("The student ID {code} is not in class {class_name}."),
-                    {"code": code, "class_name": expected.class_name},
-                )
+        problems.append(
+            Problem(
+                number,
+                column,
+                N_("The student ID {code} is not in class {class_name}."),
+                {"code": code, "class_name": expected.class_name},
             )
-            return None
-        code = restored[0]
+        )
+        return None
     return code
 
 
