@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import io
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,14 +12,8 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Cm, Length, Pt
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
+from docx.shared import Cm, Pt
 
 from bot.core.datefmt import administrative, short
 from bot.core.i18n import Translator
@@ -32,13 +25,11 @@ from bot.features.assessment.rules import (
     SUBJECT_LEVEL_NAMES,
     Period,
 )
+from bot.features.corrections import layout as page
 from storage.models import AssessmentKind
 from storage.subjects import SUBJECTS, subject_name
 
-FONT = "Times New Roman"
-SIZE = Pt(13)
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-TEXT_WIDTH = Cm(16.0)  # A4 (21 cm) less the left (3 cm) and right (2 cm) margins of ND30
 HEADING_COLUMNS = (Cm(6.5), Cm(9.5))
 FACT_COLUMNS = (Cm(5.0), Cm(11.0))
 
@@ -150,27 +141,29 @@ def value_label(kind: AssessmentKind, value: str | None, _: Translator) -> str:
 def build_minutes(m: Minutes, _: Translator) -> bytes:
     """Return the minutes as a .docx in the administrative style of Nghị định 30/2020."""
     document = Document()
-    _page_and_font(document, _.language)
-    document.core_properties.title = _nfc(_("Correction of a score or an assessment level"))
-    document.core_properties.author = _nfc(m.school_name)
+    page.page_and_font(document, _.language)
+    document.core_properties.title = page.nfc(_("Correction of a score or an assessment level"))
+    document.core_properties.author = page.nfc(m.school_name)
     _heading(document, m, _)
-    _centred(document.add_paragraph(), _("MINUTES"), bold=True, before=12)
-    _centred(document.add_paragraph(), _("Correction of a score or an assessment level"), bold=True)
+    page.centred(document.add_paragraph(), _("MINUTES"), bold=True, before=12)
+    page.centred(
+        document.add_paragraph(), _("Correction of a score or an assessment level"), bold=True
+    )
     intro = _("Today, {date}, at {school}, we, the undersigned:").format(
         date=short(m.day), school=m.school_name
     )
-    _text(document.add_paragraph(), intro, before=12)
+    page.write(document.add_paragraph(), intro, before=12)
     for number, act in enumerate(m.confirmations, start=1):
-        member = _text(document.add_paragraph(), f"{number}. {act.name} — {act.role}")
+        member = page.write(document.add_paragraph(), f"{number}. {act.name} — {act.role}")
         member.paragraph_format.left_indent = Cm(1)
-    _text(document.add_paragraph(), _("record the correction of this assessment result:"))
+    page.write(document.add_paragraph(), _("record the correction of this assessment result:"))
     _facts(document, _rows(m, _))
     closing = _(
         "The correction was made in the official system and the result was locked again at "
         "once. The three parties confirmed these minutes electronically; they are kept with the "
         "evidence until the pupil leaves the school."
     )
-    _text(document.add_paragraph(), closing, before=6).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    page.write(document.add_paragraph(), closing, before=6).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _signatures(document, m, _)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -219,7 +212,7 @@ def minutes_fields(data: bytes) -> dict[str, str]:
     """Read the minutes' facts back, label to value; each signer's role to their lines."""
     tables = Document(io.BytesIO(data)).tables
     fields = {
-        _nfc(row.cells[0].text): "\n".join(p.text for p in row.cells[1].paragraphs)
+        page.nfc(row.cells[0].text): "\n".join(p.text for p in row.cells[1].paragraphs)
         for row in tables[1].rows
     }
     for cell in tables[2].rows[0].cells:
@@ -230,139 +223,42 @@ def minutes_fields(data: bytes) -> dict[str, str]:
 
 def _heading(document: DocumentObject, m: Minutes, _: Translator) -> None:
     """The two-column heading: the school on the left, the national motto on the right."""
-    table = _table(document, 2, 2, HEADING_COLUMNS)
+    table = page.table(document, 2, 2, HEADING_COLUMNS)
     left, right = table.rows[0].cells
     lines = [] if m.authority is None else m.authority.splitlines()
     for line in lines:
-        _centred(_next(left), line.upper(), size=Pt(12))
-    _centred(_next(left), m.school_name.upper(), size=Pt(12), bold=True, rule=True)
-    _centred(_next(right), _("SOCIALIST REPUBLIC OF VIETNAM"), size=Pt(12), bold=True)
-    _centred(_next(right), _("Independence - Freedom - Happiness"), bold=True, rule=True)
+        page.centred(page.cell_paragraph(left), line.upper(), size=Pt(12))
+    page.centred(
+        page.cell_paragraph(left), m.school_name.upper(), size=Pt(12), bold=True, rule=True
+    )
+    page.centred(
+        page.cell_paragraph(right), _("SOCIALIST REPUBLIC OF VIETNAM"), size=Pt(12), bold=True
+    )
+    page.centred(
+        page.cell_paragraph(right), _("Independence - Freedom - Happiness"), bold=True, rule=True
+    )
     left, right = table.rows[1].cells
-    _centred(_next(left), _("No. {number}").format(number=m.number), before=6)
-    _centred(_next(right), administrative(m.day, _, m.place), italic=True, before=6)
+    page.centred(page.cell_paragraph(left), _("No. {number}").format(number=m.number), before=6)
+    page.centred(
+        page.cell_paragraph(right), administrative(m.day, _, m.place), italic=True, before=6
+    )
 
 
 def _facts(document: DocumentObject, rows: list[tuple[str, list[str]]]) -> None:
     """The label/value table a reader (and `minutes_fields`) reads the facts from."""
-    table = _table(document, len(rows), 2, FACT_COLUMNS, grid=True)
+    table = page.table(document, len(rows), 2, FACT_COLUMNS, grid=True)
     for row, (label, lines) in zip(table.rows, rows, strict=True):
-        _text(_next(row.cells[0]), label, bold=True)
+        page.write(page.cell_paragraph(row.cells[0]), label, bold=True)
         for line in lines:
-            _text(_next(row.cells[1]), line)
+            page.write(page.cell_paragraph(row.cells[1]), line)
 
 
 def _signatures(document: DocumentObject, m: Minutes, _: Translator) -> None:
     """Three columns: each signer's role, the moment they confirmed, and their name."""
-    width = Cm(TEXT_WIDTH.cm / 3)
-    table = _table(document, 1, 3, (width, width, width))
+    width = Cm(page.TEXT_WIDTH.cm / 3)
+    table = page.table(document, 1, 3, (width, width, width))
     for cell, act in zip(table.rows[0].cells, m.confirmations, strict=True):
-        _centred(_next(cell), act.role, bold=True, caps=True, before=12)
+        page.centred(page.cell_paragraph(cell), act.role, bold=True, caps=True, before=12)
         confirmed = _("Confirmed at {time}").format(time=moment(act.at, m.zone))
-        _centred(_next(cell), f"({confirmed})", italic=True, size=Pt(12))
-        _centred(_next(cell), act.name, bold=True, before=36)
-
-
-def _page_and_font(document: DocumentObject, language: str) -> None:
-    """A4 with the margins of Nghị định 30/2020 and Times New Roman 13 throughout."""
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin = section.bottom_margin = section.right_margin = Cm(2.0)
-    section.left_margin = Cm(3.0)
-    normal = document.styles["Normal"]
-    normal.font.size = SIZE
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.0
-    rpr = normal.element.get_or_add_rPr()
-    _fonts(rpr)
-    tag = {"vi": "vi-VN", "en": "en-US"}.get(language, "vi-VN")
-    lang = OxmlElement("w:lang", {qn("w:val"): tag})
-    rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
-
-
-def _fonts(rpr: BaseOxmlElement) -> None:
-    """Use the text font for every script, dropping the template's theme fonts."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attribute), None)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), FONT)
-
-
-def _table(
-    document: DocumentObject,
-    rows: int,
-    columns: int,
-    widths: tuple[Length, ...],
-    *,
-    grid: bool = False,
-) -> Table:
-    """A centred table of fixed column widths (Word reads the cells' widths, LibreOffice the
-    columns')."""
-    table: Table = document.add_table(rows=rows, cols=columns)
-    table.autofit = False
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    if grid:
-        table.style = document.styles["Table Grid"]
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
-    return table
-
-
-def _next(cell: _Cell) -> Paragraph:
-    """The cell's empty first paragraph, then new ones."""
-    first: Paragraph = cell.paragraphs[0]
-    if len(cell.paragraphs) == 1 and not first.runs:
-        return first
-    paragraph: Paragraph = cell.add_paragraph()
-    return paragraph
-
-
-def _text(
-    paragraph: Paragraph,
-    text: str,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    caps: bool = False,
-    size: Length = SIZE,
-    before: float = 0,
-) -> Paragraph:
-    """Append a run in the text font; keep the paragraph's spacing tight."""
-    paragraph.paragraph_format.space_before = Pt(before)
-    paragraph.paragraph_format.space_after = Pt(0)
-    run = paragraph.add_run(_nfc(text))
-    run.font.size = size
-    run.font.bold = bold or None
-    run.font.italic = italic or None
-    run.font.all_caps = caps or None
-    _fonts(run._r.get_or_add_rPr())
-    return paragraph
-
-
-def _centred(
-    paragraph: Paragraph,
-    text: str,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    caps: bool = False,
-    size: Length = SIZE,
-    before: float = 0,
-    rule: bool = False,
-) -> None:
-    """A centred line; `rule` draws the line ND30 puts under the school's name and the motto."""
-    _text(paragraph, text, bold=bold, italic=italic, caps=caps, size=size, before=before)
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if rule:
-        paragraph.runs[-1].font.underline = True
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+        page.centred(page.cell_paragraph(cell), f"({confirmed})", italic=True, size=Pt(12))
+        page.centred(page.cell_paragraph(cell), act.name, bold=True, before=36)
