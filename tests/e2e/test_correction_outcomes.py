@@ -23,7 +23,7 @@ from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import AssessmentKind, School, Student
-from tests.e2e.conftest import TEACHER_1A, linked_person
+from tests.e2e.conftest import TEACHER_1A, linked_person, send_outbox
 from tests.e2e.test_corrections import (
     CHILD,
     PHOTO,
@@ -225,6 +225,7 @@ async def test_the_principal_sees_the_outcome_change_the_rules_give(
     (request,) = await requests(session, school_id)
     assert str(request.id) in done["text"], done
     assert (request.outcome_before, request.outcome_after) == (case.before, case.after)
+    assert await send_outbox(running_bot) == 2  # the card, then the photo
     card = await reply(principal)
     text = card["text"]
     assert CHILD in text and f"{CHANGE_LINE}: {case.change}" in text.splitlines(), text

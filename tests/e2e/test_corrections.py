@@ -120,10 +120,10 @@ async def start_request(
     return refusal if refusal is not None else await edited(teacher)
 
 
-async def file_request(
-    sandbox: RunningSandbox, teacher: PersonClient, student_id: int, value: str, *, files: int = 2
-) -> dict[str, Any]:
-    """A whole request for Toán's CN score; returns the bot's last answer."""
+async def draft_to_evidence(
+    sandbox: RunningSandbox, teacher: PersonClient, student_id: int, value: str
+) -> None:
+    """/suadiem for Toán's CN score up to the evidence: the value, the reason and its text."""
     asked = await start_request(sandbox, teacher, student_id, Period.CN, SCORE_TOAN)
     assert not isinstance(asked, str) and not datas(asked), asked
     await teacher.send(value)
@@ -133,18 +133,31 @@ async def file_request(
     await edited(teacher)
     await teacher.send("Nhập nhầm 8 thay cho 9 khi chép từ sổ theo dõi.")
     await reply(teacher)
-    if files:
-        await teacher.send_photo(PHOTO, "so-diem.jpg")
-        await reply(teacher)
-    if files > 1:
-        await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
-        await reply(teacher)
+
+
+async def send_draft(teacher: PersonClient) -> dict[str, Any]:
+    """ "Xong", then "Gửi đề nghị" if offered; the bot's last answer."""
     await teacher.press(data="v1:corr:done")
     summary = await edited(teacher)
     if "v1:corr:send" not in datas(summary):
         return summary
     await teacher.press(data="v1:corr:send")
     return await edited(teacher)
+
+
+async def file_request(
+    sandbox: RunningSandbox, teacher: PersonClient, student_id: int, value: str, *, files: int = 2
+) -> dict[str, Any]:
+    """A whole request for Toán's CN score; returns the bot's last answer (once the request is
+    filed, its card and evidence are queued for the principal)."""
+    await draft_to_evidence(sandbox, teacher, student_id, value)
+    if files:
+        await teacher.send_photo(PHOTO, "so-diem.jpg")
+        await reply(teacher)
+    if files > 1:
+        await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
+        await reply(teacher)
+    return await send_draft(teacher)
 
 
 async def requests(session: AsyncSession, school_id: int) -> list[CorrectionRequest]:
@@ -170,10 +183,14 @@ class OnTheDesk:
 
 
 async def request_on_the_desk(
-    sandbox: RunningSandbox, make_person: PersonFactory, session: AsyncSession, book: School
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    session: AsyncSession,
+    book: School,
 ) -> OnTheDesk:
     """The teacher, principal and administrator linked; a request for the child's Toán score
-    with one photo filed, its card and evidence received by the principal."""
+    with one photo filed, its card and evidence queued and received by the principal."""
     teacher = await linked_person(make_person, *TEACHER_1A)
     principal = await linked_person(make_person, *PRINCIPAL)
     admin = await linked_person(make_person, *ADMIN)
@@ -181,6 +198,7 @@ async def request_on_the_desk(
     student_id = await pupil_id(session, book, CHILD)
     await file_request(sandbox, teacher, student_id, "9", files=1)
     (request,) = await requests(session, school_id)
+    assert await send_outbox(running_bot) == 2  # the card and the photo
     card = await principal.next_message(timeout=10, new_only=True)
     await principal.next_message(timeout=10, new_only=True)  # the evidence
     return OnTheDesk(teacher, principal, admin, school_id, request.id, card)
@@ -230,12 +248,15 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
     assert names[0].startswith("anh-") and names[1] == "bai-kiem-tra.pdf", names
     assert any(f.content == PHOTO for f in stored)
 
+    # The card and each piece of evidence go through the outbox, the card first.
+    assert await send_outbox(running_bot) == 3
     card = await reply(principal)
     assert "8 → 9" in card["text"] and CHILD in card["text"]
     assert "Hoàn thành tốt → Hoàn thành xuất sắc" in card["text"], card["text"]
     assert datas(card) == [f"v1:corr:{a}:{rid}" for a in ("ok", "no", "more")]
     evidence = [await reply(principal), await reply(principal)]
-    assert {bool(m.get("photo")) or bool(m.get("file")) for m in evidence} == {True}
+    assert [m["file"]["kind"] for m in evidence] == ["photo", "document"], evidence
+    assert evidence[1]["file"]["file_name"] == "bai-kiem-tra.pdf", evidence[1]["file"]
 
     await principal.press(data=f"v1:corr:ok:{rid}", message_id=card["message_id"])
     await edited(principal)
@@ -314,6 +335,7 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     await file_request(sandbox, teacher, student_id, "9", files=1)
     (request,) = await requests(session, school_id)
     rid = request.id
+    await send_outbox(running_bot)
     card = await reply(principal)
     await reply(principal)
     await principal.press(data=f"v1:corr:more:{rid}", message_id=card["message_id"])
@@ -333,6 +355,9 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
     await reply(teacher)
     await teacher.press(data=f"v1:corr:addok:{rid}")
+    sent = await edited(teacher)
+    assert str(rid) in sent["text"], sent
+    assert await send_outbox(running_bot) == 3  # the card again, and the two files
     again = await reply(principal)
     assert datas(again) == [f"v1:corr:{a}:{rid}" for a in ("ok", "no", "more")]
     (request,) = await requests(session, school_id)
@@ -354,6 +379,44 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     assert request.state is CorrectionState.REJECTED and request.open_key is None
     assert request.decision_note == "Bài kiểm tra ghi 8 điểm, không có sai sót."
     assert (await value_of(session, student_id, SCORE_TOAN)).value == "8"
+
+
+async def test_a_pdf_and_a_jpeg_sent_as_files_reach_the_principal_as_documents(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    """Telegram takes a document's file id only in sendDocument: evidence sent as a file (a
+    JPEG too) goes on as a file, a photo as a photo, each after the card."""
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    student_id = await pupil_id(session, book, CHILD)
+    school_id = book.id
+    pdf = b"%PDF-1.4 bai kiem tra cua con"
+    await draft_to_evidence(sandbox, teacher, student_id, "9")
+    await teacher.send_document(PHOTO, "so-diem.jpg", mime_type="image/jpeg")
+    assert (await reply(teacher))["text"].startswith("Đã nhận minh chứng 1")
+    await teacher.send_document(pdf, "bai-kiem-tra.pdf", mime_type="application/pdf")
+    await reply(teacher)
+    await teacher.send_photo(PHOTO, "anh.jpg")
+    await reply(teacher)
+    done = await send_draft(teacher)
+    (request,) = await requests(session, school_id)
+    assert str(request.id) in done["text"], done
+
+    assert await send_outbox(running_bot) == 4
+    card = await reply(principal)
+    assert datas(card) == [f"v1:corr:{a}:{request.id}" for a in ("ok", "no", "more")]
+    received = [await reply(principal) for _ in range(3)]
+    kinds = [(m["file"]["kind"], m["file"]["file_name"]) for m in received]
+    assert kinds[:2] == [("document", "so-diem.jpg"), ("document", "bai-kiem-tra.pdf")], kinds
+    assert kinds[2][0] == "photo", kinds
+    assert [await download(sandbox, m) for m in received] == [PHOTO, pdf, PHOTO]
+    to_principal = sandbox.state.recorder.calls
+    sent = [c.method for c in to_principal if c.chat_id == principal.person_id and c.ok]
+    assert (sent.count("sendDocument"), sent.count("sendPhoto")) == (2, 1), sent
 
 
 async def test_deadline_lock_and_duplicate_rules(
@@ -520,6 +583,7 @@ async def test_the_vice_principal_decides_while_the_principal_is_away(
     assert await session.scalar(absences) == 0
     await principal.command("vangmat", f"{monday:%d/%m}-{monday + timedelta(days=4):%d/%m}")
     await reply(principal)
+    assert await send_outbox(running_bot) == 1
     told = await reply(vice)
     assert monday.strftime("%d/%m") in told["text"]
     await vice.command("vangmat", f"{monday:%d/%m}")  # only the principal records it
@@ -536,6 +600,7 @@ async def test_the_vice_principal_decides_while_the_principal_is_away(
     await reply(principal)
     await principal.command("vangmat", f"{today:%d/%m}")
     await reply(principal)
+    await send_outbox(running_bot)
     assert today.strftime("%d/%m") in (await reply(vice))["text"]
     assert await forge(sandbox, principal, f"v1:corr:ok:{rid}") is not None
     await vice.command("duyet")

@@ -70,7 +70,7 @@ async def test_the_three_get_the_minutes_once_after_telegram_fails_the_upload(
         return build_minutes(*args)
 
     monkeypatch.setattr(paper, "build_minutes", recording_build)
-    desk = await request_on_the_desk(sandbox, make_person, session, book)
+    desk = await request_on_the_desk(running_bot, sandbox, make_person, session, book)
     teacher, principal, admin = desk.teacher, desk.principal, desk.admin
     school_id, rid, card = desk.school_id, desk.request_id, desk.card
     await principal.press(data=f"v1:corr:ok:{rid}", message_id=card["message_id"])

@@ -15,7 +15,7 @@ def register(features: Features) -> None:
     from bot.core.features import holding
     from bot.core.i18n import N_
     from bot.features.corrections import jobs
-    from bot.features.corrections.chat import addition, card, commands, draft, presses, review
+    from bot.features.corrections.chat import commands, presses
     from storage.models import Role
 
     teachers = (Role.HOMEROOM, Role.SUBJECT_TEACHER)
@@ -25,7 +25,7 @@ def register(features: Features) -> None:
     )
     features.command(
         "duyet",
-        review.list_command,
+        commands.list_command,
         N_("Correction requests waiting for me"),
         roles=(*deciders, *teachers),
         position=19,
@@ -41,11 +41,43 @@ def register(features: Features) -> None:
         keyboards.MENU_CORRECT, presses.command, visible=holding(*teachers), position=50
     )
     features.menu_button(
-        keyboards.MENU_DECIDE, review.list_command, visible=holding(*deciders), position=60
+        keyboards.MENU_DECIDE, commands.list_command, visible=holding(*deciders), position=60
     )
-    features.press_prefix(card.FEATURE, presses.pressed)
-    for kind in (draft.WAIT_VALUE, draft.WAIT_REASON, draft.WAIT_READY, review.WAIT_NOTE):
-        features.expect(kind, text=presses.take_text)
-    features.expect(draft.WAIT_FILES, text=presses.take_text, media=presses.take_media)
-    features.expect(addition.WAIT_ADD, text=presses.take_text, media=presses.take_media)
+    _presses(features)
+    _inputs(features)
     jobs.register()
+
+
+def _presses(features: Features) -> None:
+    """Each kind of press to its handler."""
+    from bot.features.corrections.chat import addition, draft, presses, review, signing
+    from bot.features.corrections.chat import buttons as b
+
+    features.press(b.PickClass, presses.class_pressed)
+    features.press(b.PickPupil, presses.pupil_pressed)
+    features.press(b.PickPeriod, presses.period_pressed)
+    features.press(b.PickItem, presses.item_pressed)
+    features.press(b.PickValue, draft.value_pressed)
+    features.press(b.PickReason, draft.reason_pressed)
+    features.press(b.EvidenceDone, draft.done_pressed)
+    features.press(b.SendRequest, draft.send_pressed)
+    features.press(b.CancelDraft, draft.cancel_pressed)
+    features.press(b.AddToRequest, addition.add_pressed)
+    features.press(b.SendAddition, addition.send_pressed)
+    features.press(b.Approve, review.approve_pressed)
+    features.press(b.Reject, review.note_pressed)
+    features.press(b.AskMore, review.note_pressed)
+    features.press(b.Applied, signing.applied_pressed)
+    features.press(b.Sign, signing.sign_pressed)
+
+
+def _inputs(features: Features) -> None:
+    """Each kind of pending input to what takes its typed text or its file."""
+    from bot.features.corrections.chat import addition, draft, evidence, review
+
+    features.expect(draft.WAIT_VALUE, text=draft.take_value)
+    features.expect(draft.WAIT_REASON, text=draft.take_reason)
+    features.expect(draft.WAIT_READY, text=draft.take_stray_text)
+    features.expect(evidence.WAIT_FILES, text=draft.take_stray_text, media=evidence.take_media)
+    features.expect(evidence.WAIT_ADD, text=addition.take_text, media=evidence.take_media)
+    features.expect(review.WAIT_NOTE, text=review.take_note)

@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.leave.queries import MAX_DAYS, DayProblem
+from bot.features.corrections import rules
+from bot.features.corrections.rules import check_days as check_days
 from storage.models import LeaderAbsence, Role, Staff, StaffRole
 from storage.queries import audit
 
@@ -28,9 +29,7 @@ async def principal_absent(session: AsyncSession, school_id: int, today: date) -
 
 async def deciding_role(session: AsyncSession, school_id: int, today: date) -> Role:
     """The principal decides, or the vice principal while the principal is away."""
-    if await principal_absent(session, school_id, today):
-        return Role.VICE_PRINCIPAL
-    return Role.PRINCIPAL
+    return rules.deciding_role(await principal_absent(session, school_id, today))
 
 
 async def deciders(session: AsyncSession, school_id: int, today: date) -> list[Staff]:
@@ -105,19 +104,3 @@ async def cancel_absences(session: AsyncSession, school_id: int, today: date, ac
         )
     await session.flush()
     return ended
-
-
-def check_days(
-    first: date, last: date, today: date, year: tuple[date, date] | None = None
-) -> DayProblem | None:
-    """An absence may include weekends; it may not be backwards, past, outside the school year
-    (first and last day) or over 30 days."""
-    if last < first:
-        return DayProblem.END_BEFORE_START
-    if first < today:
-        return DayProblem.PAST
-    if year is not None and (first < year[0] or last > year[1]):
-        return DayProblem.OUTSIDE_YEAR
-    if (last - first).days + 1 > MAX_DAYS:
-        return DayProblem.TOO_LONG
-    return None

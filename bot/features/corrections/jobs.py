@@ -8,6 +8,7 @@ notice's ref "corr_reminder:<date>" tells a second run that today's reminder wen
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.calendar.queries import load_calendar
 from bot.features.corrections import deciders as absences
-from bot.features.corrections import queries as corrections
+from bot.features.corrections import reads
 from storage.models import (
     CorrectionRequest,
     CorrectionState,
@@ -63,8 +64,8 @@ async def _lines(
             "• "
             + _(LINE).format(
                 number=request.id,
-                pupil=pupil or "?",
-                class_name=klass or "?",
+                pupil=html.escape(pupil or "?"),
+                class_name=html.escape(klass or "?"),
                 item=item.name(_),
                 old=assessment.value_text(item, request.old_value, _),
                 new=assessment.value_text(item, request.new_value, _),
@@ -123,8 +124,8 @@ async def remind_waiting(
         )
         if done is not None:
             return 0
-        pending = await corrections.waiting(session, school_id, [CorrectionState.PENDING])
-        approved = await corrections.waiting(session, school_id, [CorrectionState.APPROVED])
+        pending = await reads.waiting(session, school_id, [CorrectionState.PENDING])
+        approved = await reads.waiting(session, school_id, [CorrectionState.APPROVED])
         deciders = await absences.deciders(session, school_id, today)
         admins = await staff_by_role(session, school_id, Role.ADMIN)
         queued = await _queue(

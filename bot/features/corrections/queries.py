@@ -6,82 +6,49 @@ rejects with a reason, or asks for more; the administrator changes the official 
 confirms, which applies the change to the book and locks the item again; the leader, the
 administrator and the teacher each confirm the minutes. Every step is audited.
 
-Rules are checked here, on every step, from the stored records: callers pass who acts, never
-what they may do.
+This module files a request; steps.py takes it along its path, reads.py reads what the chat
+and the minutes show, rules.py holds the rules, checked here on every step from the stored
+records: callers pass who acts, never what they may do.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
-from bot.core.i18n import N_, Translator
+from bot.core.i18n import N_
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import Period
 from bot.features.calendar.queries import Calendar
+from bot.features.corrections import rules
+from bot.features.corrections.rules import NO_EVIDENCE as NO_EVIDENCE
+from bot.features.corrections.rules import NO_REASON, NO_REQUEST
+from bot.features.corrections.rules import NOT_DECIDER as NOT_DECIDER
+from bot.features.corrections.rules import NOT_YOURS as NOT_YOURS
+from bot.features.corrections.rules import OPEN as OPEN
+from bot.features.corrections.rules import SAME_VALUE as SAME_VALUE
+from bot.features.corrections.rules import SIGNERS as SIGNERS
+from bot.features.corrections.rules import Refused as Refused
+from bot.features.corrections.rules import Stale as Stale
+from bot.features.corrections.rules import classes_in_scope as classes_in_scope
+from bot.features.corrections.rules import may_request as may_request
 from storage.models import (
-    AssessmentKind,
     CorrectionFile,
     CorrectionReason,
     CorrectionRequest,
     CorrectionState,
-    Role,
     SchoolClass,
     Student,
 )
 from storage.queries import audit
-
-OPEN = (
-    CorrectionState.PENDING,
-    CorrectionState.NEEDS_INFO,
-    CorrectionState.APPROVED,
-    CorrectionState.APPLIED,
-)
-SIGNERS = ("principal", "admin", "teacher")
-SAME_VALUE = N_("The new value is the same as the recorded one; nothing to correct.")
-NOT_YOURS = N_("You do not teach this pupil this subject, so you cannot ask to correct it.")
-NO_EVIDENCE = N_(
-    "A request needs at least one piece of evidence: a photo or a file of the mark book page "
-    "or of the pupil's test."
-)
-NOT_DECIDER = N_(
-    "Only the principal (or the vice principal while the principal is away) decides on "
-    "correction requests. Your press was recorded."
-)
-
-
-class Refused(Exception):
-    """A step the rules do not allow, with the message to show."""
-
-    def __init__(self, msgid: str, **params: object) -> None:
-        super().__init__(msgid)
-        self.msgid = msgid
-        self.params = params
-
-    def message(self, _: Translator) -> str:
-        """The reason in the reader's language."""
-        params = {
-            key: value.name(_) if isinstance(value, Item) else value
-            for key, value in self.params.items()
-        }
-        return _(self.msgid).format(**params)
-
-
-class Stale(Exception):
-    """A press on a request whose state has moved on: the caller shows the current state."""
-
-    def __init__(self, request: CorrectionRequest) -> None:
-        super().__init__(request.state.value)
-        self.request = request
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,22 +64,6 @@ class Evidence:
 # Scope -----------------------------------------------------------------------------------------
 
 
-def may_request(actor: Actor, class_id: int, item: Item) -> bool:
-    """The homeroom teacher asks for any item of their class; a subject teacher for theirs."""
-    if not actor.has(Role.HOMEROOM, Role.SUBJECT_TEACHER):
-        return False
-    if class_id in actor.homeroom_classes:
-        return True
-    return item.kind is not AssessmentKind.QUALITY and (class_id, item.code) in actor.teaching
-
-
-def classes_in_scope(actor: Actor) -> set[int]:
-    """The classes a teacher may ask corrections for."""
-    if not actor.has(Role.HOMEROOM, Role.SUBJECT_TEACHER):
-        return set()
-    return set(actor.homeroom_classes) | {klass for klass, _subject in actor.teaching}
-
-
 def items_in_scope(actor: Actor, klass: SchoolClass, period: Period) -> list[Item]:
     """The items of a period a teacher may ask to correct in a class."""
     return [
@@ -124,7 +75,7 @@ def items_in_scope(actor: Actor, klass: SchoolClass, period: Period) -> list[Ite
 
 def open_key(student_id: int, school_year: str, period: Period, item: Item) -> str:
     """The key that makes a second open request for the same item impossible."""
-    return f"{student_id}:{school_year}:{period.value}:{item.key}"
+    return rules.open_key(student_id, school_year, period.value, item.key)
 
 
 # The request -----------------------------------------------------------------------------------
@@ -177,7 +128,7 @@ async def check_target(
             )
         )
     last = await assessment.deadline(session, klass.school_id, school_year, period, calendar)
-    if today > last:
+    if rules.too_late(today, last):
         raise Refused(
             N_(
                 "The last day for correction requests of this period was {day}. Please ask the "
@@ -256,7 +207,7 @@ async def submit(
         item, new_text, grade=target.klass.grade, period=period, recorded=target.old_value
     )
     if not reason_text.strip():
-        raise Refused(N_("Please write the reason."))
+        raise Refused(NO_REASON)
     if not evidence:
         raise Refused(NO_EVIDENCE)
     before, after = await outcome_change(session, target, new_value)
@@ -280,6 +231,15 @@ async def submit(
         requester_account=actor.account.id,
         created_at=now,
     )
+    await _store(session, request, evidence, who)
+    return request
+
+
+async def _store(
+    session: AsyncSession, request: CorrectionRequest, evidence: Sequence[Evidence], who: str
+) -> None:
+    """Insert a new request with its files, audited; Refused when another one for the same
+    item is open (the unique open key, should two be filed at the same moment)."""
     try:
         async with session.begin_nested():
             session.add(request)
@@ -288,20 +248,19 @@ async def submit(
         raise Refused(
             N_("A request for this item is already open; a second one is not possible.")
         ) from None
-    add_files(session, request, evidence, actor.account.id)
+    add_files(session, request, evidence, request.requester_account)
     audit(
         session,
-        school_id=actor.school_id,
+        school_id=request.school_id,
         actor=who,
         action="correction.request",
         entity="correction_request",
         entity_id=request.id,
-        before={"value": target.old_value, "outcome": before},
-        after={"value": new_value, "outcome": after},
+        before={"value": request.old_value, "outcome": request.outcome_before},
+        after={"value": request.new_value, "outcome": request.outcome_after},
         note=_describe(request),
     )
     await session.flush()
-    return request
 
 
 def add_files(
@@ -351,52 +310,5 @@ async def load(
         CorrectionRequest, request_id, with_for_update=lock, populate_existing=lock
     )
     if request is None or request.school_id != school_id:
-        raise Refused(N_("This request does not exist."))
+        raise Refused(NO_REQUEST)
     return request
-
-
-async def files_of(
-    session: AsyncSession, request_id: int, kind: str = "evidence"
-) -> list[CorrectionFile]:
-    """A request's kept files of one kind, in the order they came."""
-    rows = await session.scalars(
-        select(CorrectionFile)
-        .where(CorrectionFile.request_id == request_id, CorrectionFile.kind == kind)
-        .order_by(CorrectionFile.id)
-    )
-    return list(rows)
-
-
-async def corrections_this_year(session: AsyncSession, staff_id: int | None, year: str) -> int:
-    """How many requests a teacher filed this school year (all states)."""
-    if staff_id is None:
-        return 0
-    count = await session.scalar(
-        select(func.count(CorrectionRequest.id)).where(
-            CorrectionRequest.requested_by == staff_id, CorrectionRequest.school_year == year
-        )
-    )
-    return int(count or 0)
-
-
-async def waiting(
-    session: AsyncSession, school_id: int, states: Sequence[CorrectionState]
-) -> list[CorrectionRequest]:
-    """Requests of a school in these states, oldest first."""
-    rows = await session.scalars(
-        select(CorrectionRequest)
-        .where(CorrectionRequest.school_id == school_id, CorrectionRequest.state.in_(states))
-        .order_by(CorrectionRequest.id)
-    )
-    return list(rows)
-
-
-def snapshot(request: CorrectionRequest) -> Mapping[str, Any]:
-    """The request as plain values (for the index, logs and tests)."""
-    return {
-        "id": request.id,
-        "state": request.state.value,
-        "item": f"{request.kind.value}.{request.item}",
-        "old": request.old_value,
-        "new": request.new_value,
-    }

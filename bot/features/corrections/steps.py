@@ -1,43 +1,52 @@
 """The steps after a request is filed: the leader's decision, the teacher's supplement, the
-administrator's change in the official system, and the three confirmations of the minutes."""
+administrator's change in the official system, and the three confirmations of the minutes.
+
+Each step reads the request FOR UPDATE, checks the rules (rules.py) with the actor passed in,
+writes and audits; a refused press is audited too. Nothing here commits.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
-from bot.core.i18n import N_
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import Period
+from bot.features.corrections import rules
 from bot.features.corrections.deciders import deciding_role
-from bot.features.corrections.queries import (
+from bot.features.corrections.queries import Evidence, add_files, load
+from bot.features.corrections.reads import signatures as signatures
+from bot.features.corrections.rules import (
+    NOT_ADMIN,
     NOT_DECIDER,
+    NOT_SIGNER,
     SIGNERS,
-    Evidence,
     Refused,
     Stale,
-    add_files,
-    load,
 )
-from storage.models import (
-    CorrectionRequest,
-    CorrectionSignature,
-    CorrectionState,
-    Role,
-    Staff,
-)
+from bot.features.corrections.rules import Decision as Decision
+from storage.models import CorrectionRequest, CorrectionSignature, CorrectionState, Role, Staff
 from storage.queries import audit
 
 
-class Decision:
-    APPROVE = "approve"
-    REJECT = "reject"
-    MORE = "more"
+async def _refused_press(
+    session: AsyncSession, request: CorrectionRequest, who: str, note: str
+) -> None:
+    """Audit a press by someone the step is not for."""
+    audit(
+        session,
+        school_id=request.school_id,
+        actor=who,
+        action="correction.refused_press",
+        entity="correction_request",
+        entity_id=request.id,
+        note=note,
+    )
+    await session.flush()
 
 
 async def check_decider(
@@ -45,19 +54,21 @@ async def check_decider(
 ) -> Role:
     """The presser's deciding role; a press by anyone else is refused and audited."""
     role = await deciding_role(session, request.school_id, today)
-    if actor.account.staff_id is None or not actor.has(role):
-        audit(
-            session,
-            school_id=request.school_id,
-            actor=who,
-            action="correction.refused_press",
-            entity="correction_request",
-            entity_id=request.id,
-            note=f"not the deciding {role.value}",
-        )
-        await session.flush()
+    if not rules.may_decide(actor, role):
+        await _refused_press(session, request, who, f"not the deciding {role.value}")
         raise Refused(NOT_DECIDER)
     return role
+
+
+async def open_decision(
+    session: AsyncSession, actor: Actor, request_id: int, *, today: date, who: str
+) -> CorrectionRequest:
+    """ "Từ chối" or "Cần bổ sung" pressed: may this person decide on this request now? (The
+    decision itself waits for the typed reason or question.)"""
+    request = await load(session, actor.school_id, request_id)
+    await check_decider(session, actor, request, today, who)
+    rules.check_decidable(request)
+    return request
 
 
 async def decide(
@@ -74,23 +85,17 @@ async def decide(
     """Approve, reject (with a reason) or ask for more (with a question); Stale if decided."""
     request = await load(session, actor.school_id, request_id, lock=True)
     role = await check_decider(session, actor, request, today, who)
-    if request.state is not CorrectionState.PENDING:
-        raise Stale(request)
-    if decision != Decision.APPROVE and not (note or "").strip():
-        raise Refused(N_("Please write the reason."))
+    rules.check_decidable(request)
+    state = rules.decided_state(decision, note)
     before = request.state.value
     request.decided_by = actor.account.staff_id
     request.decided_role = role.value
     request.decided_at = now
     request.decision_note = (note or "").strip() or None
-    if decision == Decision.APPROVE:
-        request.state = CorrectionState.APPROVED
-    elif decision == Decision.REJECT:
-        request.state = CorrectionState.REJECTED
+    request.state = state
+    if state is CorrectionState.REJECTED:
         request.open_key = None
         request.completed_at = now
-    else:
-        request.state = CorrectionState.NEEDS_INFO
     audit(
         session,
         school_id=request.school_id,
@@ -106,6 +111,13 @@ async def decide(
     return request
 
 
+async def open_addition(session: AsyncSession, actor: Actor, request_id: int) -> CorrectionRequest:
+    """ "Bổ sung đề nghị" pressed: only the requester, only while the leader waits for more."""
+    request = await load(session, actor.school_id, request_id)
+    rules.check_addition(actor, request)
+    return request
+
+
 async def supplement(
     session: AsyncSession,
     actor: Actor,
@@ -117,12 +129,8 @@ async def supplement(
 ) -> CorrectionRequest:
     """The teacher answers "Cần bổ sung": more text and files; the request waits again."""
     request = await load(session, actor.school_id, request_id, lock=True)
-    if request.requester_account != actor.account.id:
-        raise Refused(N_("Only the teacher who filed this request can add to it."))
-    if request.state is not CorrectionState.NEEDS_INFO:
-        raise Stale(request)
-    if not text.strip() and not evidence:
-        raise Refused(N_("Please write an answer or send a file first."))
+    rules.check_addition(actor, request)
+    rules.check_addition_content(text, len(evidence))
     if text.strip():
         request.reason_text = f"{request.reason_text}\n\n{text.strip()}"
     add_files(session, request, evidence, actor.account.id)
@@ -147,18 +155,9 @@ async def apply(
 ) -> CorrectionRequest:
     """The administrator changed the official system: apply to the book and lock the item."""
     request = await load(session, actor.school_id, request_id, lock=True)
-    if not actor.has(Role.ADMIN) or actor.account.staff_id is None:
-        audit(
-            session,
-            school_id=request.school_id,
-            actor=who,
-            action="correction.refused_press",
-            entity="correction_request",
-            entity_id=request.id,
-            note="not an administrator",
-        )
-        await session.flush()
-        raise Refused(N_("Only the system administrator confirms the change in the system."))
+    if not rules.may_apply(actor):
+        await _refused_press(session, request, who, "not an administrator")
+        raise Refused(NOT_ADMIN)
     if request.state is not CorrectionState.APPROVED:
         raise Stale(request)
     item = Item(request.kind, request.item)
@@ -193,23 +192,7 @@ async def apply(
 
 async def signer_roles(actor: Actor, request: CorrectionRequest) -> list[str]:
     """Which of the three confirmations this person gives for this request."""
-    roles = []
-    staff = actor.account.staff_id
-    if staff is not None and staff == request.decided_by:
-        roles.append("principal")
-    if staff is not None and staff == request.applied_by:
-        roles.append("admin")
-    if actor.account.id == request.requester_account:
-        roles.append("teacher")
-    return roles
-
-
-async def signatures(session: AsyncSession, request_id: int) -> dict[str, CorrectionSignature]:
-    """The confirmations given so far, by role."""
-    rows = await session.scalars(
-        select(CorrectionSignature).where(CorrectionSignature.request_id == request_id)
-    )
-    return {row.role: row for row in rows}
+    return rules.signer_roles(actor, request)
 
 
 async def sign(
@@ -223,18 +206,9 @@ async def sign(
 ) -> tuple[CorrectionRequest, bool]:
     """Confirm the minutes in one role; True when this was the third confirmation."""
     request = await load(session, actor.school_id, request_id, lock=True)
-    if role not in SIGNERS or role not in await signer_roles(actor, request):
-        audit(
-            session,
-            school_id=request.school_id,
-            actor=who,
-            action="correction.refused_press",
-            entity="correction_request",
-            entity_id=request.id,
-            note=f"not the {role} of this request",
-        )
-        await session.flush()
-        raise Refused(N_("This confirmation is not yours to give."))
+    if role not in SIGNERS or role not in rules.signer_roles(actor, request):
+        await _refused_press(session, request, who, f"not the {role} of this request")
+        raise Refused(NOT_SIGNER)
     if request.state is not CorrectionState.APPLIED:
         raise Stale(request)
     done = await signatures(session, request.id)
@@ -259,7 +233,7 @@ async def sign(
         entity_id=request.id,
         after={"role": role},
     )
-    complete = len(done) + 1 == len(SIGNERS)
+    complete = rules.complete([*done, role])
     if complete:
         request.state = CorrectionState.SIGNED
         request.open_key = None

@@ -1,100 +1,107 @@
 """The teacher's answer to the leader's "Cần bổ sung": "Bổ sung đề nghị" opens an addition, the
-teacher types text and sends files, and "Gửi bổ sung" attaches them to the request and sends
-the card to the deciding leaders again.
+teacher types text and sends files (evidence.py), and "Gửi bổ sung" attaches them to the request
+and queues the card for the deciding leaders again.
 """
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
-from telegram import CallbackQuery, Message
+from telegram import Message, Update
 
 from bot.core import limits, pending
-from bot.core.callbacks import Callback
 from bot.core.context import BotContext, Visit
-from bot.core.i18n import N_
-from bot.core.presses import alert
-from bot.features.corrections import queries as corrections
-from bot.features.corrections import steps as correction_steps
+from bot.features.corrections import rules, steps
+from bot.features.corrections.chat.buttons import AddToRequest, SendAddition
 from bot.features.corrections.chat.card import (
+    STALE_FORM,
     add_done_button,
-    download,
+    expect,
+    open_draft,
+    refusal,
     send_to_deciders,
     state_text,
 )
-from bot.features.corrections.chat.draft import STALE_FORM, expect, open_draft
-from bot.features.corrections.queries import Refused, Stale
-
-WAIT_ADD = "corr_add"
+from bot.features.corrections.chat.evidence import WAIT_ADD, download
+from bot.features.corrections.rules import Refused, Stale
 
 
-async def on_add(query: CallbackQuery, visit: Visit, context: BotContext, p: Callback) -> None:
+async def add_pressed(press: AddToRequest, visit: Visit, context: BotContext) -> None:
     """ "Bổ sung đề nghị": only the requester, only while the leader waits for more."""
     _ = visit._
-    request_id = p.int_arg(0)
     try:
-        request = await corrections.load(visit.session, visit.actor.school_id, request_id)
-        if request.requester_account != visit.account.id:
-            raise Refused(N_("Only the teacher who filed this request can add to it."))
-        if request.state.value != "needs_info":
-            raise Stale(request)
-    except Refused as refused:
-        await alert(query, refused.message(_))
+        await steps.open_addition(visit.session, visit.actor, press.request_id)
+    except (Refused, Stale) as error:
+        refusal(visit, error)
         return
-    except Stale as stale:
-        await alert(query, state_text(stale.request, _))
-        return
-    await expect(visit, WAIT_ADD, {"request": request_id, "text": "", "files": []})
-    await context.bot.send_message(
-        visit.account.chat_id,
-        _("Please type the addition and/or send the files, then press “Send the addition”."),
-        reply_markup=add_done_button(_, request_id),
-    )
+    await expect(visit, WAIT_ADD, {"request": press.request_id, "text": "", "files": []})
+    ask = _("Please type the addition and/or send the files, then press “Send the addition”.")
+    visit.reply(ask, add_done_button(_, press.request_id), as_html=False)
 
 
-async def take_addition_text(message: Message, visit: Visit, draft: dict[str, Any]) -> None:
+async def take_text(message: Message, visit: Visit, context: BotContext) -> bool:
     """Typed text joins the addition."""
+    draft = await open_draft(visit, WAIT_ADD)
+    if draft is None:
+        return False
     _ = visit._
     draft["text"] = (str(draft.get("text", "")) + "\n" + (message.text or "")).strip()
     problem = limits.text_problem(draft["text"])
     if problem is not None:
-        await message.reply_text(limits.fill(problem, _(problem)))
-        return
+        visit.reply(limits.fill(problem, _(problem)), as_html=False)
+        return True
     await expect(visit, WAIT_ADD, draft)
-    await message.reply_text(
-        _("Noted. Send files too if needed, then press “Send the addition”."),
-        reply_markup=add_done_button(_, int(draft["request"])),
-    )
+    noted = _("Noted. Send files too if needed, then press “Send the addition”.")
+    visit.reply(noted, add_done_button(_, int(draft["request"])), as_html=False)
+    return True
 
 
-async def on_add_done(query: CallbackQuery, visit: Visit, context: BotContext, p: Callback) -> None:
-    """ "Gửi bổ sung": attach the addition and send the card to the leaders again."""
-    _ = visit._
+async def send_pressed(press: SendAddition, visit: Visit, context: BotContext) -> None:
+    """ "Gửi bổ sung": the files are downloaded after this visit, attached in the next."""
     draft = await open_draft(visit, WAIT_ADD)
-    if draft is None or int(draft["request"]) != p.int_arg(0):
-        await alert(query, _(STALE_FORM))
+    if draft is None or int(draft["request"]) != press.request_id:
+        visit.alert(visit._(STALE_FORM))
         return
     try:
-        evidence = await download(context, draft.get("files", []))
-        request = await correction_steps.supplement(
-            visit.session,
-            visit.actor,
-            p.int_arg(0),
-            text=str(draft.get("text", "")),
-            evidence=evidence,
-            who=visit.who,
-        )
-    except Refused as refused:
-        await alert(query, refused.message(_))
-        return
+        await steps.open_addition(visit.session, visit.actor, press.request_id)
+        rules.check_addition_content(str(draft.get("text", "")), len(draft.get("files", [])))
     except Stale as stale:
         await pending.clear(visit.session, visit.account.id)
-        await alert(query, state_text(stale.request, _))
+        visit.alert(state_text(stale.request, visit._))
         return
-    await pending.clear(visit.session, visit.account.id)
-    await send_to_deciders(visit, context, request)
-    await query.edit_message_text(
-        _("The addition to request no. {number} was sent to the principal.").format(
-            number=request.id
-        )
-    )
+    except Refused as refused:
+        visit.alert(refused.message(visit._))
+        return
+    update = visit.update
+    visit.later(lambda: _attach(update, context, draft))
+
+
+async def _attach(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
+    """Download the files (no transaction open), then attach the addition and queue the card
+    for the leaders again, if the addition is still there to send."""
+    evidence = await download(context, draft.get("files", []))
+    async with context.visit(update) as visit:
+        _ = visit._
+        if await open_draft(visit, WAIT_ADD) != draft:
+            return
+        try:
+            request = await steps.supplement(
+                visit.session,
+                visit.actor,
+                int(draft["request"]),
+                text=str(draft.get("text", "")),
+                evidence=evidence,
+                who=visit.who,
+            )
+        except Refused as refused:
+            visit.reply(refused.message(_), as_html=False)
+            return
+        except Stale as stale:
+            await pending.clear(visit.session, visit.account.id)
+            visit.reply(state_text(stale.request, _), as_html=False)
+            return
+        await pending.clear(visit.session, visit.account.id)
+        await send_to_deciders(visit, context, request)
+        sent = _("The addition to request no. {number} was sent to the principal.")
+        visit.edit(html.escape(sent.format(number=request.id)))

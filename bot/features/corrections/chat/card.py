@@ -1,48 +1,54 @@
 """The correction request's card and how it reaches people: the text a leader decides on, its
-buttons, the evidence sent with it, and the small helpers both sides of the flow share.
+buttons, the news of each step queued in the outbox (the card with the evidence to the deciding
+leaders), and the small helpers both sides of the flow share.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
-from telegram import CallbackQuery, InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
 
-from bot.core import keyboards
-from bot.core.callbacks import pack
+from bot.core import keyboards, pending, split
 from bot.core.context import BotContext, Visit
-from bot.core.i18n import Translator, translator
+from bot.core.i18n import N_, Translator, translator
 from bot.core.labels import CORRECTION_REASON_LABELS, CORRECTION_STATE_LABELS
-from bot.core.presses import alert
+from bot.core.presses import cosmetic
 from bot.core.split import split_html, utf16_len
+from bot.delivery.outbox import Audience, enqueue_news, stored_document
 from bot.delivery.replies import caption, excerpt, head_and_tail
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import OUTCOME_NAMES, Outcome
 from bot.features.corrections import deciders as absences
-from bot.features.corrections import queries as corrections
-from bot.features.corrections.queries import Evidence, Refused, Stale
-from storage.models import (
-    AccountState,
-    CorrectionRequest,
-    CorrectionState,
-    Role,
-    SchoolClass,
-    Staff,
-    Student,
-    TelegramAccount,
-)
-from storage.queries import staff_by_role
+from bot.features.corrections import reads
+from bot.features.corrections.chat.buttons import Approve, AskMore, Reject, SendAddition
+from bot.features.corrections.rules import Refused, Stale, evidence_media
+from storage.models import CorrectionFile, CorrectionRequest, CorrectionState
 
-FEATURE = "corr"
-HTML = ParseMode.HTML
+NEWS = "correction"  # the outbox kind of the news of a request's steps
+DECISIONS = (N_("Approve"), N_("Reject"), N_("Needs more"))
+STALE_FORM = N_("This form is no longer open; please send /suadiem again.")
+
+
+async def expect(visit: Visit, kind: str, data: dict[str, Any]) -> None:
+    """Keep the draft (or the addition, or the note) as the person's pending input."""
+    await pending.expect(
+        visit.session, visit.account.id, visit.actor.school_id, kind, data, visit.now
+    )
+
+
+async def open_draft(visit: Visit, *kinds: str) -> dict[str, Any] | None:
+    """The person's pending input if it is one of these kinds, else None."""
+    waiting = await pending.peek(visit.session, visit.account.id, visit.now)
+    if waiting is None or waiting.kind not in kinds:
+        return None
+    return dict(waiting.data)
 
 
 def state_text(request: CorrectionRequest, _: Translator) -> str:
@@ -52,75 +58,67 @@ def state_text(request: CorrectionRequest, _: Translator) -> str:
     )
 
 
+def refusal(visit: Visit, error: Refused | Stale) -> None:
+    """Answer a refused press, or one on a request that moved on, with a pop-up."""
+    if isinstance(error, Stale):
+        visit.alert(state_text(error.request, visit._))
+    else:
+        visit.alert(error.message(visit._))
+
+
 def add_done_button(_: Translator, request_id: int) -> InlineKeyboardMarkup:
     """The teacher's button that sends an addition."""
-    return keyboards.choices([(_("Send the addition"), pack(FEATURE, "addok", request_id))])
+    return keyboards.choices([(_("Send the addition"), SendAddition(request_id).data())])
 
 
-async def download(context: BotContext, files: Sequence[dict[str, Any]]) -> list[Evidence]:
-    """Download the files a teacher sent, to keep them with the request."""
-    kept = []
-    for entry in files:
-        telegram_file = await context.bot.get_file(str(entry["id"]))
-        content = bytes(await telegram_file.download_as_bytearray())
-        kept.append(Evidence(str(entry["name"]), entry.get("mime"), content, str(entry["id"])))
-    return kept
+def decision_pairs(request_id: int) -> list[tuple[str, str]]:
+    """The leader's "Duyệt", "Từ chối" and "Cần bổ sung" as (label msgid, callback data)."""
+    kinds = (Approve, Reject, AskMore)
+    return [(label, kind(request_id).data()) for label, kind in zip(DECISIONS, kinds, strict=True)]
 
 
-async def accounts(visit: Visit, staff_ids: Sequence[int | None]) -> list[TelegramAccount]:
-    """The linked accounts of these staff members."""
-    ids = [i for i in staff_ids if i is not None]
-    if not ids:
-        return []
-    rows = await visit.session.scalars(
-        select(TelegramAccount).where(
-            TelegramAccount.staff_id.in_(ids), TelegramAccount.state == AccountState.LINKED
-        )
+def decision_buttons(_: Translator, request_id: int) -> InlineKeyboardMarkup:
+    """Those three buttons in one row."""
+    return keyboards.choices([(_(label), data) for label, data in decision_pairs(request_id)], 3)
+
+
+def show_card(visit: Visit, text: str, *, message_id: int | None = None) -> None:
+    """After the commit, show the card as it is now in place of the pressed message (or of the
+    person's message `message_id`). An edit that fails, even for a network error, harms
+    nobody: the step and other people's news are stored, so it is logged and dropped."""
+    query, shown = visit.query, split.fit(text)
+    bot, chat_id = visit.update.get_bot(), visit.chat_id
+
+    def change() -> Awaitable[object]:
+        if message_id is None:
+            assert query is not None
+            return query.edit_message_text(shown, parse_mode=ParseMode.HTML)
+        return bot.edit_message_text(shown, chat_id, message_id, parse_mode=ParseMode.HTML)
+
+    visit.later(lambda: cosmetic(change(), "show the card"))
+
+
+async def news(
+    visit: Visit,
+    request: CorrectionRequest,
+    audience: Audience,
+    texts: Mapping[str, str],
+    *,
+    buttons: Sequence[tuple[str, str]] = (),
+    media: tuple[str, str] | None = None,
+) -> None:
+    """Queue news of this request's step, in the step's transaction."""
+    await enqueue_news(
+        visit.session,
+        request.school_id,
+        audience,
+        NEWS,
+        texts,
+        buttons=buttons,
+        media=media,
+        created_by=visit.account.id,
+        now=visit.now,
     )
-    return list(rows)
-
-
-async def staff_with(visit: Visit, role: Role) -> list[int | None]:
-    """The ids of the school's staff who hold this role."""
-    return [s.id for s in await staff_by_role(visit.session, visit.actor.school_id, role)]
-
-
-async def send(
-    context: BotContext,
-    account: TelegramAccount,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
-) -> bool:
-    """Send an HTML message; False if the person blocked the bot or it could not be sent."""
-    with contextlib.suppress(Forbidden, BadRequest):
-        await context.bot.send_message(account.chat_id, text, reply_markup=markup, parse_mode=HTML)
-        return True
-    return False
-
-
-async def send_card(
-    context: BotContext,
-    account: TelegramAccount,
-    messages: Sequence[str],
-    markup: InlineKeyboardMarkup | None = None,
-) -> bool:
-    """Send a card's full texts, then the card with its buttons; False if it did not go out."""
-    with contextlib.suppress(Forbidden, BadRequest):
-        for text in messages[:-1]:
-            await context.bot.send_message(account.chat_id, text, parse_mode=HTML)
-        await context.bot.send_message(
-            account.chat_id, messages[-1], reply_markup=markup, parse_mode=HTML
-        )
-        return True
-    return False
-
-
-async def refusal(query: CallbackQuery, visit: Visit, error: Exception) -> None:
-    """Answer a refused press, or one on a request that moved on, with an alert."""
-    if isinstance(error, Stale):
-        await alert(query, state_text(error.request, visit._))
-    elif isinstance(error, Refused):
-        await alert(query, error.message(visit._))
 
 
 # The card --------------------------------------------------------------------------------------
@@ -132,18 +130,20 @@ REASON_MIN = 500  # what a long note leaves at least to the reason
 _TAGS = re.compile(r"<[^>]*>")
 
 
-async def card(visit: Visit, request: CorrectionRequest, _: Translator) -> str:
+async def card(session: AsyncSession, request: CorrectionRequest, _: Translator) -> str:
     """Everything a leader needs to decide, in one message of at most CARD_LIMIT characters.
 
     Long texts (the reason with its additions, the leader's note) are cut with "…";
     `card_messages` sends them in full before the card.
     """
-    return (await _layout(visit, request, _))[0]
+    return (await _layout(session, request, _))[0]
 
 
-async def card_messages(visit: Visit, request: CorrectionRequest, _: Translator) -> list[str]:
+async def card_messages(
+    session: AsyncSession, request: CorrectionRequest, _: Translator
+) -> list[str]:
     """The card, preceded by the full texts it had to shorten (each part fits one message)."""
-    text, cut_reason, cut_note = await _layout(visit, request, _, full_above=True)
+    text, cut_reason, cut_note = await _layout(session, request, _, full_above=True)
     before: list[str] = []
     if cut_reason:
         title = _("Request no. {number}: the reason in full").format(number=request.id)
@@ -155,25 +155,14 @@ async def card_messages(visit: Visit, request: CorrectionRequest, _: Translator)
     return [*before, text]
 
 
-async def _layout(
-    visit: Visit, request: CorrectionRequest, _: Translator, *, full_above: bool = False
-) -> tuple[str, bool, bool]:
-    """The card's HTML, and whether the reason and the note had to be cut."""
-    session = visit.session
-    student = await session.get(Student, request.student_id)
-    klass = await session.get(SchoolClass, request.class_id)
-    teacher = await session.get(Staff, request.requested_by) if request.requested_by else None
+def _top(request: CorrectionRequest, facts: reads.CardFacts, _: Translator) -> list[str]:
+    """Who asks, for whom, what changes (and the year's outcome when it changes)."""
     item = Item(request.kind, request.item)
-    count = await corrections.corrections_this_year(
-        session, request.requested_by, request.school_year
-    )
-    files = await corrections.files_of(session, request.id)
     top = [
         "<b>" + _("Correction request no. {number}").format(number=request.id) + "</b>",
-        _("Teacher: {name}").format(name=html.escape(teacher.full_name if teacher else "?")),
+        _("Teacher: {name}").format(name=html.escape(facts.teacher)),
         _("Pupil: {name}, class {class_name}").format(
-            name=html.escape(student.full_name if student else "?"),
-            class_name=html.escape(klass.name if klass else "?"),
+            name=html.escape(facts.pupil), class_name=html.escape(facts.class_name)
         ),
         _("Period: {period}, school year {year}").format(
             period=assessment.period_name(request.period, _), year=request.school_year
@@ -190,11 +179,22 @@ async def _layout(
                 before=outcome(request.outcome_before, _), after=outcome(request.outcome_after, _)
             )
         )
+    return top
+
+
+async def _layout(
+    session: AsyncSession, request: CorrectionRequest, _: Translator, *, full_above: bool = False
+) -> tuple[str, bool, bool]:
+    """The card's HTML, and whether the reason and the note had to be cut."""
+    facts = await reads.card_facts(session, request)
+    top = _top(request, facts, _)
     reason_line = _("Reason: {reason} — {text}")
     reason_name = _(CORRECTION_REASON_LABELS[request.reason].chat)
     middle = [
-        _("Corrections asked by this teacher this school year: {count}").format(count=count),
-        _("Evidence: {count} file(s)").format(count=len(files)),
+        _("Corrections asked by this teacher this school year: {count}").format(
+            count=facts.asked_this_year
+        ),
+        _("Evidence: {count} file(s)").format(count=facts.files),
     ]
     note = request.decision_note if request.state is not CorrectionState.PENDING else None
     note_line = _("Note: {note}")
@@ -209,11 +209,7 @@ async def _layout(
     shown_note = excerpt(note_text, note_room)
     shown_reason = head_and_tail(reason, room - utf16_len(shown_note))
     cut_reason, cut_note = shown_reason != reason, shown_note != note_text
-    lines = [
-        *top,
-        reason_line.format(reason=reason_name, text=html.escape(shown_reason)),
-        *middle,
-    ]
+    lines = [*top, reason_line.format(reason=reason_name, text=html.escape(shown_reason)), *middle]
     if note:
         lines.append(note_line.format(note=html.escape(shown_note)))
     lines.append(state_line)
@@ -232,53 +228,38 @@ def outcome(code: str | None, _: Translator) -> str:
     return "—" if code is None else _(OUTCOME_NAMES[Outcome(code)])
 
 
-def decision_buttons(_: Translator, request_id: int) -> InlineKeyboardMarkup:
-    """The leader's "Duyệt", "Từ chối" and "Cần bổ sung"."""
-    buttons = [
-        (_("Approve"), pack(FEATURE, "ok", request_id)),
-        (_("Reject"), pack(FEATURE, "no", request_id)),
-        (_("Needs more"), pack(FEATURE, "more", request_id)),
-    ]
-    return keyboards.choices(buttons, per_row=3)
+# To the deciding leaders -----------------------------------------------------------------------
 
 
 async def send_to_deciders(visit: Visit, context: BotContext, request: CorrectionRequest) -> int:
-    """Send the card with its buttons and the evidence to today's deciding leaders."""
-    today = context.today(visit.now)
-    staff = await absences.deciders(visit.session, request.school_id, today)
-    files = await corrections.files_of(visit.session, request.id)
-    sent = 0
-    for account in await accounts(visit, [s.id for s in staff]):
-        tr = translator(account.language or "vi")
-        if await send_card(
-            context,
-            account,
-            await card_messages(visit, request, tr),
-            decision_buttons(tr, request.id),
-        ):
-            sent += 1
-            for file in files:
-                await _send_file(
-                    context,
-                    account.chat_id,
-                    file.telegram_file_id,
-                    file.name,
-                    file.content,
-                    file.mime,
-                )
-    return sent
+    """Queue the card with its buttons, then each evidence file, for today's deciding leaders;
+    how many of them have a linked account (0: nobody will get it)."""
+    staff = await absences.deciders(visit.session, request.school_id, context.today(visit.now))
+    accounts = await reads.linked_accounts(visit.session, [s.id for s in staff])
+    by_language: dict[str, list[int]] = {}
+    for account in accounts:
+        by_language.setdefault(account.language or "vi", []).append(account.id)
+    for code, ids in sorted(by_language.items()):
+        *before, last = await card_messages(visit.session, request, translator(code))
+        for text in before:
+            await news(visit, request, Audience.accounts(*ids), {code: text})
+        buttons = decision_pairs(request.id)
+        await news(visit, request, Audience.accounts(*ids), {code: last}, buttons=buttons)
+    if accounts:
+        everyone = Audience.accounts(*(account.id for account in accounts))
+        for file in await reads.files_of(visit.session, request.id):
+            shown, media = evidence(file)
+            await news(visit, request, everyone, {"vi": shown}, media=media)
+    visit.wake_sender()
+    return len(accounts)
 
 
-async def _send_file(
-    context: BotContext,
-    chat_id: int,
-    file_id: str | None,
-    name: str,
-    content: bytes,
-    mime: str | None,
-) -> None:
-    with contextlib.suppress(Forbidden, BadRequest):
-        if mime == "image/jpeg" and file_id:
-            await context.bot.send_photo(chat_id, file_id, caption=caption(name))
-        else:
-            await context.bot.send_document(chat_id, content, filename=name[:255])
+def evidence(file: CorrectionFile) -> tuple[str, tuple[str, str]]:
+    """An evidence file's caption and media: a photo as a photo (named in its caption), a file
+    as a document (a JPEG sent as a file too), a file of unknown kind as its kept bytes."""
+    kind = evidence_media(file.telegram_file_id)
+    if kind == "photo" and file.telegram_file_id:
+        return html.escape(caption(file.name)), ("photo", file.telegram_file_id)
+    if kind == "document" and file.telegram_file_id:
+        return "", ("document", file.telegram_file_id)
+    return "", stored_document(file)

@@ -1,0 +1,153 @@
+"""Every kind of press of the correction flow ("corr"), one frozen dataclass each.
+
+The action names are the ones buttons already sent carry ("add", "sys" and "sign" wait in the
+outbox and in people's chats): they do not change. A press carries which pupil, period, item or
+request it is about, never a right: each handler checks again from the records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from bot.core.callbacks import Button, Max, button
+
+FEATURE = "corr"
+
+
+# The teacher's request: /suadiem, then the draft ------------------------------------------------
+
+
+@button(FEATURE, "cls")
+@dataclass(frozen=True, slots=True)
+class PickClass(Button):
+    """The class the correction is for (a teacher of several classes)."""
+
+    class_id: int
+
+
+@button(FEATURE, "pup")
+@dataclass(frozen=True, slots=True)
+class PickPupil(Button):
+    """The pupil."""
+
+    student_id: int
+
+
+@button(FEATURE, "per")
+@dataclass(frozen=True, slots=True)
+class PickPeriod(Button):
+    """The assessment period ("gk1", "ck1", "gk2", "cn")."""
+
+    student_id: int
+    period: Annotated[str, Max(3)]
+
+
+@button(FEATURE, "item")
+@dataclass(frozen=True, slots=True)
+class PickItem(Button):
+    """The item, by its place in the list of items the teacher may ask for in the period."""
+
+    student_id: int
+    period: Annotated[str, Max(3)]
+    index: int
+
+
+@button(FEATURE, "val")
+@dataclass(frozen=True, slots=True)
+class PickValue(Button):
+    """A level chosen with its button ("hoan_thanh", "dat", …)."""
+
+    code: Annotated[str, Max(24)]
+
+
+@button(FEATURE, "why")
+@dataclass(frozen=True, slots=True)
+class PickReason(Button):
+    """The kind of reason ("entry_error", "remarked", …); the details are typed next."""
+
+    reason: Annotated[str, Max(16)]
+
+
+@button(FEATURE, "done")
+@dataclass(frozen=True, slots=True)
+class EvidenceDone(Button):
+    """ "Xong": every piece of evidence is sent; show the summary."""
+
+
+@button(FEATURE, "send")
+@dataclass(frozen=True, slots=True)
+class SendRequest(Button):
+    """ "Gửi đề nghị" under the summary."""
+
+
+@button(FEATURE, "x")
+@dataclass(frozen=True, slots=True)
+class CancelDraft(Button):
+    """ "Hủy": drop the draft."""
+
+
+# The teacher's addition after "Cần bổ sung" -----------------------------------------------------
+
+
+@button(FEATURE, "add")
+@dataclass(frozen=True, slots=True)
+class AddToRequest(Button):
+    """ "Bổ sung đề nghị" under the news that more is needed."""
+
+    request_id: int
+
+
+@button(FEATURE, "addok")
+@dataclass(frozen=True, slots=True)
+class SendAddition(Button):
+    """ "Gửi bổ sung"."""
+
+    request_id: int
+
+
+# The leader's decision -------------------------------------------------------------------------
+
+
+@button(FEATURE, "ok")
+@dataclass(frozen=True, slots=True)
+class Approve(Button):
+    """ "Duyệt" under the card."""
+
+    request_id: int
+
+
+@button(FEATURE, "no")
+@dataclass(frozen=True, slots=True)
+class Reject(Button):
+    """ "Từ chối": the reason is typed next."""
+
+    request_id: int
+
+
+@button(FEATURE, "more")
+@dataclass(frozen=True, slots=True)
+class AskMore(Button):
+    """ "Cần bổ sung": the question is typed next."""
+
+    request_id: int
+
+
+# The change in the official system and the minutes ----------------------------------------------
+
+
+@button(FEATURE, "sys")
+@dataclass(frozen=True, slots=True)
+class Applied(Button):
+    """ "Đã cập nhật trên hệ thống", the administrator's."""
+
+    request_id: int
+
+
+@button(FEATURE, "sign")
+@dataclass(frozen=True, slots=True)
+class Sign(Button):
+    """ "Ký xác nhận" in one role: "principal", "admin" or "teacher"."""
+
+    request_id: int
+    role: Annotated[str, Max(9)]

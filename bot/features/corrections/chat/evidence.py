@@ -1,0 +1,118 @@
+"""The evidence a teacher sends, for a draft or for an addition: each photo or file is checked
+(size, kind, that its bytes are what its name says) and noted in the pending input; the files
+are downloaded again when the request or the addition is sent, and kept with it.
+
+No file is downloaded while a visit's transaction is open: the intake notes what came in one
+visit, downloads after its commit, and keeps the file in a second visit.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+
+from bot.core import keyboards, limits, pending
+from bot.core.context import BotContext, Visit
+from bot.core.i18n import Translator
+from bot.features.corrections.chat.buttons import CancelDraft, EvidenceDone
+from bot.features.corrections.chat.card import add_done_button, expect
+from bot.features.corrections.queries import Evidence
+from bot.features.corrections.rules import MAX_FILES, TOO_MANY_FILES
+
+WAIT_FILES = "corr_files"  # the draft waits for its evidence
+WAIT_ADD = "corr_add"  # the addition waits for its text and files
+TAKING = (WAIT_FILES, WAIT_ADD)
+
+
+def done_button(_: Translator) -> InlineKeyboardMarkup:
+    """ "Xong" and "Hủy" under the evidence."""
+    return keyboards.choices(
+        [(_("Done"), EvidenceDone().data()), (_("Cancel"), CancelDraft().data())]
+    )
+
+
+async def download(context: BotContext, files: Sequence[dict[str, Any]]) -> list[Evidence]:
+    """Download the files a teacher sent, to keep them with the request (outside any visit)."""
+    kept = []
+    for entry in files:
+        telegram_file = await context.bot.get_file(str(entry["id"]))
+        content = bytes(await telegram_file.download_as_bytearray())
+        kept.append(Evidence(str(entry["name"]), entry.get("mime"), content, str(entry["id"])))
+    return kept
+
+
+def _entry(message: Message) -> tuple[dict[str, Any] | None, str | None]:
+    """The file a message carries as a draft entry, or the reason it is refused."""
+    entry: dict[str, Any]
+    if message.photo:
+        photo = message.photo[-1]
+        entry = {
+            "id": photo.file_id,
+            "name": f"anh-{photo.file_unique_id}.jpg",
+            "mime": "image/jpeg",
+        }
+        return entry, limits.file_problem(None, photo.file_size)
+    if message.document is not None:
+        doc = message.document
+        entry = {"id": doc.file_id, "name": doc.file_name or "tep", "mime": doc.mime_type}
+        return entry, limits.file_problem(doc.file_name or "", doc.file_size)
+    return None, None
+
+
+def _say(visit: Visit, problem: str) -> None:
+    """Tell the teacher why a file was not taken (plain text)."""
+    if problem == TOO_MANY_FILES:
+        text = visit._(problem).format(limit=MAX_FILES)
+    else:
+        text = limits.fill(problem, visit._(problem))
+    visit.reply(text, as_html=False)
+
+
+async def take_media(message: Message, visit: Visit, context: BotContext) -> bool:
+    """A photo or document sent as evidence (or as an addition): refused at once when its size,
+    kind or number is wrong; else checked after this visit and kept in the next."""
+    waiting = await pending.peek(visit.session, visit.account.id, visit.now)
+    if waiting is None or waiting.kind not in TAKING:
+        return False
+    entry, problem = _entry(message)
+    if entry is None:
+        return False
+    if problem is None and len(waiting.data.get("files", [])) >= MAX_FILES:
+        problem = TOO_MANY_FILES
+    if problem is not None:
+        _say(visit, problem)
+        return True
+    update, kind = visit.update, waiting.kind
+    visit.later(lambda: _check_and_keep(update, context, kind, entry))
+    return True
+
+
+async def _check_and_keep(
+    update: Update, context: BotContext, kind: str, entry: dict[str, Any]
+) -> None:
+    """Download the file (no transaction open), refuse it if its bytes are not what its name
+    says, else add it to the draft or the addition, if that still waits for files."""
+    telegram_file = await context.bot.get_file(str(entry["id"]))
+    data = bytes(await telegram_file.download_as_bytearray())
+    problem = limits.content_problem(str(entry["name"]), data)
+    async with context.visit(update) as visit:
+        if problem is not None:
+            _say(visit, problem)
+            return
+        waiting = await pending.peek(visit.session, visit.account.id, visit.now)
+        if waiting is None or waiting.kind != kind:
+            return  # sent, cancelled or expired meanwhile: nothing to add to
+        draft = dict(waiting.data)
+        files = list(draft.get("files", []))
+        if len(files) >= MAX_FILES:
+            _say(visit, TOO_MANY_FILES)
+            return
+        files.append(entry)
+        await expect(visit, kind, draft | {"files": files})
+        _ = visit._
+        markup = done_button(_) if kind == WAIT_FILES else add_done_button(_, int(draft["request"]))
+        text = _("Evidence {number} received: {name}. Send more, or press the button below.")
+        visit.reply(text.format(number=len(files), name=html.escape(entry["name"])), markup)

@@ -1,0 +1,198 @@
+"""What the correction chat, the card and the minutes read: a request's files, the people it
+concerns, the facts its card and its minutes show. Reads only, `session` first, never a commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.access import Actor
+from bot.features.calendar.queries import Calendar, load_calendar
+from bot.features.corrections.rules import classes_in_scope
+from storage.models import (
+    AccountState,
+    CorrectionFile,
+    CorrectionRequest,
+    CorrectionSignature,
+    CorrectionState,
+    School,
+    SchoolClass,
+    Staff,
+    Student,
+    TelegramAccount,
+)
+
+
+async def files_of(
+    session: AsyncSession, request_id: int, kind: str = "evidence"
+) -> list[CorrectionFile]:
+    """A request's kept files of one kind, in the order they came."""
+    rows = await session.scalars(
+        select(CorrectionFile)
+        .where(CorrectionFile.request_id == request_id, CorrectionFile.kind == kind)
+        .order_by(CorrectionFile.id)
+    )
+    return list(rows)
+
+
+async def corrections_this_year(session: AsyncSession, staff_id: int | None, year: str) -> int:
+    """How many requests a teacher filed this school year (all states)."""
+    if staff_id is None:
+        return 0
+    count = await session.scalar(
+        select(func.count(CorrectionRequest.id)).where(
+            CorrectionRequest.requested_by == staff_id, CorrectionRequest.school_year == year
+        )
+    )
+    return int(count or 0)
+
+
+async def waiting(
+    session: AsyncSession, school_id: int, states: Sequence[CorrectionState]
+) -> list[CorrectionRequest]:
+    """Requests of a school in these states, oldest first."""
+    rows = await session.scalars(
+        select(CorrectionRequest)
+        .where(CorrectionRequest.school_id == school_id, CorrectionRequest.state.in_(states))
+        .order_by(CorrectionRequest.id)
+    )
+    return list(rows)
+
+
+async def filed_by(
+    session: AsyncSession, school_id: int, account_id: int, states: Sequence[CorrectionState]
+) -> list[CorrectionRequest]:
+    """The requests one account filed that are in these states, oldest first."""
+    return [
+        request
+        for request in await waiting(session, school_id, states)
+        if request.requester_account == account_id
+    ]
+
+
+def snapshot(request: CorrectionRequest) -> Mapping[str, Any]:
+    """The request as plain values (for the index, logs and tests)."""
+    return {
+        "id": request.id,
+        "state": request.state.value,
+        "item": f"{request.kind.value}.{request.item}",
+        "old": request.old_value,
+        "new": request.new_value,
+    }
+
+
+# The teacher's draft ---------------------------------------------------------------------------
+
+
+async def pupil_in_scope(
+    session: AsyncSession, actor: Actor, student_id: int
+) -> tuple[Student, SchoolClass] | None:
+    """The pupil and their class, if the teacher may ask corrections for them."""
+    student = await session.get(Student, student_id)
+    if student is None or student.class_id not in classes_in_scope(actor):
+        return None
+    klass = await session.get(SchoolClass, student.class_id)
+    return None if klass is None else (student, klass)
+
+
+async def school_calendar(session: AsyncSession, school_id: int, today: date) -> Calendar:
+    """The school's calendar around today."""
+    school = await session.get(School, school_id)
+    assert school is not None
+    return await load_calendar(session, school, today)
+
+
+# The people a request concerns -----------------------------------------------------------------
+
+
+async def linked_accounts(
+    session: AsyncSession, staff_ids: Iterable[int | None]
+) -> list[TelegramAccount]:
+    """The linked accounts of these members of staff, in the order of their ids."""
+    ids = [i for i in staff_ids if i is not None]
+    if not ids:
+        return []
+    rows = await session.scalars(
+        select(TelegramAccount)
+        .where(TelegramAccount.staff_id.in_(ids), TelegramAccount.state == AccountState.LINKED)
+        .order_by(TelegramAccount.id)
+    )
+    return list(rows)
+
+
+async def linked_account_ids(session: AsyncSession, staff_ids: Iterable[int | None]) -> set[int]:
+    """The ids of those accounts."""
+    return {account.id for account in await linked_accounts(session, staff_ids)}
+
+
+# What the card and the minutes show ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardFacts:
+    """What a leader's card says about the people and the files of a request."""
+
+    teacher: str
+    pupil: str
+    class_name: str
+    asked_this_year: int
+    files: int
+
+
+async def card_facts(session: AsyncSession, request: CorrectionRequest) -> CardFacts:
+    """The names, the teacher's count of requests this year and the number of evidence files."""
+    student = await session.get(Student, request.student_id)
+    klass = await session.get(SchoolClass, request.class_id)
+    teacher = await session.get(Staff, request.requested_by) if request.requested_by else None
+    return CardFacts(
+        teacher=teacher.full_name if teacher else "?",
+        pupil=student.full_name if student else "?",
+        class_name=klass.name if klass else "?",
+        asked_this_year=await corrections_this_year(
+            session, request.requested_by, request.school_year
+        ),
+        files=len(await files_of(session, request.id)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesFacts:
+    """The records the minutes are written from."""
+
+    school: School
+    student: Student
+    klass: SchoolClass
+    staff_names: dict[int, str]
+    signatures: dict[str, CorrectionSignature]
+    evidence: list[CorrectionFile]
+
+
+async def signatures(session: AsyncSession, request_id: int) -> dict[str, CorrectionSignature]:
+    """The confirmations given so far, by role."""
+    rows = await session.scalars(
+        select(CorrectionSignature).where(CorrectionSignature.request_id == request_id)
+    )
+    return {row.role: row for row in rows}
+
+
+async def minutes_facts(session: AsyncSession, request: CorrectionRequest) -> MinutesFacts:
+    """The school, the pupil, the class, the staff's names, the signatures and the evidence."""
+    school = await session.get(School, request.school_id)
+    student = await session.get(Student, request.student_id)
+    klass = await session.get(SchoolClass, request.class_id)
+    assert school is not None and student is not None and klass is not None
+    staff = await session.scalars(select(Staff).where(Staff.school_id == school.id))
+    return MinutesFacts(
+        school=school,
+        student=student,
+        klass=klass,
+        staff_names={s.id: s.full_name for s in staff},
+        signatures=await signatures(session, request.id),
+        evidence=await files_of(session, request.id),
+    )

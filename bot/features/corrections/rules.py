@@ -1,0 +1,226 @@
+"""The rules of a correction request (domain-vn.md section 0), without I/O.
+
+Who may ask for which item, who decides today, which state may follow which, who confirms the
+minutes, how long an absence may be, and how an evidence file is sent on. The operations in
+queries.py and steps.py check them once, from the stored records, with the actor passed in;
+the chat side only renders a refusal.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.core.i18n import N_, Translator
+from bot.features.leave.rules import MAX_DAYS, DayProblem
+from storage.models import AssessmentKind, CorrectionRequest, CorrectionState, Role
+
+if TYPE_CHECKING:
+    from bot.core.access import Actor
+    from bot.features.assessment.queries import Item
+
+OPEN = (
+    CorrectionState.PENDING,
+    CorrectionState.NEEDS_INFO,
+    CorrectionState.APPROVED,
+    CorrectionState.APPLIED,
+)
+SIGNERS = ("principal", "admin", "teacher")
+MAX_FILES = 10  # evidence files per request (and per addition)
+NOTE_LIMIT = 2000  # the longest reason or question a leader's note keeps
+
+SAME_VALUE = N_("The new value is the same as the recorded one; nothing to correct.")
+NOT_YOURS = N_("You do not teach this pupil this subject, so you cannot ask to correct it.")
+NO_EVIDENCE = N_(
+    "A request needs at least one piece of evidence: a photo or a file of the mark book page "
+    "or of the pupil's test."
+)
+NOT_DECIDER = N_(
+    "Only the principal (or the vice principal while the principal is away) decides on "
+    "correction requests. Your press was recorded."
+)
+NO_REASON = N_("Please write the reason.")
+NOT_REQUESTER = N_("Only the teacher who filed this request can add to it.")
+EMPTY_ADDITION = N_("Please write an answer or send a file first.")
+NOT_ADMIN = N_("Only the system administrator confirms the change in the system.")
+NOT_SIGNER = N_("This confirmation is not yours to give.")
+NO_REQUEST = N_("This request does not exist.")
+TOO_MANY_FILES = N_("At most {limit} files per request.")
+
+
+class Refused(Exception):
+    """A step the rules do not allow, with the message to show."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.params = params
+
+    def message(self, _: Translator) -> str:
+        """The reason in the reader's language (an assessment item by its translated name)."""
+        return _(self.msgid).format(**{key: _shown(v, _) for key, v in self.params.items()})
+
+
+def _shown(value: object, _: Translator) -> object:
+    name = getattr(value, "name", None)
+    return name(_) if callable(name) else value
+
+
+class Stale(Exception):
+    """A press on a request whose state has moved on: the caller shows the current state."""
+
+    def __init__(self, request: CorrectionRequest) -> None:
+        super().__init__(request.state.value)
+        self.request = request
+
+
+class Decision:
+    """What the deciding leader may answer."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    MORE = "more"
+
+
+# Scope -----------------------------------------------------------------------------------------
+
+
+def may_request(actor: Actor, class_id: int, item: Item) -> bool:
+    """The homeroom teacher asks for any item of their class; a subject teacher for theirs."""
+    if not actor.has(Role.HOMEROOM, Role.SUBJECT_TEACHER):
+        return False
+    if class_id in actor.homeroom_classes:
+        return True
+    return item.kind is not AssessmentKind.QUALITY and (class_id, item.code) in actor.teaching
+
+
+def classes_in_scope(actor: Actor) -> set[int]:
+    """The classes a teacher may ask corrections for."""
+    if not actor.has(Role.HOMEROOM, Role.SUBJECT_TEACHER):
+        return set()
+    return set(actor.homeroom_classes) | {klass for klass, _subject in actor.teaching}
+
+
+def open_key(student_id: int, school_year: str, period: str, item_key: str) -> str:
+    """The key that makes a second open request for the same item impossible."""
+    return f"{student_id}:{school_year}:{period}:{item_key}"
+
+
+def too_late(today: date, last_day: date) -> bool:
+    """Whether the last day for correction requests of a period is past."""
+    return today > last_day
+
+
+# The path of a request -------------------------------------------------------------------------
+
+
+def deciding_role(principal_absent: bool) -> Role:
+    """The principal decides, or the vice principal while the principal is recorded away."""
+    return Role.VICE_PRINCIPAL if principal_absent else Role.PRINCIPAL
+
+
+def may_decide(actor: Actor, role: Role) -> bool:
+    """Only a member of staff holding today's deciding role decides."""
+    return actor.account.staff_id is not None and actor.has(role)
+
+
+def check_decidable(request: CorrectionRequest) -> None:
+    """A decision is taken on a request that waits for one; Stale otherwise."""
+    if request.state is not CorrectionState.PENDING:
+        raise Stale(request)
+
+
+def decided_state(decision: str, note: str | None) -> CorrectionState:
+    """The state a decision leads to; a rejection and a question need their text."""
+    if decision != Decision.APPROVE and not (note or "").strip():
+        raise Refused(NO_REASON)
+    if decision == Decision.APPROVE:
+        return CorrectionState.APPROVED
+    if decision == Decision.REJECT:
+        return CorrectionState.REJECTED
+    if decision == Decision.MORE:
+        return CorrectionState.NEEDS_INFO
+    raise ValueError(f"unknown decision {decision!r}")
+
+
+def check_addition(actor: Actor, request: CorrectionRequest) -> None:
+    """Only the teacher who filed the request adds to it, and only when more was asked for."""
+    if request.requester_account != actor.account.id:
+        raise Refused(NOT_REQUESTER)
+    if request.state is not CorrectionState.NEEDS_INFO:
+        raise Stale(request)
+
+
+def check_addition_content(text: str, files: int) -> None:
+    """An addition says something: a text, a file, or both."""
+    if not text.strip() and not files:
+        raise Refused(EMPTY_ADDITION)
+
+
+def may_apply(actor: Actor) -> bool:
+    """Only a system administrator (a member of staff) confirms the change in the system."""
+    return actor.has(Role.ADMIN) and actor.account.staff_id is not None
+
+
+def signer_roles(actor: Actor, request: CorrectionRequest) -> list[str]:
+    """Which of the three confirmations this person gives for this request."""
+    roles = []
+    staff = actor.account.staff_id
+    if staff is not None and staff == request.decided_by:
+        roles.append("principal")
+    if staff is not None and staff == request.applied_by:
+        roles.append("admin")
+    if actor.account.id == request.requester_account:
+        roles.append("teacher")
+    return roles
+
+
+def complete(signed: Iterable[str]) -> bool:
+    """Whether these confirmations are all three."""
+    return set(signed) >= set(SIGNERS)
+
+
+# The principal's absence -----------------------------------------------------------------------
+
+
+def check_days(
+    first: date, last: date, today: date, year: tuple[date, date] | None = None
+) -> DayProblem | None:
+    """An absence may include weekends; it may not be backwards, past, outside the school year
+    (first and last day) or over 30 days."""
+    if last < first:
+        return DayProblem.END_BEFORE_START
+    if first < today:
+        return DayProblem.PAST
+    if year is not None and (first < year[0] or last > year[1]):
+        return DayProblem.OUTSIDE_YEAR
+    if (last - first).days + 1 > MAX_DAYS:
+        return DayProblem.TOO_LONG
+    return None
+
+
+# Evidence --------------------------------------------------------------------------------------
+
+# The type Telegram writes in the first byte of a file id (a photo's "AgAC…", a document's
+# "BQAC…"): sendPhoto takes only a photo's id and sendDocument only a document's.
+_PHOTO_TYPE = 2
+_DOCUMENT_TYPE = 5
+
+
+def evidence_media(file_id: str | None) -> str:
+    """How an evidence file goes on to a leader: "photo" (sent as a photo), "document" (sent
+    as a file, a JPEG included), or "stored" (its kept bytes uploaded) when its id is unknown."""
+    if not file_id:
+        return "stored"
+    try:
+        kind = base64.urlsafe_b64decode(file_id[:4])[0]
+    except (binascii.Error, ValueError, IndexError):
+        return "stored"
+    if kind == _PHOTO_TYPE:
+        return "photo"
+    if kind == _DOCUMENT_TYPE:
+        return "document"
+    return "stored"

@@ -1,0 +1,120 @@
+"""The rules of a correction request, without a database (bot/features/corrections/rules.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.core.access import Actor
+from bot.core.i18n import translator
+from bot.features.corrections import rules
+from bot.features.corrections.rules import Decision, Refused, Stale
+from bot.features.leave.rules import DayProblem
+from storage.models import (
+    AccountState,
+    CorrectionRequest,
+    CorrectionState,
+    Role,
+    TelegramAccount,
+)
+
+VI = translator("vi")
+
+
+def actor(*roles: Role, staff_id: int | None = 7, account_id: int = 70) -> Actor:
+    account = TelegramAccount(
+        id=account_id, school_id=1, staff_id=staff_id, state=AccountState.LINKED
+    )
+    return Actor(account, frozenset(roles))
+
+
+def request(
+    state: CorrectionState = CorrectionState.PENDING, **values: object
+) -> CorrectionRequest:
+    return CorrectionRequest(id=12, school_id=1, state=state, **values)
+
+
+@pytest.mark.parametrize(
+    ("file_id", "media"),
+    [
+        # Telegram's own ids: a photo's begins "AgAC", a document's "BQAC" (a JPEG sent as a
+        # file has a document's id); the sandbox gives its files ids of the same shape.
+        ("AgACAgIAAxkBAAIBY2Zx8Qe1", "photo"),
+        ("BQACAgIAAxkBAAIBZGZx8Qf2", "document"),
+        ("AgAC000001a1b2c3d4e5f6a7b8", "photo"),
+        ("BQAC000002a1b2c3d4e5f6a7b8", "document"),
+        # A video's, a sticker's, an id that is not base64, none: the kept bytes are uploaded.
+        ("BAACAgIAAxkBAAIBZWZx8Qg3", "stored"),
+        ("CAACAgIAAxkBAAIBZmZx8Qh4", "stored"),
+        ("!!!!", "stored"),
+        ("", "stored"),
+        (None, "stored"),
+    ],
+)
+def test_evidence_goes_on_as_what_telegram_says_its_file_is(
+    file_id: str | None, media: str
+) -> None:
+    assert rules.evidence_media(file_id) == media
+
+
+def test_only_todays_deciding_leader_with_a_staff_record_decides() -> None:
+    assert rules.deciding_role(principal_absent=False) is Role.PRINCIPAL
+    assert rules.deciding_role(principal_absent=True) is Role.VICE_PRINCIPAL
+    assert rules.may_decide(actor(Role.PRINCIPAL), Role.PRINCIPAL)
+    assert not rules.may_decide(actor(Role.PRINCIPAL), Role.VICE_PRINCIPAL)
+    assert not rules.may_decide(actor(Role.PRINCIPAL, staff_id=None), Role.PRINCIPAL)
+    assert not rules.may_decide(actor(Role.HOMEROOM, Role.ADMIN), Role.PRINCIPAL)
+
+
+def test_a_decision_needs_a_waiting_request_and_a_refusal_its_reason() -> None:
+    rules.check_decidable(request())
+    with pytest.raises(Stale):
+        rules.check_decidable(request(CorrectionState.APPROVED))
+    assert rules.decided_state(Decision.APPROVE, None) is CorrectionState.APPROVED
+    assert rules.decided_state(Decision.REJECT, "Sai.") is CorrectionState.REJECTED
+    assert rules.decided_state(Decision.MORE, "Ảnh?") is CorrectionState.NEEDS_INFO
+    for decision in (Decision.REJECT, Decision.MORE):
+        with pytest.raises(Refused) as refused:
+            rules.decided_state(decision, "  ")
+        assert refused.value.message(VI) == VI(rules.NO_REASON)
+
+
+def test_only_the_requester_adds_and_only_when_asked() -> None:
+    teacher = actor(Role.HOMEROOM, account_id=70)
+    asked = request(CorrectionState.NEEDS_INFO, requester_account=70)
+    rules.check_addition(teacher, asked)
+    with pytest.raises(Refused):
+        rules.check_addition(actor(Role.HOMEROOM, account_id=71), asked)
+    with pytest.raises(Stale):
+        rules.check_addition(teacher, request(requester_account=70))
+    with pytest.raises(Refused):
+        rules.check_addition_content(" ", 0)
+    rules.check_addition_content("", 1)
+    rules.check_addition_content("Ảnh bài kiểm tra.", 0)
+
+
+def test_each_signer_signs_in_their_own_roles_and_three_complete_the_minutes() -> None:
+    done = request(CorrectionState.APPLIED, decided_by=7, applied_by=8, requester_account=90)
+    assert rules.signer_roles(actor(Role.PRINCIPAL, staff_id=7), done) == ["principal"]
+    assert rules.signer_roles(actor(Role.ADMIN, staff_id=8), done) == ["admin"]
+    assert rules.signer_roles(actor(Role.HOMEROOM, staff_id=9, account_id=90), done) == ["teacher"]
+    assert rules.signer_roles(actor(Role.HOMEROOM, staff_id=5), done) == []
+    assert not rules.complete(["principal", "admin"])
+    assert rules.complete(["teacher", "principal", "admin"])
+    assert rules.may_apply(actor(Role.ADMIN))
+    assert not rules.may_apply(actor(Role.ADMIN, staff_id=None))
+    assert not rules.may_apply(actor(Role.PRINCIPAL))
+
+
+def test_an_absence_is_forward_within_the_year_and_at_most_thirty_days() -> None:
+    today = date(2026, 11, 2)
+    year = (date(2026, 9, 5), date(2027, 5, 31))
+    assert rules.check_days(today, date(2026, 11, 6), today, year) is None
+    assert rules.check_days(today, date(2026, 11, 1), today, year) is DayProblem.END_BEFORE_START
+    assert rules.check_days(date(2026, 11, 1), today, today, year) is DayProblem.PAST
+    assert rules.check_days(today, date(2026, 12, 31), today, year) is DayProblem.TOO_LONG
+    late = date(2027, 5, 30)
+    assert rules.check_days(late, date(2027, 6, 2), today, year) is DayProblem.OUTSIDE_YEAR
+    assert rules.too_late(date(2027, 6, 1), date(2027, 5, 31))
+    assert not rules.too_late(date(2027, 5, 31), date(2027, 5, 31))
