@@ -290,6 +290,20 @@ def add_files(
     return rows
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+async def keep_minutes(
+    session: AsyncSession, request: CorrectionRequest, content: bytes
+) -> CorrectionFile:
+    """Keep the signed minutes (a .docx) with the evidence; the kept file, flushed (the outbox
+    names it by its id)."""
+    name = f"bien-ban-sua-diem-{request.id}.docx"
+    (kept,) = add_files(session, request, [Evidence(name, DOCX, content)], None, kind="minutes")
+    await session.flush()
+    return kept
+
+
 def _describe(request: CorrectionRequest) -> str:
     return (
         f"student {request.student_id} {request.school_year} {request.period} "

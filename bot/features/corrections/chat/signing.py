@@ -27,7 +27,6 @@ from bot.features.corrections.chat.card import (
     refusal,
     show_card,
 )
-from bot.features.corrections.queries import Evidence
 from bot.features.corrections.rules import Refused, Stale
 from storage.models import CorrectionFile, CorrectionRequest, Role
 
@@ -37,7 +36,6 @@ SIGN_AS = {
     "admin": N_("Sign as system administrator"),
     "teacher": N_("Sign as teacher"),
 }
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 async def applied_pressed(press: Applied, visit: Visit, context: BotContext) -> None:
@@ -121,11 +119,7 @@ async def _keep_minutes(
     """
     facts = await _minutes(visit, context, request)
     content = await asyncio.to_thread(paper.build_minutes, facts, translator("vi"))
-    name = f"bien-ban-sua-diem-{request.id}.docx"
-    minutes = [Evidence(name, DOCX, content)]
-    (kept,) = corrections.add_files(visit.session, request, minutes, None, kind="minutes")
-    await visit.session.flush()
-    return kept
+    return await corrections.keep_minutes(visit.session, request, content)
 
 
 async def _send_minutes(visit: Visit, request: CorrectionRequest, minutes: CorrectionFile) -> None:
