@@ -6,7 +6,8 @@ import asyncio
 from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeDefault
-from telegram.ext import Application, CommandHandler, ContextTypes, filters
+from telegram.constants import ParseMode
+from telegram.ext import Application, CommandHandler, ContextTypes, Defaults, filters
 from telegram.request import BaseRequest
 
 from bot.core import errors, fallback, inputs, menu, presses, schedules
@@ -72,6 +73,7 @@ def build_application(
         .base_url(settings.bot_api_url)
         .base_file_url(settings.file_api_url)
         .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML))  # every text the bot sends is HTML
         .rate_limiter(BotApiGate(per_second=settings.send_per_second))
         .concurrent_updates(PerPersonUpdates(settings.concurrent_updates))
     )

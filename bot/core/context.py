@@ -19,7 +19,6 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
-HTML = ParseMode.HTML
 
 
 @dataclass(slots=True)
@@ -78,10 +76,6 @@ class Visit:
     wake: Callable[[], None] | None = None  # set by BotContext.visit: the dispatcher's bell
     wake_after: bool = False
 
-    async def save(self) -> None:
-        """Transitional: commit mid-update (removed once every feature answers after commit)."""
-        await self.session.commit()
-
     @property
     def who(self) -> str:
         """Return the audit actor name of this person."""
@@ -114,25 +108,33 @@ class Visit:
         async def send() -> None:
             for number, piece in enumerate(pieces, start=1):
                 last = number == len(pieces)
-                await bot.send_message(
-                    chat_id, piece, reply_markup=markup if last else None, parse_mode=HTML
-                )
+                await bot.send_message(chat_id, piece, reply_markup=markup if last else None)
 
         self.sends.append(send)
 
-    def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-        """Show `text` in place of the pressed message after the commit (cut to one message).
+    def edit(
+        self,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        message_id: int | None = None,
+    ) -> None:
+        """Show `text` in place of the pressed message (or of this chat's message `message_id`)
+        after the commit, cut to one message.
 
         An edit Telegram refuses (nothing changed, a message too old, a server error) is logged
         by its kind and dropped: what it shows is already stored, and others' news is queued.
         """
-        query = self.update.callback_query
-        assert query is not None
+        query, bot, chat_id = self.update.callback_query, self.update.get_bot(), self.chat_id
         shown = split.fit(text)
 
         async def send() -> None:
             try:
-                await query.edit_message_text(shown, reply_markup=markup, parse_mode=HTML)
+                if message_id is not None:
+                    await bot.edit_message_text(shown, chat_id, message_id, reply_markup=markup)
+                else:
+                    assert query is not None
+                    await query.edit_message_text(shown, reply_markup=markup)
             except TelegramError as error:
                 log.warning("edit not made: %s", type(error).__name__)
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
 import random
 import time
 import warnings
@@ -41,8 +40,6 @@ JSONDict = dict[str, Any]
 
 # The session of the unit of work running in this task, if any.
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
-# Transitional, while features move to deferred answers: commit instead of refusing.
-STRICT = os.environ.get("SCHOOLBOT_STRICT_UOW", "") == "1"
 
 
 class OpenTransaction(RuntimeError):
@@ -129,9 +126,7 @@ class BotApiGate(BaseRateLimiter[None]):
         """Call the Bot API, and retry after a short flood-control pause."""
         session = current_session.get()
         if session is not None and session.in_transaction():
-            if STRICT:
-                raise OpenTransaction(f"{endpoint} called inside an open transaction")
-            await session.commit()
+            raise OpenTransaction(f"{endpoint} called inside an open transaction")
         paced = endpoint.lower().startswith(PACED_PREFIXES)
         attempt = 0
         while True:

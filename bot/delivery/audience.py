@@ -103,46 +103,40 @@ def _pupils(school_id: int, audience: Audience) -> Select[int, str]:
     return query
 
 
-async def resolve(session: AsyncSession, school_id: int, audience: Audience) -> Recipients:
-    """Find the recipient accounts (linked or blocked) and the pupils nobody can be reached for."""
-    found = Recipients()
-    if audience.kind == "asker":
-        rows = await session.execute(
-            select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(
-                TelegramAccount.school_id == school_id,
-                TelegramAccount.state != AccountState.REVOKED,
-                TelegramAccount.id.in_(audience.ids),
-            )
-        )
-        found.accounts = {  # a person who wrote to the bot can be answered unless they blocked it
-            account: (chat, state if state == AccountState.BLOCKED else AccountState.LINKED)
-            for account, chat, state in rows
-        }
-        return found
-    if audience.kind == "accounts":
-        rows = await session.execute(
-            select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(
-                TelegramAccount.school_id == school_id,
-                TelegramAccount.state.in_(REACHABLE),
-                TelegramAccount.id.in_(audience.ids),
-            )
-        )
-        found.accounts = {account: (chat, state) for account, chat, state in rows}
-        return found
-    if audience.kind in ("staff", "staff_ids"):
+async def _accounts(
+    session: AsyncSession, school_id: int, audience: Audience
+) -> dict[int, tuple[int, AccountState]]:
+    """The accounts of an audience of people rather than pupils: {account: (chat, state)}."""
+    accounts = TelegramAccount.school_id == school_id
+    if audience.kind == "asker":  # one who wrote to the bot is answered unless they blocked it
+        accounts &= TelegramAccount.state != AccountState.REVOKED
+    else:
+        accounts &= TelegramAccount.state.in_(REACHABLE)
+    if audience.kind in ("asker", "accounts"):
+        accounts &= TelegramAccount.id.in_(audience.ids)
+    else:
         staff = select(StaffRole.staff_id)
         if audience.kind == "staff_ids":
             staff = staff.where(StaffRole.staff_id.in_(audience.ids))
         elif audience.roles:
             staff = staff.where(StaffRole.role.in_(audience.roles))
-        rows = await session.execute(
-            select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(
-                TelegramAccount.school_id == school_id,
-                TelegramAccount.state.in_(REACHABLE),
-                TelegramAccount.staff_id.in_(staff),
-            )
-        )
-        found.accounts = {account: (chat, state) for account, chat, state in rows}
+        accounts &= TelegramAccount.staff_id.in_(staff)
+    rows = await session.execute(
+        select(TelegramAccount.id, TelegramAccount.chat_id, TelegramAccount.state).where(accounts)
+    )
+    return {
+        account: (chat, state if state == AccountState.BLOCKED else AccountState.LINKED)
+        if audience.kind == "asker"
+        else (chat, state)
+        for account, chat, state in rows
+    }
+
+
+async def resolve(session: AsyncSession, school_id: int, audience: Audience) -> Recipients:
+    """Find the recipient accounts (linked or blocked) and the pupils nobody can be reached for."""
+    found = Recipients()
+    if audience.kind in ("asker", "accounts", "staff", "staff_ids"):
+        found.accounts = await _accounts(session, school_id, audience)
         return found
     pupils = _pupils(school_id, audience).subquery()
     rows = await session.execute(

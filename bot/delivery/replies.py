@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import html
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
-from telegram.constants import ParseMode
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from bot.core.split import ELLIPSIS, LIMIT, split_html, utf16_len
 from bot.core.split import fit as fit_html
@@ -24,48 +23,6 @@ def parts(text: str, *, as_html: bool, limit: int = LIMIT) -> list[str]:
         return split_html(text, limit)
     escaped = html.escape(text, quote=False)
     return [html.unescape(part) for part in split_html(escaped, limit)]
-
-
-async def reply_long(
-    message: Message, text: str, *, as_html: bool = False, reply_markup: Markup | None = None
-) -> list[Message]:
-    """Reply with the text in as many messages as it needs; the buttons go under the last."""
-    return await send_long(
-        message.get_bot(), message.chat_id, text, as_html=as_html, reply_markup=reply_markup
-    )
-
-
-async def send_long(
-    bot: Bot,
-    chat_id: int,
-    text: str,
-    *,
-    as_html: bool = False,
-    reply_markup: Markup | None = None,
-) -> list[Message]:
-    """Send the text in as many messages as it needs; the buttons go under the last."""
-    pieces = parts(text, as_html=as_html)
-    sent = []
-    for index, piece in enumerate(pieces):
-        sent.append(
-            await bot.send_message(
-                chat_id,
-                piece,
-                parse_mode=ParseMode.HTML if as_html else None,
-                reply_markup=reply_markup if index == len(pieces) - 1 else None,
-            )
-        )
-    return sent
-
-
-async def edit_long(query: CallbackQuery, text: str, *, as_html: bool = False) -> None:
-    """Show the text in the pressed message; what does not fit follows in new messages."""
-    first, *rest = parts(text, as_html=as_html)
-    mode = ParseMode.HTML if as_html else None
-    await query.edit_message_text(first, parse_mode=mode)
-    if rest and query.message is not None:
-        for piece in rest:
-            await query.get_bot().send_message(query.message.chat.id, piece, parse_mode=mode)
 
 
 def excerpt(text: str, limit: int) -> str:

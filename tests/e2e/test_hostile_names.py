@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.context import BotApplication
 from sandbox.pytest_plugin import PersonFactory
 from storage.models import School, Student
-from tests.e2e.conftest import TEACHER_3B, consent, linked_person
+from tests.e2e.conftest import TEACHER_3B, consent, linked_person, send_outbox
 from tests.e2e.test_health import NURSE
 from tests.e2e.test_notifications import class_id
 from tests.e2e.test_weekly import class_pupils
@@ -28,6 +28,7 @@ async def test_a_link_request_shows_a_hostile_name_and_text_exactly(
     await stranger.send(description)
     sent = await stranger.next_message(timeout=10)
     assert "đã được gửi" in sent["text"], sent["text"]
+    assert await send_outbox(running_bot) == 1  # the request goes through the outbox
     request = (await teacher.next_message(timeout=10))["text"]
     assert HOSTILE in request and description in request, request
     assert "&lt;" not in request and "&amp;amp;" not in request

@@ -166,6 +166,7 @@ async def test_a_card_after_a_needs_more_round_with_the_longest_texts_can_still_
         longest_text("BỔ SUNG."),
     )
     await file_long_request(sandbox, teacher, student_id, reason)
+    await send_outbox(running_bot)  # the card goes through the outbox
     (request,) = await requests(session, school_id)
     rid = request.id
     first = [m for m in await everything_new(principal) if m.get("text")]
@@ -182,6 +183,8 @@ async def test_a_card_after_a_needs_more_round_with_the_longest_texts_can_still_
     await teacher.send(addition)
     await reply(teacher)
     await teacher.press(data=f"v1:corr:addok:{rid}")
+    await edited(teacher)
+    await send_outbox(running_bot)
 
     # The card comes again with its buttons, after the reason in full.
     received = [m for m in await everything_new(principal) if m.get("text")]

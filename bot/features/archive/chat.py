@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_
@@ -82,6 +81,5 @@ async def _send(visit: Visit, context: BotContext, year: str) -> None:
             built.data,
             filename=f"luu-tru-sua-diem-{year}.zip",
             caption=html.escape(caption),
-            parse_mode=ParseMode.HTML,
         )
     )

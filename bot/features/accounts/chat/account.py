@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from telegram import ChatMember, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, ChatMemberHandler
 
 from bot.core import keyboards
@@ -158,9 +157,7 @@ async def export_pressed(press: ExportData, visit: Visit, context: BotContext) -
     bot, chat_id = visit.update.get_bot(), visit.chat_id
     visit.later(
         # HTML until the application's default parse mode is switched on.
-        lambda: bot.send_document(
-            chat_id, payload, filename=EXPORT_NAME, caption=caption, parse_mode=ParseMode.HTML
-        )
+        lambda: bot.send_document(chat_id, payload, filename=EXPORT_NAME, caption=caption)
     )
 
 

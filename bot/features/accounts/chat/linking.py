@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 
 from telegram import ReplyKeyboardRemove, Update
-from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.core import keyboards
@@ -197,7 +196,6 @@ def reply_removing_keyboard(visit: Visit, text: str) -> None:
             chat_id,
             html.escape(text, quote=False),
             reply_markup=ReplyKeyboardRemove(),
-            parse_mode=ParseMode.HTML,
         )
     )
 

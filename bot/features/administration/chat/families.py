@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.core import keyboards
 from bot.core.context import BotContext, Visit
@@ -126,6 +125,5 @@ async def _send_slips(visit: Visit, class_id: int, context: BotContext) -> None:
             slips.document,
             filename=slips.file_name,
             caption=html.escape(caption),
-            parse_mode=ParseMode.HTML,
         )
     )

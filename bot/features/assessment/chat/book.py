@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
 
 from bot.core import keyboards
 from bot.core.callbacks import Button, Max, button
@@ -139,7 +138,6 @@ async def template_pressed(press: BookTemplate, visit: Visit, context: BotContex
             data,
             filename=filename,
             caption=html.escape(caption, quote=False),
-            parse_mode=ParseMode.HTML,
         )
     )
 

@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
-from telegram.constants import ParseMode
 
-from bot.core import keyboards, pending, split
+from bot.core import keyboards, pending
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_, Translator, translator
 from bot.core.labels import CORRECTION_REASON_LABELS, CORRECTION_STATE_LABELS
-from bot.core.presses import cosmetic
 from bot.core.split import split_html, utf16_len
 from bot.delivery.outbox import Audience, enqueue_news, stored_document
 from bot.delivery.replies import caption, excerpt, head_and_tail
@@ -84,18 +82,8 @@ def decision_buttons(_: Translator, request_id: int) -> InlineKeyboardMarkup:
 
 def show_card(visit: Visit, text: str, *, message_id: int | None = None) -> None:
     """After the commit, show the card as it is now in place of the pressed message (or of the
-    person's message `message_id`). An edit that fails, even for a network error, harms
-    nobody: the step and other people's news are stored, so it is logged and dropped."""
-    query, shown = visit.query, split.fit(text)
-    bot, chat_id = visit.update.get_bot(), visit.chat_id
-
-    def change() -> Awaitable[object]:
-        if message_id is None:
-            assert query is not None
-            return query.edit_message_text(shown, parse_mode=ParseMode.HTML)
-        return bot.edit_message_text(shown, chat_id, message_id, parse_mode=ParseMode.HTML)
-
-    visit.later(lambda: cosmetic(change(), "show the card"))
+    person's message `message_id`); a refused edit harms nobody (Visit.edit drops it)."""
+    visit.edit(text, message_id=message_id)
 
 
 async def news(

@@ -8,7 +8,6 @@ import html
 from collections.abc import Callable
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.core import keyboards
 from bot.core.callbacks import Button
@@ -84,11 +83,7 @@ async def template_wanted(press: TemplateWanted, visit: Visit, context: BotConte
         ).format(name=klass.name)
     )
     bot, chat_id, file_name = context.bot, visit.chat_id, f"suc-khoe-{klass.name}.xlsx"
-    visit.later(
-        lambda: bot.send_document(
-            chat_id, data, filename=file_name, caption=caption, parse_mode=ParseMode.HTML
-        )
-    )
+    visit.later(lambda: bot.send_document(chat_id, data, filename=file_name, caption=caption))
 
 
 async def entry_pupils(press: EntryPupils, visit: Visit, context: BotContext) -> None:

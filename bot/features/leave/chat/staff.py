@@ -11,11 +11,9 @@ import html
 from typing import Any
 
 from telegram import Message
-from telegram.constants import ParseMode
 
 from bot.core import limits, pending
 from bot.core.context import BotContext, Visit
-from bot.core.presses import cosmetic
 from bot.features.leave import news, rules
 from bot.features.leave import queries as leave
 from bot.features.leave.buttons import Confirm, Refuse
@@ -106,11 +104,4 @@ async def typed_refusal(
     note = "❌ " + html.escape(_("Refused: {reason}")).format(reason=refusal)
     text = await _decided_text(visit, decision.request, note)
     if data.get("message_id"):  # the request's own message loses its buttons
-        bot, chat_id, message_id = context.bot, visit.chat_id, int(data["message_id"])
-        visit.later(
-            lambda: cosmetic(
-                # HTML until the application's default parse mode is switched on.
-                bot.edit_message_text(text, chat_id, message_id, parse_mode=ParseMode.HTML),
-                "show the refused request",
-            )
-        )
+        visit.edit(text, message_id=int(data["message_id"]))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 
 from telegram import Message
-from telegram.constants import ParseMode
 
 from bot.core import keyboards, limits, pending
 from bot.core.context import BotContext, Visit
@@ -127,13 +126,9 @@ async def _preview(visit: Visit, draft: Draft) -> None:
     caption = shown if len(shown) <= SENT_CAPTION_LIMIT else None
     bot, chat_id = visit.update.get_bot(), visit.chat_id
     if kind == "photo":
-        visit.later(
-            lambda: bot.send_photo(chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML)
-        )
+        visit.later(lambda: bot.send_photo(chat_id, file_id, caption=caption))
     else:
-        visit.later(
-            lambda: bot.send_document(chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML)
-        )
+        visit.later(lambda: bot.send_document(chat_id, file_id, caption=caption))
     if caption is None:
         visit.reply(shown)
     visit.reply(summary, markup)

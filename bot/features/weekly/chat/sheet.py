@@ -8,7 +8,6 @@ import html
 from pathlib import Path
 
 from telegram import Message
-from telegram.constants import ParseMode
 
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import Translator
@@ -61,11 +60,7 @@ async def send_sheet(press: GetSheet, visit: Visit, context: BotContext) -> None
         )
     )
     bot, chat_id = context.bot, visit.chat_id
-    visit.later(
-        lambda: bot.send_document(
-            chat_id, data, filename=name, caption=caption, parse_mode=ParseMode.HTML
-        )
-    )
+    visit.later(lambda: bot.send_document(chat_id, data, filename=name, caption=caption))
 
 
 def is_comment_sheet(path: Path) -> bool:
