@@ -117,7 +117,7 @@ async def test_the_parent_learns_of_a_confirmation_the_teacher_cannot_see_edited
 
     edits_fail(sandbox)
     await pressed(sandbox, teacher, data=datas(asked)[0], message_id=asked["message_id"])
-    assert failed_edits(sandbox, teacher) == 1
+    assert await edit_failed(sandbox, teacher) == 1
     (request,) = await leave_requests(session, school_year)
     assert request.state == RequestState.APPROVED
 
@@ -156,4 +156,4 @@ async def test_the_parent_learns_of_a_refusal_the_teacher_cannot_see_edited(
         if failed_edits(sandbox, teacher):
             break
         await asyncio.sleep(0.05)
-    assert failed_edits(sandbox, teacher) == 1
+    assert await edit_failed(sandbox, teacher) == 1

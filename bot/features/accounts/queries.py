@@ -20,7 +20,7 @@ from bot.features.accounts.rules import (
 )
 from storage.models import AccountState, Guardian, Staff, TelegramAccount
 from storage.phones import PhoneError, normalize_phone
-from storage.queries import audit
+from storage.queries import audit, audit_refusal
 
 # Re-exported: an account's first contact is core's (bot/core/access.py); consent is a rule.
 __all__ = ["CONSENT_VERSION", "account_for", "give_consent", "has_consented"]
@@ -61,14 +61,14 @@ async def link_by_phone(
         )
     )
     if guardian_id is None and staff_id is None:
-        audit(
+        await audit_refusal(
             session,
             school_id=account.school_id,
             actor=actor,
             action="account.link_refused",
             entity="telegram_account",
             entity_id=account.id,
-            after={"reason": "unknown_phone"},
+            reason="unknown_phone",
         )
         return LinkResult(LinkOutcome.UNKNOWN_PHONE, phone=phone)
     replaced = await link(session, account, guardian_id, staff_id, actor, via="phone")

@@ -30,23 +30,22 @@ from bot.features.corrections.rules import (
 )
 from bot.features.corrections.rules import Decision as Decision
 from storage.models import CorrectionRequest, CorrectionSignature, CorrectionState, Role, Staff
-from storage.queries import audit
+from storage.queries import audit, audit_refusal
 
 
 async def _refused_press(
     session: AsyncSession, request: CorrectionRequest, who: str, note: str
 ) -> None:
     """Audit a press by someone the step is not for."""
-    audit(
+    await audit_refusal(
         session,
         school_id=request.school_id,
         actor=who,
         action="correction.refused_press",
         entity="correction_request",
         entity_id=request.id,
-        note=note,
+        reason=note,
     )
-    await session.flush()
 
 
 async def check_decider(
