@@ -31,13 +31,6 @@ class Callback:
     action: str
     args: tuple[str, ...] = ()
 
-    def int_arg(self, index: int = 0) -> int:
-        """Return an argument as an integer, refusing anything else."""
-        try:
-            return int(self.args[index])
-        except (IndexError, ValueError):
-            raise BadCallback(f"argument {index} is not a number") from None
-
 
 def pack(feature: str, action: str, *args: object) -> str:
     """Build callback data for a button."""
@@ -58,11 +51,6 @@ def parse(data: str | None) -> Callback:
     if version != VERSION or len(rest) < 2 or not all(_PART.match(part) for part in rest):
         raise BadCallback(f"not a {VERSION} callback: {data!r}")
     return Callback(rest[0], rest[1], tuple(rest[2:]))
-
-
-def pattern(feature: str) -> str:
-    """Return the regex a CallbackQueryHandler uses to receive one feature's presses."""
-    return rf"^{VERSION}:{re.escape(feature)}:"
 
 
 # Typed buttons: one frozen dataclass per kind of press, with readable action names.

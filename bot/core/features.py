@@ -22,7 +22,6 @@ from storage.models import Role
 
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 PressHandler = Callable[[Any, Visit, BotContext], Awaitable[None]]
-LegacyPress = Callable[[Update, BotContext], Awaitable[None]]
 InputTaker = Callable[[Message, Visit, BotContext], Awaitable[bool]]
 SheetTaker = Callable[[Message, Visit, BotContext, Path, str, str], Awaitable[bool]]
 Roles = Callable[[frozenset[Role]], bool]
@@ -83,7 +82,6 @@ class Features:
     commands: list[Command] = field(default_factory=list)
     menu: list[MenuButton] = field(default_factory=list)
     presses: dict[type[Button], PressHandler] = field(default_factory=dict)
-    legacy_presses: dict[str, LegacyPress] = field(default_factory=dict)
     inputs: dict[str, Input] = field(default_factory=dict)
     sheets: list[Sheet] = field(default_factory=list)
     handlers: list[BaseHandler[Update, BotContext, None]] = field(default_factory=list)
@@ -114,10 +112,6 @@ class Features:
         if kind in self.presses:
             raise ValueError(f"{kind.__name__} routed twice")
         self.presses[kind] = handler
-
-    def press_prefix(self, feature: str, callback: LegacyPress) -> None:
-        """Route every press of a feature prefix to one callback that opens its own visit."""
-        self.legacy_presses[feature] = callback
 
     def expect(
         self, kind: str, *, text: InputTaker | None = None, media: InputTaker | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.features.administration.imports import import_roster, import_staff
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
+from sandbox.server import RunningSandbox
 from storage.models import School
 from tests.factories import pupil, shared_file, write_table
 
@@ -75,3 +77,19 @@ async def send_outbox(application: BotApplication) -> int:
     while sent := await dispatcher.tick():
         claimed += sent
     return claimed
+
+
+async def forge(sandbox: RunningSandbox, person: PersonClient, data: str) -> str | None:
+    """Press callback data no button carries; return the alert text (None: a quiet answer)."""
+    (bot_id,) = sandbox.state.bots
+    alerts = sandbox.state.chat_log(bot_id, person.person_id).alerts
+    before = len(alerts)
+    sent = await person.press(data=data, forged=True)
+    query_id = sent["callback_query_id"]
+    for _ in range(200):
+        if sandbox.state.callbacks[query_id][2]:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError(f"the press {data!r} was never answered")
+    return str(alerts[-1]["text"]) if len(alerts) > before else None

@@ -40,6 +40,7 @@ from tests.e2e.conftest import (
     TEACHER_1A,
     TEACHER_3B,
     consent,
+    forge,
     linked_person,
     send_outbox,
 )
@@ -78,22 +79,6 @@ async def student_id(session: AsyncSession, school: School, name: str) -> int:
 async def count(session: AsyncSession, model: Any, *where: Any) -> int:
     await session.commit()
     return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
-
-
-async def forge(sandbox: RunningSandbox, person: PersonClient, data: str) -> str | None:
-    """Press callback data no button carries; return the alert text (None: a quiet answer)."""
-    (bot_id,) = sandbox.state.bots
-    alerts = sandbox.state.chat_log(bot_id, person.person_id).alerts
-    before = len(alerts)
-    sent = await person.press(data=data, forged=True)
-    query_id = sent["callback_query_id"]
-    for _ in range(200):
-        if sandbox.state.callbacks[query_id][2]:
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError(f"the press {data!r} was never answered")
-    return str(alerts[-1]["text"]) if len(alerts) > before else None
 
 
 def keyboard_labels(message: dict[str, Any]) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 from datetime import datetime
 from typing import Any
@@ -20,7 +19,7 @@ from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import AssessmentResult, School, SchoolClass, Student
-from tests.e2e.conftest import MOTHER, TEACHER_1A, linked_person
+from tests.e2e.conftest import MOTHER, TEACHER_1A, forge, linked_person
 
 PRINCIPAL = ("Trịnh Văn Khải", "+84789183623")
 YEAR = assessment.school_year_of(datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date())
@@ -65,22 +64,6 @@ async def template(teacher: PersonClient, sandbox: RunningSandbox) -> Any:
     assert sheet["file"] is not None and "1A" in sheet["file"]["file_name"]
     assert "T/H/C" in sheet["caption"], sheet["caption"]
     return load_workbook(io.BytesIO(await download(sandbox, sheet)))
-
-
-async def forge(sandbox: RunningSandbox, person: PersonClient, data: str) -> str | None:
-    """Press callback data no button carries; return the alert text (None: a quiet answer)."""
-    (bot_id,) = sandbox.state.bots
-    alerts = sandbox.state.chat_log(bot_id, person.person_id).alerts
-    before = len(alerts)
-    sent = await person.press(data=data, forged=True)
-    query_id = sent["callback_query_id"]
-    for _ in range(200):
-        if sandbox.state.callbacks[query_id][2]:
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError(f"the press {data!r} was never answered")
-    return str(alerts[-1]["text"]) if len(alerts) > before else None
 
 
 def fill(workbook: Any, score: int) -> tuple[bytes, dict[str, int]]:

@@ -6,7 +6,6 @@ marks "P"/"K", numbers, names) and at the rows stored rather than at sentences.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,7 +19,7 @@ from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import Absence, AuditEvent, DayPart, School, SchoolClass, Student
-from tests.e2e.conftest import MOTHER, TEACHER_1A, TEACHER_3B, linked_person
+from tests.e2e.conftest import MOTHER, TEACHER_1A, TEACHER_3B, forge, linked_person
 
 
 @pytest_asyncio.fixture
@@ -70,22 +69,6 @@ async def stored(session: AsyncSession, school: School) -> dict[tuple[str, DayPa
 
 async def bot_messages(person: PersonClient) -> int:
     return sum(m["from_bot"] for m in await person.messages())
-
-
-async def forge(sandbox: RunningSandbox, person: PersonClient, data: str) -> str | None:
-    """Press callback data no button carries; return the alert text (None: a quiet answer)."""
-    (bot_id,) = sandbox.state.bots
-    alerts = sandbox.state.chat_log(bot_id, person.person_id).alerts
-    before = len(alerts)
-    sent = await person.press(data=data, forged=True)
-    query_id = sent["callback_query_id"]
-    for _ in range(200):
-        if sandbox.state.callbacks[query_id][2]:
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError(f"the press {data!r} was never answered")
-    return str(alerts[-1]["text"]) if len(alerts) > before else None
 
 
 async def test_the_homeroom_teacher_presses_through_a_day(

@@ -6,7 +6,6 @@ numbers, names, days) and at the rows stored; the weekly notice is already in Vi
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -35,7 +34,7 @@ from storage.models import (
     TelegramAccount,
     WeeklyComment,
 )
-from tests.e2e.conftest import MOTHER, TEACHER_1A, TEACHER_3B, linked_person, send_outbox
+from tests.e2e.conftest import MOTHER, TEACHER_1A, TEACHER_3B, forge, linked_person, send_outbox
 from tests.e2e.test_notifications import Clock, drain
 from tests.e2e.test_weekly import YEAR_START, ZONE, working_week
 
@@ -133,22 +132,6 @@ async def ask_leave(
     sent = await reply(mother)
     await send_outbox(_RUNNING[-1])  # the request reaches the teacher through the outbox
     return sent
-
-
-async def forge(sandbox: RunningSandbox, person: PersonClient, data: str) -> str | None:
-    """Press callback data no button carries; return the alert text (None: a quiet answer)."""
-    (bot_id,) = sandbox.state.bots
-    alerts = sandbox.state.chat_log(bot_id, person.person_id).alerts
-    before = len(alerts)
-    sent = await person.press(data=data, forged=True)
-    query_id = sent["callback_query_id"]
-    for _ in range(200):
-        if sandbox.state.callbacks[query_id][2]:
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError(f"the press {data!r} was never answered")
-    return str(alerts[-1]["text"]) if len(alerts) > before else None
 
 
 async def test_a_confirmed_leave_request_is_an_excused_absence_in_the_weekly_notice(

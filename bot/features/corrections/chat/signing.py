@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import LANGUAGES, N_, translator
 from bot.core.labels import CORRECTION_REASON_LABELS, ROLE_LABELS, SIGNER_LABELS
-from bot.core.presses import cosmetic
 from bot.delivery.outbox import Audience, stored_document
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
@@ -105,9 +104,8 @@ def _ring(context: BotContext) -> Callable[[], Awaitable[None]]:
 
 def _drop_sign_button(visit: Visit) -> None:
     """After the commit, the pressed "Ký xác nhận" loses its button (a failure harms nobody)."""
-    query = visit.query
-    if query is not None:
-        visit.later(lambda: cosmetic(query.edit_message_reply_markup(None), "drop the button"))
+    if visit.query is not None:
+        visit.edit_markup(None)
 
 
 async def _keep_minutes(
