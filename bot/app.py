@@ -112,6 +112,7 @@ async def startup(application: BotApplication) -> None:
             lease=timedelta(seconds=services.settings.outbox_lease_seconds),
             leadership=leadership,
             school_id=services.school_id,
+            clock=lambda: services.clock(),
         )
         services.dispatcher_stop = asyncio.Event()
         services.dispatcher_task = asyncio.create_task(

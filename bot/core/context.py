@@ -46,6 +46,9 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     school_id: int = 0
     features: Features | None = None
+    # The bot's one source of "now" (UTC): updates, jobs and the dispatcher read it; tests and
+    # the simulation set it to move the bot's clock without sleeping.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     dispatcher: Dispatcher | None = None
     dispatcher_stop: asyncio.Event | None = None
     dispatcher_task: asyncio.Task[None] | None = None
@@ -251,8 +254,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         await visit.deliver()
 
     def now(self) -> datetime:
-        """The current moment (UTC)."""
-        return datetime.now(UTC)
+        """The current moment (UTC), by the bot's clock (`Services.clock`)."""
+        return self.services.clock()
 
 
 BotApplication = Application[

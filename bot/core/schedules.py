@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -77,11 +77,11 @@ def job(work: Work) -> ScheduledWork:
     """A scheduled job that does `work` for a school at this moment, then wakes the sender.
 
     Features write `work(sessions, school_id, now)`, so that tests run it at a moment of their
-    choosing; the job gives it the real clock.
+    choosing; the job gives it the bot's clock (`Services.clock`).
     """
 
     async def run(context: BotContext, school_id: int) -> None:
-        await work(context.db, school_id, datetime.now(UTC))
+        await work(context.db, school_id, context.now())
         dispatcher = context.services.dispatcher
         if dispatcher is not None:
             dispatcher.wake()

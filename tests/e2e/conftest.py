@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -93,3 +94,33 @@ async def forge(sandbox: RunningSandbox, person: PersonClient, data: str) -> str
     else:
         raise AssertionError(f"the press {data!r} was never answered")
     return str(alerts[-1]["text"]) if len(alerts) > before else None
+
+
+SCHOOL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    """A moment on the school's wall clock (Asia/Ho_Chi_Minh), time-zone aware."""
+    return datetime(year, month, day, hour, minute, tzinfo=SCHOOL_ZONE)
+
+
+class BotClock:
+    """The bot's clock, held at a moment the test chooses and moved without sleeping.
+
+    It replaces `Services.clock`, which every update, job and the dispatcher read.
+    """
+
+    def __init__(self, application: BotApplication, start: datetime) -> None:
+        self.moment = start.astimezone(UTC)
+        application.bot_data["services"].clock = self
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def set(self, moment: datetime) -> None:
+        """Move the clock to `moment` (aware)."""
+        self.moment = moment.astimezone(UTC)
+
+    def advance(self, **delta: float) -> None:
+        """Move the clock on, e.g. `advance(minutes=2)` or `advance(days=1)`."""
+        self.moment += timedelta(**delta)
