@@ -225,6 +225,7 @@ async def enqueue_news(
     media: tuple[str, str] | None = None,
     created_by: int | None = None,
     now: datetime | None = None,
+    kept_until: datetime | None = None,
 ) -> Notice:
     """Queue news of a step for the people it concerns, in the step's own transaction.
 
@@ -234,7 +235,9 @@ async def enqueue_news(
     language code ("vi" is the default; with `media` it is the caption); `buttons` are (label
     msgid, callback data) pairs. The news answers something a person waits for, not a
     broadcast: it goes at once (urgent, so quiet hours do not hold it, as they did not when it
-    was sent directly) and has no receipt button.
+    was sent directly) and has no receipt button. With `kept_until`, people the audience reaches
+    who link before that moment get it too (bot/delivery/kept.py): for what is addressed to a
+    role nobody holds in the bot yet.
     """
     notice = await enqueue_notice(
         session,
@@ -250,6 +253,7 @@ async def enqueue_news(
     )
     notice.translations = dict(texts)
     notice.buttons = [list(button) for button in buttons]
+    notice.kept_until = kept_until  # for those the audience reaches who join later
     return notice
 
 

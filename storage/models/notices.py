@@ -34,6 +34,7 @@ class Notice(Base):
     __tablename__ = "notices"
     __table_args__ = (
         # A pupil's weekly notice exists once a week: two senders at once cannot both queue it.
+        Index("ix_notices_kept", "school_id", "kept_until"),
         Index(
             "uq_notices_weekly_ref",
             "ref",
@@ -68,6 +69,9 @@ class Notice(Base):
     buttons: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
     # What the notice is about, for counting by feature ("weekly:2026-11-23:<class id>").
     ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Kept for people its audience reaches who join later (a homeroom teacher not in the bot
+    # yet): until then, each newcomer the audience reaches gets a delivery (bot/delivery/kept.py).
+    kept_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[Created]
 
 
