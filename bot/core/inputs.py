@@ -11,13 +11,13 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
 from bot.core import pending
 from bot.core.context import BotContext, Visit
 from bot.core.features import Features
-from bot.core.i18n import LANGUAGES, translator
+from bot.core.i18n import LANGUAGES, N_, translator
 from bot.core.pending import peek
 from bot.core.problems import describe
 from storage import files
@@ -25,6 +25,16 @@ from storage.models import Role
 from storage.roster.problems import FileRefused
 
 PRIVATE = filters.ChatType.PRIVATE
+TEXT_ONLY = N_("This step takes a typed answer; the photo or file was not used.")
+OUTSIDE_PARENT = N_(
+    "The photo or file was not sent to anyone. To send it to the teacher, use /gopy "
+    "(feedback, with a photo) or /xinnghi (a leave request, with a doctor's note)."
+)
+OUTSIDE_STAFF = N_(
+    "The photo or file was not used: send it within a task, for example the evidence of "
+    "/suadiem, or a filled class spreadsheet."
+)
+OUTSIDE_UNLINKED = N_("Please send /start to link your account first; the file was not used.")
 GROUP = -1
 SHEETS = (".xlsx", ".csv")
 MEGABYTES = files.MAX_FILE_BYTES // (1024 * 1024)
@@ -49,20 +59,44 @@ async def answer_typed(update: Update, context: BotContext) -> None:
 
 
 async def media_received(update: Update, context: BotContext) -> None:
-    """Give a photo or document to the feature waiting for one, else offer a spreadsheet."""
+    """Give a photo or file to the feature waiting for one, else offer a spreadsheet; a photo
+    or a file nothing waits for is answered, never passed over in silence."""
     message = update.effective_message
     assert message is not None
     features = context.features
     async with context.visit(update) as visit:
         waiting = await peek(visit.session, visit.account.id, visit.now)
         kind = features.inputs.get(waiting.kind) if waiting is not None else None
-        taken = kind is not None and kind.media is not None
+        taken = False
         if kind is not None and kind.media is not None:
             taken = await kind.media(message, visit, context)
+        elif _spreadsheet(message):
+            pass  # offered to the features below, whatever question waits
+        elif waiting is not None:  # a question waits for typed text: say so, keep waiting
+            visit.reply(visit._(TEXT_ONLY), as_html=False)
+            taken = True
+        else:
+            visit.reply(not_used(visit), as_html=False)
+            taken = True
     if taken:
         raise ApplicationHandlerStop
     if message.document is not None:
         await file_received(update, context)
+
+
+def _spreadsheet(message: Message) -> bool:
+    document = message.document
+    return document is not None and (document.file_name or "").lower().endswith(SHEETS)
+
+
+def not_used(visit: Visit) -> str:
+    """What a photo or file sent outside any flow can be used for, for this person."""
+    _ = visit._
+    if visit.actor.has(Role.PARENT):
+        return _(OUTSIDE_PARENT)
+    if visit.actor.linked:
+        return _(OUTSIDE_STAFF)
+    return _(OUTSIDE_UNLINKED)
 
 
 async def file_received(update: Update, context: BotContext) -> None:
@@ -83,8 +117,10 @@ async def file_received(update: Update, context: BotContext) -> None:
         allowed = visit.actor.has(Role.HOMEROOM, Role.MEDICAL, Role.ADMIN)
         if allowed and too_big:
             _refuse(visit, FileRefused(files.TOO_BIG, megabytes=MEGABYTES))
+        elif not allowed:  # nobody else sends the school spreadsheets
+            visit.reply(not_used(visit), as_html=False)
     if not allowed:
-        return
+        raise ApplicationHandlerStop
     if not too_big and not await _offer(update, context, document.file_id, name):
         return
     raise ApplicationHandlerStop
