@@ -156,6 +156,13 @@ class Visit:
 
         self.sends.append(send)
 
+    def now_on_the_lists(self) -> None:
+        """The person was just found on the school's lists (linked in this update): speak
+        Vietnamese from here on, unless they chose a language themselves."""
+        user = self.update.effective_user
+        code = user.language_code if user is not None else None
+        self._ = translator(choose_language(self.account.language, code, on_the_lists=True))
+
     def wake_sender(self) -> None:
         """Ring the dispatcher after the commit: this update queued something in the outbox."""
         self.wake_after = True
@@ -241,7 +248,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
             try:
                 account = await account_for(session, self.services.school_id, user.id, chat.id)
                 actor = await load_actor(session, account)
-                language = choose_language(account.language, user.language_code)
+                language = choose_language(
+                    account.language, user.language_code, on_the_lists=actor.linked
+                )
                 visit = Visit(session, account, actor, translator(language), self.now(), update)
                 visit.wake = self.wake_sender
                 yield visit

@@ -47,9 +47,17 @@ def supported(language: str | None) -> str | None:
     return base if base in LANGUAGES else None
 
 
-def choose_language(saved: str | None, telegram_code: str | None) -> str:
-    """Pick the person's saved choice, then Telegram's language if supported, then Vietnamese."""
-    return supported(saved) or supported(telegram_code) or DEFAULT_LANGUAGE
+def choose_language(
+    saved: str | None, telegram_code: str | None, *, on_the_lists: bool = False
+) -> str:
+    """The person's language: their own choice (/ngonngu) first; Vietnamese for everyone on the
+    school's lists whatever their Telegram app's language; for anyone else the app's language
+    if supported, else Vietnamese."""
+    if supported(saved):
+        return str(supported(saved))
+    if on_the_lists:
+        return DEFAULT_LANGUAGE
+    return supported(telegram_code) or DEFAULT_LANGUAGE
 
 
 @cache

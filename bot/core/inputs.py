@@ -70,8 +70,8 @@ async def media_received(update: Update, context: BotContext) -> None:
         taken = False
         if kind is not None and kind.media is not None:
             taken = await kind.media(message, visit, context)
-        elif _spreadsheet(message):
-            pass  # offered to the features below, whatever question waits
+        elif _spreadsheet(message) or (message.document and visit.actor.has(Role.ADMIN)):
+            pass  # offered to the features below (the list import explains any other file)
         elif waiting is not None:  # a question waits for typed text: say so, keep waiting
             visit.reply(visit._(TEXT_ONLY), as_html=False)
             taken = True
@@ -117,10 +117,8 @@ async def file_received(update: Update, context: BotContext) -> None:
         allowed = visit.actor.has(Role.HOMEROOM, Role.MEDICAL, Role.ADMIN)
         if allowed and too_big:
             _refuse(visit, FileRefused(files.TOO_BIG, megabytes=MEGABYTES))
-        elif not allowed:  # nobody else sends the school spreadsheets
-            visit.reply(not_used(visit), as_html=False)
-    if not allowed:
-        raise ApplicationHandlerStop
+    if not allowed:  # the list import answers who may send the school's spreadsheets
+        return
     if not too_big and not await _offer(update, context, document.file_id, name):
         return
     raise ApplicationHandlerStop
