@@ -9,16 +9,9 @@ from telegram import Update
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import Translator
 from bot.features.calendar import queries
+from bot.features.calendar.changes import BadChange, Unclear, read_change
 from bot.features.calendar.queries import describe_calendar, refusal_text
-from bot.features.calendar.rules import (
-    BadChange,
-    Calendar,
-    CalendarRefusal,
-    Denied,
-    Unclear,
-    may_change_calendar,
-    read_change,
-)
+from bot.features.calendar.rules import Calendar, CalendarRefusal, Denied, may_change_calendar
 
 
 def usage(_: Translator) -> str:

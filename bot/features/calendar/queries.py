@@ -14,19 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
+from bot.features.calendar.changes import BadChange, Change, breaks_after
 from bot.features.calendar.rules import (
     BREAK_NAME_LIMIT,
     MAX_TERM_WEEKS,
     NATIONAL_OPENING,
-    BadChange,
     Break,
     Calendar,
     CalendarProblem,
     CalendarRefusal,
-    Change,
     Denied,
     TeachingWeek,
-    breaks_after,
     calendar_problems,
     calendar_record,
     changed,

@@ -1,10 +1,16 @@
-"""The school calendar's rules: teaching weeks numbered as teachers say them ("Tuần 12"), what a
-sound calendar is, how a change asked in chat reads, and who may read or change it.
+"""The school calendar's rules: teaching weeks numbered as teachers say them ("Tuần 12"), the
+days with lessons, the week a teacher is writing, what a sound calendar is, and who may read or
+change it. How a change asked in chat reads is in changes.py.
 
 Week 1 is the Monday-to-Friday week of the school-year start (the next one when the year starts
 on a weekend). A week that a break covers from Monday to Friday is not a teaching week and gets
 no number; term I has `term1_weeks` teaching weeks (18 by default), term II `term2_weeks` (17).
 Each Sở GD&ĐT sets its own dates (domain-vn.md section 3), so everything is per school.
+
+The week a teacher is writing (`Calendar.writing_week`) is the one rule every weekly screen,
+attendance, the notices and /lichhoc follow: a school day belongs to its own week; from the end
+of a week's last school day until the next week's first school day begins, it is the week just
+ended (the weekend, a holiday, Tết).
 """
 
 from __future__ import annotations
@@ -78,13 +84,47 @@ class Calendar:
         monday = day - timedelta(days=day.weekday())
         return next((week for week in self.weeks() if week.start == monday), None)
 
-    def working_week(self, day: date) -> TeachingWeek | None:
-        """The week comments are written for: this week until Friday, then the next one."""
-        return next((week for week in self.weeks() if week.end >= day), None)
-
     def break_on(self, day: date) -> Break | None:
         """The break a day falls in, if any."""
         return next((b for b in self.breaks if b.start <= day <= b.end), None)
+
+    def school_days(self, week: TeachingWeek) -> list[date]:
+        """The days of a teaching week with lessons: Monday to Friday, outside any break."""
+        days = (week.start + timedelta(days=n) for n in range(5))
+        return [day for day in days if self.break_on(day) is None]
+
+    def is_school_day(self, day: date) -> bool:
+        """Whether there are lessons on a day (a weekday of a teaching week, not in a break)."""
+        week = self.week_of(day)
+        return week is not None and day in self.school_days(week)
+
+    def last_school_day(self, week: TeachingWeek) -> date:
+        """The week's last day with lessons (its Friday if a break took them all)."""
+        days = self.school_days(week)
+        return days[-1] if days else week.end
+
+    def writing_week(self, day: date) -> TeachingWeek | None:
+        """The week a teacher is writing on `day`: comments, attendance, the notice.
+
+        A school day belongs to its own week; after a week's last school day, and until the
+        next week's first school day, it is the week just ended (the weekend, a holiday, Tết).
+        Before the year's first school day there is none, nor after the last week's weekend.
+        """
+        weeks = self.weeks()
+        found: TeachingWeek | None = None
+        for week in weeks:
+            days = self.school_days(week)
+            if not days:
+                continue
+            if days[0] > day:
+                break
+            found = week
+        if found is not None and found is weeks[-1] and day > found.start + timedelta(days=6):
+            return None  # the summer
+        return found
+
+    # The name the other features first knew it by.
+    working_week = writing_week
 
 
 class Denied(enum.Enum):
@@ -126,6 +166,11 @@ def parse_day(text: str) -> date | None:
         return date(int(found[3]), int(found[2]), int(found[1]))
     except ValueError:
         return None
+
+
+def week_is_over(calendar: Calendar, week: TeachingWeek, today: date) -> bool:
+    """Whether a week's news may reach parents: from its last school day on, never before."""
+    return today >= calendar.last_school_day(week)
 
 
 def year_end(calendar: Calendar) -> date:
@@ -220,65 +265,6 @@ def calendar_record(calendar: Calendar) -> dict[str, Any]:
             for b in calendar.breaks
         ],
     }
-
-
-class Unclear(enum.Enum):
-    """Why a change asked in chat cannot be read."""
-
-    USAGE = "usage"  # not one of the forms: show how to write them
-    NOT_A_DATE = "not_a_date"
-    NO_SUCH_BREAK = "no_such_break"
-
-
-@dataclass(frozen=True, slots=True)
-class BadChange:
-    """A change that cannot be read, and the text or number that was wrong."""
-
-    why: Unclear
-    text: str = ""
-    number: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What the administrator asked: a start, a term's length, a break added or removed."""
-
-    year_start: date | None = None
-    term1_weeks: int | None = None
-    term2_weeks: int | None = None
-    add_break: Break | None = None
-    remove_break: int | None = None  # its number in the list shown, from 1
-
-
-def read_change(args: Sequence[str]) -> Change | BadChange:
-    """Read `/lichhoc <what> ...`: batdau, hk1, hk2, nghi or xoanghi and their values."""
-    what, rest = args[0].lower(), list(args[1:])
-    if what == "batdau" and len(rest) == 1:
-        start = parse_day(rest[0])
-        return BadChange(Unclear.NOT_A_DATE, rest[0]) if start is None else Change(start)
-    if what in ("hk1", "hk2") and len(rest) == 1 and rest[0].isdigit():
-        weeks = int(rest[0])
-        return Change(term1_weeks=weeks) if what == "hk1" else Change(term2_weeks=weeks)
-    if what == "nghi" and len(rest) >= 3:
-        start, end = parse_day(rest[0]), parse_day(rest[1])
-        if start is None or end is None:
-            return BadChange(Unclear.NOT_A_DATE, rest[0] if start is None else rest[1])
-        return Change(add_break=Break(" ".join(rest[2:]), start, end))
-    if what == "xoanghi" and len(rest) == 1 and rest[0].isdigit():
-        return Change(remove_break=int(rest[0]))
-    return BadChange(Unclear.USAGE)
-
-
-def breaks_after(calendar: Calendar, change: Change) -> tuple[Break, ...] | BadChange | None:
-    """The breaks a change leaves (None: it does not touch them)."""
-    if change.add_break is not None:
-        return (*calendar.breaks, change.add_break)
-    number = change.remove_break
-    if number is None:
-        return None
-    if not 1 <= number <= len(calendar.breaks):
-        return BadChange(Unclear.NO_SUCH_BREAK, number=number)
-    return calendar.breaks[: number - 1] + calendar.breaks[number:]
 
 
 def _start(b: Break) -> date:

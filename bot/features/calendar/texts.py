@@ -71,11 +71,16 @@ def describe_calendar(calendar: Calendar, today: date, _: Translator) -> list[st
 
 
 def _where_today(calendar: Calendar, today: date, _: Translator) -> str:
-    week = calendar.week_of(today)
+    """Where today falls: the week being written (after a week's last school day, the week just
+    ended), or the break, with the week whose comments are still written during it."""
+    week = calendar.writing_week(today)
     monday = today - timedelta(days=today.weekday())
     brk = calendar.break_on(today) or calendar.break_on(monday)
+    if brk is not None and not calendar.is_school_day(today):
+        line = _("Today is in a break: {name}.").format(name=brk.name)
+        if week is not None:
+            line += "\n" + _("Comments, {week}").format(week=week_label(week, _))
+        return line
     if week is not None:
         return _("This week: {week}").format(week=week_label(week, _))
-    if brk is not None:
-        return _("Today is in a break: {name}.").format(name=brk.name)
     return _("Today is outside the school year.")

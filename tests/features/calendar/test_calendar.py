@@ -163,3 +163,18 @@ async def test_a_break_left_from_last_year_blocks_nothing_but_a_new_problem(
     )
     assert refusal is not None and refusal.brk is not None and refusal.brk.name == "Hè"
     assert await change_calendar(session, school, TODAY, "test", breaks=[]) is None
+
+
+def test_lichhoc_says_the_week_being_written() -> None:
+    _ = translator("vi")
+    calendar = Calendar(date(2026, 9, 7), breaks=(TET,))
+    saturday = describe_calendar(calendar, date(2026, 12, 5), _)[-1]
+    assert saturday == "Tuần này: Tuần 13, 30/11–04/12"  # what /nhanxet offers that day
+    assert describe_calendar(calendar, date(2026, 12, 7), _)[-1] == "Tuần này: Tuần 14, 07/12–11/12"
+    in_tet = describe_calendar(calendar, date(2027, 2, 10), _)[-1].splitlines()
+    before = calendar.writing_week(date(2027, 2, 10))
+    assert before is not None
+    assert in_tet == [
+        "Hôm nay trong đợt nghỉ: Tết Nguyên đán.",
+        f"Nhận xét Tuần {before.number}, {before.start:%d/%m}–{before.end:%d/%m}",
+    ]
