@@ -10,9 +10,8 @@
 - Outcomes: sent; 403 -> unreachable (and the account is marked blocked); "chat not found" and
   other bad requests -> failed at once; network errors, timeouts, 5xx and long 429s -> queued
   again with exponential backoff, failed after `max_attempts`.
-- A stored document (`media_kind` "stored", outbox.py) is read from the database in its own
-  short session before each attempt and uploaded under its file name; no transaction is open
-  while it travels. One that is gone fails at once.
+- How one delivery is sent (text in parts, a file by its kind, a stored document read in its
+  own short session) is bot/delivery/sending.py.
 """
 
 from __future__ import annotations
@@ -22,56 +21,29 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, Message
-from telegram.constants import ParseMode
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.core.i18n import translator
 from bot.core.pacing import retry_seconds
-from bot.core.split import split_html
-from bot.delivery.buttons import notice_markup
 from bot.delivery.leader import Leadership
-from bot.delivery.outbox import STORED, read_stored
 from bot.delivery.quiet import quiet_schools
 from bot.delivery.report import Reports
+from bot.delivery.sending import CAPTION_LIMIT, Claimed, MissingDocument, send_delivery
+
+__all__ = ["CAPTION_LIMIT", "Claimed", "Dispatcher"]  # CAPTION_LIMIT: urgent's preview
 from storage.models import AccountState, Delivery, DeliveryState, Notice, TelegramAccount
 
 log = logging.getLogger(__name__)
-
-CAPTION_LIMIT = 1024
 
 
 def utc_now() -> datetime:
     """The real clock; tests pass their own."""
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Claimed:
-    """A claimed delivery with what is needed to send it."""
-
-    id: int
-    chat_id: int
-    attempts: int
-    text: str
-    requires_ack: bool
-    media_kind: str | None
-    media_file: str | None
-    language: str | None
-    notice_id: int
-    translations: dict[str, str]
-    buttons: list[list[str]]
-    school_id: int
-
-
-class MissingDocument(Exception):
-    """A stored document a notice names is no longer in the database."""
 
 
 class Dispatcher:
@@ -231,7 +203,7 @@ class Dispatcher:
     async def deliver(self, item: Claimed) -> None:
         """Send one delivery and store what happened."""
         try:
-            messages = await self._send(item)
+            messages = await send_delivery(self.bot, self.sessions, item)
         except Forbidden as error:
             await self._finish(item, DeliveryState.UNREACHABLE, error=str(error), blocked=True)
         except (BadRequest, MissingDocument) as error:
@@ -245,60 +217,6 @@ class Dispatcher:
             await self._finish(
                 item, DeliveryState.SENT, message_ids=[m.message_id for m in messages]
             )
-
-    async def _send(self, item: Claimed) -> list[Message]:
-        _ = translator(item.language or "vi")
-        markup = notice_markup(_, item.id, item.requires_ack, item.buttons)
-        sent: list[Message] = []
-        text = item.translations.get(_.language) or item.text
-        if item.media_kind and item.media_file:
-            caption = text if len(text) <= CAPTION_LIMIT else None
-            if item.media_kind == STORED:
-                name, content = await self._stored(item)
-                sent.append(
-                    await self.bot.send_document(
-                        item.chat_id,
-                        content,
-                        filename=name,
-                        caption=caption,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=markup if caption is not None else None,
-                    )
-                )
-            else:
-                send = self.bot.send_photo if item.media_kind == "photo" else self.bot.send_document
-                sent.append(
-                    await send(
-                        item.chat_id,
-                        item.media_file,
-                        caption=caption,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=markup if caption is not None else None,
-                    )
-                )
-            if caption is not None:
-                return sent
-        parts = split_html(text)
-        for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            sent.append(
-                await self.bot.send_message(
-                    item.chat_id,
-                    part,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup if last else None,
-                )
-            )
-        return sent
-
-    async def _stored(self, item: Claimed) -> tuple[str, bytes]:
-        """The stored document's name and bytes, read in a session closed before sending."""
-        assert item.media_file is not None
-        async with self.sessions() as session:
-            found = await read_stored(session, item.school_id, item.media_file)
-        if found is None:
-            raise MissingDocument(f"stored document {item.media_file} is gone")
-        return found
 
     async def _finish(
         self,

@@ -46,7 +46,8 @@ REPLY = (N_("Respond"), "v1:fb:new:{delivery}")
 # The media kind of a document whose name and bytes the database keeps (the notice's
 # `media_file` is then a reference, "<source>:<id>", not a Telegram file_id).
 STORED = "stored"
-MEDIA_KINDS = ("photo", "document", STORED)
+# Each file goes by its kind: Telegram refuses a document's file id in sendPhoto, and so on.
+MEDIA_KINDS = ("photo", "document", "video", "voice", "audio", STORED)
 # What a stored reference can name: the source's prefix and its table.
 STORED_SOURCES: dict[str, type[CorrectionFile]] = {"correction_file": CorrectionFile}
 
