@@ -34,7 +34,14 @@ from storage.models import (
     Student,
     TelegramAccount,
 )
-from tests.e2e.conftest import MOTHER, TEACHER_1A, TEACHER_3B, linked_person, send_outbox
+from tests.e2e.conftest import (
+    MOTHER,
+    TEACHER_1A,
+    TEACHER_3B,
+    BotClock,
+    linked_person,
+    vn,
+)
 from tests.e2e.test_notifications import Clock, drain
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -94,16 +101,16 @@ async def write_feedback(
     """/gopy through every step, then the outbox sent (the message reaches the school through
     it, unless held for the teacher's hours); returns what the parent is told at the end."""
     await parent.command("gopy")
-    await parent.next_message(timeout=10, new_only=True)
+    screen = await parent.next_message(timeout=10, new_only=True)
     steps = [f"kid:{child}", f"to:{int(to_leaders)}", f"topic:{topic}"]
     if to_leaders:
         steps.append(f"anon:{int(anonymous)}")
     for step in steps:
-        await parent.press(data=f"v1:fb:{step}")
-        await parent.next_message(timeout=10)
+        await press_step(parent, screen, f"v1:fb:{step}")
+        screen = await parent.next_message(timeout=10)
     await parent.send(text)
     offer = await parent.next_message(timeout=10, new_only=True)
-    assert offer["buttons"][0][0]["callback_data"] == "v1:fb:send"
+    assert offer["buttons"][0][0]["callback_data"].startswith("v1:fb:send:")
     if photo:
         await parent.send_photo(PNG, "bai-tap.png")
         told = await parent.next_message(timeout=10, new_only=True)
@@ -111,10 +118,44 @@ async def write_feedback(
         await parent.send_document(PDF, "giay-kham.pdf", mime_type="application/pdf")
         told = await parent.next_message(timeout=10, new_only=True)
     else:
-        await parent.press(data="v1:fb:send")
+        await press_step(parent, offer, "v1:fb:send")
         told = await parent.next_message(timeout=10)
-    await send_outbox(bot)
+    await send_due(bot)
     return told
+
+
+async def send_due(application: BotApplication) -> int:
+    """Send what the outbox holds now by the bot's clock (`Services.clock`, which BotClock
+    moves), as the running bot's sender would; returns how many deliveries were claimed."""
+    services = application.bot_data["services"]
+    dispatcher = Dispatcher(
+        application.bot,
+        services.sessions,
+        school_id=services.school_id,
+        clock=services.clock,
+        per_chat_interval=0,
+    )
+    claimed = 0
+    while sent := await dispatcher.tick():
+        claimed += sent
+    return claimed
+
+
+def step_data(screen: dict[str, Any], prefix: str) -> str:
+    """The data of the button of a screen that takes this step (it also names its draft)."""
+    (found,) = [data for data in datas(screen) if data == prefix or data.startswith(prefix + ":")]
+    return found
+
+
+async def press_step(person: PersonClient, screen: dict[str, Any], prefix: str) -> None:
+    """Press the button of a draft's screen whose data starts with `prefix`."""
+    await person.press(data=step_data(screen, prefix), message_id=screen["message_id"])
+
+
+def named(item: Feedback, topic: str) -> str:
+    """How an item is named to people: its topic and day, never its number."""
+    day = item.created_at.astimezone(ZONE).strftime("%d/%m")
+    return f"góp ý về {topic} ngày {day}"
 
 
 def datas(message: dict[str, Any]) -> list[str]:
@@ -171,7 +212,7 @@ async def test_a_round_trip_parent_teacher_parent_keeps_both_identities_private(
     await teacher.next_message(timeout=10, new_only=True)
     await teacher.send("Cảm ơn chị, cô sẽ để ý và báo lại.")
     assert "Đã gửi" in (await teacher.next_message(timeout=10, new_only=True))["text"]
-    assert await send_outbox(running_bot) == 1
+    assert await send_due(running_bot) == 1
     answer = await parent.next_message(timeout=10, new_only=True)
     assert "Cảm ơn chị, cô sẽ để ý và báo lại." in answer["text"]
     assert "1A" in answer["text"]
@@ -182,13 +223,14 @@ async def test_a_round_trip_parent_teacher_parent_keeps_both_identities_private(
     await parent.next_message(timeout=10, new_only=True)
     await parent.send("Dạ, cảm ơn cô.")
     await parent.next_message(timeout=10, new_only=True)
-    assert await send_outbox(running_bot) == 1
+    assert await send_due(running_bot) == 1
     more = await teacher.next_message(timeout=10, new_only=True)
-    assert "Dạ, cảm ơn cô." in more["text"] and f"#{item.id}" in more["text"]
+    assert "Dạ, cảm ơn cô." in more["text"] and named(item, "Học tập") in more["text"]
+    assert f"#{item.id}" not in more["text"]
 
     await teacher.press(data=f"v1:fb:done:{item.id}")
     await teacher.next_message(timeout=10, new_only=True)  # "marked as handled"
-    assert await send_outbox(running_bot) == 1
+    assert await send_due(running_bot) == 1
     closed = await parent.next_message(timeout=10, new_only=True)
     assert CHILD in closed["text"]
     item = await latest(session, lists)
@@ -244,7 +286,7 @@ async def test_an_anonymous_item_shows_the_leaders_only_the_class(
     await principal.next_message(timeout=10, new_only=True)
     await principal.send("Nhà trường đã cho sửa trong tuần này.")
     await principal.next_message(timeout=10, new_only=True)
-    assert await send_outbox(running_bot) == 1
+    assert await send_due(running_bot) == 1
     answer = await parent.next_message(timeout=10, new_only=True)
     assert "Nhà trường đã cho sửa" in answer["text"] and PRINCIPAL[0] not in answer["text"]
     seen = said(await since(principal, start))
@@ -301,6 +343,9 @@ async def test_an_unanswered_item_is_reminded_and_listed_after_two_working_days(
     lists: School,
     session: AsyncSession,
 ) -> None:
+    """Written on Saturday 09:00: two working days end on Tuesday 09:00, so Tuesday's 07:30
+    job passes it over and Wednesday's reminds, once."""
+    clock = BotClock(running_bot, vn(2026, 12, 5, 9, 0))
     parent = await linked_person(make_person, *MOTHER)
     teacher = await linked_person(make_person, *TEACHER_1A)
     principal = await linked_person(make_person, *PRINCIPAL)
@@ -315,25 +360,17 @@ async def test_an_unanswered_item_is_reminded_and_listed_after_two_working_days(
     await principal.next_message(timeout=10, new_only=True)
 
     services = running_bot.bot_data["services"]
-    now = datetime.now(UTC)
-    assert await remind_due(services.sessions, lists.id, now + timedelta(days=1)) == []
-    later = datetime.combine((now + timedelta(days=7)).date(), time(3, 0), tzinfo=UTC)
-    reminded = await remind_due(services.sessions, lists.id, later)
+    tuesday, wednesday = vn(2026, 12, 8, 7, 30), vn(2026, 12, 9, 7, 30)
+    assert await remind_due(services.sessions, lists.id, vn(2026, 12, 7, 7, 30)) == []
+    assert await remind_due(services.sessions, lists.id, tuesday) == []
+    reminded = await remind_due(services.sessions, lists.id, wednesday)
     assert reminded == [to_teacher.id, to_leaders.id]
-    assert await remind_due(services.sessions, lists.id, later + timedelta(days=1)) == []
-    clock = Clock(later)
-    await drain(
-        Dispatcher(
-            running_bot.bot,
-            services.sessions,
-            school_id=services.school_id,
-            clock=clock,
-            per_chat_interval=0,
-        ),
-        clock,
-    )
+    assert await remind_due(services.sessions, lists.id, vn(2026, 12, 10, 7, 30)) == []
+    clock.set(wednesday)
+    await send_due(running_bot)
     reminder = await teacher.next_message(timeout=10, new_only=True)
-    assert f"#{to_teacher.id}" in reminder["text"] and "2" in reminder["text"]
+    assert named(to_teacher, "Học tập") in reminder["text"] and "2" in reminder["text"]
+    assert "Nhắc việc" in reminder["text"] and f"#{to_teacher.id}" not in reminder["text"]
     data = [b["callback_data"] for row in reminder["buttons"] for b in row]
     assert data == [f"v1:fb:reply:{to_teacher.id}", f"v1:fb:done:{to_teacher.id}"]
     await principal.next_message(timeout=10, new_only=True)  # the leaders' own reminder
@@ -342,13 +379,14 @@ async def test_an_unanswered_item_is_reminded_and_listed_after_two_working_days(
     listing = (await principal.next_message(timeout=10, new_only=True))["text"]
     assert "1A:" in listing
     lines = listing.splitlines()
-    (teacher_line,) = [line for line in lines if line.startswith(f"#{to_teacher.id} ")]
-    (leaders_line,) = [line for line in lines if line.startswith(f"#{to_leaders.id} ")]
+    (teacher_line,) = [line for line in lines if line.startswith("Góp ý về Học tập ngày 05/12")]
+    (leaders_line,) = [line for line in lines if line.startswith("Góp ý về Bán trú ngày 05/12")]
     assert CHILD in teacher_line
     assert "1A" in leaders_line and CHILD not in leaders_line and MOTHER[0] not in listing
+    assert "#" not in listing
     await parent.command("gopy_bgh")
     refused = await parent.next_message(timeout=10, new_only=True)
-    assert f"#{to_teacher.id}" not in refused["text"]
+    assert "Góp ý về" not in refused["text"]
 
 
 async def test_bad_input_is_refused_and_stores_nothing(
@@ -361,10 +399,10 @@ async def test_bad_input_is_refused_and_stores_nothing(
     await linked_person(make_person, *TEACHER_1A)
     child = await pupil_id(session, lists, CHILD)
     await parent.command("gopy")
-    await parent.next_message(timeout=10, new_only=True)
+    screen = await parent.next_message(timeout=10, new_only=True)
     for step in (f"kid:{child}", "to:0", "topic:health"):
-        await parent.press(data=f"v1:fb:{step}")
-        await parent.next_message(timeout=10)
+        await press_step(parent, screen, f"v1:fb:{step}")
+        screen = await parent.next_message(timeout=10)
     await parent.send("x" * 10_000)
     assert "2000" in (await parent.next_message(timeout=10, new_only=True))["text"]
     await parent.send("Con bị ho, nhờ cô nhắc con uống nước ấm.")  # still waiting for the text
@@ -416,43 +454,31 @@ async def test_a_teachers_hours_hold_a_message_and_the_parent_is_told_when(
     lists: School,
     session: AsyncSession,
 ) -> None:
+    """Her hours are 07:00-20:00; a message at 20:30 on Saturday waits for Sunday 07:00."""
+    clock = BotClock(running_bot, vn(2026, 12, 5, 20, 30))
     parent = await linked_person(make_person, *MOTHER)
     teacher = await linked_person(make_person, *TEACHER_1A)
-    local = datetime.now(ZONE)
-    # Hours that do not include now, outside the school's quiet hours.
-    start, end = ("13:00", "14:00") if local.hour < 12 else ("07:00", "08:00")
     await teacher.command("giolamviec", "21:00 06:30")
     assert "/giolamviec" in (await teacher.next_message(timeout=10, new_only=True))["text"]
-    await teacher.command("giolamviec", f"{start} {end}")
-    assert start in (await teacher.next_message(timeout=10, new_only=True))["text"]
+    await teacher.command("giolamviec", "07:00 20:00")
+    assert "07:00" in (await teacher.next_message(timeout=10, new_only=True))["text"]
     await session.commit()
     hours = select(Staff.hours_start, Staff.hours_end).where(
         Staff.school_id == lists.id, Staff.phone == TEACHER_1A[1]
     )
-    assert (await session.execute(hours)).one() == (start, end)
+    assert (await session.execute(hours)).one() == ("07:00", "20:00")
 
     told = await write_feedback(running_bot, parent, await pupil_id(session, lists, CHILD))
-    assert start in told["text"]
+    assert "07:00, Chủ nhật, 06/12/2026" in told["text"], told["text"]
     item = await latest(session, lists)
-    assert item.deliver_at is not None
-    due = item.deliver_at.astimezone(ZONE)
-    assert due.strftime("%H:%M") == start and due > local
-    await asyncio.sleep(0.5)
+    assert item.deliver_at == vn(2026, 12, 6, 7, 0)
     assert not [m for m in await teacher.messages() if "bị bạn trêu" in (m["text"] or "")]
 
-    services = running_bot.bot_data["services"]
-    clock = Clock(item.deliver_at - timedelta(minutes=1))
-    dispatcher = Dispatcher(
-        running_bot.bot,
-        services.sessions,
-        school_id=services.school_id,
-        clock=clock,
-        per_chat_interval=0,
-    )
-    await dispatcher.tick()
+    clock.set(vn(2026, 12, 6, 6, 59))
+    await send_due(running_bot)
     assert not [m for m in await teacher.messages() if "bị bạn trêu" in (m["text"] or "")]
-    clock.now = item.deliver_at + timedelta(minutes=1)
-    await drain(dispatcher, clock)
+    clock.set(vn(2026, 12, 6, 7, 1))
+    await send_due(running_bot)
     held = await teacher.next_message(timeout=10, new_only=True)
     assert "bị bạn trêu" in held["text"] and CHILD in held["text"]
     assert held["buttons"][0][0]["callback_data"] == f"v1:fb:reply:{item.id}"
@@ -504,7 +530,7 @@ async def test_reply_under_a_weekly_notice_asks_about_that_notices_child(
     question = await parent.next_message(timeout=10, new_only=True)
     assert CHILD in question["text"]
     data = [b["callback_data"] for row in question["buttons"] for b in row]
-    assert data[:2] == ["v1:fb:to:0", "v1:fb:to:1"]
+    assert [step_data(question, "v1:fb:to:0"), step_data(question, "v1:fb:to:1")] == data[:2]
     before = alerts(sandbox, stranger)
     await stranger.press(data=press, forged=True)
     assert "không dành cho" in await new_alert(sandbox, stranger, before)

@@ -15,7 +15,8 @@ def register(features: Features) -> None:
     from bot.core.features import holding
     from bot.core.i18n import N_
     from bot.features.feedback import buttons, jobs
-    from bot.features.feedback.chat import leaders, parent, staff, thread
+    from bot.features.feedback.chat import late, leaders, offer, parent, staff, thread, typed
+    from bot.features.feedback.chat.ask import WAIT_DRAFT, WAIT_PHOTO, WAIT_TEXT
     from storage.models import Role
 
     features.command(
@@ -48,13 +49,14 @@ def register(features: Features) -> None:
     features.press(buttons.PickTopic, parent.topic_pressed)
     features.press(buttons.PickAnonymous, parent.anonymous_pressed)
     features.press(buttons.SendWithoutPhoto, parent.send_pressed)
-    features.press(buttons.CancelFeedback, parent.cancel_pressed)
+    features.press(buttons.CancelFeedback, late.cancel_pressed)
+    features.press(buttons.SendLong, offer.long_pressed)
     features.press(buttons.Answer, staff.answer_pressed)
     features.press(buttons.Handled, staff.handled_pressed)
     features.press(buttons.WriteMore, thread.more_pressed)
-    features.expect(parent.WAIT_DRAFT, text=parent.take_text)
-    features.expect(parent.WAIT_TEXT, text=parent.take_text, media=parent.take_media)
-    features.expect(parent.WAIT_PHOTO, text=parent.take_text, media=parent.take_media)
+    features.expect(WAIT_DRAFT, text=typed.take_text)
+    features.expect(WAIT_TEXT, text=typed.take_text, media=typed.take_media)
+    features.expect(WAIT_PHOTO, text=typed.take_text, media=typed.take_media)
     features.expect(thread.WAIT_MORE, text=thread.take_more)
     features.expect(staff.WAIT_REPLY, text=staff.take_reply)
     jobs.register()

@@ -2,7 +2,9 @@
 
 "new" (under notices, bot/delivery/outbox.py's REPLY), "reply" and "done" (under a parent's
 message to staff), and "more" (under the school's answer) ride on messages already delivered:
-their data must not change.
+their data must not change. A draft's buttons carry the update that opened it (`started`), so
+that a button of an older draft, or of one already sent, says so and changes nothing; it is
+last and optional, so buttons sent before it existed still read (as 0: "whatever draft is open").
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class PickChild(Button):
     """The child the feedback is about."""
 
     student_id: int
+    started: int = 0
 
 
 @button(FEATURE, "to")
@@ -37,6 +40,7 @@ class PickRecipient(Button):
     """The homeroom teacher (False) or the school leaders (True)."""
 
     leaders: bool
+    started: int = 0
 
 
 @button(FEATURE, "topic")
@@ -45,6 +49,7 @@ class PickTopic(Button):
     """The topic (a FeedbackTopic value)."""
 
     topic: Annotated[str, Max(12)]
+    started: int = 0
 
 
 @button(FEATURE, "anon")
@@ -53,6 +58,7 @@ class PickAnonymous(Button):
     """Whether the school leaders see only the class."""
 
     anonymous: bool
+    started: int = 0
 
 
 @button(FEATURE, "send")
@@ -60,11 +66,25 @@ class PickAnonymous(Button):
 class SendWithoutPhoto(Button):
     """ "Gửi không kèm ảnh": the draft is sent as it is."""
 
+    started: int = 0
+
 
 @button(FEATURE, "cancel")
 @dataclass(frozen=True, slots=True)
 class CancelFeedback(Button):
-    """ "Huỷ": the draft, or the answer being written, is dropped."""
+    """ "Huỷ": the draft, or the answer being written, is dropped (if it is still open)."""
+
+    started: int = 0
+
+
+@button(FEATURE, "long")
+@dataclass(frozen=True, slots=True)
+class SendLong(Button):
+    """A text over the limit, sent shortened (`split` False) or in parts; `length` is the
+    length of the text the offer was made for (a newer piece replaces the offer)."""
+
+    split: bool
+    length: int
 
 
 @button(FEATURE, "reply")

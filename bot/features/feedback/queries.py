@@ -1,7 +1,8 @@
-"""Parents' feedback in the database: items and their threads, teachers' hours, who receives.
+"""Parents' feedback in the database: items and their threads, teachers' hours.
 
 Every step checks its rule (rules.py) here, with the actor passed in; refusals are msgids.
-The open items waiting for the school (reminders, /gopy_bgh) are in waiting.py.
+Who receives an item is in recipients.py; the open items waiting for the school (reminders,
+/gopy_bgh, the inbox) are in waiting.py.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from bot.core import limits
 from bot.core.access import Actor
 from bot.features.feedback.rules import (
     FOLLOW_UPS_PER_HOUR,
-    LEADERS,
     NOT_YOURS,
     About,
     Draft,
@@ -30,7 +30,7 @@ from bot.features.feedback.rules import (
     refusal,
 )
 from storage.models import (
-    AccountState,
+    AuditEvent,
     Delivery,
     Feedback,
     FeedbackMessage,
@@ -38,9 +38,7 @@ from storage.models import (
     Notice,
     SchoolClass,
     Staff,
-    StaffRole,
     Student,
-    TelegramAccount,
 )
 from storage.queries import audit
 
@@ -75,36 +73,6 @@ async def about(session: AsyncSession, item: Feedback) -> About:
     student = await session.scalar(select(Student.full_name).where(Student.id == item.student_id))
     klass = await session.scalar(select(SchoolClass.name).where(SchoolClass.id == item.class_id))
     return About(student or "?", klass or "?")
-
-
-async def recipients(session: AsyncSession, item: Feedback) -> list[int]:
-    """The linked accounts of the item's recipients (the teacher, or the leaders)."""
-    staff = select(Staff.id).where(Staff.school_id == item.school_id)
-    if item.to_leaders:
-        staff = staff.join(StaffRole, StaffRole.staff_id == Staff.id).where(
-            StaffRole.role.in_(LEADERS)
-        )
-    else:
-        staff = staff.where(Staff.homeroom_class_id == item.class_id)
-    return list(
-        await session.scalars(
-            select(TelegramAccount.id)
-            .where(
-                TelegramAccount.school_id == item.school_id,
-                TelegramAccount.state == AccountState.LINKED,
-                TelegramAccount.staff_id.in_(staff),
-            )
-            .order_by(TelegramAccount.id)
-        )
-    )
-
-
-async def parent_reachable(session: AsyncSession, item: Feedback) -> bool:
-    """Whether the item's parent account is linked, so that the school's news reaches it."""
-    state = await session.scalar(
-        select(TelegramAccount.state).where(TelegramAccount.id == (item.account_id or 0))
-    )
-    return state == AccountState.LINKED
 
 
 async def staff_hours(session: AsyncSession, staff_id: int) -> tuple[str, str] | None:
@@ -162,11 +130,13 @@ async def create(
     who: str,
     zone: ZoneInfo,
     media: tuple[str, str] | None = None,
-) -> tuple[Feedback, FeedbackMessage] | str:
-    """Store a finished draft (held if outside the teacher's hours), or say why not."""
+) -> tuple[Feedback, list[FeedbackMessage]] | str:
+    """Store a finished draft, its text and any further parts (held if outside the teacher's
+    hours; an attached file goes with the last part), or say why not."""
     if not may_write(actor) or draft.student_id not in actor.children or draft.topic is None:
         return NOT_YOURS
-    problem = limits.text_problem(draft.text)
+    texts = draft.texts()
+    problem = next(filter(None, (limits.text_problem(text) for text in texts)), None)
     if problem is not None or draft.text is None:
         return problem or limits.TEXT_EMPTY
     account = actor.account.id
@@ -190,11 +160,15 @@ async def create(
     await session.flush()
     item.deliver_at = hold_until(now, zone, await teacher_hours(session, item))
     record: dict[str, Any] = {"to_leaders": to_leaders, "anonymous": item.anonymous}
-    record["topic"] = draft.topic.value
+    record["topic"], record["draft"] = draft.topic.value, draft.started
     if not item.anonymous:  # the log shows the leaders no more than the item does
         record["student_id"] = draft.student_id
     _audit(session, item, who, "feedback.created", record)
-    return item, await _add(session, item, actor, True, draft.text, now, media)
+    messages = [
+        await _add(session, item, actor, True, text, now, media if last else None)
+        for last, text in ((n == len(texts) - 1, text) for n, text in enumerate(texts))
+    ]
+    return item, messages
 
 
 async def open_thread(session: AsyncSession, actor: Actor, item_id: int) -> Feedback | str:
@@ -207,19 +181,30 @@ async def open_thread(session: AsyncSession, actor: Actor, item_id: int) -> Feed
 
 
 async def follow_up(
-    session: AsyncSession, actor: Actor, item: Feedback, text: str, now: datetime, zone: ZoneInfo
-) -> FeedbackMessage | str:
-    """Add the parent's next message to an item's thread, or say why not."""
-    problem = refusal(is_author(actor, item), item) or limits.text_problem(text)
-    if problem is not None:
-        return problem
+    session: AsyncSession,
+    actor: Actor,
+    item: Feedback,
+    texts: list[str],
+    now: datetime,
+    zone: ZoneInfo,
+    prompt: int = 0,
+) -> list[FeedbackMessage] | str:
+    """Add the parent's next message (in one or more parts) to an item's thread, or say why
+    not; `prompt` is the question it answers, audited so that its "Huỷ" can tell."""
+    problem = refusal(is_author(actor, item), item)
+    problem = problem or next(filter(None, map(limits.text_problem, texts)), None)
+    if problem is not None or not texts:
+        return problem or limits.TEXT_EMPTY
     column = FeedbackMessage.author_id
     at = FeedbackMessage.created_at
     if await limits.over_rate(session, column, at, actor.account.id, now, FOLLOW_UPS_PER_HOUR):
         return limits.TOO_MANY
     item.state, item.reminded_at = FeedbackState.OPEN, None
     item.deliver_at = hold_until(now, zone, await teacher_hours(session, item))
-    return await _add(session, item, actor, True, text, now)
+    _audit(
+        session, item, f"tg:{actor.account.telegram_user_id}", "feedback.more", {"draft": prompt}
+    )
+    return [await _add(session, item, actor, True, text, now) for text in texts]
 
 
 async def to_answer(session: AsyncSession, actor: Actor, item_id: int) -> Feedback | str:
@@ -231,15 +216,51 @@ async def to_answer(session: AsyncSession, actor: Actor, item_id: int) -> Feedba
 
 
 async def reply(
-    session: AsyncSession, actor: Actor, item: Feedback, text: str, now: datetime, who: str
+    session: AsyncSession,
+    actor: Actor,
+    item: Feedback,
+    text: str,
+    now: datetime,
+    who: str,
+    prompt: int = 0,
 ) -> FeedbackMessage | str:
-    """Store the school's answer and mark the item answered, or say why not."""
+    """Store the school's answer and mark the item answered, or say why not; `prompt` is the
+    question it answers, audited so that its "Huỷ" can tell."""
     problem = refusal(may_answer(actor, item), item) or limits.text_problem(text)
     if problem is not None:
         return problem
     item.state, item.answered_at = FeedbackState.ANSWERED, now
-    _audit(session, item, who, "feedback.replied", {"state": item.state.value})
+    _audit(session, item, who, "feedback.replied", {"state": item.state.value, "draft": prompt})
     return await _add(session, item, actor, False, text, now)
+
+
+SENDING = ("feedback.created", "feedback.more", "feedback.replied")
+
+
+async def sent_from(
+    session: AsyncSession, actor: Actor, started: int
+) -> tuple[Feedback, bool] | None:
+    """The item a draft or an answer opened by update `started` was sent to, if it was sent
+    (its "Huỷ" then says so and changes nothing), and whether it was the item's first message
+    (False: an answer or a follow-up)."""
+    if not started:
+        return None
+    events = await session.execute(
+        select(AuditEvent.entity_id, AuditEvent.after, AuditEvent.action)
+        .where(
+            AuditEvent.school_id == actor.school_id,
+            AuditEvent.actor == f"tg:{actor.account.telegram_user_id}",
+            AuditEvent.entity == "feedback",
+            AuditEvent.action.in_(SENDING),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(200)
+    )
+    for entity_id, after, action in events:
+        if (after or {}).get("draft") == started and entity_id is not None:
+            found = await item(session, int(entity_id))
+            return None if found is None else (found, action == "feedback.created")
+    return None
 
 
 def close(

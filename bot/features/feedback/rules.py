@@ -6,6 +6,7 @@ Plain Python: no Telegram, no database. Refusals are English msgids for the call
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core import limits
 from bot.core.i18n import N_, Translator
+from bot.core.split import split_html, utf16_len
 from storage.models import FeedbackState, FeedbackTopic, Role
 
 if TYPE_CHECKING:
@@ -24,6 +26,17 @@ if TYPE_CHECKING:
 LEADERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
 ANSWER_WITHIN = 2  # working days before the recipient is reminded and the leaders see it
 FOLLOW_UPS_PER_HOUR = 2 * limits.PER_HOUR
+# An item for a recipient who has not joined the bot waits this long for them to join (then the
+# inbox and the reminder still show it); the administrators are told once a day at most.
+KEPT_FOR = timedelta(days=60)
+ADMINS_TOLD_FOR = timedelta(days=1)
+# Telegram cuts a longer message into parts of at most this many UTF-16 units, sent together;
+# a part this close to the limit followed within TAIL_SECONDS by another is one text.
+TELEGRAM_LIMIT = 4096
+CUT_SLACK = 100
+TAIL_SECONDS = 5
+LONG_LIMIT = 4 * TELEGRAM_LIMIT  # the longest text kept as a draft to shorten or split
+TITLE = N_("feedback about {topic} of {date}")
 TOPICS = {
     FeedbackTopic.STUDY: N_("Study"),
     FeedbackTopic.HEALTH: N_("Health"),
@@ -48,11 +61,16 @@ class Draft:
     topic: FeedbackTopic | None = None
     anonymous: bool | None = None
     text: str | None = None
+    started: int = 0  # the update that opened the draft: its buttons carry it
+    rest: list[str] | None = None  # the further parts of a text sent split
+    long: str | None = None  # a text over the limit, kept until shortened or split
+    long_at: float | None = None  # when its last piece was sent (Telegram's time, seconds)
+    long_piece: int = 0  # the length of its last piece (UTF-16 units)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Draft:
         """Read a draft back from pending data."""
-        draft = cls(**{key: data.get(key) for key in cls.__slots__})
+        draft = cls(**{key: data[key] for key in cls.__slots__ if key in data})
         draft.topic = FeedbackTopic(draft.topic) if draft.topic else None
         return draft
 
@@ -61,7 +79,8 @@ class Draft:
         return asdict(self) | {"topic": self.topic.value if self.topic else None}
 
     def next_step(self) -> str:
-        """The next question: child, to, topic, anon, text, then photo."""
+        """The next question: child, to, topic, anon, text (or what to do with a long one),
+        then photo."""
         if self.student_id is None:
             return "child"
         if self.to_leaders is None:
@@ -70,7 +89,13 @@ class Draft:
             return "topic"
         if self.anonymous is None:
             return "anon"
-        return "text" if self.text is None else "photo"
+        if self.text is None:
+            return "long" if self.long else "text"
+        return "photo"
+
+    def texts(self) -> list[str]:
+        """The text, then any further parts."""
+        return [self.text or "", *(self.rest or [])]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,3 +215,48 @@ def pupil_of_ref(ref: str | None) -> int | None:
     if len(parts) != 4 or parts[0] != "weekly" or not parts[3].isdigit():
         return None
     return int(parts[3])
+
+
+def title(item: Feedback, zone: ZoneInfo, _: Translator) -> str:
+    """How people name an item: "góp ý về Bán trú ngày 05/12" (never its number)."""
+    day = item.created_at.astimezone(zone).strftime("%d/%m")
+    return _(TITLE).format(topic=_(TOPICS[item.topic]), date=day)
+
+
+def capital(text: str) -> str:
+    """The text with its first letter in capitals (a title at the start of a sentence)."""
+    return text[:1].upper() + text[1:]
+
+
+def is_tail(long_piece: int, long_at: float | None, sent_at: float) -> bool:
+    """Whether a message sent at `sent_at` is the rest of a text Telegram cut: the piece before
+    it reached Telegram's limit and was sent moments earlier."""
+    return (
+        long_at is not None
+        and TELEGRAM_LIMIT - CUT_SLACK <= long_piece <= TELEGRAM_LIMIT
+        and 0 <= sent_at - long_at <= TAIL_SECONDS
+    )
+
+
+def keep_long(data: dict[str, Any], text: str, sent_at: float) -> bool:
+    """Keep a text over the limit in a question's pending data ("long", with when its last
+    piece was sent and that piece's length), added to the one before when it is its tail;
+    True when it was added as a tail."""
+    kept = data.get("long")
+    tail = bool(kept) and is_tail(int(data.get("long_piece") or 0), data.get("long_at"), sent_at)
+    whole = f"{kept}{text}" if tail else text
+    data.update(long=whole[:LONG_LIMIT], long_at=sent_at, long_piece=utf16_len(text))
+    return tail
+
+
+def split_text(text: str, limit: int = limits.TEXT_LIMIT) -> list[str]:
+    """A plain text in parts of at most `limit` characters, cut between sentences or words."""
+    parts = split_html(html.escape(text, quote=False), limit)
+    return [html.unescape(part) for part in parts if part.strip()]
+
+
+def shorten(text: str, limit: int = limits.TEXT_LIMIT) -> str:
+    """The beginning of a text that fits `limit` characters, with "…" where it was cut."""
+    if len(text) <= limit:
+        return text
+    return split_text(text, limit - 1)[0] + "…"

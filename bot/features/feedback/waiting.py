@@ -1,5 +1,6 @@
 """Feedback waiting for the school: the open items, those overdue (reminded each working
-morning, listed for the leaders by /gopy_bgh), and the counts per class and topic."""
+morning, listed for the leaders by /gopy_bgh), those in a person's inbox, and the counts per
+class and topic."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.access import Actor
 from bot.features.calendar.queries import Calendar, load_calendar
-from bot.features.feedback.rules import ANSWER_WITHIN, About, add_working_days
+from bot.features.feedback.rules import ANSWER_WITHIN, About, add_working_days, may_answer
 from storage.models import (
     Feedback,
     FeedbackMessage,
@@ -36,6 +38,20 @@ class Waiting:
 
 async def unanswered(session: AsyncSession, school_id: int) -> list[Waiting]:
     """Every open item of the school, oldest first."""
+    return await _latest(session, school_id, (FeedbackState.OPEN,))
+
+
+async def in_inbox(session: AsyncSession, actor: Actor) -> list[Waiting]:
+    """The items this person answers that are not marked handled yet, oldest first."""
+    states = (FeedbackState.OPEN, FeedbackState.ANSWERED)
+    found = await _latest(session, actor.school_id, states)
+    return [waiting for waiting in found if may_answer(actor, waiting.item)]
+
+
+async def _latest(
+    session: AsyncSession, school_id: int, states: tuple[FeedbackState, ...]
+) -> list[Waiting]:
+    """Items in these states, each with the parent's last message, oldest first."""
     rows = await session.execute(
         select(Feedback, FeedbackMessage, Student.full_name, SchoolClass.name)
         .join(FeedbackMessage, FeedbackMessage.feedback_id == Feedback.id)
@@ -43,7 +59,7 @@ async def unanswered(session: AsyncSession, school_id: int) -> list[Waiting]:
         .join(SchoolClass, SchoolClass.id == Feedback.class_id)
         .where(
             Feedback.school_id == school_id,
-            Feedback.state == FeedbackState.OPEN,
+            Feedback.state.in_(states),
             FeedbackMessage.from_parent,
         )
         .order_by(Feedback.id, FeedbackMessage.id)
@@ -65,6 +81,13 @@ async def overdue(
         if waiting.item.reminded_at is not None
         or add_working_days(waiting.since, ANSWER_WITHIN, zone, calendar) <= now
     ]
+
+
+async def school_zone(session: AsyncSession, school_id: int) -> ZoneInfo:
+    """The school's time zone."""
+    school = await session.get(School, school_id)
+    assert school is not None
+    return ZoneInfo(school.timezone)
 
 
 async def school_overdue(session: AsyncSession, school_id: int, now: datetime) -> list[Waiting]:

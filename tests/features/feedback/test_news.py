@@ -41,7 +41,8 @@ async def write(
     draft = Draft(min(parent.children), to_leaders, FeedbackTopic.STUDY, False, TEXT)
     result = await feedback.create(session, parent, draft, now, "t", ZONE, media)
     assert not isinstance(result, str), result
-    return result
+    item, (message,) = result
+    return item, message
 
 
 async def queued(session: AsyncSession, school: School, kind: str) -> list[Notice]:
@@ -64,7 +65,7 @@ async def test_a_message_goes_to_the_teacher_at_once_with_its_buttons_and_file(
     teacher = await actor_for(session, lists, "1A")
     item, message = await write(session, parent, media=("document", "BQACdoc"))
     about = await feedback.about(session, item)
-    await news.to_staff(session, item, message, about, news.NEW, FRIDAY)
+    assert await news.to_staff(session, item, [message], about, news.NEW, FRIDAY, ZONE) == 1
 
     (notice,) = await queued(session, lists, news.KIND)
     (delivery,) = await deliveries(session, notice)
@@ -90,7 +91,7 @@ async def test_outside_the_teachers_hours_the_message_waits_for_them(
     item, message = await write(session, parent, night, media=("photo", "AgACphoto"))
     assert item.deliver_at is not None
     about = await feedback.about(session, item)
-    await news.to_staff(session, item, message, about, news.NEW, night)
+    assert await news.to_staff(session, item, [message], about, news.NEW, night, ZONE) == 1
 
     (notice,) = await queued(session, lists, news.KIND)
     (delivery,) = await deliveries(session, notice)

@@ -8,12 +8,14 @@ import html
 from telegram import Update
 
 from bot.core.context import BotContext, Visit
+from bot.core.i18n import N_
 from bot.features.feedback import queries as feedback
 from bot.features.feedback import rules
 from bot.features.feedback.rules import ANSWER_WITHIN, TOPICS
 from bot.features.feedback.waiting import counts, school_overdue
 
 OFF = ("tat", "tắt", "off")
+LINE = N_("{title} · {sender} → {recipient} · waiting since {date}: “{text}”")
 EXCERPT = 80
 
 
@@ -47,15 +49,15 @@ async def _overdue(visit: Visit, context: BotContext) -> list[str]:
     title = _("Unanswered for more than {days} working days").format(days=ANSWER_WITHIN)
     lines = ["", "<b>" + _esc(title) + "</b>"]
     waiting = await school_overdue(visit.session, visit.actor.school_id, visit.now)
+    zone = context.settings.zone
     for entry in waiting:
         item, text = entry.item, entry.last.text
         short = text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
-        line = _("#{id} · {sender} → {recipient} · {topic} · since {date}: “{text}”").format(
-            id=item.id,
+        line = _(LINE).format(
+            title=rules.capital(rules.title(item, zone, _)),
             sender=rules.parent_label(item, entry.about, _),
             recipient=rules.school_label(item, entry.about, _),
-            topic=_(TOPICS[item.topic]),
-            date=entry.since.astimezone(context.settings.zone).strftime("%d/%m"),
+            date=entry.since.astimezone(zone).strftime("%d/%m"),
             text=short,
         )
         lines.append(_esc(line))

@@ -1,47 +1,26 @@
-"""Feedback, the parent's side once it is sent: where it went, "Trả lời" under the school's
-answer, and the parent's next message in the thread (to the same recipients, through the
-outbox).
+"""Feedback, the parent's side once it is sent: "Trả lời" under the school's answer, and the
+parent's next message in the thread (to the same recipients, through the outbox).
 
-The draft is in bot/features/feedback/chat/parent.py.
+The draft is in ask.py and parent.py; where a sent message went is told by sending.py.
 """
 
 from __future__ import annotations
-
-import html
 
 from telegram import Message
 
 from bot.core import limits, pending
 from bot.core.context import BotContext, Visit
-from bot.core.datefmt import everyday
+from bot.core.i18n import N_
 from bot.features.feedback import news, rules
 from bot.features.feedback import queries as feedback
 from bot.features.feedback.buttons import WriteMore
-from bot.features.feedback.chat.staff import cancel_markup, wake_sender
-from storage.models import Feedback
+from bot.features.feedback.chat import long
+from bot.features.feedback.chat.ask import esc
+from bot.features.feedback.chat.sending import sent_note
+from bot.features.feedback.chat.staff import cancel_markup
 
 WAIT_MORE = "feedback_more"
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def sent_note(visit: Visit, context: BotContext, item: Feedback, info: rules.About) -> str:
-    """Where the parent's message went, and when the teacher will see it if held (HTML)."""
-    _ = visit._
-    if item.deliver_at is not None and item.deliver_at > visit.now:
-        local = item.deliver_at.astimezone(context.settings.zone)
-        return _esc(
-            _("Saved. The teacher will see your message at {time}, {day}.").format(
-                time=local.strftime("%H:%M"), day=everyday(local.date(), _)
-            )
-        )
-    return _esc(
-        _("Sent to {recipient}. The answer will come here, in this chat.").format(
-            recipient=rules.school_label(item, info, _)
-        )
-    )
+MORE_PROMPT = N_("Write your message about the {title} (at most {limit} characters).")
 
 
 async def more_pressed(press: WriteMore, visit: Visit, context: BotContext) -> None:
@@ -51,24 +30,37 @@ async def more_pressed(press: WriteMore, visit: Visit, context: BotContext) -> N
     if isinstance(item, str):
         visit.alert(_(item))
         return
-    data = {"feedback_id": item.id}
+    started = visit.update.update_id
+    data = {"feedback_id": item.id, "started": started}
     await pending.expect(
         visit.session, visit.account.id, visit.actor.school_id, WAIT_MORE, data, visit.now
     )
-    prompt = _("Write your message about feedback #{id} (at most {limit} characters).")
-    visit.reply(_esc(prompt.format(id=item.id, limit=limits.TEXT_LIMIT)), cancel_markup(visit))
+    named = rules.title(item, context.settings.zone, _)
+    prompt = _(MORE_PROMPT).format(title=named, limit=limits.TEXT_LIMIT)
+    visit.reply(esc(prompt), cancel_markup(visit, started))
 
 
 async def take_more(message: Message, visit: Visit, context: BotContext) -> bool:
-    """The parent's next message in a thread goes to the same recipients."""
+    """The parent's next message in a thread goes to the same recipients; a text over the
+    limit is kept and the parent offered to shorten or split it."""
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
     if waiting is None or waiting.kind != WAIT_MORE:
         return False
-    item = await feedback.item(visit.session, int(waiting.data["feedback_id"]))
+    if await long.take(message, visit, waiting, long.PARENT):
+        return True
+    await finish_more(visit, context, [message.text or ""], dict(waiting.data))
+    return True
+
+
+async def finish_more(
+    visit: Visit, context: BotContext, texts: list[str], data: dict[str, object]
+) -> None:
+    """Add the parent's message (in one or more parts) to the thread and queue it."""
+    item = await feedback.item(visit.session, int(str(data["feedback_id"])))
     zone = context.settings.zone
-    text = message.text or ""
+    started = int(str(data.get("started") or 0))
     result = (
-        await feedback.follow_up(visit.session, visit.actor, item, text, visit.now, zone)
+        await feedback.follow_up(visit.session, visit.actor, item, texts, visit.now, zone, started)
         if item is not None
         else rules.NOT_YOURS
     )
@@ -77,10 +69,9 @@ async def take_more(message: Message, visit: Visit, context: BotContext) -> bool
         if problem not in (limits.TEXT_EMPTY, limits.TEXT_TOO_LONG):
             await pending.clear(visit.session, visit.account.id)
         visit.reply(limits.fill(problem, visit._(problem)), as_html=False)
-        return True
+        return
     await pending.clear(visit.session, visit.account.id)
     info = await feedback.about(visit.session, item)
-    await news.to_staff(visit.session, item, result, info, news.MORE, visit.now)
-    wake_sender(visit, context)
-    visit.reply(sent_note(visit, context, item, info))
-    return True
+    reached = await news.to_staff(visit.session, item, result, info, news.MORE, visit.now, zone)
+    visit.wake_sender()
+    visit.reply(sent_note(visit, context, item, info, reached))
