@@ -1,4 +1,4 @@
-"""Command line: python -m sandbox --host 127.0.0.1 --port 8081 [--no-limits]."""
+"""Command line: python -m sandbox --host 127.0.0.1 --port 8081 [--no-limits] [--strict]."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--no-limits", action="store_true", help="switch every limit off")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="check every request against the Bot API spec and Telegram's own rules",
+    )
     parser.add_argument("--fault-seed", type=int, default=0)
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of 5xx answers")
     parser.add_argument("--slow-rate", type=float, default=0.0, help="share of slow answers")
@@ -32,6 +37,7 @@ def main(argv: list[str] | None = None) -> None:
             slow_rate=args.slow_rate,
             slow_seconds=args.slow_seconds,
         ),
+        strict=args.strict,
     )
     print(f"sandbox listening on http://{args.host}:{args.port}", flush=True)
     run(args.host, args.port, config)

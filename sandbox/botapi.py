@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from sandbox import strict
 from sandbox.errors import ApiError
 from sandbox.recorder import CallRecord
 from sandbox.world import Bot, World
@@ -110,11 +111,16 @@ async def handle_bot_call(world: World, request: Request) -> Response:
     result: Any = None
     error: ApiError | None = None
     slow = False
+    checking = world.config.strict
     try:
+        if checking:
+            strict.check_method(name, handler is not None)
         if handler is None:
             raise ApiError(404, "Not Found")
         params, uploads = await _read_params(request)
         chat_id = params.get("chat_id")
+        if checking:
+            strict.check_request(world, name, params, uploads)
         decision = world.faults.decide(lower)
         faults = world.faults.config
         if decision == "error":
@@ -124,6 +130,9 @@ async def handle_bot_call(world: World, request: Request) -> Response:
             await world.sleep(faults.slow_seconds)
             raise ApiError(504, "Gateway Timeout")
         result = await handler(Call(world, bot, lower, params, uploads))
+        if checking and (problem := strict.check_answer(name, result)) is not None:
+            # A bug of the sandbox itself: say so loudly rather than mislead the bot.
+            raise ApiError(500, f"Internal Server Error: the sandbox's answer {problem}")
     except ApiError as exc:
         error = exc
     if slow and error is None:

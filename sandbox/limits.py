@@ -9,7 +9,10 @@ from typing import Any
 
 from sandbox.config import LimitsConfig
 from sandbox.errors import bad_request, too_many
-from sandbox.htmlcheck import HtmlError, parse_html
+from sandbox.htmlcheck import HtmlError, parse_html, utf16_len
+from sandbox.markdown import parse_markdown, parse_markdown_v2
+
+_PARSERS = {"markdown": parse_markdown, "markdownv2": parse_markdown_v2}
 
 
 def format_text(
@@ -19,16 +22,29 @@ def format_text(
     limits: LimitsConfig,
     *,
     caption: bool = False,
+    strict: bool = False,
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Apply parse_mode and the length limits; return (text, entities)."""
+    """Apply parse_mode and the length limits; return (text, entities).
+
+    `strict` adds Telegram's other parse modes and its checks of parse_mode and entities.
+    """
     raw = "" if text is None else str(text)
     found: list[dict[str, Any]] = list(entities) if isinstance(entities, list) else []
-    if isinstance(parse_mode, str) and parse_mode.upper() == "HTML" and raw:
+    mode = parse_mode.lower() if isinstance(parse_mode, str) else ""
+    if strict and raw and mode not in {"", "none", "html", *_PARSERS}:
+        raise bad_request("unsupported parse_mode")
+    if raw and (mode == "html" or (strict and mode in _PARSERS)):
         try:
-            raw, found = parse_html(raw, strict_ampersand=limits.strict_ampersand and limits.html)
+            if mode == "html":
+                strict_ampersand = limits.strict_ampersand and limits.html
+                raw, found = parse_html(raw, strict_ampersand=strict_ampersand)
+            else:
+                raw, found = _PARSERS[mode](raw)
         except HtmlError as exc:
             if limits.html:
                 raise bad_request(f"can't parse entities: {exc}") from exc
+    elif strict and found:
+        _check_entities(raw, found)
     if not limits.lengths:
         return raw, found
     if caption:
@@ -40,6 +56,21 @@ def format_text(
         if len(raw) > limits.max_text_length:
             raise bad_request("message is too long")
     return raw, found
+
+
+def _check_entities(text: str, entities: list[dict[str, Any]]) -> None:
+    size = utf16_len(text)
+    for entity in entities:
+        offset, length = int(entity.get("offset", 0)), int(entity.get("length", 0))
+        if offset < 0:
+            raise bad_request(f"receive an entity with incorrect offset {offset}")
+        if offset > size:
+            raise bad_request(f"entity begins after the end of the text at UTF-16 offset {offset}")
+        if offset + length > size:
+            raise bad_request(
+                f"entity beginning at UTF-16 offset {offset} ends after the end of the text "
+                f"at UTF-16 offset {offset + length}"
+            )
 
 
 def check_markup(markup: Any, limits: LimitsConfig) -> None:

@@ -62,10 +62,22 @@ def _split_markup(call: Call) -> tuple[dict[str, Any] | None, dict[str, Any] | N
         raise bad_request("can't parse reply keyboard markup JSON object")
     check_markup(markup, call.world.config.limits)
     if "inline_keyboard" in markup:
-        return markup, None
+        return (_as_returned(markup) if call.world.config.strict else markup), None
     if "keyboard" in markup or markup.get("remove_keyboard"):
         return None, markup
     return None, None
+
+
+def _as_returned(markup: dict[str, Any]) -> dict[str, Any]:
+    # Telegram answers with the keyboard it understood: no nulls, callback data as a string.
+    rows = [
+        [
+            {k: str(v) if k == "callback_data" else v for k, v in button.items() if v is not None}
+            for button in row
+        ]
+        for row in markup["inline_keyboard"]
+    ]
+    return {"inline_keyboard": rows}
 
 
 def _reply_to(call: Call, chat_id: int) -> int | None:
@@ -113,6 +125,7 @@ def _caption(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         params.get("caption_entities"),
         call.world.config.limits,
         caption=True,
+        strict=call.world.config.strict,
     )
     return {"caption": text, "caption_entities": entities} if entities else {"caption": text}
 
@@ -138,7 +151,11 @@ async def send_message(call: Call) -> dict[str, Any]:
     """sendMessage."""
     p = call.params
     text, entities = format_text(
-        p.get("text"), p.get("parse_mode"), p.get("entities"), call.world.config.limits
+        p.get("text"),
+        p.get("parse_mode"),
+        p.get("entities"),
+        call.world.config.limits,
+        strict=call.world.config.strict,
     )
     content: dict[str, Any] = {"text": text}
     if entities:
@@ -266,7 +283,11 @@ async def edit_message_text(call: Call) -> Any:
         raise bad_request("there is no text in the message to edit")
     p = call.params
     text, entities = format_text(
-        p.get("text"), p.get("parse_mode"), p.get("entities"), call.world.config.limits
+        p.get("text"),
+        p.get("parse_mode"),
+        p.get("entities"),
+        call.world.config.limits,
+        strict=call.world.config.strict,
     )
     inline, _ = _split_markup(call)
     return _apply_edit(

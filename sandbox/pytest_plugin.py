@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -11,6 +12,7 @@ import pytest
 import pytest_asyncio
 
 from sandbox.client import PersonClient
+from sandbox.config import SandboxConfig
 from sandbox.server import RunningSandbox, running_sandbox
 
 TEST_TOKEN = "123456789:TEST-sandbox-token"
@@ -43,10 +45,15 @@ class PersonFactory(Protocol):
     ) -> PersonClient: ...
 
 
+def strict_from_environment() -> bool:
+    """SANDBOX_STRICT=1 makes the fixtures' sandboxes strict (see sandbox/strict.py)."""
+    return os.environ.get("SANDBOX_STRICT", "").strip().lower() in {"1", "true", "yes"}
+
+
 @pytest_asyncio.fixture
 async def sandbox() -> AsyncIterator[RunningSandbox]:
     """A sandbox with default limits, served on a free loopback port for one test."""
-    async with running_sandbox() as running:
+    async with running_sandbox(SandboxConfig(strict=strict_from_environment())) as running:
         yield running
 
 
