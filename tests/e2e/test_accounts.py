@@ -6,12 +6,14 @@ import asyncio
 import io
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from docx import Document
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +27,13 @@ from storage.models import (
     AccountState,
     AuditEvent,
     DataRequest,
+    Feedback,
+    FeedbackMessage,
+    FeedbackState,
+    FeedbackTopic,
     InvitationCode,
+    LeavePart,
+    LeaveRequest,
     LinkRequest,
     RequestState,
     School,
@@ -39,10 +47,12 @@ from tests.e2e.conftest import (
     MOTHER,
     TEACHER_1A,
     TEACHER_3B,
+    BotClock,
     consent,
     forge,
     linked_person,
     send_outbox,
+    vn,
 )
 from tests.factories import pupil, write_table
 
@@ -543,3 +553,132 @@ async def test_a_deletion_request_is_acknowledged_and_listed_for_the_administrat
     await admin.command("yeucau")
     listed = (await admin.next_message(timeout=10))["text"]
     assert "Ngô Kim Hạnh" in listed and request.due_on.strftime("%d/%m/%Y") in listed
+
+
+# /dulieu in Vietnamese formats, the workbook beside the JSON, and buttons pressed late.
+
+
+async def test_my_data_reads_in_the_schools_formats_and_comes_as_a_workbook_too(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    BotClock(running_bot, vn(2026, 12, 5, 0, 30))  # Saturday 00:30 in Vietnam, Friday in UTC
+    mother = await linked_person(make_person, *MOTHER)
+    account = await fresh_account(session, lists, mother)
+    child = await student_id(session, lists, "Hoàng Anh Đăng")
+    klass = await class_id(session, lists, "1A")
+    feedback = Feedback(
+        school_id=lists.id,
+        account_id=account.id,
+        student_id=child,
+        class_id=klass,
+        topic=FeedbackTopic.BOARDING,
+        state=FeedbackState.OPEN,
+    )
+    session.add(feedback)
+    await session.flush()
+    session.add(
+        FeedbackMessage(
+            school_id=lists.id,
+            feedback_id=feedback.id,
+            from_parent=True,
+            author_id=account.id,
+            text="Cháu ăn bán trú chưa no ạ",
+        )
+    )
+    session.add(
+        LeaveRequest(
+            school_id=lists.id,
+            account_id=account.id,
+            student_id=child,
+            class_id=klass,
+            first_day=date(2026, 12, 7),
+            last_day=date(2026, 12, 7),
+            part=LeavePart.MORNING,
+            reason="Cháu đi khám răng",
+            state=RequestState.PENDING,
+        )
+    )
+    await session.commit()
+    await mother.command("dulieu")
+    shown = (await mother.next_message(timeout=10))["text"]
+    assert "05/12/2026" in shown and "04/12/2026" not in shown  # the consent, in Vietnam
+    assert "25/01/2018" in shown and "2018-01-25" not in shown
+    assert "0841 860 913" in shown and "+84" not in shown
+    await mother.press("Tải dữ liệu của tôi")
+    export = await mother.next_message(timeout=10)
+    workbook = await mother.next_message(timeout=10)
+    async with httpx.AsyncClient() as http:
+        data = json.loads((await http.get(sandbox.url + export["file"]["url"])).content)
+        xlsx = (await http.get(sandbox.url + workbook["file"]["url"])).content
+    assert data["feedback"][0]["messages"][0]["text"] == "Cháu ăn bán trú chưa no ạ"
+    assert data["leave_requests"][0]["reason"] == "Cháu đi khám răng"
+    assert data["consents"][0]["version"] == "2026.1"
+    assert workbook["file"]["file_name"] == "du-lieu-cua-toi.xlsx"
+    book = load_workbook(io.BytesIO(xlsx))
+    assert book.sheetnames == ["Thông tin của tôi", "Con", "Góp ý", "Xin nghỉ", "Đồng ý"]
+    cells = {
+        name: [[c for c in row if c is not None] for row in book[name].iter_rows(values_only=True)]
+        for name in book.sheetnames
+    }
+    assert ["Số điện thoại", "0841 860 913"] in cells["Thông tin của tôi"]
+    assert cells["Con"][0][:4] == ["Họ và tên", "Mã học sinh", "Lớp", "Ngày sinh"]
+    assert any(row[:1] == ["Hoàng Anh Đăng"] and "25/01/2018" in row for row in cells["Con"])
+    assert any("Bán trú" in row and "Cháu ăn bán trú chưa no ạ" in row for row in cells["Góp ý"])
+    assert any("07/12/2026" in row and "Buổi sáng" in row for row in cells["Xin nghỉ"])
+    assert cells["Đồng ý"][1] == ["00:30 05/12/2026", "2026.1"]
+
+
+async def test_account_buttons_pressed_late_say_what_they_find(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    mother = await linked_person(make_person, *MOTHER)
+    await mother.command("huylienket")
+    question = await mother.next_message(timeout=10)
+    unlink = question["buttons"][0][0]["callback_data"]
+    await mother.press("Có, hủy liên kết")
+    assert "đã được hủy liên kết" in (await mother.next_message(timeout=10))["text"]
+    await mother.next_message(timeout=10)  # "Gửi /start để liên kết lại."
+    assert await forge(sandbox, mother, unlink) is None
+    assert "chưa được liên kết" in (await mother.next_message(timeout=10))["text"]
+    await mother.command("dulieu")
+    await mother.next_message(timeout=10)
+    await mother.press("Rút lại sự đồng ý")
+    await mother.next_message(timeout=10)
+    await mother.press("Xác nhận")
+    assert "đã rút lại sự đồng ý" in (await mother.next_message(timeout=10))["text"]
+    for late in ("v1:data:withdrawok", "v1:data:deleteok", "v1:data:export"):
+        assert await forge(sandbox, mother, late) is None
+    # vi: waits for the catalog ("Your consent is already withdrawn. Nothing was changed.")
+    assert "trước đó" in (await mother.next_message(timeout=10))["text"]
+    assert await count(session, DataRequest, DataRequest.school_id == lists.id) == 0
+    await no_more_messages(mother)
+
+
+async def test_a_second_deletion_press_shows_the_request_already_received(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    mother = await linked_person(make_person, *MOTHER)
+    await mother.command("dulieu")
+    await mother.next_message(timeout=10)
+    await mother.press("Đề nghị xóa dữ liệu")
+    await mother.next_message(timeout=10)
+    await mother.press("Xác nhận")
+    answer = (await mother.next_message(timeout=10))["text"]
+    assert "đã nhận yêu cầu" in answer
+    assert await forge(sandbox, mother, "v1:data:cancel") is None
+    assert (await mother.next_message(timeout=10))["text"] == "Không có gì thay đổi."
+    assert await forge(sandbox, mother, "v1:data:deleteok") is None
+    assert (await mother.next_message(timeout=10))["text"] == answer
+    assert await count(session, DataRequest, DataRequest.school_id == lists.id) == 1

@@ -9,7 +9,7 @@ from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory, SandboxBot
 from sandbox.server import RunningSandbox
 from storage.models import School
-from tests.e2e.conftest import MOTHER, consent, linked_person
+from tests.e2e.conftest import MOTHER, consent, forge, linked_person
 
 
 async def test_parent_is_greeted_in_vietnamese_and_asked_for_consent(
@@ -21,7 +21,11 @@ async def test_parent_is_greeted_in_vietnamese_and_asked_for_consent(
     assert reply["text"].startswith("Xin chào Ngô Kim Hạnh! Đây là Sổ liên lạc điện tử")
     assert "Quý vị" in reply["text"]
     assert any(entity["type"] == "bold" for entity in reply["entities"])
-    assert [b["text"] for row in reply["buttons"] for b in row] == ["Đồng ý", "Không đồng ý"]
+    assert [b["text"] for row in reply["buttons"] for b in row] == [
+        "Đồng ý",
+        "Không đồng ý",
+        "Tôi là cán bộ, giáo viên của trường",  # the staff's own text (vi: catalog)
+    ]
     with pytest.raises(TimeoutError):
         await parent.next_message(timeout=1)
 
@@ -34,7 +38,11 @@ async def test_english_client_is_answered_in_english(
     welcome = await guest.next_message(timeout=10)
     assert welcome["text"].startswith("Hello Anna! This is the school's electronic contact book.")
     assert "Quý vị" not in welcome["text"]
-    assert [b["text"] for row in welcome["buttons"] for b in row] == ["I agree", "I do not agree"]
+    assert [b["text"] for row in welcome["buttons"] for b in row] == [
+        "I agree",
+        "I do not agree",
+        "I work at the school",
+    ]
     await guest.command("help")
     reply = await guest.next_message(timeout=10)
     assert reply["text"].splitlines()[0] == "What you can do:"
@@ -154,3 +162,24 @@ async def test_a_double_tap_on_i_agree_is_answered_quietly(
         await parent.next_message(timeout=1, new_only=True)
     alerts = (await parent.chat())["alerts"]
     assert alerts == [{"text": "Quý vị đã đồng ý rồi.", "show_alert": False}]
+
+
+async def test_staff_read_their_own_consent_text_and_old_answers_change_nothing(
+    running_bot: BotApplication, sandbox: RunningSandbox, make_person: PersonFactory
+) -> None:
+    teacher = await make_person("Thu", "+84901000004")
+    await teacher.command("start")
+    screen = await teacher.next_message(timeout=10)
+    staff_button = [b for row in screen["buttons"] for b in row][-1]
+    await teacher.press(data=staff_button["callback_data"])
+    staff_text = (await teacher.next_message(timeout=10))["text"]
+    assert "ngày sinh của con" not in staff_text  # the parents' text is gone
+    assert "phiên bản 2026.1" in staff_text
+    await teacher.press("Đồng ý")
+    asked = await teacher.next_message(timeout=10, new_only=True)
+    assert "chia sẻ số điện thoại" in asked["text"]
+    # "Không đồng ý" pressed late on the old screen: the consent stands.
+    disagree = [b for row in screen["buttons"] for b in row][1]
+    assert await forge(sandbox, teacher, disagree["callback_data"]) == "Quý vị đã đồng ý rồi."
+    with pytest.raises(TimeoutError):
+        await teacher.next_message(timeout=1, new_only=True)

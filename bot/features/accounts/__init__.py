@@ -14,7 +14,7 @@ def register(features: Features) -> None:
     from bot.core import keyboards
     from bot.core.i18n import N_
     from bot.features.accounts import buttons
-    from bot.features.accounts.chat import account, linking, requests
+    from bot.features.accounts.chat import account, consent, linking, requests
 
     features.command("start", linking.start, N_("Start, or link your account"), position=0)
     features.command(
@@ -26,7 +26,10 @@ def register(features: Features) -> None:
     features.menu_button(keyboards.MENU_DATA, account.my_data, position=90)
     features.press(buttons.Agree, linking.agreed)
     features.press(buttons.Disagree, linking.disagreed)
+    features.press(buttons.StaffConsent, consent.staff_consent)
     features.press(buttons.LinkChild, requests.child_chosen)
+    features.press(buttons.ConfirmLink, requests.link_confirmed)
+    features.press(buttons.BackToRequest, requests.back_pressed)
     features.press(buttons.RefuseLink, requests.refused)
     features.press(buttons.Unlink, account.unlink_pressed)
     features.press(buttons.KeepLink, account.keep_pressed)

@@ -2,6 +2,7 @@
 
 Their data must not change: consent screens, link requests and /dulieu screens already sent
 carry it ("v1:consent:yes[:<code>]", "v1:lnk:ok:<request>:<pupil>", "v1:data:export", ...).
+An old "v1:lnk:ok" now asks for the second confirmation instead of linking at once.
 """
 
 from __future__ import annotations
@@ -27,13 +28,38 @@ class Disagree(Button):
     """ "I do not agree"."""
 
 
+@button("consent", "staff")
+@dataclass(frozen=True, slots=True)
+class StaffConsent(Button):
+    """ "I work at the school": the consent text for staff instead of the parents' one."""
+
+    code: Annotated[str, Max(LENGTH)] = ""
+
+
 @button("lnk", "ok")
 @dataclass(frozen=True, slots=True)
 class LinkChild(Button):
-    """The homeroom teacher's (or administrator's) choice of the child to link."""
+    """The homeroom teacher's (or administrator's) choice of the child: asks to confirm."""
 
     request_id: int
     student_id: int
+
+
+@button("lnk", "yes")
+@dataclass(frozen=True, slots=True)
+class ConfirmLink(Button):
+    """ "Yes, link": the second confirmation, after calling the parent."""
+
+    request_id: int
+    student_id: int
+
+
+@button("lnk", "back")
+@dataclass(frozen=True, slots=True)
+class BackToRequest(Button):
+    """ "Back" from the confirmation to the request's list of pupils."""
+
+    request_id: int
 
 
 @button("lnk", "no")

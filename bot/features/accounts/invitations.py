@@ -94,6 +94,21 @@ async def redeem(
     return row
 
 
+async def holder(
+    session: AsyncSession, school_id: int, typed: str, now: datetime
+) -> InvitationCode | None:
+    """The valid, unused code a person brought (nothing is marked used): who is coming."""
+    code = normalize_code(typed)
+    if code is None:
+        return None
+    row = await session.scalar(
+        select(InvitationCode).where(InvitationCode.code_hash == code_hash(school_id, code))
+    )
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        return None
+    return row
+
+
 @dataclass(frozen=True, slots=True)
 class Invitation:
     """A code issued for one child's guardian, for a printed slip."""

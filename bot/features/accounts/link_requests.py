@@ -1,4 +1,6 @@
-"""Phones missing from the lists: the parent asks, the homeroom teacher or administrator links."""
+"""Phones missing from the lists: the parent asks; the request card reaches the class's
+homeroom teacher and the administrators (kept for those not in the bot yet). The decision is in
+bot/features/accounts/link_decisions.py."""
 
 from __future__ import annotations
 
@@ -9,25 +11,22 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.access import Actor
 from bot.features.accounts import news, rules
-from bot.features.accounts import queries as accounts
-from bot.features.accounts.rules import Decision
+from bot.features.accounts.rules import Pupil, Reach
 from storage.models import (
     AccountState,
-    Guardian,
     LinkRequest,
-    Relation,
     RequestState,
     Role,
+    SchoolClass,
     Staff,
     StaffRole,
     Student,
-    StudentGuardian,
+    StudentStatus,
     TelegramAccount,
 )
 from storage.names import class_list_key, nfc, search_key, split_name
-from storage.queries import audit, class_by_name
+from storage.queries import class_by_name
 
 MAX_CANDIDATES = 40
 _CLASS = re.compile(r"(?:^|\s)(?:l[oớ]p\s*)?([1-5]\s*[A-Za-z0-9/.]{0,4})\s*$", re.IGNORECASE)
@@ -65,136 +64,99 @@ async def describing(session: AsyncSession, account: TelegramAccount) -> LinkReq
     )
 
 
-async def describe(session: AsyncSession, request: LinkRequest, text: str, now: datetime) -> bool:
+@dataclass(frozen=True, slots=True)
+class Described:
+    """Where a described request went, for the parent's answer."""
+
+    reach: Reach
+    class_name: str
+
+
+async def describe(
+    session: AsyncSession, request: LinkRequest, text: str, now: datetime
+) -> Described | None:
     """Take "child's name and class" from the parent, then queue the request for the class's
-    homeroom teacher and the administrators; False if no known class is named."""
+    homeroom teacher and the administrators (kept for those who join later); None if no known
+    class is named."""
     text = nfc(text)
     match = _CLASS.search(text)
     if match is None:
-        return False
+        return None
     klass = await class_by_name(session, request.school_id, match.group(1))
     if klass is None:
-        return False
+        return None
     request.description = text[:200]
     request.class_id = klass.id
     request.state = RequestState.PENDING
-    options = await candidates(session, request)
-    deciding = [account.id for account in await deciders(session, request)]
-    await news.queue_request(session, request, deciding, options, now)
-    return True
+    teachers = await homeroom_teachers(session, request)
+    admins = [
+        staff for staff in await administrators(session, request.school_id) if staff not in teachers
+    ]
+    linked = await linked_staff(session, request.school_id, [*teachers, *admins])
+    teacher_linked = bool(linked & set(teachers))
+    card = await card_for(session, request)
+    assert card is not None
+    await news.queue_request(session, card, teachers, admins, teacher_linked, now)
+    return Described(rules.reach(teacher_linked, bool(linked - set(teachers))), klass.name)
 
 
-async def deciders(session: AsyncSession, request: LinkRequest) -> list[TelegramAccount]:
-    """Return the linked accounts that may decide: the class's homeroom teacher and admins."""
-    staff_ids = select(Staff.id).where(
-        Staff.school_id == request.school_id, Staff.homeroom_class_id == request.class_id
-    )
-    admin_ids = select(StaffRole.staff_id).where(StaffRole.role == Role.ADMIN)
-    return list(
-        await session.scalars(
-            select(TelegramAccount).where(
-                TelegramAccount.school_id == request.school_id,
-                TelegramAccount.state == AccountState.LINKED,
-                TelegramAccount.staff_id.in_(staff_ids) | TelegramAccount.staff_id.in_(admin_ids),
-            )
+async def homeroom_teachers(session: AsyncSession, request: LinkRequest) -> list[int]:
+    """The staff ids of the request's class's homeroom teacher (none or one)."""
+    found = await session.scalars(
+        select(Staff.id).where(
+            Staff.school_id == request.school_id,
+            Staff.homeroom_class_id == request.class_id,
+            Staff.left_at.is_(None),
         )
     )
+    return list(found)
+
+
+async def administrators(session: AsyncSession, school_id: int) -> list[int]:
+    """The staff ids of the school's system administrators."""
+    found = await session.scalars(
+        select(Staff.id)
+        .join(StaffRole, StaffRole.staff_id == Staff.id)
+        .where(Staff.school_id == school_id, StaffRole.role == Role.ADMIN, Staff.left_at.is_(None))
+        .order_by(Staff.id)
+    )
+    return list(found)
+
+
+async def linked_staff(session: AsyncSession, school_id: int, staff_ids: list[int]) -> set[int]:
+    """Those of these members of staff who have linked an account."""
+    found = await session.scalars(
+        select(TelegramAccount.staff_id).where(
+            TelegramAccount.school_id == school_id,
+            TelegramAccount.state == AccountState.LINKED,
+            TelegramAccount.staff_id.in_(staff_ids),
+        )
+    )
+    return {staff for staff in found if staff is not None}
+
+
+async def card_for(session: AsyncSession, request: LinkRequest) -> news.Card | None:
+    """The request's card: its class and the pupils to choose from (None: no class)."""
+    klass = await session.get(SchoolClass, request.class_id) if request.class_id else None
+    if klass is None:
+        return None
+    return news.Card(request, klass.name, await candidates(session, request))
 
 
 async def candidates(session: AsyncSession, request: LinkRequest) -> list[tuple[int, str]]:
-    """Return the class's pupils (id, name) whose names match the description first."""
+    """The class's pupils (id, label) whose names match the description first; pupils who
+    share a name are told apart (birth date, or the end of the student code)."""
     rows = (
         await session.execute(
-            select(Student.id, Student.full_name).where(Student.class_id == request.class_id)
-        )
-    ).all()
-    words = set(search_key(request.description or "").split())
-    ordered = sorted(rows, key=lambda row: class_list_key(split_name(row.full_name)))
-    matching = [row for row in ordered if words & set(search_key(row.full_name).split()[-1:])]
-    chosen = matching or ordered
-    return [(row.id, row.full_name) for row in chosen[:MAX_CANDIDATES]]
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionResult:
-    """What a press on a request's button did (the request and pupil when it was done)."""
-
-    decision: Decision
-    request: LinkRequest | None = None
-    student_name: str | None = None
-
-
-async def decide(
-    session: AsyncSession,
-    actor: Actor,
-    request_id: int,
-    student_id: int | None,
-    now: datetime,
-) -> DecisionResult:
-    """Approve (with the chosen child) or reject a pending request, after checking the scope;
-    the parent's news of the decision is queued in the same transaction."""
-    request = await session.get(LinkRequest, request_id, with_for_update=True)
-    verdict = rules.may_decide(actor, request)
-    if verdict is not Decision.DONE or request is None:
-        return DecisionResult(verdict)
-    student = await session.get(Student, student_id) if student_id is not None else None
-    if student_id is not None and not rules.may_link_pupil(
-        request, student.class_id if student else None
-    ):
-        return DecisionResult(Decision.NOT_ALLOWED)
-    request.decided_by = actor.account.id
-    request.decided_at = now
-    if student is None:
-        request.state = RequestState.REJECTED
-        _audit(session, actor, request, "link_request.reject")
-    else:
-        await _link_parent(session, actor, request, student)
-    parent = await session.get(TelegramAccount, request.account_id)
-    assert parent is not None
-    name = student.full_name if student else None
-    await news.queue_decision(session, parent, name, actor.account.id, now)
-    return DecisionResult(Decision.DONE, request, name)
-
-
-async def _link_parent(
-    session: AsyncSession, actor: Actor, request: LinkRequest, student: Student
-) -> None:
-    """Add the parent to the lists as the pupil's guardian and link their account."""
-    guardian = await session.scalar(
-        select(Guardian).where(
-            Guardian.school_id == request.school_id, Guardian.phone == request.phone
-        )
-    )
-    if guardian is None:
-        guardian = Guardian(
-            school_id=request.school_id, full_name=request.name, phone=request.phone
-        )
-        session.add(guardian)
-        await session.flush()
-    linked = await session.get(StudentGuardian, (student.id, guardian.id))
-    if linked is None:
-        session.add(
-            StudentGuardian(
-                student_id=student.id, guardian_id=guardian.id, relation=Relation.GUARDIAN
+            select(Student.id, Student.full_name, Student.birth_date, Student.student_code).where(
+                Student.class_id == request.class_id, Student.status == StudentStatus.STUDYING
             )
         )
-    account = await session.get(TelegramAccount, request.account_id)
-    assert account is not None
-    await accounts.link(
-        session, account, guardian.id, None, f"tg:{actor.account.telegram_user_id}", via="request"
-    )
-    request.state = RequestState.APPROVED
-    request.student_id = student.id
-    _audit(session, actor, request, "link_request.approve")
-
-
-def _audit(session: AsyncSession, actor: Actor, request: LinkRequest, action: str) -> None:
-    audit(
-        session,
-        school_id=request.school_id,
-        actor=f"tg:{actor.account.telegram_user_id}",
-        action=action,
-        entity="link_request",
-        entity_id=request.id,
-        after={"student_id": request.student_id, "phone": request.phone},
-    )
+    ).all()
+    pupils = [Pupil(row[0], row[1], row[2], row[3]) for row in rows]
+    labels = rules.pupil_labels(pupils)
+    words = set(search_key(request.description or "").split())
+    ordered = sorted(pupils, key=lambda pupil: class_list_key(split_name(pupil.name)))
+    matching = [pupil for pupil in ordered if words & set(search_key(pupil.name).split()[-1:])]
+    chosen = matching or ordered
+    return [(pupil.id, labels[pupil.id]) for pupil in chosen[:MAX_CANDIDATES]]

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import account_for
+from bot.delivery.kept import deliver_kept
 from bot.features.accounts import invitations
 from bot.features.accounts.rules import (
     CONSENT_VERSION,
@@ -42,10 +43,19 @@ class LinkResult:
     phone: str | None = None
     replaced: int = 0
     locked_until: datetime | None = None
+    kept: int = 0  # notices kept for this person until they joined, now queued for them
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """What linking an account did: other accounts that lost the record, kept notices given."""
+
+    replaced: int
+    kept: int
 
 
 async def link_by_phone(
-    session: AsyncSession, account: TelegramAccount, raw_phone: str, actor: str
+    session: AsyncSession, account: TelegramAccount, raw_phone: str, actor: str, now: datetime
 ) -> LinkResult:
     """Link the account to the guardian and/or staff member with this phone."""
     try:
@@ -71,8 +81,8 @@ async def link_by_phone(
             reason="unknown_phone",
         )
         return LinkResult(LinkOutcome.UNKNOWN_PHONE, phone=phone)
-    replaced = await link(session, account, guardian_id, staff_id, actor, via="phone")
-    return LinkResult(LinkOutcome.LINKED, phone=phone, replaced=replaced)
+    done = await link(session, account, guardian_id, staff_id, actor, via="phone", now=now)
+    return LinkResult(LinkOutcome.LINKED, phone=phone, replaced=done.replaced, kept=done.kept)
 
 
 async def link(
@@ -82,8 +92,12 @@ async def link(
     staff_id: int | None,
     actor: str,
     via: str,
-) -> int:
-    """Link an account; another account holding the same record is unlinked. Returns how many."""
+    now: datetime,
+) -> Linked:
+    """Link an account; another account holding the same record is unlinked. What was kept
+    for the person until they joined (a parent's feedback or link request for a teacher not in
+    the bot yet) is queued for them in the same transaction: ring the sender after the commit
+    when `kept` is not 0."""
     before = _links(account)
     replaced = await _release(session, account, guardian_id, staff_id, actor)
     if guardian_id:
@@ -104,7 +118,7 @@ async def link(
         before=before,
         after=_links(account) | {"via": via},
     )
-    return replaced
+    return Linked(replaced, await deliver_kept(session, account, now))
 
 
 async def _release(
@@ -162,10 +176,10 @@ async def link_by_code(
     if invitation is None:
         return _wrong_code(session, account, now, actor)
     invitation.used_by = account.id
-    replaced = await link(
-        session, account, invitation.guardian_id, invitation.staff_id, actor, via="code"
+    done = await link(
+        session, account, invitation.guardian_id, invitation.staff_id, actor, via="code", now=now
     )
-    return LinkResult(LinkOutcome.LINKED, replaced=replaced)
+    return LinkResult(LinkOutcome.LINKED, replaced=done.replaced, kept=done.kept)
 
 
 def _wrong_code(
@@ -222,8 +236,11 @@ def withdraw_consent(session: AsyncSession, account: TelegramAccount, actor: str
     )
 
 
-def set_blocked(session: AsyncSession, account: TelegramAccount, blocked: bool, actor: str) -> None:
-    """Mark an account blocked (the person blocked the bot) or active again."""
+async def set_blocked(
+    session: AsyncSession, account: TelegramAccount, blocked: bool, actor: str, now: datetime
+) -> int:
+    """Mark an account blocked (the person blocked the bot) or active again; a person linked
+    again is given what was kept for them meanwhile (the count; ring the sender if not 0)."""
     if blocked and account.state != AccountState.BLOCKED:
         account.state = AccountState.BLOCKED
     elif not blocked and account.state == AccountState.BLOCKED:
@@ -232,7 +249,7 @@ def set_blocked(session: AsyncSession, account: TelegramAccount, blocked: bool, 
         else:
             account.state = AccountState.CONSENTED if account.consent_at else AccountState.NEW
     else:
-        return
+        return 0
     audit(
         session,
         school_id=account.school_id,
@@ -241,6 +258,7 @@ def set_blocked(session: AsyncSession, account: TelegramAccount, blocked: bool, 
         entity="telegram_account",
         entity_id=account.id,
     )
+    return 0 if blocked else await deliver_kept(session, account, now)
 
 
 def _links(account: TelegramAccount) -> dict[str, object]:

@@ -1,12 +1,17 @@
-"""Accounts' rules: consent, the lock after wrong codes, who decides a link request."""
+"""Accounts' rules: consent, the lock after wrong codes, who decides a link request and what
+the parent claimed, and pupils told apart."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from storage.models import AccountState, RequestState
+from storage.models import AccountState, Relation, RequestState
 
 if TYPE_CHECKING:
     from bot.core.access import Actor
@@ -78,3 +83,86 @@ def may_link_pupil(request: LinkRequest, pupil_class_id: int | None) -> bool:
 def own_account(account_id: int, presser_account_id: int) -> bool:
     """An account's buttons act only on the presser's own account."""
     return account_id == presser_account_id
+
+
+# Link requests: how long a request waits for a homeroom teacher who has not joined yet.
+KEEP_REQUEST = timedelta(days=30)
+
+# What a parent may say they are to the child, in their own words (the card shows the claim;
+# the teacher checks it on the phone). Grandparents are stored as guardians.
+RELATION_WORDS = {
+    "mẹ": "mother",
+    "má": "mother",
+    "mạ": "mother",
+    "bố": "father",
+    "cha": "father",
+    "tía": "father",
+    "ông": "grandparent",
+    "bà": "grandparent",
+    "ngoại": "grandparent",
+    "nội": "grandparent",
+}
+RELATION_STORED = {
+    "mother": Relation.MOTHER,
+    "father": Relation.FATHER,
+    "grandparent": Relation.GUARDIAN,
+}
+_WORDS = re.compile(r"\w+")
+
+
+def claimed_relation(text: str | None) -> str | None:
+    """What the parent says they are to the child ("mother", "father", "grandparent"), read
+    from their own words ("mẹ cháu Nguyễn Văn An 3A"); None when they did not say."""
+    words = _WORDS.findall(unicodedata.normalize("NFC", text or "").lower())
+    found = {RELATION_WORDS[word] for word in words if word in RELATION_WORDS}
+    return found.pop() if len(found) == 1 else None
+
+
+def stored_relation(claimed: str | None) -> Relation:
+    """The relation kept on the lists for a parent linked by request."""
+    return RELATION_STORED.get(claimed or "", Relation.GUARDIAN)
+
+
+class Reach(enum.Enum):
+    """Whom a link request reached when the parent sent it."""
+
+    TEACHER = "teacher"  # the class's homeroom teacher has it
+    ADMIN = "admin"  # the teacher has not joined; the administrator has it
+    KEPT = "kept"  # nobody who decides has joined: it waits for them
+
+
+def reach(teacher_linked: bool, admin_linked: bool) -> Reach:
+    """What the parent is told about where the request went."""
+    if teacher_linked:
+        return Reach.TEACHER
+    return Reach.ADMIN if admin_linked else Reach.KEPT
+
+
+@dataclass(frozen=True, slots=True)
+class Pupil:
+    """A pupil as staff choose one: to be told apart from a namesake in the same list."""
+
+    id: int
+    name: str
+    birth_date: date | None = None
+    code: str = ""
+
+
+def pupil_labels(pupils: Sequence[Pupil]) -> dict[int, str]:
+    """Each pupil's label in a list: the name, and for pupils sharing a name the birth date
+    (dd/mm/yyyy) or, when that does not tell them apart either, the end of the student code."""
+    by_name: dict[str, list[Pupil]] = {}
+    for pupil in pupils:
+        by_name.setdefault(pupil.name.casefold(), []).append(pupil)
+    labels = {}
+    for same in by_name.values():
+        births = [pupil.birth_date for pupil in same]
+        dated = None not in births and len(set(births)) == len(births)
+        for pupil in same:
+            if len(same) == 1:
+                labels[pupil.id] = pupil.name
+            elif dated and pupil.birth_date is not None:
+                labels[pupil.id] = f"{pupil.name} ({pupil.birth_date:%d/%m/%Y})"
+            else:
+                labels[pupil.id] = f"{pupil.name} (…{pupil.code[-4:]})"
+    return labels

@@ -13,11 +13,15 @@ from bot.features.data_rights.rules import deletion_due
 from storage.models import (
     DataRequest,
     DataRequestKind,
+    Feedback,
+    FeedbackMessage,
     Guardian,
+    LeaveRequest,
     RequestState,
     SchoolClass,
     Staff,
     Student,
+    TelegramAccount,
 )
 from storage.queries import audit
 
@@ -63,18 +67,101 @@ async def my_data(session: AsyncSession, actor: Actor) -> dict[str, Any]:
                 "phone": staff.phone,
                 "roles": sorted(role.value for role in actor.roles),
             }
+    data["consents"] = consents(account)
+    data["feedback"] = await feedback_of(session, account.id)
+    data["leave_requests"] = await leave_of(session, account.id)
     return data
 
 
-async def request_deletion(session: AsyncSession, actor: Actor, today: date) -> DataRequest:
-    """Record a deletion request with its legal deadline; one open request per person."""
-    existing = await session.scalar(
+def consents(account: TelegramAccount) -> list[dict[str, Any]]:
+    """The person's consent as recorded: when, and to which version of the text."""
+    if account.consent_at is None:
+        return []
+    return [{"given_at": account.consent_at.isoformat(), "version": account.consent_version}]
+
+
+async def feedback_of(session: AsyncSession, account_id: int) -> list[dict[str, Any]]:
+    """The feedback the person sent, each with its thread (the school's answers included)."""
+    rows = (
+        await session.execute(
+            select(Feedback, Student.full_name)
+            .join(Student, Student.id == Feedback.student_id)
+            .where(Feedback.account_id == account_id)
+            .order_by(Feedback.created_at, Feedback.id)
+        )
+    ).all()
+    ids = [feedback.id for feedback, _name in rows]
+    messages: list[FeedbackMessage] = []
+    if ids:
+        found = await session.scalars(
+            select(FeedbackMessage)
+            .where(FeedbackMessage.feedback_id.in_(ids))
+            .order_by(FeedbackMessage.created_at, FeedbackMessage.id)
+        )
+        messages = list(found)
+    thread: dict[int, list[dict[str, Any]]] = {}
+    for message in messages:
+        thread.setdefault(message.feedback_id, []).append(
+            {
+                "from_parent": message.from_parent,
+                "sent_at": message.created_at.isoformat() if message.created_at else None,
+                "text": message.text,
+                "attachment": message.media_kind,
+            }
+        )
+    return [
+        {
+            "child": name,
+            "sent_at": feedback.created_at.isoformat() if feedback.created_at else None,
+            "to": "leaders" if feedback.to_leaders else "homeroom_teacher",
+            "anonymous": feedback.anonymous,
+            "topic": feedback.topic.value,
+            "state": feedback.state.value,
+            "messages": thread.get(feedback.id, []),
+        }
+        for feedback, name in rows
+    ]
+
+
+async def leave_of(session: AsyncSession, account_id: int) -> list[dict[str, Any]]:
+    """The leave requests the person sent, with the school's decision."""
+    rows = (
+        await session.execute(
+            select(LeaveRequest, Student.full_name)
+            .join(Student, Student.id == LeaveRequest.student_id)
+            .where(LeaveRequest.account_id == account_id)
+            .order_by(LeaveRequest.created_at, LeaveRequest.id)
+        )
+    ).all()
+    return [
+        {
+            "child": name,
+            "sent_at": leave.created_at.isoformat() if leave.created_at else None,
+            "first_day": leave.first_day.isoformat(),
+            "last_day": leave.last_day.isoformat(),
+            "part": leave.part.value,
+            "reason": leave.reason,
+            "state": leave.state.value,
+            "refusal": leave.refusal,
+        }
+        for leave, name in rows
+    ]
+
+
+async def open_deletion(session: AsyncSession, account_id: int) -> DataRequest | None:
+    """The person's deletion request still waiting for the school, if any."""
+    return await session.scalar(
         select(DataRequest).where(
-            DataRequest.account_id == actor.account.id,
+            DataRequest.account_id == account_id,
             DataRequest.kind == DataRequestKind.DELETION,
             DataRequest.state == RequestState.PENDING,
         )
     )
+
+
+async def request_deletion(session: AsyncSession, actor: Actor, today: date) -> DataRequest:
+    """Record a deletion request with its legal deadline; one open request per person."""
+    existing = await open_deletion(session, actor.account.id)
     if existing is not None:
         return existing
     request = DataRequest(

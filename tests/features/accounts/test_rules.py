@@ -3,7 +3,7 @@ link request, and the buttons that only ever act on the presser's own account.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,14 @@ from bot.core.callbacks import read
 from bot.features.accounts import rules
 from bot.features.accounts.buttons import Agree, Disagree, LinkChild, RefuseLink, Unlink
 from bot.features.accounts.rules import Decision
-from storage.models import AccountState, LinkRequest, RequestState, Role, TelegramAccount
+from storage.models import (
+    AccountState,
+    LinkRequest,
+    Relation,
+    RequestState,
+    Role,
+    TelegramAccount,
+)
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -105,3 +112,49 @@ def test_account_buttons_act_on_the_presser_only() -> None:
 )
 def test_buttons_already_sent_keep_working(data: str, press: object) -> None:
     assert read(data) == press
+
+
+@pytest.mark.parametrize(
+    ("text", "claimed"),
+    [
+        ("mẹ cháu Nguyễn Văn An 3A", "mother"),
+        ("Bố của Trần Minh Trí lớp 3b", "father"),
+        ("bà ngoại cháu Trí 3B", "grandparent"),
+        ("cháu Trần Minh Trí lớp 3b", None),
+        ("Mai Hà Linh lớp 1A", None),
+        ("mẹ hoặc bố của An 3A", None),  # two claims: not one
+    ],
+)
+def test_the_claimed_relation_is_read_from_the_parents_words(
+    text: str, claimed: str | None
+) -> None:
+    assert rules.claimed_relation(text) == claimed
+
+
+def test_a_claimed_grandparent_is_kept_as_a_guardian() -> None:
+    assert rules.stored_relation("mother") is Relation.MOTHER
+    assert rules.stored_relation("grandparent") is Relation.GUARDIAN
+    assert rules.stored_relation(None) is Relation.GUARDIAN
+
+
+def test_namesakes_are_told_apart_by_birth_date_or_code() -> None:
+    pupils = [
+        rules.Pupil(1, "Ngô Khánh Oanh", date(2018, 1, 25), "7900000001"),
+        rules.Pupil(2, "Ngô Khánh Oanh", date(2018, 11, 2), "7900000002"),
+        rules.Pupil(3, "Lê Văn Tám", date(2018, 11, 2), "7900000003"),
+        rules.Pupil(4, "Vũ An", date(2018, 5, 5), "7900001234"),
+        rules.Pupil(5, "Vũ An", date(2018, 5, 5), "7900005678"),
+    ]
+    assert rules.pupil_labels(pupils) == {
+        1: "Ngô Khánh Oanh (25/01/2018)",
+        2: "Ngô Khánh Oanh (02/11/2018)",
+        3: "Lê Văn Tám",
+        4: "Vũ An (…1234)",
+        5: "Vũ An (…5678)",
+    }
+
+
+def test_the_parent_is_told_where_the_request_went() -> None:
+    assert rules.reach(teacher_linked=True, admin_linked=False) is rules.Reach.TEACHER
+    assert rules.reach(teacher_linked=False, admin_linked=True) is rules.Reach.ADMIN
+    assert rules.reach(teacher_linked=False, admin_linked=False) is rules.Reach.KEPT

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
+from datetime import date
 from typing import Any
 
 from telegram import ChatMember, InlineKeyboardMarkup, Update
@@ -28,8 +30,10 @@ from bot.features.accounts.buttons import (
 from bot.features.accounts.chat.linking import reply_removing_keyboard
 from bot.features.accounts.rules import has_consented, own_account
 from bot.features.data_rights import queries as data_rights
+from bot.features.data_rights.documents import data_workbook, day, phone
 
 EXPORT_NAME = "du-lieu-cua-toi.json"
+WORKBOOK_NAME = "du-lieu-cua-toi.xlsx"
 
 
 async def unlink_asked(update: Update, context: BotContext) -> None:
@@ -56,7 +60,7 @@ async def unlink_asked(update: Update, context: BotContext) -> None:
 
 
 async def unlink_pressed(press: Unlink, visit: Visit, context: BotContext) -> None:
-    """Unlink the presser's own account (never another's)."""
+    """Unlink the presser's own account (never another's); pressed again, say it is not."""
     _ = visit._
     if not own_account(press.account_id, visit.account.id):
         visit.alert(_("This button is not for you."))
@@ -65,7 +69,7 @@ async def unlink_pressed(press: Unlink, visit: Visit, context: BotContext) -> No
         visit.edit(html.escape(_("Your account is unlinked.")))
         reply_removing_keyboard(visit, _("Send /start to link again."))
     else:
-        visit.edit(html.escape(_("This button is no longer valid.")))
+        visit.edit(html.escape(_("Your account is not linked.")))
 
 
 async def keep_pressed(press: KeepLink, visit: Visit, context: BotContext) -> None:
@@ -85,18 +89,19 @@ async def my_data(update: Update, context: BotContext) -> None:
             visit.reply(text, as_html=False)
             return
         data = await data_rights.my_data(visit.session, visit.actor)
-        visit.reply(_data_text(data, visit), _data_choices(_))
+        visit.reply(_data_text(data, visit, context), _data_choices(_))
 
 
-def _data_text(data: dict[str, Any], visit: Visit) -> str:
-    """What the school keeps about the person, one line per record (HTML)."""
+def _data_text(data: dict[str, Any], visit: Visit, context: BotContext) -> str:
+    """What the school keeps about the person, one line per record (HTML), in Vietnamese
+    formats: dates dd/mm/yyyy in the school's zone, phones as people write them."""
     _ = visit._
     lines = [_("What the school keeps about you:")]
     if "guardian" in data:
         guardian = data["guardian"]
         lines.append(
             _("Parent: {name}, phone {phone}").format(
-                name=_escape(guardian["name"]), phone=_escape(guardian["phone"])
+                name=_escape(guardian["name"]), phone=_escape(phone(guardian["phone"]))
             )
         )
     for child in data.get("children", []):
@@ -104,20 +109,26 @@ def _data_text(data: dict[str, Any], visit: Visit) -> str:
             _("Child: {name}, class {class_name}, born {born}").format(
                 name=_escape(child["name"]),
                 class_name=_escape(child["class"]),
-                born=_escape(child["birth_date"]),
+                born=_escape(day(child["birth_date"])),
             )
         )
     if "staff" in data:
         staff = data["staff"]
         lines.append(
             _("Staff: {name}, phone {phone}").format(
-                name=_escape(staff["name"]), phone=_escape(staff["phone"])
+                name=_escape(staff["name"]), phone=_escape(phone(staff["phone"]))
+            )
+        )
+    if data.get("feedback") or data.get("leave_requests"):
+        lines.append(
+            _("Feedback you sent: {feedback}; leave requests: {leave}.").format(
+                feedback=len(data.get("feedback", [])), leave=len(data.get("leave_requests", []))
             )
         )
     consent_at = visit.account.consent_at
     lines.append(
         _("Consent given on {date} (version {version}).").format(
-            date=short(consent_at.date()) if consent_at else "",
+            date=short(consent_at.astimezone(context.settings.zone).date()) if consent_at else "",
             version=_escape(visit.account.consent_version),
         )
     )
@@ -139,42 +150,62 @@ def _data_choices(_: Translator) -> InlineKeyboardMarkup:
     )
 
 
-def _still_consented(visit: Visit) -> bool:
-    """A /dulieu button works only while the person's consent stands."""
+async def _still_consented(visit: Visit) -> bool:
+    """A /dulieu button acts only while the person's consent stands; pressed later, it says
+    what it finds (a deletion asked, or the consent withdrawn) and changes nothing."""
     if has_consented(visit.account):
         return True
-    visit.edit(html.escape(visit._("This button is no longer valid.")))
+    asked = await data_rights.open_deletion(visit.session, visit.account.id)
+    if asked is not None:
+        visit.edit(html.escape(_deletion_received(visit, asked.due_on)))
+    else:
+        withdrawn = visit._("Your consent is already withdrawn. Nothing was changed.")
+        visit.edit(html.escape(withdrawn))
     return False
 
 
+def _deletion_received(visit: Visit, due_on: date) -> str:
+    return visit._(
+        "Your request is received. The school will delete your data by {date}, as the law "
+        "requires, and tell you here."
+    ).format(date=short(due_on))
+
+
 async def export_pressed(press: ExportData, visit: Visit, context: BotContext) -> None:
-    """Send the person's data as a JSON file."""
-    if not _still_consented(visit):
+    """Send the person's data as a JSON file, and the same as a workbook to read."""
+    if not await _still_consented(visit):
         return
+    _ = visit._
     data = await data_rights.my_data(visit.session, visit.actor)
     payload = json.dumps(data, ensure_ascii=False, indent=2).encode()
-    caption = html.escape(visit._("Your data, as stored."))
+    zone = context.settings.zone
     bot, chat_id = visit.update.get_bot(), visit.chat_id
-    visit.later(
-        # HTML until the application's default parse mode is switched on.
-        lambda: bot.send_document(chat_id, payload, filename=EXPORT_NAME, caption=caption)
-    )
+
+    async def send() -> None:
+        await bot.send_document(
+            chat_id, payload, filename=EXPORT_NAME, caption=html.escape(_("Your data, as stored."))
+        )
+        workbook = await asyncio.to_thread(data_workbook, data, zone)
+        caption = html.escape(_("The same data as a spreadsheet to read in Excel."))
+        await bot.send_document(chat_id, workbook, filename=WORKBOOK_NAME, caption=caption)
+
+    visit.later(send)
 
 
 async def withdraw_asked(press: AskWithdraw, visit: Visit, context: BotContext) -> None:
     """Ask to confirm the withdrawal of consent."""
     question = visit._("Withdraw your consent? Notices stop and your account is unlinked.")
-    _confirm(visit, question, Withdraw())
+    await _confirm(visit, question, Withdraw())
 
 
 async def deletion_asked(press: AskDeletion, visit: Visit, context: BotContext) -> None:
     """Ask to confirm the request to delete the person's data."""
     question = visit._("Ask the school to delete your data? Your account will be unlinked.")
-    _confirm(visit, question, Delete())
+    await _confirm(visit, question, Delete())
 
 
-def _confirm(visit: Visit, question: str, confirmed: Button) -> None:
-    if not _still_consented(visit):
+async def _confirm(visit: Visit, question: str, confirmed: Button) -> None:
+    if not await _still_consented(visit):
         return
     _ = visit._
     markup = keyboards.inline(
@@ -184,14 +215,13 @@ def _confirm(visit: Visit, question: str, confirmed: Button) -> None:
 
 
 async def cancel_pressed(press: KeepData, visit: Visit, context: BotContext) -> None:
-    """Change nothing."""
-    if _still_consented(visit):
-        visit.edit(html.escape(visit._("Nothing was changed.")))
+    """Change nothing (true whenever it is pressed)."""
+    visit.edit(html.escape(visit._("Nothing was changed.")))
 
 
 async def withdraw_pressed(press: Withdraw, visit: Visit, context: BotContext) -> None:
     """Withdraw consent: notices stop and the account is unlinked."""
-    if not _still_consented(visit):
+    if not await _still_consented(visit):
         return
     accounts.withdraw_consent(visit.session, visit.account, visit.who)
     done = visit._("Your consent is withdrawn and your account unlinked. Thank you.")
@@ -200,17 +230,13 @@ async def withdraw_pressed(press: Withdraw, visit: Visit, context: BotContext) -
 
 async def delete_pressed(press: Delete, visit: Visit, context: BotContext) -> None:
     """Record a deletion request with its legal deadline, and withdraw consent."""
-    if not _still_consented(visit):
+    if not await _still_consented(visit):
         return
     request = await data_rights.request_deletion(
         visit.session, visit.actor, context.today(visit.now)
     )
     accounts.withdraw_consent(visit.session, visit.account, visit.who)
-    done = visit._(
-        "Your request is received. The school will delete your data by {date}, as the law "
-        "requires, and tell you here."
-    ).format(date=short(request.due_on))
-    visit.edit(html.escape(done))
+    visit.edit(html.escape(_deletion_received(visit, request.due_on)))
 
 
 async def member_changed(update: Update, context: BotContext) -> None:
@@ -220,7 +246,11 @@ async def member_changed(update: Update, context: BotContext) -> None:
         return
     blocked = change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT)
     async with context.visit(update) as visit:
-        accounts.set_blocked(visit.session, visit.account, blocked, visit.who)
+        kept = await accounts.set_blocked(
+            visit.session, visit.account, blocked, visit.who, visit.now
+        )
+        if kept:
+            visit.wake_sender()
 
 
 def member_handlers() -> list[BaseHandler[Update, BotContext, None]]:

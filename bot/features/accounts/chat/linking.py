@@ -19,7 +19,7 @@ from bot.features.accounts import link_requests
 from bot.features.accounts import queries as accounts
 from bot.features.accounts.buttons import Agree, Disagree
 from bot.features.accounts.chat import requests
-from bot.features.accounts.chat.consent import ask_consent
+from bot.features.accounts.chat.consent import ask_consent, on_the_lists
 from bot.features.accounts.invitations import normalize_code
 from bot.features.accounts.queries import LinkOutcome, LinkResult
 from bot.features.accounts.rules import give_consent, has_consented
@@ -34,7 +34,7 @@ async def start(update: Update, context: BotContext) -> None:
     code = context.args[0] if context.args else None
     async with context.visit(update) as visit:
         if not has_consented(visit.account):
-            ask_consent(visit, code)
+            await ask_consent(visit, code)
         elif code:
             await use_code(visit, code, context)
         elif visit.actor.linked:
@@ -69,7 +69,10 @@ async def agreed(press: Agree, visit: Visit, context: BotContext) -> None:
 
 
 async def disagreed(press: Disagree, visit: Visit, context: BotContext) -> None:
-    """Respect "I do not agree": nothing is linked."""
+    """Respect "I do not agree": nothing is linked (an old screen's press changes nothing)."""
+    if has_consented(visit.account):
+        visit.toast(visit._("You have already agreed."))
+        return
     visit.edit_markup(None)
     text = visit._(
         "We respect your choice. Without your consent the bot cannot link you to your child "
@@ -86,7 +89,7 @@ async def contact_shared(update: Update, context: BotContext) -> None:
     async with context.visit(update) as visit:
         _ = visit._
         if not has_consented(visit.account):
-            ask_consent(visit)
+            await ask_consent(visit)
             return
         if message.contact.user_id != user.id:
             text = _(
@@ -96,7 +99,7 @@ async def contact_shared(update: Update, context: BotContext) -> None:
             visit.reply(text, keyboards.share_phone(_), as_html=False)
             return
         result = await accounts.link_by_phone(
-            visit.session, visit.account, message.contact.phone_number, visit.who
+            visit.session, visit.account, message.contact.phone_number, visit.who, visit.now
         )
         await answer_link(visit, result, context)
 
@@ -108,7 +111,7 @@ async def text_sent(update: Update, context: BotContext) -> None:
     async with context.visit(update) as visit:
         _ = visit._
         if not has_consented(visit.account):
-            ask_consent(visit)
+            await ask_consent(visit)
             return
         request = await link_requests.describing(visit.session, visit.account)
         if request is not None:
@@ -139,6 +142,9 @@ async def answer_link(visit: Visit, result: LinkResult, context: BotContext) -> 
     _ = visit._
     if result.outcome is LinkOutcome.LINKED:
         visit.actor = await load_actor(visit.session, visit.account)
+        on_the_lists(visit)
+        if result.kept:
+            visit.wake_sender()  # what was kept for the person until they joined
         await welcome(visit, context)
     elif result.outcome is LinkOutcome.UNKNOWN_PHONE:
         chat = visit.update.effective_chat
@@ -149,7 +155,8 @@ async def answer_link(visit: Visit, result: LinkResult, context: BotContext) -> 
             "Please type your child's full name and class, for example: "
             "Nguyễn Văn An 3A. The homeroom teacher will check and link your account."
         )
-        reply_removing_keyboard(visit, text)
+        said = _("Please also say who you are to the child, for example: mẹ cháu Nguyễn Văn An 3A.")
+        reply_removing_keyboard(visit, text + "\n" + said)
     elif result.outcome is LinkOutcome.BAD_PHONE:
         visit.reply(_("This phone number could not be read. Please try again."), as_html=False)
     elif result.outcome is LinkOutcome.LOCKED:
@@ -167,6 +174,7 @@ async def answer_link(visit: Visit, result: LinkResult, context: BotContext) -> 
 
 async def welcome(visit: Visit, context: BotContext) -> None:
     """List the children (name, class) and the roles the account is linked to."""
+    visit.now_on_the_lists()  # Vietnamese from here on, unless they chose English
     _ = visit._
     lines = [html.escape(_("Your account is linked."))]
     children = await students_with_class(visit.session, visit.actor.children)
