@@ -264,7 +264,7 @@ async def test_a_sheets_problems_are_shown_as_written_and_other_classes_are_refu
     pupil = await session.scalar(select(Student.id).where(Student.school_id == lists.id))
     shown = await teacher.last_message()
     assert await forge(sandbox, teacher, f"v1:book:t:{class_3b}:ck1") == (
-        "Đây không phải lớp của Quý thầy cô."
+        "Đây không phải lớp của thầy/cô."
     )
     assert await forge(sandbox, teacher, f"v1:book:t:{own}:hk9") is None
     assert await forge(sandbox, teacher, f"v1:book:c:{pupil}") == (

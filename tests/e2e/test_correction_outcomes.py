@@ -223,7 +223,7 @@ async def test_the_principal_sees_the_outcome_change_the_rules_give(
     done = await file_correction(teacher, sandbox, student_id, case)
 
     (request,) = await requests(session, school_id)
-    assert str(request.id) in done["text"], done
+    assert done["text"].startswith("Đề nghị sửa ") and " đã được gửi Hiệu trưởng" in done["text"]
     assert (request.outcome_before, request.outcome_after) == (case.before, case.after)
     assert await send_outbox(running_bot) == 2  # the card, then the photo
     card = await reply(principal)

@@ -98,11 +98,14 @@ async def test_the_waiting_requests_are_recalled_once_a_school_day(
     assert await remind_waiting(services.sessions, lists.id, clock.now) == 2
     await drain(dispatcher, clock)
     decide = await principal.next_message(timeout=10, new_only=True)
-    assert "/duyet" in decide["text"] and f"{pending}" in decide["text"], decide["text"]
+    # Named by the pupil, the item and the day it was filed, never by an internal number.
+    assert "/duyet" in decide["text"] and "Hoàng Anh Đăng (lớp 1A)" in decide["text"], decide
+    assert "Cuối học kỳ I" in decide["text"] and f"Số {pending}" not in decide["text"], decide
     assert "Toán" in decide["text"] and "8 → 9" in decide["text"], decide["text"]
     assert "27/11/2026" in decide["text"], decide["text"]
     change = await admin.next_message(timeout=10, new_only=True)
-    assert f"{approved}" in change["text"] and "Hoàn thành tốt" in change["text"], change["text"]
+    assert "Tiếng Việt" in change["text"] and "Hoàn thành tốt" in change["text"], change["text"]
+    assert f"Số {approved}" not in change["text"], change["text"]
     assert "/duyet" in change["text"] and "8 → 9" not in change["text"], change["text"]
 
     # The same morning again: nothing more. Saturday: no reminder at all.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -32,7 +32,16 @@ from storage.models import (
     School,
     Student,
 )
-from tests.e2e.conftest import ADMIN, MOTHER, TEACHER_1A, TEACHER_3B, linked_person, send_outbox
+from tests.e2e.conftest import (
+    ADMIN,
+    MOTHER,
+    TEACHER_1A,
+    TEACHER_3B,
+    BotClock,
+    linked_person,
+    send_outbox,
+    vn,
+)
 from tests.e2e.test_leave import forge, pupil_id
 from tests.e2e.test_weekly import YEAR_START, ZONE, download
 
@@ -41,6 +50,8 @@ VICE = ("Nguyễn Thị Hồng", "+84901078852")
 CHILD = "Hoàng Anh Đăng"  # 1A, grade 1
 PHOTO = b"\xff\xd8\xff\xe0" + b"mark book page" * 50
 SCORE_TOAN = Item(AssessmentKind.SCORE, "TOAN")
+# How messages name the request: by the item, the period and the pupil, never by a number.
+TOAN_CN = f"Toán — điểm kiểm tra định kỳ (Cuối năm học) của {CHILD}, lớp 1A"
 
 
 def year() -> str:
@@ -234,7 +245,9 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
     done = await file_request(sandbox, teacher, student_id, "9")
     (request,) = await requests(session, school_id)
     rid = request.id
-    assert str(rid) in done["text"]
+    # Named by the pupil and the item, never by the request's number.
+    assert done["text"].startswith(f"Đề nghị sửa {TOAN_CN} đã được gửi Hiệu trưởng"), done
+    assert " số " not in done["text"], done
     assert (request.old_value, request.new_value, request.state) == (
         "8",
         "9",
@@ -262,7 +275,7 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
     await edited(principal)
     await send_outbox(running_bot)
     told = await reply(teacher)
-    assert told["text"].startswith(f"Đề nghị sửa điểm số {rid} của thầy/cô đã được duyệt"), told
+    assert told["text"].startswith(f"Đề nghị sửa {TOAN_CN} do thầy/cô gửi đã được duyệt"), told
     to_admin = await reply(admin)
     assert datas(to_admin) == [f"v1:corr:sys:{rid}"]
     assert "trên hệ thống chính thức (CSDL ngành)" in to_admin["text"], to_admin["text"]
@@ -281,7 +294,8 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
     for person, role in ((principal, "principal"), (admin, "admin"), (teacher, "teacher")):
         await person.press(data=f"v1:corr:sign:{rid}:{role}")
         signed = await reply(person)
-        assert str(rid) in signed["text"], signed
+        assert signed["text"].startswith("Đã ký xác nhận với vai trò "), signed
+        assert signed["text"].endswith(f": đề nghị sửa {TOAN_CN}."), signed
     (request,) = await requests(session, school_id)
     rid = request.id
     assert request.state is CorrectionState.SIGNED and request.open_key is None
@@ -295,7 +309,7 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
                 break
         else:
             raise AssertionError("no minutes")
-        assert message["caption"] == f"Biên bản sửa điểm số {rid}, đã đủ ba chữ ký xác nhận."
+        assert message["caption"] == f"Biên bản sửa {TOAN_CN}, đã đủ ba chữ ký xác nhận."
         assert message["file"]["file_name"] == f"bien-ban-sua-diem-{rid}.docx", message["file"]
         content = await download(sandbox, message)
         fields = minutes_fields(content)
@@ -345,7 +359,7 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     await send_outbox(running_bot)
     asked = await reply(teacher)
     assert "Xin gửi thêm ảnh bài kiểm tra của con." in asked["text"]
-    assert asked["text"].startswith(f"Đề nghị sửa điểm số {rid} của thầy/cô cần bổ sung")
+    assert asked["text"].startswith(f"Đề nghị sửa {TOAN_CN} do thầy/cô gửi cần bổ sung")
     assert datas(asked) == [f"v1:corr:add:{rid}"]
     (request,) = await requests(session, school_id)
     rid = request.id
@@ -356,7 +370,7 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     await reply(teacher)
     await teacher.press(data=f"v1:corr:addok:{rid}")
     sent = await edited(teacher)
-    assert str(rid) in sent["text"], sent
+    assert sent["text"] == f"Nội dung bổ sung cho đề nghị sửa {TOAN_CN} đã được gửi Hiệu trưởng."
     assert await send_outbox(running_bot) == 3  # the card again, and the two files
     again = await reply(principal)
     assert datas(again) == [f"v1:corr:{a}:{rid}" for a in ("ok", "no", "more")]
@@ -373,7 +387,7 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     await send_outbox(running_bot)
     told = await reply(teacher)
     assert "Bài kiểm tra ghi 8 điểm, không có sai sót." in told["text"]
-    assert told["text"].startswith(f"Đề nghị sửa điểm số {rid} của thầy/cô không được duyệt")
+    assert told["text"].startswith(f"Đề nghị sửa {TOAN_CN} do thầy/cô gửi không được duyệt")
     (request,) = await requests(session, school_id)
     rid = request.id
     assert request.state is CorrectionState.REJECTED and request.open_key is None
@@ -397,14 +411,14 @@ async def test_a_pdf_and_a_jpeg_sent_as_files_reach_the_principal_as_documents(
     pdf = b"%PDF-1.4 bai kiem tra cua con"
     await draft_to_evidence(sandbox, teacher, student_id, "9")
     await teacher.send_document(PHOTO, "so-diem.jpg", mime_type="image/jpeg")
-    assert (await reply(teacher))["text"].startswith("Đã nhận minh chứng 1")
+    assert (await reply(teacher))["text"].startswith("Đã nhận tệp so-diem.jpg. ")
     await teacher.send_document(pdf, "bai-kiem-tra.pdf", mime_type="application/pdf")
     await reply(teacher)
     await teacher.send_photo(PHOTO, "anh.jpg")
     await reply(teacher)
     done = await send_draft(teacher)
     (request,) = await requests(session, school_id)
-    assert str(request.id) in done["text"], done
+    assert done["text"].startswith(f"Đề nghị sửa {TOAN_CN} đã được gửi"), done
 
     assert await send_outbox(running_bot) == 4
     card = await reply(principal)
@@ -426,16 +440,20 @@ async def test_deadline_lock_and_duplicate_rules(
     book: School,
     session: AsyncSession,
 ) -> None:
+    clock = BotClock(running_bot, vn(2026, 12, 3, 16, 50))  # Thursday, after school
     teacher = await linked_person(make_person, *TEACHER_1A)
     student_id = await pupil_id(session, book, CHILD)
     school_id = book.id
     await file_request(sandbox, teacher, student_id, "9", files=1)
     assert len(await requests(session, school_id)) == 1
 
-    # The same item again: refused while the first is open.
+    # The same item again, the next morning: refused while the first is open, which is named
+    # by the day it was filed (in Vietnam), not by a number.
+    clock.advance(hours=15)
     duplicate = await start_request(sandbox, teacher, student_id, Period.CN, SCORE_TOAN)
-    first = (await requests(session, school_id))[0].id
-    assert isinstance(duplicate, str) and str(first) in duplicate
+    assert duplicate == (
+        "Mục này có đề nghị sửa gửi ngày 03/12/2026 chưa xử lý xong; không thể gửi đề nghị thứ hai."
+    ), duplicate
 
     # An unlocked period needs no request; past the deadline a request is refused.
     student = await session.get(Student, student_id)
@@ -450,7 +468,7 @@ async def test_deadline_lock_and_duplicate_rules(
         by=None,
         actor="test",
     )
-    yesterday = datetime.now(ZONE).date() - timedelta(days=1)
+    yesterday = date(2026, 12, 3)  # the bot's clock says Friday 04/12/2026
     await assessment.set_deadline(
         session,
         school_id=school_id,
@@ -523,6 +541,8 @@ async def test_forged_double_and_stale_presses_change_nothing(
     book: School,
     session: AsyncSession,
 ) -> None:
+    BotClock(running_bot, vn(2026, 12, 3, 9, 0))  # a Thursday morning in Vietnam
+    filed = "03/12/2026"
     teacher = await linked_person(make_person, *TEACHER_1A)
     other = await linked_person(make_person, *TEACHER_3B)
     mother = await linked_person(make_person, *MOTHER)
@@ -551,7 +571,10 @@ async def test_forged_double_and_stale_presses_change_nothing(
     assert await forge(sandbox, principal, f"v1:corr:ok:{rid}") is None
     again = await forge(sandbox, principal, f"v1:corr:ok:{rid}")
     stale = await forge(sandbox, principal, f"v1:corr:no:{rid}")
-    assert again is not None and str(rid) in again and again == stale
+    assert again is not None and again == stale, (again, stale)
+    state = "đã được duyệt, chờ cập nhật trên hệ thống"
+    assert again == f"Đề nghị sửa {TOAN_CN}, gửi ngày {filed}: {state}.", again
+    assert len(again) <= 200
     approvals = await session.scalar(
         select(func.count(AuditEvent.id)).where(
             AuditEvent.action == "correction.approve", AuditEvent.entity_id == str(rid)

@@ -45,6 +45,7 @@ from tests.e2e.conftest import ADMIN, TEACHER_1A, linked_person
 from tests.e2e.test_corrections import (
     CHILD,
     PRINCIPAL,
+    TOAN_CN,
     book,  # noqa: F401  (a fixture)
     datas,
     file_request,
@@ -166,10 +167,17 @@ async def bot_process(
 
 
 async def told_of_approval(teacher: PersonClient, rid: int) -> list[dict[str, Any]]:
-    """The bot's messages telling the teacher that request `rid` is approved."""
-    headline = f"Đề nghị sửa điểm số {rid} của thầy/cô đã được duyệt"
+    """The bot's messages telling the teacher that request `rid` is approved (named by the
+    item and the pupil, and carrying no button of another request)."""
+    headline = f"Đề nghị sửa {TOAN_CN} do thầy/cô gửi đã được duyệt"
     messages = await teacher.messages()
-    return [m for m in messages if m["from_bot"] and (m.get("text") or "").startswith(headline)]
+    return [
+        m
+        for m in messages
+        if m["from_bot"]
+        and (m.get("text") or "").startswith(headline)
+        and all(f":{rid}" in data for data in datas(m))
+    ]
 
 
 async def asked_to_apply(admin: PersonClient, rid: int) -> list[dict[str, Any]]:

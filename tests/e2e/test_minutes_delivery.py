@@ -24,6 +24,7 @@ from sandbox.server import RunningSandbox
 from storage.models import CorrectionState, Delivery, DeliveryState, Notice, School
 from tests.e2e.conftest import send_outbox
 from tests.e2e.test_corrections import (
+    TOAN_CN,
     book,  # noqa: F401  (a fixture)
     datas,
     request_on_the_desk,
@@ -131,7 +132,7 @@ async def test_the_three_get_the_minutes_once_after_telegram_fails_the_upload(
     assert await dispatcher.tick() == 0
     for person, _role in signers:
         (minutes,) = await minutes_received(person, name)
-        assert minutes["caption"] == f"Biên bản sửa điểm số {rid}, đã đủ ba chữ ký xác nhận."
+        assert minutes["caption"] == f"Biên bản sửa {TOAN_CN}, đã đủ ba chữ ký xác nhận."
         assert (await download(sandbox, minutes)).startswith(b"PK")  # a .docx is a zip
     await session.rollback()
     rows = (await session.execute(minutes_rows)).all()

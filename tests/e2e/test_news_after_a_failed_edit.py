@@ -9,6 +9,7 @@ parent, still get their news through the outbox.
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,9 +19,10 @@ from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import CorrectionState, RequestState, School
-from tests.e2e.conftest import MOTHER, TEACHER_1A, linked_person, send_outbox
+from tests.e2e.conftest import MOTHER, TEACHER_1A, BotClock, linked_person, send_outbox, vn
 from tests.e2e.test_corrections import (
     CHILD,
+    TOAN_CN,
     book,  # noqa: F401  (a fixture)
     datas,
     request_on_the_desk,
@@ -28,13 +30,15 @@ from tests.e2e.test_corrections import (
 )
 from tests.e2e.test_leave import (  # noqa: F401  (school_year is a fixture)
     ask_leave,
-    leave_day,
     pupil_id,
     school_year,
 )
 from tests.e2e.test_leave import requests as leave_requests
 
 EDIT = "editMessageText"
+# A parent asks on Thursday evening for leave on Friday (the bot's clock, in Vietnam).
+THURSDAY_EVENING = vn(2026, 12, 3, 19, 30)
+FRIDAY = date(2026, 12, 4)
 
 
 def edits_fail(sandbox: RunningSandbox) -> None:
@@ -85,7 +89,7 @@ async def test_an_approval_reaches_the_teacher_and_the_admins_when_the_card_cann
 
     assert await send_outbox(running_bot) == 2
     told = await teacher.next_message(timeout=10, new_only=True)
-    assert told["text"].startswith(f"Đề nghị sửa điểm số {rid} của thầy/cô đã được duyệt"), told
+    assert told["text"].startswith(f"Đề nghị sửa {TOAN_CN} do thầy/cô gửi đã được duyệt"), told
     to_admin = await admin.next_message(timeout=10, new_only=True)
     assert datas(to_admin) == [f"v1:corr:sys:{rid}"]
     assert "trên hệ thống chính thức (CSDL ngành)" in to_admin["text"], to_admin["text"]
@@ -108,10 +112,11 @@ async def test_the_parent_learns_of_a_confirmation_the_teacher_cannot_see_edited
     school_year: School,  # noqa: F811
     session: AsyncSession,
 ) -> None:
+    BotClock(running_bot, THURSDAY_EVENING)
     mother = await linked_person(make_person, *MOTHER)
     teacher = await linked_person(make_person, *TEACHER_1A)
     child = await pupil_id(session, school_year, CHILD)
-    day = leave_day()
+    day = FRIDAY
     await ask_leave(mother, child, day, "Con bị sốt, xin nghỉ buổi sáng.")
     asked = await teacher.next_message(timeout=10, new_only=True)
 
@@ -134,10 +139,11 @@ async def test_the_parent_learns_of_a_refusal_the_teacher_cannot_see_edited(
     school_year: School,  # noqa: F811
     session: AsyncSession,
 ) -> None:
+    BotClock(running_bot, THURSDAY_EVENING)
     mother = await linked_person(make_person, *MOTHER)
     teacher = await linked_person(make_person, *TEACHER_1A)
     child = await pupil_id(session, school_year, CHILD)
-    await ask_leave(mother, child, leave_day(), "Đi khám răng.", part="afternoon")
+    await ask_leave(mother, child, FRIDAY, "Đi khám răng.", part="afternoon")
     asked = await teacher.next_message(timeout=10, new_only=True)
     await teacher.press(data=datas(asked)[1], message_id=asked["message_id"])
     await teacher.next_message(timeout=10, new_only=True)  # the question for the reason

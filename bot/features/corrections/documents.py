@@ -97,6 +97,7 @@ class Minutes:
     outcome_before: str | None = None
     outcome_after: str | None = None
     zone: ZoneInfo = VIETNAM
+    born: date | None = None  # tells the pupil apart from a namesake, with the student ID
 
 
 def moment(at: datetime, zone: ZoneInfo) -> str:
@@ -176,6 +177,7 @@ def _rows(m: Minutes, _: Translator) -> list[tuple[str, list[str]]]:
     rows = [
         (_("School year"), [m.school_year]),
         (_("Pupil"), [m.pupil]),
+        *([(_("Date of birth"), [short(m.born)])] if m.born else []),
         (_("Student ID"), [m.student_code]),
         (_("Class"), [m.class_name]),
         (_("Assessment period"), [m.period]),

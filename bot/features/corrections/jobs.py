@@ -30,9 +30,7 @@ from storage.models import (
     Notice,
     Role,
     School,
-    SchoolClass,
     Staff,
-    Student,
 )
 from storage.queries import staff_by_role
 
@@ -40,7 +38,7 @@ KIND = "corr_reminder"
 SCHEDULE = "correction_reminder"
 WAITING = N_("Correction requests waiting for your decision: {count}")
 TO_APPLY = N_("Approved corrections waiting for the change in the official system: {count}")
-LINE = N_("No. {number}: {pupil} ({class_name}), {item}: {old} → {new}, since {day}")
+LINE = N_("{pupil} ({class_name}), {item} ({period}): {old} → {new}, filed on {day}")
 DECIDE = N_("Please decide with /duyet.")
 APPLY = N_(
     'After the change in the official system, press "Updated in the official system" under '
@@ -53,20 +51,15 @@ async def _lines(
 ) -> list[str]:
     lines = []
     for request in requests:
-        pupil = await session.scalar(
-            select(Student.full_name).where(Student.id == request.student_id)
-        )
-        klass = await session.scalar(
-            select(SchoolClass.name).where(SchoolClass.id == request.class_id)
-        )
+        facts = await reads.request_facts(session, request, _)
         item = Item(request.kind, request.item)
         lines.append(
             "• "
             + _(LINE).format(
-                number=request.id,
-                pupil=html.escape(pupil or "?"),
-                class_name=html.escape(klass or "?"),
+                pupil=html.escape(facts.pupil),
+                class_name=html.escape(facts.class_name),
                 item=item.name(_),
+                period=assessment.period_name(request.period, _),
                 old=assessment.value_text(item, request.old_value, _),
                 new=assessment.value_text(item, request.new_value, _),
                 day=short(request.created_at.astimezone(zone).date()),

@@ -17,6 +17,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -45,6 +46,7 @@ from storage.models import (
     CorrectionReason,
     CorrectionRequest,
     CorrectionState,
+    School,
     SchoolClass,
     Student,
 )
@@ -137,14 +139,18 @@ async def check_target(
             day=last.strftime("%d/%m/%Y"),
         )
     waiting = await session.scalar(
-        select(CorrectionRequest.id).where(
+        select(CorrectionRequest.created_at).where(
             CorrectionRequest.open_key == open_key(student.id, school_year, period, item)
         )
     )
     if waiting is not None:
+        zone = await session.scalar(select(School.timezone).where(School.id == klass.school_id))
         raise Refused(
-            N_("Request no. {number} for this item is still open; a second one is not possible."),
-            number=waiting,
+            N_(
+                "A correction of this item filed on {day} is still open; a second one is not "
+                "possible."
+            ),
+            day=waiting.astimezone(ZoneInfo(zone or "Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y"),
         )
     return Target(student, klass, school_year, period, item, row.value if row else None)
 

@@ -8,13 +8,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
+from bot.core.i18n import Translator
 from bot.features.calendar.queries import Calendar, load_calendar
-from bot.features.corrections.rules import classes_in_scope
+from bot.features.corrections.rules import Pupil, classes_in_scope, told_apart
 from storage.models import (
     AccountState,
     CorrectionFile,
@@ -25,8 +27,10 @@ from storage.models import (
     SchoolClass,
     Staff,
     Student,
+    StudentStatus,
     TelegramAccount,
 )
+from storage.names import class_list_key, split_name
 
 
 async def files_of(
@@ -101,6 +105,37 @@ async def pupil_in_scope(
     return None if klass is None else (student, klass)
 
 
+async def class_pupils(
+    session: AsyncSession, class_id: int, _: Translator
+) -> list[tuple[int, str]]:
+    """(id, label) of a class's pupils in class-list order, namesakes told apart."""
+    rows = await session.execute(
+        select(Student.id, Student.full_name, Student.birth_date, Student.student_code).where(
+            Student.class_id == class_id, Student.status == StudentStatus.STUDYING
+        )
+    )
+    pupils = sorted((Pupil(*row) for row in rows), key=lambda p: class_list_key(split_name(p.name)))
+    labels = told_apart(pupils, _)
+    return [(pupil.id, labels[pupil.id]) for pupil in pupils]
+
+
+async def pupil_label(session: AsyncSession, student: Student, _: Translator) -> str:
+    """The pupil's name, told apart from a classmate of the same name."""
+    rows = await session.execute(
+        select(Student.id, Student.full_name, Student.birth_date, Student.student_code).where(
+            Student.class_id == student.class_id,
+            Student.full_name == student.full_name,
+            Student.status == StudentStatus.STUDYING,
+        )
+    )
+    pupils = [Pupil(*row) for row in rows]
+    if student.id not in {p.id for p in pupils}:  # a pupil who left: among the others
+        pupils.append(
+            Pupil(student.id, student.full_name, student.birth_date, student.student_code)
+        )
+    return told_apart(pupils, _)[student.id]
+
+
 async def school_calendar(session: AsyncSession, school_id: int, today: date) -> Calendar:
     """The school's calendar around today."""
     school = await session.get(School, school_id)
@@ -135,29 +170,50 @@ async def linked_account_ids(session: AsyncSession, staff_ids: Iterable[int | No
 
 
 @dataclass(frozen=True, slots=True)
+class RequestFacts:
+    """What names a request to people: the pupil (told apart from namesakes), the class, and
+    the day it was filed in the school's time zone."""
+
+    pupil: str
+    class_name: str
+    filed: date
+
+
+async def request_facts(
+    session: AsyncSession, request: CorrectionRequest, _: Translator
+) -> RequestFacts:
+    """The pupil's label, the class's name and the day the request was filed."""
+    student = await session.get(Student, request.student_id)
+    klass = await session.get(SchoolClass, request.class_id)
+    school = await session.get(School, request.school_id)
+    zone = ZoneInfo(school.timezone if school is not None else "Asia/Ho_Chi_Minh")
+    return RequestFacts(
+        pupil=await pupil_label(session, student, _) if student else "?",
+        class_name=klass.name if klass else "?",
+        filed=request.created_at.astimezone(zone).date(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class CardFacts:
     """What a leader's card says about the people and the files of a request."""
 
+    request: RequestFacts
     teacher: str
-    pupil: str
-    class_name: str
     asked_this_year: int
-    files: int
+    files: list[CorrectionFile]
 
 
-async def card_facts(session: AsyncSession, request: CorrectionRequest) -> CardFacts:
-    """The names, the teacher's count of requests this year and the number of evidence files."""
-    student = await session.get(Student, request.student_id)
-    klass = await session.get(SchoolClass, request.class_id)
+async def card_facts(session: AsyncSession, request: CorrectionRequest, _: Translator) -> CardFacts:
+    """The names, the teacher's count of requests this year and the evidence files."""
     teacher = await session.get(Staff, request.requested_by) if request.requested_by else None
     return CardFacts(
+        request=await request_facts(session, request, _),
         teacher=teacher.full_name if teacher else "?",
-        pupil=student.full_name if student else "?",
-        class_name=klass.name if klass else "?",
         asked_this_year=await corrections_this_year(
             session, request.requested_by, request.school_year
         ),
-        files=len(await files_of(session, request.id)),
+        files=await files_of(session, request.id),
     )
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -112,6 +113,54 @@ def open_key(student_id: int, school_year: str, period: str, item_key: str) -> s
 def too_late(today: date, last_day: date) -> bool:
     """Whether the last day for correction requests of a period is past."""
     return today > last_day
+
+
+# Pupils sharing a name ----------------------------------------------------------------------------
+
+BORN = N_("{name} (born {date})")
+CODE_END = N_("{name} (student ID …{code})")
+
+
+@dataclass(frozen=True, slots=True)
+class Pupil:
+    """What tells a pupil apart from a classmate of the same name."""
+
+    id: int
+    name: str
+    birth_date: date | None
+    code: str
+
+
+def told_apart(pupils: Sequence[Pupil], _: Translator) -> dict[int, str]:
+    """Each pupil's label in a list: the name alone, or, for pupils sharing a name in the list,
+    the name with the birth date (dd/mm/yyyy) or, where that does not tell them apart, the end
+    of the student code."""
+    by_name: dict[str, list[Pupil]] = {}
+    for pupil in pupils:
+        by_name.setdefault(" ".join(pupil.name.casefold().split()), []).append(pupil)
+    labels = {}
+    for same in by_name.values():
+        births = [p.birth_date for p in same]
+        by_birth = None not in births and len(set(births)) == len(births)
+        for pupil in same:
+            if len(same) == 1:
+                labels[pupil.id] = pupil.name
+            elif by_birth and pupil.birth_date is not None:
+                born = pupil.birth_date.strftime("%d/%m/%Y")
+                labels[pupil.id] = _(BORN).format(name=pupil.name, date=born)
+            else:
+                code = _code_end(pupil, [p.code for p in same])
+                labels[pupil.id] = _(CODE_END).format(name=pupil.name, code=code)
+    return labels
+
+
+def _code_end(pupil: Pupil, codes: list[str]) -> str:
+    """The shortest end of the pupil's code (at least 4 characters) no namesake's code shares."""
+    for length in range(4, len(pupil.code) + 1):
+        end = pupil.code[-length:]
+        if sum(code.endswith(end) for code in codes) == 1:
+            return end
+    return pupil.code
 
 
 # The path of a request -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from telegram import Message, Update
 
 from bot.core import limits, pending
 from bot.core.context import BotContext, Visit
-from bot.features.corrections import rules, steps
+from bot.features.corrections import reads, rules, steps, texts
 from bot.features.corrections.chat.buttons import AddToRequest, SendAddition
 from bot.features.corrections.chat.card import (
     STALE_FORM,
@@ -33,9 +33,13 @@ async def add_pressed(press: AddToRequest, visit: Visit, context: BotContext) ->
     try:
         await steps.open_addition(visit.session, visit.actor, press.request_id)
     except (Refused, Stale) as error:
-        refusal(visit, error)
+        await refusal(visit, error)
         return
-    await expect(visit, WAIT_ADD, {"request": press.request_id, "text": "", "files": []})
+    kept = await reads.files_of(visit.session, press.request_id)
+    photos = sum(1 for file in kept if texts.is_photo(file))
+    await expect(
+        visit, WAIT_ADD, {"request": press.request_id, "text": "", "files": [], "photos": photos}
+    )
     ask = _("Please type the addition and/or send the files, then press “Send the addition”.")
     visit.reply(ask, add_done_button(_, press.request_id), as_html=False)
 
@@ -68,7 +72,7 @@ async def send_pressed(press: SendAddition, visit: Visit, context: BotContext) -
         rules.check_addition_content(str(draft.get("text", "")), len(draft.get("files", [])))
     except Stale as stale:
         await pending.clear(visit.session, visit.account.id)
-        visit.alert(state_text(stale.request, visit._))
+        visit.alert(texts.alert_sized(await state_text(visit.session, stale.request, visit._)))
         return
     except Refused as refused:
         visit.alert(refused.message(visit._))
@@ -99,9 +103,10 @@ async def _attach(update: Update, context: BotContext, draft: dict[str, Any]) ->
             return
         except Stale as stale:
             await pending.clear(visit.session, visit.account.id)
-            visit.reply(state_text(stale.request, _), as_html=False)
+            visit.reply(await state_text(visit.session, stale.request, _), as_html=False)
             return
         await pending.clear(visit.session, visit.account.id)
         await send_to_deciders(visit, context, request)
-        sent = _("The addition to request no. {number} was sent to the principal.")
-        visit.edit(html.escape(sent.format(number=request.id)))
+        what = texts.what(request, await reads.request_facts(visit.session, request, _), _)
+        sent = _("The addition to the correction of {what} was sent to the principal.")
+        visit.edit(html.escape(sent.format(what=what)))

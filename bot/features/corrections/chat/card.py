@@ -24,7 +24,7 @@ from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import OUTCOME_NAMES, Outcome
 from bot.features.corrections import deciders as absences
-from bot.features.corrections import reads
+from bot.features.corrections import reads, texts
 from bot.features.corrections.chat.buttons import Approve, AskMore, Reject, SendAddition
 from bot.features.corrections.rules import Refused, Stale, evidence_media
 from storage.models import CorrectionFile, CorrectionRequest, CorrectionState
@@ -49,19 +49,18 @@ async def open_draft(visit: Visit, *kinds: str) -> dict[str, Any] | None:
     return dict(waiting.data)
 
 
-def state_text(request: CorrectionRequest, _: Translator) -> str:
-    """ "Đề nghị số 12: đã được duyệt, ..." for a press on a request that moved on."""
-    return _("Request no. {number}: {state}.").format(
-        number=request.id, state=_(CORRECTION_STATE_LABELS[request.state].chat)
-    )
+async def state_text(session: AsyncSession, request: CorrectionRequest, _: Translator) -> str:
+    """ "Đề nghị sửa Toán … của Hoàng Anh Đăng, lớp 1A, gửi ngày 05/12/2026: đã được duyệt,
+    …" (plain text) for a press on a request that moved on."""
+    return texts.state_line(request, await reads.request_facts(session, request, _), _)
 
 
-def refusal(visit: Visit, error: Refused | Stale) -> None:
+async def refusal(visit: Visit, error: Refused | Stale) -> None:
     """Answer a refused press, or one on a request that moved on, with a pop-up."""
     if isinstance(error, Stale):
-        visit.alert(state_text(error.request, visit._))
+        visit.alert(texts.alert_sized(await state_text(visit.session, error.request, visit._)))
     else:
-        visit.alert(error.message(visit._))
+        visit.alert(texts.alert_sized(error.message(visit._)))
 
 
 def add_done_button(_: Translator, request_id: int) -> InlineKeyboardMarkup:
@@ -133,11 +132,12 @@ async def card_messages(
     """The card, preceded by the full texts it had to shorten (each part fits one message)."""
     text, cut_reason, cut_note = await _layout(session, request, _, full_above=True)
     before: list[str] = []
+    what = texts.what(request, await reads.request_facts(session, request, _), _)
     if cut_reason:
-        title = _("Request no. {number}: the reason in full").format(number=request.id)
+        title = _("The reason in full: the correction of {what}").format(what=what)
         before += split_html(f"<b>{html.escape(title)}</b>\n{html.escape(request.reason_text)}")
     if cut_note:
-        title = _("Request no. {number}: the note in full").format(number=request.id)
+        title = _("The note in full: the correction of {what}").format(what=what)
         note = request.decision_note or ""
         before += split_html(f"<b>{html.escape(title)}</b>\n{html.escape(note)}")
     return [*before, text]
@@ -146,11 +146,13 @@ async def card_messages(
 def _top(request: CorrectionRequest, facts: reads.CardFacts, _: Translator) -> list[str]:
     """Who asks, for whom, what changes (and the year's outcome when it changes)."""
     item = Item(request.kind, request.item)
+    filed = texts.filed(facts.request)
     top = [
-        "<b>" + _("Correction request no. {number}").format(number=request.id) + "</b>",
+        "<b>" + html.escape(_("Correction request of {day}").format(day=filed)) + "</b>",
         _("Teacher: {name}").format(name=html.escape(facts.teacher)),
         _("Pupil: {name}, class {class_name}").format(
-            name=html.escape(facts.pupil), class_name=html.escape(facts.class_name)
+            name=html.escape(facts.request.pupil),
+            class_name=html.escape(facts.request.class_name),
         ),
         _("Period: {period}, school year {year}").format(
             period=assessment.period_name(request.period, _), year=request.school_year
@@ -174,7 +176,7 @@ async def _layout(
     session: AsyncSession, request: CorrectionRequest, _: Translator, *, full_above: bool = False
 ) -> tuple[str, bool, bool]:
     """The card's HTML, and whether the reason and the note had to be cut."""
-    facts = await reads.card_facts(session, request)
+    facts = await reads.card_facts(session, request, _)
     top = _top(request, facts, _)
     reason_line = _("Reason: {reason} — {text}")
     reason_name = _(CORRECTION_REASON_LABELS[request.reason].chat)
@@ -182,7 +184,9 @@ async def _layout(
         _("Corrections asked by this teacher this school year: {count}").format(
             count=facts.asked_this_year
         ),
-        _("Evidence: {count} file(s)").format(count=facts.files),
+        _("Evidence: {files}").format(
+            files=html.escape(", ".join(texts.evidence_labels(facts.files, _)) or "—")
+        ),
     ]
     note = request.decision_note if request.state is not CorrectionState.PENDING else None
     note_line = _("Note: {note}")

@@ -52,7 +52,7 @@ async def list_command(update: Update, context: BotContext) -> None:
         if actor.has(Role.HOMEROOM, Role.SUBJECT_TEACHER):
             mine = await reads.filed_by(visit.session, actor.school_id, visit.account.id, OPEN)
             for request in mine:
-                visit.reply(state_text(request, _), as_html=False)
+                visit.reply(await state_text(visit.session, request, _), as_html=False)
             shown += len(mine)
         if shown == 0:
             visit.reply(_("No correction request is waiting for you."), as_html=False)

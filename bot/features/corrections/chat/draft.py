@@ -20,7 +20,7 @@ from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import Period, RuleError
 from bot.features.calendar.queries import Calendar
 from bot.features.corrections import queries as corrections
-from bot.features.corrections import reads
+from bot.features.corrections import reads, texts
 from bot.features.corrections.chat.buttons import (
     CancelDraft,
     EvidenceDone,
@@ -211,7 +211,8 @@ async def _summary(visit: Visit, context: BotContext, draft: dict[str, Any]) -> 
     lines = [
         "<b>" + _("Correction request — please check before sending") + "</b>",
         _("Pupil: {name}, class {class_name}").format(
-            name=html.escape(student.full_name), class_name=html.escape(klass.name)
+            name=html.escape(await reads.pupil_label(visit.session, student, _)),
+            class_name=html.escape(klass.name),
         ),
         _("Period: {period}").format(period=assessment.period_name(period, _)),
         _("Item: {item}").format(item=item.name(_)),
@@ -220,7 +221,9 @@ async def _summary(visit: Visit, context: BotContext, draft: dict[str, Any]) -> 
             new=assessment.value_text(item, str(draft["value"]), _),
         ),
         _("Reason: {reason} — {text}").format(reason=reason, text=html.escape(str(draft["text"]))),
-        _("Evidence: {count} file(s)").format(count=len(draft["files"])),
+        _("Evidence: {files}").format(
+            files=html.escape(", ".join(texts.draft_labels(draft["files"], _)))
+        ),
     ]
     return "\n".join(lines)
 
@@ -250,9 +253,11 @@ async def _file(update: Update, context: BotContext, draft: dict[str, Any]) -> N
             visit.edit(html.escape(error.message(_) + "\n" + _("Nothing was sent.")))
             return
         sent = await send_to_deciders(visit, context, request)
+        what = texts.what(request, await reads.request_facts(visit.session, request, _), _)
         text = _(
-            "Request no. {number} was sent to the principal; you will be told the decision here."
-        ).format(number=request.id)
+            "The request to correct {what} was sent to the principal; you will be told the "
+            "decision here."
+        ).format(what=what)
         if not sent:
             text += "\n" + _(
                 "No school leader has joined the contact book yet: please tell them directly."

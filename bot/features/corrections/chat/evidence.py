@@ -49,11 +49,8 @@ def _entry(message: Message) -> tuple[dict[str, Any] | None, str | None]:
     entry: dict[str, Any]
     if message.photo:
         photo = message.photo[-1]
-        entry = {
-            "id": photo.file_id,
-            "name": f"anh-{photo.file_unique_id}.jpg",
-            "mime": "image/jpeg",
-        }
+        # Named "anh-<n>.jpg" when it is kept (a photo has no name in Telegram).
+        entry = {"id": photo.file_id, "name": "anh.jpg", "mime": "image/jpeg", "photo": True}
         return entry, limits.file_problem(None, photo.file_size)
     if message.document is not None:
         doc = message.document
@@ -110,9 +107,17 @@ async def _check_and_keep(
         if len(files) >= MAX_FILES:
             _say(visit, TOO_MANY_FILES)
             return
+        if entry.get("photo"):  # "ảnh 3": counted with the photos the request holds already
+            number = int(draft.get("photos", 0)) + sum(1 for f in files if f.get("photo")) + 1
+            entry = entry | {"name": f"anh-{number}.jpg", "number": number}
         files.append(entry)
         await expect(visit, kind, draft | {"files": files})
         _ = visit._
         markup = done_button(_) if kind == WAIT_FILES else add_done_button(_, int(draft["request"]))
-        text = _("Evidence {number} received: {name}. Send more, or press the button below.")
-        visit.reply(text.format(number=len(files), name=html.escape(entry["name"])), markup)
+        if entry.get("photo"):
+            text = _("Photo {number} received. Send more, or press the button below.")
+        else:
+            text = _("File {name} received. Send more, or press the button below.")
+        visit.reply(
+            text.format(number=entry.get("number"), name=html.escape(entry["name"])), markup
+        )

@@ -34,7 +34,6 @@ from bot.features.corrections.chat.buttons import (
 from bot.features.corrections.chat.card import expect
 from bot.features.corrections.chat.draft import WAIT_VALUE, calendar_of, year_of
 from bot.features.corrections.rules import NOT_YOURS, Refused, classes_in_scope
-from bot.features.weekly import queries as weekly
 from storage.models import AssessmentKind, SchoolClass, Student
 from storage.queries import class_name
 
@@ -60,8 +59,8 @@ async def command(update: Update, context: BotContext) -> None:
 
 
 async def _pupils(visit: Visit, class_id: int) -> tuple[str, InlineKeyboardMarkup]:
-    pupils = await weekly.class_pupils(visit.session, class_id)
-    buttons = [(name, PickPupil(sid).data()) for sid, _code, name in pupils]
+    pupils = await reads.class_pupils(visit.session, class_id, visit._)
+    buttons = [(label, PickPupil(sid).data()) for sid, label in pupils]
     klass = await class_name(visit.session, class_id)
     text = visit._("Class {class_name}: which pupil?").format(class_name=html.escape(klass or ""))
     return text, keyboards.choices(buttons)
@@ -102,7 +101,8 @@ async def pupil_pressed(press: PickPupil, visit: Visit, context: BotContext) -> 
         for period in Period
     ]
     text = _("{pupil}, class {class_name}: which period?").format(
-        pupil=html.escape(student.full_name), class_name=html.escape(klass.name)
+        pupil=html.escape(await reads.pupil_label(visit.session, student, _)),
+        class_name=html.escape(klass.name),
     )
     visit.edit(text, keyboards.choices(buttons))
 
@@ -125,7 +125,8 @@ async def period_pressed(press: PickPeriod, visit: Visit, context: BotContext) -
         data = PickItem(student.id, period.value, index).data()
         buttons.append((f"{item.name(_)}: {value}", data))
     text = _("{pupil}, {period}: which result should be corrected?").format(
-        pupil=html.escape(student.full_name), period=assessment.period_name(period, _)
+        pupil=html.escape(await reads.pupil_label(visit.session, student, _)),
+        period=assessment.period_name(period, _),
     )
     visit.edit(text, keyboards.choices(buttons, per_row=1))
 
@@ -163,7 +164,7 @@ async def item_pressed(press: PickItem, visit: Visit, context: BotContext) -> No
     draft = {"student": target.student.id, "period": period.value, "item": item.key}
     await expect(visit, WAIT_VALUE, draft | {"year": target.school_year})
     text = _("{pupil}, {period}, {item}: the book holds {value}.").format(
-        pupil=html.escape(target.student.full_name),
+        pupil=html.escape(await reads.pupil_label(visit.session, target.student, _)),
         period=assessment.period_name(period, _),
         item=item.name(_),
         value=assessment.value_text(item, target.old_value, _),

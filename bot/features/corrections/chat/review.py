@@ -14,7 +14,7 @@ from bot.core import pending
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import LANGUAGES, N_, translator
 from bot.delivery.outbox import Audience
-from bot.features.corrections import steps
+from bot.features.corrections import reads, steps, texts
 from bot.features.corrections.chat.buttons import AddToRequest, Applied, Approve, AskMore, Reject
 from bot.features.corrections.chat.card import (
     card,
@@ -35,13 +35,13 @@ TO_ADMIN = N_("Please make this change in the official system (CSDL ngành), the
 # The first line of what the teacher is told after a decision.
 TO_TEACHER = {
     CorrectionState.APPROVED: N_(
-        "Your correction request no. {number} is approved. The administrator will now change "
-        "the official system."
+        "Your request to correct {what} is approved. The administrator will now change the "
+        "official system."
     ),
-    CorrectionState.REJECTED: N_("Your correction request no. {number} is rejected."),
+    CorrectionState.REJECTED: N_("Your request to correct {what} is rejected."),
     CorrectionState.NEEDS_INFO: N_(
-        "More is needed for your correction request no. {number}: please read the note and "
-        "press the button to add to it."
+        "More is needed for your request to correct {what}: please read the note and press the "
+        "button to add to it."
     ),
 }
 
@@ -60,7 +60,7 @@ async def approve_pressed(press: Approve, visit: Visit, context: BotContext) -> 
             who=visit.who,
         )
     except (Refused, Stale) as error:
-        refusal(visit, error)
+        await refusal(visit, error)
         return
     await _after_decision(visit, request)
     show_card(visit, await card(visit.session, request, visit._))
@@ -78,7 +78,7 @@ async def note_pressed(press: Reject | AskMore, visit: Visit, context: BotContex
             who=visit.who,
         )
     except (Refused, Stale) as error:
-        refusal(visit, error)
+        await refusal(visit, error)
         return
     decision = Decision.REJECT if isinstance(press, Reject) else Decision.MORE
     query = visit.query
@@ -119,7 +119,7 @@ async def take_note(message: Message, visit: Visit, context: BotContext) -> bool
             who=visit.who,
         )
     except Stale as stale:
-        visit.reply(state_text(stale.request, _), as_html=False)
+        visit.reply(await state_text(visit.session, stale.request, _), as_html=False)
         return True
     except Refused as refused:
         visit.reply(refused.message(_), as_html=False)
@@ -128,34 +128,38 @@ async def take_note(message: Message, visit: Visit, context: BotContext) -> bool
     if data.get("message_id"):
         decided = await card(visit.session, request, _)
         show_card(visit, decided, message_id=int(data["message_id"]))
-    visit.reply(state_text(request, _), as_html=False)
+    visit.reply(await state_text(visit.session, request, _), as_html=False)
     return True
+
+
+async def _teacher_news(visit: Visit, request: CorrectionRequest, code: str) -> str:
+    """What the teacher is told of a decision, in one language: the headline, then the card."""
+    tr = translator(code)
+    text = await card(visit.session, request, tr)
+    if request.state not in TO_TEACHER:
+        return text
+    what = texts.what(request, await reads.request_facts(visit.session, request, tr), tr)
+    headline = html.escape(tr(TO_TEACHER[request.state]).format(what=what))
+    return f"<b>{headline}</b>\n\n{text}"
 
 
 async def _after_decision(visit: Visit, request: CorrectionRequest) -> None:
     """Queue the teacher's news and, after an approval, the administrators' instruction, in the
     decision's transaction; the sender is woken after the commit, before nothing else."""
     if request.requester_account is not None:
-        texts = {}
-        for code in LANGUAGES:
-            tr = translator(code)
-            text = await card(visit.session, request, tr)
-            if request.state in TO_TEACHER:
-                headline = html.escape(tr(TO_TEACHER[request.state]).format(number=request.id))
-                text = f"<b>{headline}</b>\n\n{text}"
-            texts[code] = text
+        told = {code: await _teacher_news(visit, request, code) for code in LANGUAGES}
         more = request.state is CorrectionState.NEEDS_INFO
         buttons = [(ADD, AddToRequest(request.id).data())] if more else []
         await news(
-            visit, request, Audience.accounts(request.requester_account), texts, buttons=buttons
+            visit, request, Audience.accounts(request.requester_account), told, buttons=buttons
         )
     if request.state is CorrectionState.APPROVED:
-        texts = {
+        to_admin = {
             code: await card(visit.session, request, translator(code))
             + "\n\n"
             + html.escape(translator(code)(TO_ADMIN))
             for code in LANGUAGES
         }
         buttons = [(UPDATED, Applied(request.id).data())]
-        await news(visit, request, Audience.staff(Role.ADMIN), texts, buttons=buttons)
+        await news(visit, request, Audience.staff(Role.ADMIN), to_admin, buttons=buttons)
     visit.wake_sender()

@@ -17,7 +17,7 @@ from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.corrections import documents as paper
 from bot.features.corrections import queries as corrections
-from bot.features.corrections import reads, steps
+from bot.features.corrections import reads, steps, texts
 from bot.features.corrections.chat.buttons import Applied, Sign
 from bot.features.corrections.chat.card import (
     card,
@@ -44,7 +44,7 @@ async def applied_pressed(press: Applied, visit: Visit, context: BotContext) -> 
             visit.session, visit.actor, press.request_id, now=visit.now, who=visit.who
         )
     except (Refused, Stale) as error:
-        refusal(visit, error)
+        await refusal(visit, error)
         return
     await _ask_signatures(visit, request)
     visit.wake_sender()
@@ -79,7 +79,7 @@ async def sign_pressed(press: Sign, visit: Visit, context: BotContext) -> None:
             visit.session, visit.actor, press.request_id, press.role, now=visit.now, who=visit.who
         )
     except (Refused, Stale) as error:
-        refusal(visit, error)
+        await refusal(visit, error)
         return
     # The minutes are made, kept and queued for the three in the third signature's own
     # transaction: a request is never signed by three without its minutes, and the outbox
@@ -87,8 +87,9 @@ async def sign_pressed(press: Sign, visit: Visit, context: BotContext) -> None:
     if complete:
         await _send_minutes(visit, request, await _keep_minutes(visit, context, request))
     _drop_sign_button(visit)
-    signed = _("Signed as {role} for request no. {number}.")
-    visit.reply(html.escape(signed.format(role=_(SIGNER_LABELS[press.role]), number=request.id)))
+    what = texts.what(request, await reads.request_facts(visit.session, request, _), _)
+    signed = _("Signed as {role}: the correction of {what}.")
+    visit.reply(html.escape(signed.format(role=_(SIGNER_LABELS[press.role]), what=what)))
     if complete:  # rung after the signer's own answer, so that the minutes come after it
         visit.later(_ring(context))
 
@@ -130,8 +131,9 @@ async def _send_minutes(visit: Visit, request: CorrectionRequest, minutes: Corre
     captions = {}
     for code in LANGUAGES:
         tr = translator(code)
-        caption = tr("Minutes of correction no. {number}, signed by all three.")
-        captions[code] = html.escape(caption.format(number=request.id))
+        what = texts.what(request, await reads.request_facts(visit.session, request, tr), tr)
+        caption = tr("Minutes of the correction of {what}, signed by all three.")
+        captions[code] = html.escape(caption.format(what=what))
     audience = Audience.accounts(*sorted(people))
     await news(visit, request, audience, captions, media=stored_document(minutes))
 
@@ -184,4 +186,5 @@ async def _minutes(visit: Visit, context: BotContext, request: CorrectionRequest
         outcome_before=outcome(request.outcome_before, tr) if changed else None,
         outcome_after=outcome(request.outcome_after, tr) if changed else None,
         zone=context.settings.zone,
+        born=facts.student.birth_date,
     )

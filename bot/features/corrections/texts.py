@@ -1,0 +1,85 @@
+"""How a correction request is named to people: by the pupil, the item and the day it was
+filed, never by its number; its evidence by kind ("ảnh 1", a file by the name its sender gave).
+
+Plain text (the callers escape it), no I/O: the facts are read by reads.request_facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.core.i18n import N_, Translator
+from bot.core.labels import CORRECTION_STATE_LABELS
+from bot.features.assessment.queries import Item, period_name
+from bot.features.corrections.reads import RequestFacts
+from bot.features.corrections.rules import evidence_media
+from storage.models import CorrectionFile, CorrectionRequest
+
+WHAT = N_("{item} ({period}) of {pupil}, class {class_name}")
+STATE = N_("The correction of {what}, filed on {day}: {state}.")
+PHOTO = N_("photo {number}")
+FILE = N_("file {name}")
+
+
+def what(request: CorrectionRequest, facts: RequestFacts, _: Translator) -> str:
+    """ "Toán — điểm kiểm tra (Cuối năm học) của Hoàng Anh Đăng, lớp 1A"."""
+    return _(WHAT).format(
+        item=Item(request.kind, request.item).name(_),
+        period=period_name(request.period, _),
+        pupil=facts.pupil,
+        class_name=facts.class_name,
+    )
+
+
+def filed(facts: RequestFacts) -> str:
+    """The day the request was filed, dd/mm/yyyy."""
+    return facts.filed.strftime("%d/%m/%Y")
+
+
+def state_line(request: CorrectionRequest, facts: RequestFacts, _: Translator) -> str:
+    """ "Đề nghị sửa … gửi ngày 05/12/2026: đã được duyệt, …" for a press that finds the
+    request moved on."""
+    return _(STATE).format(
+        what=what(request, facts, _),
+        day=filed(facts),
+        state=_(CORRECTION_STATE_LABELS[request.state].chat),
+    )
+
+
+def is_photo(file: CorrectionFile) -> bool:
+    """Whether an evidence file came as a photo (rather than as a file)."""
+    if file.telegram_file_id:
+        return evidence_media(file.telegram_file_id) == "photo"
+    return file.name.startswith("anh-") and (file.mime or "").startswith("image/")
+
+
+def evidence_labels(files: Sequence[CorrectionFile], _: Translator) -> list[str]:
+    """Each evidence file as people name it: "ảnh 1", "ảnh 2", "tệp bai-kiem-tra.pdf"."""
+    labels, photos = [], 0
+    for file in files:
+        if is_photo(file):
+            photos += 1
+            labels.append(_(PHOTO).format(number=photos))
+        else:
+            labels.append(_(FILE).format(name=file.name))
+    return labels
+
+
+def draft_labels(entries: Sequence[Mapping[str, Any]], _: Translator) -> list[str]:
+    """The files of a draft or an addition, named as `evidence_labels` names kept ones."""
+    labels: list[str] = []
+    for entry in entries:
+        if entry.get("photo"):
+            labels.append(_(PHOTO).format(number=entry.get("number", len(labels) + 1)))
+        else:
+            labels.append(_(FILE).format(name=entry["name"]))
+    return labels
+
+
+ALERT_LIMIT = 200  # Telegram's longest answer to a press
+
+
+def alert_sized(text: str) -> str:
+    """A text cut to fit a press's pop-up (Telegram refuses more than 200 characters)."""
+    return text if len(text) <= ALERT_LIMIT else text[: ALERT_LIMIT - 1].rstrip() + "…"
