@@ -132,7 +132,8 @@ async def handle_bot_call(world: World, request: Request) -> Response:
         result = await handler(Call(world, bot, lower, params, uploads))
         if checking and (problem := strict.check_answer(name, result)) is not None:
             # A bug of the sandbox itself: say so loudly rather than mislead the bot.
-            raise ApiError(500, f"Internal Server Error: the sandbox's answer {problem}")
+            description = f"Internal Server Error: the sandbox's answer {problem}"
+            raise ApiError(500, description, strict=True)
     except ApiError as exc:
         error = exc
     if slow and error is None:
@@ -149,6 +150,7 @@ async def handle_bot_call(world: World, request: Request) -> Response:
             error_code=error.code if error else None,
             description=error.description if error else None,
             message_id=_result_message_id(result),
+            strict=error.strict if error else False,
         )
     )
     if error is not None:

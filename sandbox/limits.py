@@ -8,7 +8,7 @@ from collections import deque
 from typing import Any
 
 from sandbox.config import LimitsConfig
-from sandbox.errors import bad_request, too_many
+from sandbox.errors import bad_request, refused, too_many
 from sandbox.htmlcheck import HtmlError, parse_html, utf16_len
 from sandbox.markdown import parse_markdown, parse_markdown_v2
 
@@ -32,7 +32,7 @@ def format_text(
     found: list[dict[str, Any]] = list(entities) if isinstance(entities, list) else []
     mode = parse_mode.lower() if isinstance(parse_mode, str) else ""
     if strict and raw and mode not in {"", "none", "html", *_PARSERS}:
-        raise bad_request("unsupported parse_mode")
+        raise refused("unsupported parse_mode")
     if raw and (mode == "html" or (strict and mode in _PARSERS)):
         try:
             if mode == "html":
@@ -42,7 +42,8 @@ def format_text(
                 raw, found = _PARSERS[mode](raw)
         except HtmlError as exc:
             if limits.html:
-                raise bad_request(f"can't parse entities: {exc}") from exc
+                error = bad_request if mode == "html" else refused
+                raise error(f"can't parse entities: {exc}") from exc
     elif strict and found:
         _check_entities(raw, found)
     if not limits.lengths:
@@ -63,11 +64,11 @@ def _check_entities(text: str, entities: list[dict[str, Any]]) -> None:
     for entity in entities:
         offset, length = int(entity.get("offset", 0)), int(entity.get("length", 0))
         if offset < 0:
-            raise bad_request(f"receive an entity with incorrect offset {offset}")
+            raise refused(f"receive an entity with incorrect offset {offset}")
         if offset > size:
-            raise bad_request(f"entity begins after the end of the text at UTF-16 offset {offset}")
+            raise refused(f"entity begins after the end of the text at UTF-16 offset {offset}")
         if offset + length > size:
-            raise bad_request(
+            raise refused(
                 f"entity beginning at UTF-16 offset {offset} ends after the end of the text "
                 f"at UTF-16 offset {offset + length}"
             )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
@@ -51,10 +53,31 @@ def strict_from_environment() -> bool:
 
 
 @pytest_asyncio.fixture
-async def sandbox() -> AsyncIterator[RunningSandbox]:
+async def sandbox(request: pytest.FixtureRequest) -> AsyncIterator[RunningSandbox]:
     """A sandbox with default limits, served on a free loopback port for one test."""
     async with running_sandbox(SandboxConfig(strict=strict_from_environment())) as running:
         yield running
+        log = os.environ.get("SANDBOX_REFUSALS")
+        if log:
+            write_refusals(running, request.node.nodeid, Path(log))
+
+
+def write_refusals(running: RunningSandbox, test: str, log: Path) -> None:
+    """Append the calls strict mode refused to a JSON-lines file (SANDBOX_REFUSALS=path).
+
+    Bots often drop the errors of edits and answers; this finds them anyway.
+    """
+    lines = [
+        json.dumps(
+            {"test": test, "method": c.method, "code": c.error_code, "error": c.description},
+            ensure_ascii=False,
+        )
+        for c in running.state.recorder.calls
+        if c.strict
+    ]
+    if lines:
+        with log.open("a", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n")
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ class CallRecord:
     error_code: int | None
     description: str | None
     message_id: int | None
+    # Refused by strict mode only (see sandbox/strict.py).
+    strict: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -1,7 +1,6 @@
 """Strict mode: every request checked against the spec and the rules Telegram's server adds.
 
-Wording follows tdlib/telegram-bot-api: a message whose second character is lower case gets its
-first character lowered after "Bad Request: " ("Can't find field" -> "can't find field").
+Error texts are tdlib/telegram-bot-api's, capitalised as it does (see errors.refused).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Any
 from starlette.datastructures import UploadFile
 
 from sandbox.apispec import Checker, Field, Kind, SpecError, spec
-from sandbox.errors import ApiError
+from sandbox.errors import ApiError, refused
 from sandbox.world import World
 
 _FLOAT = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
@@ -56,20 +55,13 @@ _MARKUPS = (
 _NOT_ACTIONS = frozenset({"text", "icon_custom_emoji_id", "style"})
 
 
-def bad_request(detail: str) -> ApiError:
-    """A 400 with Telegram's capitalisation of the detail."""
-    if len(detail) >= 2 and not (detail[1] == "_" or detail[1].isupper()):
-        detail = detail[0].lower() + detail[1:]
-    return ApiError(400, f"Bad Request: {detail}")
-
-
 def check_method(name: str, implemented: bool) -> None:
     """Refuse a method the Bot API does not have, or that the sandbox does not implement."""
     kind = spec().method(name)
     if kind is None:
-        raise ApiError(404, "Not Found")
+        raise ApiError(404, "Not Found", strict=True)
     if not implemented:
-        raise ApiError(404, f"Not Found: the sandbox does not implement {kind.name}")
+        raise ApiError(404, f"Not Found: the sandbox does not implement {kind.name}", strict=True)
 
 
 def check_request(
@@ -109,7 +101,7 @@ def _parameter(checker: Checker, method: str, parameter: Field, params: dict[str
     name, value = parameter.name, params.get(parameter.name)
     if value is None or value == "":
         if parameter.required and (method, name) not in _MAY_BE_EMPTY:
-            raise bad_request(_MISSING.get(name, f'Parameter "{name}" is required'))
+            raise refused(_MISSING.get(name, f'Parameter "{name}" is required'))
         return
     if set(parameter.types) == {"InputFile", "String"} or parameter.types == ("InputFile",):
         _checked(checker, value, parameter)
@@ -117,7 +109,7 @@ def _parameter(checker: Checker, method: str, parameter: Field, params: dict[str
         _checked(checker, _decoded(name, value), parameter)
     elif not any(_fits(value, t) for t in parameter.types):
         shown = " or ".join(parameter.types)
-        raise bad_request(f'Parameter "{name}" must be of type {shown}')
+        raise refused(f'Parameter "{name}" must be of type {shown}')
 
 
 def _decoded(name: str, value: Any) -> Any:
@@ -126,7 +118,7 @@ def _decoded(name: str, value: Any) -> Any:
     try:
         return json.loads(value)
     except ValueError:
-        raise bad_request(f"Can't parse {_JSON_NAME.get(name, name)} JSON object") from None
+        raise refused(f"Can't parse {_JSON_NAME.get(name, name)} JSON object") from None
 
 
 def _checked(checker: Checker, value: Any, parameter: Field) -> None:
@@ -134,14 +126,14 @@ def _checked(checker: Checker, value: Any, parameter: Field) -> None:
     if name == "reply_parameters" and value == {}:
         return
     if name in _OBJECT_EXPECTED and not isinstance(value, dict):
-        raise bad_request(_OBJECT_EXPECTED[name])
+        raise refused(_OBJECT_EXPECTED[name])
     if parameter.types[0].startswith("Array of ") and not isinstance(value, list):
         shown = "Array of InputMedia" if "InputMedia" in parameter.types[0] else parameter.types[0]
-        raise bad_request(f"Expected an {shown}")
+        raise refused(f"Expected an {shown}")
     try:
         checker.check(value, parameter.types, name)
     except SpecError as exc:
-        raise bad_request(_INSIDE.get(name, "") + exc.message) from None
+        raise refused(_INSIDE.get(name, "") + exc.message) from None
 
 
 def _fits(value: Any, type_name: str) -> bool:
@@ -164,10 +156,10 @@ def _entity_types(entities: list[dict[str, Any]]) -> None:
     for entity in entities:
         kind = entity.get("type")
         if kind not in spec().entity_types | {"bank_card_number"}:
-            raise bad_request("Can't parse MessageEntity: Unsupported type specified")
+            raise refused("Can't parse MessageEntity: Unsupported type specified")
         needed = _ENTITY_NEEDS.get(str(kind))
         if needed and entity.get(needed) in (None, ""):
-            raise bad_request(f"Can't parse MessageEntity: Can't find field \"{needed}\"")
+            raise refused(f"Can't parse MessageEntity: Can't find field \"{needed}\"")
 
 
 def _reply_markup(checker: Checker, value: Any, types: tuple[str, ...]) -> None:
@@ -175,18 +167,18 @@ def _reply_markup(checker: Checker, value: Any, types: tuple[str, ...]) -> None:
         return
     value = _decoded("reply_markup", value)
     if not isinstance(value, dict):
-        raise bad_request("Object expected as reply markup")
+        raise refused("Object expected as reply markup")
     kind = next((k for key, k in _MARKUPS if key in value), None)
     if kind is None:
         return  # Telegram sends such a message without any markup
     if kind not in types:
-        raise bad_request("Inline keyboard expected")
+        raise refused("Inline keyboard expected")
     if kind == "ReplyKeyboardMarkup":
         value = {**value, "keyboard": _text_buttons(value["keyboard"])}
     try:
         checker.object(value, kind, "reply_markup")
     except SpecError as exc:
-        raise bad_request(exc.message) from None
+        raise refused(exc.message) from None
     if kind == "InlineKeyboardMarkup":
         for row in value["inline_keyboard"]:
             for button in row:
@@ -203,7 +195,7 @@ def _text_buttons(rows: Any) -> Any:
             return rows
         for button in row:
             if not isinstance(button, str | dict):
-                raise bad_request(
+                raise refused(
                     "Can't parse keyboard button: KeyboardButton must be a String or an Object"
                 )
         out.append([{"text": b} if isinstance(b, str) else b for b in row])
@@ -219,11 +211,11 @@ def _one_action(kind: Kind, button: dict[str, Any]) -> None:
         and not (name in {"url", "callback_data"} and button[name] == "")
     ]
     if not used:
-        raise bad_request(
+        raise refused(
             "Can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
         )
     if len(used) > 1:
-        raise bad_request(
+        raise refused(
             f"Can't parse inline keyboard button: only one of {', '.join(used)} may be used"
         )
 
@@ -234,13 +226,13 @@ def _one_action(kind: Kind, button: dict[str, Any]) -> None:
 def _callback_answer(world: World, params: dict[str, Any]) -> None:
     text = params.get("text")
     if isinstance(text, str) and len(text) > 200:
-        raise bad_request("MESSAGE_TOO_LONG")
+        raise refused("MESSAGE_TOO_LONG")
 
 
 def _commands_scope(world: World, params: dict[str, Any]) -> None:
     language = params.get("language_code")
     if language not in (None, "") and not _LANGUAGE.fullmatch(str(language)):
-        raise bad_request("invalid language code specified")
+        raise refused("invalid language code specified")
     scope = _decoded("scope", params.get("scope") or {"type": "default"})
     chat = scope.get("chat_id")
     if chat is None:
@@ -248,7 +240,7 @@ def _commands_scope(world: World, params: dict[str, Any]) -> None:
     text = str(chat).strip()
     known = text.lstrip("-").isdigit() and (int(text) in world.people or int(text) in world.groups)
     if not known:
-        raise bad_request("chat not found")
+        raise refused("chat not found")
 
 
 def _allowed_updates(world: World, params: dict[str, Any]) -> None:
@@ -268,7 +260,7 @@ def _file_kinds(world: World, params: dict[str, Any]) -> None:
     media = _decoded("media", params.get("media"))
     kinds = {item.get("type") for item in media if isinstance(item, dict)}
     if len(kinds) > 1 and kinds & {"document", "audio"}:
-        raise bad_request("Can't use the media of the specified type in the album")
+        raise refused("Can't use the media of the specified type in the album")
     for item in media:
         _same_kind(world, item.get("media"), "photo" if item.get("type") == "photo" else "document")
 
@@ -278,7 +270,7 @@ def _same_kind(world: World, value: Any, kind: str) -> None:
         return
     stored = world.files.get(value)
     if stored is not None and stored.kind != kind:
-        raise bad_request("type of file mismatch")
+        raise refused("type of file mismatch")
 
 
 Rule = Callable[[World, dict[str, Any]], None]

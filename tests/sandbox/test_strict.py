@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from sandbox.__main__ import parse_args
 from sandbox.client import PersonClient
 from sandbox.config import SandboxConfig
-from sandbox.pytest_plugin import PersonFactory
+from sandbox.pytest_plugin import PersonFactory, write_refusals
 from sandbox.server import RunningSandbox
 from tests.sandbox.conftest import RawApi
 
@@ -463,3 +465,23 @@ async def test_a_menu_button_of_an_unknown_type(strict: RunningSandbox, raw_api:
     assert await refused(raw_api, "setChatMenuButton", menu_button={"type": "burger"}) == (
         "Bad Request: can't parse menu button: MenuButton has unsupported type"
     )
+
+
+async def test_refusals_are_recorded_and_logged(
+    strict: RunningSandbox, raw_api: RawApi, lan: PersonClient, tmp_path: Path
+) -> None:
+    await refused(raw_api, "sendMessage", chat_id=lan.person_id, text="x", parse_mode="bbcode")
+    await sent(raw_api, "sendMessage", chat_id=lan.person_id, text="x")
+    status, _ = await raw_api("deleteMessage", chat_id=lan.person_id, message_id=99)
+    assert status == 400  # refused by the loose sandbox too, so not a strict refusal
+    (call,) = strict.state.recorder.find(ok=False, method="sendMessage")
+    assert call.strict
+    log = tmp_path / "refusals.jsonl"
+    write_refusals(strict, "tests/x.py::test_y", log)
+    (line,) = log.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line) == {
+        "test": "tests/x.py::test_y",
+        "method": "sendMessage",
+        "code": 400,
+        "error": "Bad Request: unsupported parse_mode",
+    }
