@@ -33,7 +33,7 @@ from storage.models import (
     TelegramAccount,
     WeeklyComment,
 )
-from tests.e2e.conftest import linked_person
+from tests.e2e.conftest import forge, linked_person
 from tests.e2e.test_notifications import Clock, class_id, drain, parents_of
 
 NURSE = ("Lê Thị Mai", "+84907723267")
@@ -209,6 +209,7 @@ async def test_a_sheet_with_a_height_of_1500_is_refused_with_its_row(
 
 async def test_one_pupil_in_chat_refuses_a_weight_of_0_then_saves_a_good_line(
     health_bot: BotApplication,
+    sandbox: RunningSandbox,
     dispatcher: tuple[Dispatcher, Clock],
     make_person: PersonFactory,
     lists: School,
@@ -236,13 +237,17 @@ async def test_one_pupil_in_chat_refuses_a_weight_of_0_then_saves_a_good_line(
     saved = await nurse.next_message(timeout=10)
     assert saved["event"] == "edit" and pupil["text"] in saved["text"]
     assert await checks_stored(session, lists) == 1
-    await nurse.press(data=button(shown, "v1:hlth:eok:"), forged=True)  # a second press
-    await nurse.next_message(timeout=10)
+    # A second press, and "Hủy" pressed late: each says the results were saved (the pupil's
+    # name; vi: catalog), nothing changes and the message keeps showing what was done.
+    for late in (button(shown, "v1:hlth:eok:"), button(shown, "v1:hlth:eno:")):
+        alert = await forge(sandbox, nurse, late)
+        assert alert is not None and pupil["text"] in alert
     assert await checks_stored(session, lists) == 1
 
 
 async def test_a_school_health_notice_reaches_the_families_after_a_preview(
     health_bot: BotApplication,
+    sandbox: RunningSandbox,
     dispatcher: tuple[Dispatcher, Clock],
     make_person: PersonFactory,
     lists: School,
@@ -257,13 +262,25 @@ async def test_a_school_health_notice_reaches_the_families_after_a_preview(
     assert "<mỗi ngày>" in preview["text"] and " 2 " in preview["text"]
     for parent in parents:
         assert await everything_new(parent) == []  # nothing goes before "Send"
-    await nurse.press(data="v1:hlth:aok")
+    assert "Trường Tiểu học Thử\nNgười gửi: Nhân viên y tế" in preview["text"]
+    await nurse.press(data=button(preview, "v1:hlth:aok:"))
     assert (await nurse.next_message(timeout=10))["event"] == "edit"
     sender, clock = dispatcher
     await drain(sender, clock)
     for parent in parents:
         (notice,) = await everything_new(parent)
         assert "rửa tay bằng xà phòng <mỗi ngày>" in notice["text"]
+        # Who sends it: the school and the nurse.
+        assert notice["text"].startswith(
+            "Thông báo y tế\nTrường Tiểu học Thử\nNgười gửi: Nhân viên y tế\n\n"
+        )
+    # "Gửi" again, and "Hủy" late: nothing more is sent; the pop-up says it went.
+    for late in (button(preview, "v1:hlth:aok:"), button(preview, "v1:hlth:ano:")):
+        alert = await forge(sandbox, nurse, late)
+        assert alert is not None  # vi: "Thông báo này đã được gửi..." (catalog)
+    await drain(sender, clock)
+    for parent in parents:
+        assert await everything_new(parent) == []
 
 
 async def test_the_nurses_weekly_note_is_stored_for_the_working_week(

@@ -22,7 +22,12 @@ from tests.e2e.test_notifications import DAYTIME, NIGHT, Clock, class_id, drain,
 
 PRINCIPAL = ("Trịnh Văn Khải", "+84789183623")
 TEXT = "Trường cho học sinh nghỉ học ngày mai vì bão <số 5> & mưa lớn."
-SHOWN = "THÔNG BÁO KHẨN\n" + TEXT
+SCHOOL = "Trường Tiểu học Thử"
+# Every notice says who sends it: the school, then the class and its teacher (or the leaders).
+SHOWN = (
+    "THÔNG BÁO KHẨN\n" + SCHOOL + "\nNgười gửi: Giáo viên chủ nhiệm lớp 1A, Phan Thị Thu\n\n" + TEXT
+)
+FROM_LEADERS = "THÔNG BÁO KHẨN\n" + SCHOOL + "\nNgười gửi: Ban giám hiệu\n\n"
 READ = "\u2705 Đã xem"
 
 
@@ -178,7 +183,7 @@ async def test_the_principal_sends_a_photo_with_a_caption_to_chosen_classes(
     await principal.send_photo(b"\xff\xd8\xff fake jpeg", caption="Lịch học bù <thứ Bảy>")
     photo = await principal.next_message(timeout=10, new_only=True)
     assert photo["file"]["kind"] == "photo"
-    assert photo["caption"] == "THÔNG BÁO KHẨN\nLịch học bù <thứ Bảy>"
+    assert photo["caption"] == FROM_LEADERS + "Lịch học bù <thứ Bảy>"
     summary = await principal.next_message(timeout=10, new_only=True)
     assert f"Gửi tới {len(parents)} gia đình" in summary["text"]
     await principal.press("Gửi ngay", message_id=summary["message_id"])
@@ -188,7 +193,7 @@ async def test_the_principal_sends_a_photo_with_a_caption_to_chosen_classes(
         message = await parent.next_message(timeout=10, new_only=True)
         assert message["file"]["kind"] == "photo"
         assert message["file"]["file_id"] == photo["file"]["file_id"]
-        assert message["caption"] == "THÔNG BÁO KHẨN\nLịch học bù <thứ Bảy>"
+        assert message["caption"] == FROM_LEADERS + "Lịch học bù <thứ Bảy>"
 
 
 async def test_forged_presses_and_bad_messages_are_refused_and_store_nothing(
@@ -257,9 +262,44 @@ async def test_a_class_notice_can_be_scheduled_for_later_as_a_routine_one(
     assert any(label.startswith("Sáng mai, 07:00") for label in times)
     await teacher.press(times[0], message_id=preview["message_id"])
     done = await teacher.next_message(timeout=10)
-    assert done["text"].startswith("THÔNG BÁO\nHọp phụ huynh thứ Bảy") and done["buttons"] == []
+    assert done["text"].startswith(
+        "THÔNG BÁO\n" + SCHOOL + "\nNgười gửi: Giáo viên chủ nhiệm lớp 1A, Phan Thị Thu\n\n"
+        "Họp phụ huynh thứ Bảy"
+    )
+    assert done["buttons"] == []
     await session.commit()
     notice = await session.scalar(select(Notice).where(Notice.school_id == lists.id))
     assert notice is not None and not notice.urgent and notice.not_before is not None
     assert notice.not_before > datetime.now(UTC)
+    assert await notices(session, lists) == 1
+
+
+async def test_an_older_preview_sends_nothing_and_a_late_cancel_changes_nothing(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    await teacher.command("khan")
+    await teacher.next_message(timeout=10, new_only=True)
+    await teacher.send("Nghỉ học chiều nay")
+    first = await teacher.next_message(timeout=10, new_only=True)
+    await teacher.command("khan")  # she starts again and writes a better message
+    await teacher.next_message(timeout=10, new_only=True)
+    await teacher.send("Nghỉ học chiều nay vì mưa lớn")
+    second = await teacher.next_message(timeout=10, new_only=True)
+    old_send = next(b for row in first["buttons"] for b in row if b["text"] == "Gửi ngay")
+    old_cancel = next(b for row in first["buttons"] for b in row if b["text"] == "Hủy")
+    # The older preview's buttons act on nothing: neither sends nor drops the newer draft.
+    for data in (old_send["callback_data"], old_cancel["callback_data"]):
+        assert "mới hơn" in await refused(sandbox, teacher, data)  # vi: waits for the catalog
+    assert await notices(session, lists) == 0
+    await teacher.press("Gửi ngay", message_id=second["message_id"])
+    sent = await teacher.next_message(timeout=10)
+    assert "vì mưa lớn" in sent["text"] and "Người gửi: Giáo viên chủ nhiệm lớp 1A" in sent["text"]
+    # "Hủy" of the sent preview, pressed late: it was sent, nothing changes.
+    cancel = next(b for row in second["buttons"] for b in row if b["text"] == "Hủy")
+    assert "đã được gửi" in await refused(sandbox, teacher, cancel["callback_data"])
     assert await notices(session, lists) == 1

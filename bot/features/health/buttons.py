@@ -96,13 +96,18 @@ class DropEntry(Button):
 @button("hlth", "aok")
 @dataclass(frozen=True, slots=True)
 class SendAlert(Button):
-    """ "Gửi" under the preview of a school-wide health notice."""
+    """ "Gửi" under the preview of a school-wide health notice (`token`: the message the
+    notice was typed in; 0 on buttons sent before it)."""
+
+    token: int = 0
 
 
 @button("hlth", "ano")
 @dataclass(frozen=True, slots=True)
 class DropAlert(Button):
     """ "Hủy" under the preview of a school-wide health notice."""
+
+    token: int = 0
 
 
 # A class's results spreadsheet, staged until the nurse confirms.

@@ -19,6 +19,7 @@ from storage.models import HealthCheck, WeeklyComment
 FULL_SIGHT = 10  # tenths: 10/10
 SEE_DETAILS = N_("See details")
 ALERT_TITLE = N_("Health notice")
+FROM = N_("From: {sender}")
 NUTRITION_LABELS = {
     Nutrition.SEVERE_THINNESS: N_("Severe wasting"),
     Nutrition.THINNESS: N_("Wasting (thinness)"),
@@ -134,9 +135,15 @@ def note_details(note: WeeklyComment, student_name: str, class_name: str, _: Tra
     )
 
 
-def alert_html(text: str, _: Translator) -> str:
-    """The notice as families get it: a bold title, then the text, escaped."""
-    return f"<b>{html.escape(_(ALERT_TITLE))}</b>\n{html.escape(clean(text))}"
+def alert_html(text: str, _: Translator, school: str = "", sender: str = "") -> str:
+    """The notice as families get it: a bold title, the school and who sends it ("Nhân viên
+    y tế", "Ban giám hiệu": `sender` is that msgid), then the text, escaped."""
+    head = f"<b>{html.escape(_(ALERT_TITLE))}</b>"
+    if school:
+        head += f"\n{html.escape(school)}"
+    if sender:
+        head += f"\n<i>{html.escape(_(FROM).format(sender=_(sender)))}</i>"
+    return f"{head}\n\n{html.escape(clean(text))}"
 
 
 def categories(checks: Sequence[HealthCheck]) -> Counter[str]:

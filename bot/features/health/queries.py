@@ -24,7 +24,7 @@ from bot.features.health.buttons import CheckDetails
 from bot.features.health.documents import HealthRow
 from bot.features.health.growth import Growth, assess
 from bot.features.health.notices import SEE_DETAILS, alert_html, notice_text
-from bot.features.health.rules import alert_problem, may_alert, may_record
+from bot.features.health.rules import alert_problem, alert_sender, may_alert, may_record
 from bot.features.weekly.queries import class_pupils
 from storage.models import (
     CommentKind,
@@ -234,22 +234,60 @@ async def school_families(session: AsyncSession, school_id: int) -> int:
     return len((await resolve(session, school_id, Audience.school())).accounts)
 
 
+async def alert_signature(session: AsyncSession, actor: Actor) -> tuple[str, str]:
+    """Who a school-wide health notice is from: the school's name, and the sender's msgid
+    (the nurse as "School nurse", the principal as "School leaders")."""
+    return await school_name(session, actor.school_id), alert_sender(actor)
+
+
+def alert_ref(actor: Actor, token: int) -> str:
+    """The `Notice.ref` of the notice typed in message `token`: a late press finds it."""
+    return f"health_alert:{actor.account.id}:{token}"
+
+
+async def sent_alert(session: AsyncSession, actor: Actor, token: int) -> Notice | None:
+    """The school-wide notice this person typed in message `token`, if it was sent."""
+    if not token:
+        return None
+    return await session.scalar(
+        select(Notice).where(
+            Notice.school_id == actor.school_id, Notice.ref == alert_ref(actor, token)
+        )
+    )
+
+
+async def saved_today(session: AsyncSession, actor: Actor, student_id: int, today: date) -> bool:
+    """Whether this nurse saved results for this pupil today (a late "Xác nhận" finds them)."""
+    found = await session.scalar(
+        select(HealthCheck.id).where(
+            HealthCheck.school_id == actor.school_id,
+            HealthCheck.student_id == student_id,
+            HealthCheck.recorded_by == actor.account.id,
+            HealthCheck.measured_on == today,
+        )
+    )
+    return found is not None
+
+
 async def school_alert(
-    session: AsyncSession, actor: Actor, text: str, now: datetime
+    session: AsyncSession, actor: Actor, text: str, now: datetime, token: int = 0
 ) -> Notice | None:
     """Queue a health notice for every family of the school; None if refused."""
     if not may_alert(actor) or alert_problem(text) is not None:
         return None
+    school, sender = await alert_signature(session, actor)
     notice = await enqueue_notice(
         session,
         actor.school_id,
         Audience.school(),
         ALERT_KIND,
-        alert_html(text, translator("vi")),
+        alert_html(text, translator("vi"), school, sender),
         report_to=actor.account.chat_id,
         created_by=actor.account.id,
         now=now,
     )
+    notice.translations = {"en": alert_html(text, translator("en"), school, sender)}
+    notice.ref = alert_ref(actor, token) if token else None
     notice.buttons = [list(REPLY)]
     audit(
         session,

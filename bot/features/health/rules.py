@@ -29,6 +29,8 @@ ENTRY_FORMAT = N_(
 TEXT_TOO_LONG = N_("A text in the results may have at most 500 characters.")
 ALERT_EMPTY = N_("The notice is empty.")
 ALERT_TOO_LONG = N_("The notice has {length} characters; the limit is {limit}.")
+NURSE = N_("School nurse")
+LEADERS = N_("School leaders")
 
 
 def may_record(actor: Actor) -> bool:
@@ -39,6 +41,12 @@ def may_record(actor: Actor) -> bool:
 def may_alert(actor: Actor) -> bool:
     """School-wide health notices: the nurse and the principal."""
     return actor.has(Role.MEDICAL, Role.PRINCIPAL)
+
+
+def alert_sender(actor: Actor) -> str:
+    """Who families are told a school-wide notice is from (a msgid): the nurse, or else the
+    school's leaders (the principal)."""
+    return NURSE if actor.has(Role.MEDICAL) else LEADERS
 
 
 def alert_problem(text: str) -> tuple[str, dict[str, object]] | None:

@@ -43,19 +43,24 @@ class ClassesChosen(Button):
     """ "Xong": the ticked classes are the audience."""
 
 
-# Under the preview, and under the confirmation.
+# Under the preview, and under the confirmation. `token` names the draft a preview shows (the
+# id of the message it was written in): a press under an older preview acts on nothing.
 
 
 @button("urg", "send")
 @dataclass(frozen=True, slots=True)
 class SendNow(Button):
-    """ "Gửi ngay"."""
+    """ "Gửi ngay" (under the preview of the draft `token`; 0 on buttons sent before it)."""
+
+    token: int = 0
 
 
 @button("urg", "later")
 @dataclass(frozen=True, slots=True)
 class Schedule(Button):
     """ "Hẹn giờ gửi": the times offered."""
+
+    token: int = 0
 
 
 @button("urg", "at")
@@ -64,12 +69,15 @@ class SendAt(Button):
     """One of the times offered (its index in rules.SLOTS)."""
 
     slot: int
+    token: int = 0
 
 
 @button("urg", "cancel")
 @dataclass(frozen=True, slots=True)
 class CancelDraft(Button):
     """ "Hủy": the draft is dropped."""
+
+    token: int = 0
 
 
 @button("urg", "again")

@@ -22,22 +22,50 @@ from bot.features.urgent.rules import (
     URGENT_TITLE,
     Draft,
     Remind,
+    Signature,
     audience_from,
     may_send,
     reminder_ref,
+    signature_of,
     text_problem,
 )
-from storage.models import Delivery, DeliveryState, Notice, PendingInput, SchoolClass
+from storage.models import (
+    Delivery,
+    DeliveryState,
+    Notice,
+    PendingInput,
+    School,
+    SchoolClass,
+    Staff,
+)
 from storage.queries import audit
 
 PICK, TEXT, CONFIRM = "urgent_pick", "urgent_text", "urgent_confirm"  # pending kinds
 KIND, ROUTINE_KIND = "urgent", "notice"
 
 
-def compose(text: str, title: str) -> str:
-    """The message as families get it (Telegram HTML): the bold title, then the escaped text."""
+def compose(
+    text: str, title: str, signature: Signature | None = None, _: Translator | None = None
+) -> str:
+    """The message as families get it (Telegram HTML): the bold title, the school and the
+    sender, then the escaped text."""
     head = f"<b>{html.escape(title)}</b>"
-    return f"{head}\n{html.escape(text.strip())}" if text.strip() else head
+    if signature is not None and _ is not None:
+        head += f"\n{html.escape(signature.school)}\n<i>{html.escape(signature.sender(_))}</i>"
+    return f"{head}\n\n{html.escape(text.strip())}" if text.strip() else head
+
+
+async def signature(session: AsyncSession, actor: Actor) -> Signature:
+    """Who the actor's notice is from: the school's name, and the leaders or the teacher."""
+    school = await session.get(School, actor.school_id)
+    class_name, name = "", ""
+    if actor.homeroom_classes:
+        names = await class_names(session, actor.school_id, actor.homeroom_classes)
+        class_name = ", ".join(names.values())
+    if actor.account.staff_id is not None:
+        staff = await session.get(Staff, actor.account.staff_id)
+        name = staff.full_name if staff is not None else ""
+    return signature_of(actor, school.name if school else "", class_name, name)
 
 
 async def grades(session: AsyncSession, school_id: int) -> list[int]:
@@ -76,12 +104,26 @@ async def reach(session: AsyncSession, school_id: int, audience: Audience) -> tu
     return len(found.accounts), len(found.not_linked)
 
 
-async def take_draft(session: AsyncSession, account_id: int, now: datetime) -> Draft | None:
-    """End the person's confirmation wait and return its draft; None if already ended."""
+async def waiting_draft(
+    session: AsyncSession, account_id: int, now: datetime, token: int
+) -> tuple[Draft | None, bool]:
+    """The draft waiting for "Gửi ngay", if the pressed preview shows it; and whether a newer
+    draft replaced the pressed one (which then acts on nothing)."""
     row = await pending.peek(session, account_id, now)
-    if row is None or row.kind != CONFIRM:
+    draft = Draft.from_data(row.data) if row is not None and row.kind == CONFIRM else None
+    if draft is not None and not draft.shown_by(token):
+        return None, True
+    return draft, False
+
+
+async def take_draft(
+    session: AsyncSession, account_id: int, now: datetime, token: int = 0
+) -> Draft | None:
+    """End the person's confirmation wait and return its draft; None if already ended (or
+    if the pressed preview showed an older draft)."""
+    draft, _replaced = await waiting_draft(session, account_id, now, token)
+    if draft is None:
         return None
-    draft = Draft.from_data(row.data)
     # Deleting is the claim: of two presses at once, only one deletes the row.
     result = await session.execute(
         delete(PendingInput).where(
@@ -99,8 +141,10 @@ class Sent:
     count: int
 
 
-def _translations(text: str, title: str) -> dict[str, str]:
-    return {code: compose(text, translator(code)(title)) for code in LANGUAGES}
+def _translations(text: str, title: str, signed: Signature) -> dict[str, str]:
+    return {
+        code: compose(text, translator(code)(title), signed, translator(code)) for code in LANGUAGES
+    }
 
 
 async def _store(
@@ -165,7 +209,7 @@ async def send(
     if not_before is not None and not_before <= now:
         return None
     title = URGENT_TITLE if not_before is None else ROUTINE_TITLE
-    texts = _translations(draft.text, title)
+    texts = _translations(draft.text, title, await signature(session, actor))
     return await _store(
         session, actor, draft.audience, texts, draft.media, now, not_before=not_before
     )

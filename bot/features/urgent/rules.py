@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.core import limits
-from bot.core.i18n import N_
+from bot.core.i18n import N_, Translator
 from bot.delivery.audience import Audience
 from storage.models import Role
 
@@ -24,6 +24,10 @@ TEXT_LIMIT = 3500  # leaves room for the title within one Telegram message (4,09
 CAPTION_LIMIT = 1024
 URGENT_TITLE = N_("URGENT NOTICE")
 ROUTINE_TITLE = N_("NOTICE")
+# Who a notice is from, under its title: families must see the school and the sender.
+FROM = N_("From: {sender}")
+SCHOOL_LEADERS = N_("School leaders")
+HOMEROOM_OF = N_("Homeroom teacher of class {class_name}")
 # The moments a routine notice may be scheduled for: (label msgid, days from today, local time).
 SLOTS = (
     (N_("This afternoon, {time}"), 0, time(16, 30)),
@@ -73,11 +77,21 @@ class Draft:
     audience: Audience
     text: str
     media: tuple[str, str] | None = None
+    token: int = 0  # the message the draft was written in: its preview's buttons name it
 
     def data(self) -> dict[str, Any]:
         """The draft as JSON, kept in the pending row so it survives a restart."""
         media = list(self.media) if self.media else None
-        return {"audience": self.audience.describe(), "text": self.text, "media": media}
+        return {
+            "audience": self.audience.describe(),
+            "text": self.text,
+            "media": media,
+            "token": self.token,
+        }
+
+    def shown_by(self, token: int) -> bool:
+        """Whether a preview's button (naming `token`) is about this draft; 0 is any."""
+        return token in (0, self.token)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Draft | None:
@@ -89,9 +103,11 @@ class Draft:
         )
         if audience is None or not isinstance(text, str):
             return None
+        token = data.get("token")
+        token = token if isinstance(token, int) else 0
         if isinstance(media, list) and len(media) == 2:
-            return cls(audience, text, (str(media[0]), str(media[1])))
-        return None if media else cls(audience, text)
+            return cls(audience, text, (str(media[0]), str(media[1])), token)
+        return None if media else cls(audience, text, None, token)
 
 
 def text_problem(text: str | None, *, caption: bool = False) -> str | None:
@@ -112,6 +128,29 @@ def slot_choices(now: datetime, zone: ZoneInfo) -> list[tuple[int, datetime]]:
         if moment - SLOT_MARGIN > local:
             choices.append((index, moment.astimezone(UTC)))
     return choices
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """Who sends a notice, as families read it under the title: the school, then the sender
+    (the school's leaders, or the class's homeroom teacher by name)."""
+
+    school: str
+    role: str  # a msgid: SCHOOL_LEADERS or HOMEROOM_OF
+    class_name: str = ""
+    name: str = ""
+
+    def sender(self, _: Translator) -> str:
+        """ "Người gửi: Giáo viên chủ nhiệm lớp 1A, Phan Thị Thu" (plain text)."""
+        who = _(self.role).format(class_name=self.class_name)
+        return _(FROM).format(sender=f"{who}, {self.name}" if self.name else who)
+
+
+def signature_of(actor: Actor, school: str, class_name: str, name: str) -> Signature:
+    """A leader sends as the school's leaders; a homeroom teacher as the class's teacher."""
+    if is_leader(actor):
+        return Signature(school, SCHOOL_LEADERS)
+    return Signature(school, HOMEROOM_OF, class_name, name)
 
 
 class Remind(enum.Enum):

@@ -147,7 +147,10 @@ async def test_a_send_stores_one_urgent_delivery_per_family_and_an_audit_event(
     assert sent is not None and sent.count == 3
     notice = sent.notice
     assert notice.urgent and notice.kind == "urgent"
-    assert notice.text == "<b>THÔNG BÁO KHẨN</b>\nNghỉ học chiều nay &lt;vì mưa bão&gt; &amp; ngập"
+    assert notice.text == (
+        "<b>THÔNG BÁO KHẨN</b>\nTrường Tiểu học Thử\n<i>Người gửi: Giáo viên chủ nhiệm lớp 1A</i>"
+        "\n\nNghỉ học chiều nay &lt;vì mưa bão&gt; &amp; ngập"
+    )
     assert (notice.media_kind, notice.media_file) == ("photo", "F1")
     assert notice.report_chat_id == world.accounts["teacher"].chat_id
     assert notice.created_by == world.accounts["teacher"].id

@@ -12,7 +12,7 @@ from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_
 from bot.features.health import queries as health
 from bot.features.health.buttons import DropAlert, SendAlert
-from bot.features.health.chat.entry import typed, wake_after_commit
+from bot.features.health.chat.entry import typed
 from bot.features.health.notices import alert_html
 from bot.features.health.rules import (
     ALERT_LIMIT,
@@ -59,8 +59,10 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
         reason, params = problem
         visit.reply(_(reason).format(**params) + "\n" + _("Please send it again."), as_html=False)
         return True
+    token = message.message_id  # the preview's buttons name the message the notice was in
+    data = {"text": text, "token": token}
     await pending.expect(
-        visit.session, visit.account.id, visit.actor.school_id, ALERT_OK, {"text": text}, visit.now
+        visit.session, visit.account.id, visit.actor.school_id, ALERT_OK, data, visit.now
     )
     families = await health.school_families(visit.session, visit.actor.school_id)
     question = _.ngettext(
@@ -69,30 +71,33 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
         families,
     ).format(count=families)
     markup = keyboards.inline(
-        [[(_("Send"), SendAlert().data()), (_("Cancel"), DropAlert().data())]]
+        [[(_("Send"), SendAlert(token).data()), (_("Cancel"), DropAlert(token).data())]]
     )
-    visit.reply(alert_html(text, _) + "\n\n" + html.escape(question), markup)
+    school, sender = await health.alert_signature(visit.session, visit.actor)
+    shown = alert_html(text, _, school, sender)
+    visit.reply(shown + "\n\n" + html.escape(question), markup)
     return True
 
 
 async def send_alert(press: SendAlert, visit: Visit, context: BotContext) -> None:
     """ "Gửi": queue the notice for every family of the school."""
-    await _answer(visit, context, confirmed=True)
+    await _answer(visit, press.token, confirmed=True)
 
 
 async def drop_alert(press: DropAlert, visit: Visit, context: BotContext) -> None:
     """ "Hủy": nothing is sent."""
-    await _answer(visit, context, confirmed=False)
+    await _answer(visit, press.token, confirmed=False)
 
 
-async def _answer(visit: Visit, context: BotContext, *, confirmed: bool) -> None:
+async def _answer(visit: Visit, token: int, *, confirmed: bool) -> None:
     _ = visit._
     if not may_alert(visit.actor):
         visit.alert(_(NOT_FOR_YOU))
         return
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
-    if waiting is None or waiting.kind != ALERT_OK:
-        visit.edit(html.escape(_(EXPIRED)))
+    shown = waiting.data.get("token") if waiting is not None else None
+    if waiting is None or waiting.kind != ALERT_OK or token not in (0, shown):
+        await _late(visit, token)
         return
     text = str(waiting.data.get("text", ""))
     await pending.clear(visit.session, visit.account.id)
@@ -100,10 +105,13 @@ async def _answer(visit: Visit, context: BotContext, *, confirmed: bool) -> None
         visit.edit(html.escape(_("Cancelled. Nothing was sent.")))
         return
     families = await health.school_families(visit.session, visit.actor.school_id)
-    if await health.school_alert(visit.session, visit.actor, text, visit.now) is None:
+    stored = await health.school_alert(
+        visit.session, visit.actor, text, visit.now, token=int(shown or 0)
+    )
+    if stored is None:
         visit.edit(html.escape(_(EXPIRED)))
         return
-    wake_after_commit(visit, context)
+    visit.wake_sender()
     done = _.ngettext(
         "The health notice is being sent to {count} family. The delivery report will follow here.",
         "The health notice is being sent to {count} families. The delivery report will "
@@ -111,3 +119,12 @@ async def _answer(visit: Visit, context: BotContext, *, confirmed: bool) -> None
         families,
     ).format(count=families)
     visit.edit(html.escape(done))
+
+
+async def _late(visit: Visit, token: int) -> None:
+    """A press under a preview no longer waiting: say what became of it, change nothing."""
+    _ = visit._
+    if await health.sent_alert(visit.session, visit.actor, token) is not None:
+        visit.alert(_("This notice was already sent; nothing more was sent."))
+    else:
+        visit.alert(_("Nothing was sent: this notice was cancelled, replaced or has expired."))

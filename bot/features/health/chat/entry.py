@@ -12,7 +12,7 @@ from bot.core.context import BotContext, Visit
 from bot.features.health import queries as health
 from bot.features.health.buttons import DropEntry, EntryPupil, SaveEntry
 from bot.features.health.notices import details
-from bot.features.health.rules import EXPIRED, NOT_FOR_YOU, HealthEntry, may_record, parse_entry
+from bot.features.health.rules import NOT_FOR_YOU, HealthEntry, may_record, parse_entry
 from storage.roster.cells import CellError
 
 ENTRY, ENTRY_OK = "health_entry", "health_entry_ok"  # pending kinds: the line, the preview
@@ -22,15 +22,6 @@ EXAMPLE = "128; 26,5; 10/10; 8/10"
 def typed(message: Message) -> bool:
     """A text that can be an answer (a command never is)."""
     return bool(message.text) and not (message.text or "").startswith("/")
-
-
-def wake_after_commit(visit: Visit, context: BotContext) -> None:
-    """Let the sender look at the outbox once the visit has committed what it queued."""
-
-    async def wake() -> None:
-        context.wake_sender()
-
-    visit.later(wake)
 
 
 async def entry_pupil(press: EntryPupil, visit: Visit, context: BotContext) -> None:
@@ -114,7 +105,7 @@ async def _answer(visit: Visit, context: BotContext, student_id: int, *, confirm
         return
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
     if waiting is None or waiting.kind != ENTRY_OK or waiting.data.get("student_id") != student_id:
-        visit.edit(html.escape(_(EXPIRED)))
+        await _late(visit, context, student_id)
         return
     data = dict(waiting.data)
     await pending.clear(visit.session, visit.account.id)
@@ -131,9 +122,20 @@ async def _answer(visit: Visit, context: BotContext, student_id: int, *, confirm
         context.today(visit.now),
         visit.now,
     )
-    wake_after_commit(visit, context)
+    visit.wake_sender()
     if recorded.notified:
         text = _("Saved. The results were sent to the family of {name}.")
     else:
         text = _("Saved. No parent of {name} has linked an account yet, so nobody was notified.")
     visit.edit(html.escape(text.format(name=pupil.full_name)))
+
+
+async def _late(visit: Visit, context: BotContext, student_id: int) -> None:
+    """A press under results no longer waiting: say what became of them, change nothing."""
+    _ = visit._
+    today = context.today(visit.now)
+    if await health.saved_today(visit.session, visit.actor, student_id, today):
+        name = await health.pupil_name(visit.session, student_id)
+        visit.alert(_("The results of {name} were already saved.").format(name=name))
+    else:
+        visit.alert(_("Nothing was saved: these results were cancelled or have expired."))

@@ -23,7 +23,6 @@ from bot.core.problems import describe
 from bot.features.health import queries as health
 from bot.features.health import staged as sheets
 from bot.features.health.buttons import DropSheet, SaveSheet, SheetClass
-from bot.features.health.chat.entry import wake_after_commit
 from bot.features.health.documents import HealthSheet, parse_health_sheet, sheet_class
 from bot.features.health.notices import category_lines
 from bot.features.health.rules import NOT_FOR_YOU, may_record
@@ -203,7 +202,7 @@ async def _save(visit: Visit, context: BotContext, staged_id: int, path: Path) -
     recorded = await sheets.record_sheet(
         visit.session, visit.actor, staged, sheet.rows, today, visit.now
     )
-    wake_after_commit(visit, context)
+    visit.wake_sender()
     lines = [
         _.ngettext(
             "Saved the results of {count} pupil of class {name}.",

@@ -33,7 +33,8 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
     if waiting is None or waiting.kind != TEXT or message.text is None:
         return False
-    await _take(visit, audience_from(waiting.data.get("audience")), message.text)
+    audience = audience_from(waiting.data.get("audience"))
+    await _take(visit, audience, message.text, None, message.message_id)
     return True
 
 
@@ -59,11 +60,13 @@ async def take_media(message: Message, visit: Visit, context: BotContext) -> boo
     else:
         return False
     audience = audience_from(waiting.data.get("audience"))
-    await _take(visit, audience, message.caption or "", media)
+    await _take(visit, audience, message.caption or "", media, message.message_id)
     return True
 
 
-async def _take(visit: Visit, audience: Audience | None, text: str, media: Media = None) -> None:
+async def _take(
+    visit: Visit, audience: Audience | None, text: str, media: Media, token: int
+) -> None:
     """Check the message; keep it as a draft and show the preview, or ask again."""
     _ = visit._
     if audience is None or not may_send(visit.actor, audience):
@@ -76,7 +79,7 @@ async def _take(visit: Visit, audience: Audience | None, text: str, media: Media
         again = _("Please send it again.")
         visit.reply(_(problem).format(limit=limit) + "\n" + again, as_html=False)
         return
-    draft = Draft(audience, text.strip(), media)
+    draft = Draft(audience, text.strip(), media, token)
     await pending.expect(
         visit.session, visit.account.id, visit.actor.school_id, CONFIRM, draft.data(), visit.now
     )
@@ -110,12 +113,16 @@ async def _summary(visit: Visit, draft: Draft) -> str:
 async def _preview(visit: Visit, draft: Draft) -> None:
     """The message as families will see it, the number of families, and the choices."""
     _ = visit._
-    shown = urgent.compose(draft.text, _(URGENT_TITLE))
+    signed = await urgent.signature(visit.session, visit.actor)
+    shown = urgent.compose(draft.text, _(URGENT_TITLE), signed, _)
     summary = await _summary(visit, draft)
     markup = keyboards.inline(
         [
-            [(_("Send now"), SendNow().data()), (_("Schedule for later"), Schedule().data())],
-            [(_("Cancel"), CancelDraft().data())],
+            [
+                (_("Send now"), SendNow(draft.token).data()),
+                (_("Schedule for later"), Schedule(draft.token).data()),
+            ],
+            [(_("Cancel"), CancelDraft(draft.token).data())],
         ]
     )
     if draft.media is None:

@@ -19,10 +19,12 @@ from bot.features.urgent.rules import (
     URGENT_TITLE,
     Draft,
     Remind,
+    Signature,
     slot_choices,
 )
 
 PASSED = N_("That time has already passed; please choose another.")
+REPLACED = N_("This preview was replaced by a newer message; nothing was sent from it.")
 REMIND_REPLIES = {
     Remind.NOT_YOURS: NOT_FOR_YOU,
     Remind.ALL_READ: N_("Every family has already read this notice."),
@@ -30,36 +32,31 @@ REMIND_REPLIES = {
 }
 
 
-def wake_after_commit(visit: Visit, context: BotContext) -> None:
-    """Let the sender look at the outbox once the visit has committed what it queued."""
-
-    async def wake() -> None:
-        context.wake_sender()
-
-    visit.later(wake)
-
-
 async def send_now(press: SendNow, visit: Visit, context: BotContext) -> None:
     """ "Gửi ngay": the draft goes out as an urgent notice; a second press is refused."""
-    await _send(visit, context, None)
+    await _send(visit, context, None, press.token)
 
 
 async def send_at(press: SendAt, visit: Visit, context: BotContext) -> None:
     """A chosen time: the draft waits as a routine notice; a time gone by is refused."""
-    data = await _waiting_draft(visit) or {}
+    data = await _waiting_draft(visit, press.token)
+    if data is None:
+        return
     slots = data.get("slots")
     chosen = slots.get(str(press.slot)) if isinstance(slots, dict) else None
     moment = datetime.fromisoformat(chosen) if isinstance(chosen, str) else None
     if moment is None or moment <= visit.now:
         visit.alert(visit._(EXPIRED if moment is None else PASSED))
         return
-    await _send(visit, context, moment)
+    await _send(visit, context, moment, press.token)
 
 
-async def _send(visit: Visit, context: BotContext, moment: datetime | None) -> None:
+async def _send(visit: Visit, context: BotContext, moment: datetime | None, token: int) -> None:
     """Store the draft once (now, or for `moment`) and show what was done in the preview."""
     _ = visit._
-    draft = await urgent.take_draft(visit.session, visit.account.id, visit.now)
+    if await _waiting_draft(visit, token) is None:
+        return
+    draft = await urgent.take_draft(visit.session, visit.account.id, visit.now, token)
     if draft is None:
         visit.alert(_(EXPIRED))
         return
@@ -67,12 +64,18 @@ async def _send(visit: Visit, context: BotContext, moment: datetime | None) -> N
     if sent is None:
         visit.alert(_(NOT_ALLOWED))
         return
-    wake_after_commit(visit, context)
-    _confirm(visit, context, draft, sent, moment)
+    visit.wake_sender()
+    signed = await urgent.signature(visit.session, visit.actor)
+    _confirm(visit, context, draft, sent, moment, signed)
 
 
 def _confirm(
-    visit: Visit, context: BotContext, draft: Draft, sent: Sent, moment: datetime | None
+    visit: Visit,
+    context: BotContext,
+    draft: Draft,
+    sent: Sent,
+    moment: datetime | None,
+    signed: Signature,
 ) -> None:
     _ = visit._
     title, markup = ROUTINE_TITLE, None
@@ -94,11 +97,17 @@ def _confirm(
     local = (moment or visit.now).astimezone(context.settings.zone)
     line = line.format(count=sent.count, time=f"{local:%H:%M}", date=f"{local:%d/%m}")
     done = f"<b>{html.escape(line)}</b>"
-    text = done if draft.media else urgent.compose(draft.text, _(title)) + "\n\n" + done
+    text = done if draft.media else urgent.compose(draft.text, _(title), signed, _) + "\n\n" + done
     visit.edit(text, markup)
 
 
-async def _waiting_draft(visit: Visit) -> dict[str, object] | None:
+async def _waiting_draft(visit: Visit, token: int) -> dict[str, object] | None:
+    """The draft the pressed preview shows, still waiting; else the press is answered with
+    what became of it (sent, cancelled or expired; or replaced by a newer draft)."""
+    draft, replaced = await urgent.waiting_draft(visit.session, visit.account.id, visit.now, token)
+    if draft is None:
+        visit.alert(visit._(REPLACED if replaced else EXPIRED))
+        return None
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
     return dict(waiting.data) if waiting is not None and waiting.kind == CONFIRM else None
 
@@ -106,9 +115,8 @@ async def _waiting_draft(visit: Visit) -> dict[str, object] | None:
 async def schedule(press: Schedule, visit: Visit, context: BotContext) -> None:
     """ "Hẹn giờ gửi": keep the offered times in the draft and show them as buttons."""
     _ = visit._
-    data = await _waiting_draft(visit)
+    data = await _waiting_draft(visit, press.token)
     if data is None:
-        visit.alert(_(EXPIRED))
         return
     zone = context.settings.zone
     choices = slot_choices(visit.now, zone)
@@ -119,19 +127,17 @@ async def schedule(press: Schedule, visit: Visit, context: BotContext) -> None:
     buttons = [
         (
             _(SLOTS[index][0]).format(time=moment.astimezone(zone).strftime("%H:%M")),
-            SendAt(index).data(),
+            SendAt(index, press.token).data(),
         )
         for index, moment in choices
     ]
-    visit.edit_markup(
-        keyboards.choices(buttons, per_row=1, extra=[(_("Cancel"), CancelDraft().data())])
-    )
+    cancel = [(_("Cancel"), CancelDraft(press.token).data())]
+    visit.edit_markup(keyboards.choices(buttons, per_row=1, extra=cancel))
 
 
 async def cancel_draft(press: CancelDraft, visit: Visit, context: BotContext) -> None:
-    """Drop the draft; nothing is sent."""
-    if await _waiting_draft(visit) is None:
-        visit.alert(visit._(EXPIRED))
+    """Drop the draft; nothing is sent (an older preview's "Hủy" drops nothing)."""
+    if await _waiting_draft(visit, press.token) is None:
         return
     await pending.clear(visit.session, visit.account.id)
     visit.edit(html.escape(visit._("Cancelled. Nothing was sent.")))
@@ -146,7 +152,7 @@ async def remind_again(press: RemindAgain, visit: Visit, context: BotContext) ->
     if sent is None:
         visit.alert(_(REMIND_REPLIES[outcome]))
         return
-    wake_after_commit(visit, context)
+    visit.wake_sender()
     told = _.ngettext(
         "Sent again to {count} family that has not read the notice yet.",
         "Sent again to {count} families that have not read the notice yet.",
