@@ -14,8 +14,8 @@ def register(features: Features) -> None:
     from bot.core import keyboards
     from bot.core.features import holding
     from bot.core.i18n import N_
-    from bot.features.leave import buttons
-    from bot.features.leave.chat import parent, staff
+    from bot.features.leave import buttons, jobs
+    from bot.features.leave.chat import parent, sending, staff, typed
     from storage.models import Role
 
     features.command(
@@ -31,9 +31,11 @@ def register(features: Features) -> None:
     features.press(buttons.PickChild, parent.child_pressed)
     features.press(buttons.PickDay, parent.day_pressed)
     features.press(buttons.PickPart, parent.part_pressed)
-    features.press(buttons.SendRequest, parent.send_pressed)
+    features.press(buttons.SendRequest, sending.send_pressed)
     features.press(buttons.CancelForm, parent.cancel_pressed)
     features.press(buttons.Confirm, staff.confirm_pressed)
     features.press(buttons.Refuse, staff.refuse_pressed)
-    for kind in parent.TAKERS:
-        features.expect(kind, text=parent.take_text)
+    for kind in typed.TAKERS:
+        media = None if kind == staff.WAIT_REFUSAL else typed.take_media
+        features.expect(kind, text=typed.take_text, media=media)
+    jobs.register()

@@ -1,6 +1,9 @@
 """The buttons of leave requests: the parent's form, and the teacher's two answers.
 
-"ok" and "no" ride on requests already delivered to teachers: their data must not change.
+"ok" and "no" ride on requests already delivered to teachers: their data must not change. The
+form's buttons carry the update that opened it (`started`, last and optional: an older button
+reads as 0, "whatever form is open"), so that a button of a form already sent, replaced or
+cancelled says so and starts nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ class PickChild(Button):
     """The child the leave is for."""
 
     student_id: int
+    started: int = 0
 
 
 @button(FEATURE, "day")
@@ -29,6 +33,7 @@ class PickDay(Button):
 
     student_id: int
     day: date
+    started: int = 0
 
 
 @button(FEATURE, "part")
@@ -38,6 +43,7 @@ class PickPart(Button):
 
     student_id: int
     part: Annotated[str, Max(12)]
+    started: int = 0
 
 
 @button(FEATURE, "send")
@@ -46,12 +52,15 @@ class SendRequest(Button):
     """ "Gửi": the request goes to the homeroom teacher."""
 
     student_id: int
+    started: int = 0
 
 
 @button(FEATURE, "cancel")
 @dataclass(frozen=True, slots=True)
 class CancelForm(Button):
     """ "Huỷ": the form is dropped, nothing is sent."""
+
+    started: int = 0
 
 
 @button(FEATURE, "ok")

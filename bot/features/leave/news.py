@@ -1,5 +1,8 @@
 """What leave requests tell other people, through the outbox in the step's own transaction:
-the request with its two buttons to the homeroom teacher, the decision to the parent.
+the request with its two buttons (and the doctor's note, by its kind) to the homeroom teacher,
+kept for her if she has not joined the bot yet (the administrators are then told); the reminder
+after two working days (to the leaders when she could not receive it); the decision to the
+parent.
 
 The texts are HTML in every language (the parent's and the teacher's texts escaped); the
 sender sends each recipient the one in their language.
@@ -14,15 +17,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import LANGUAGES, N_, Translator, translator
 from bot.core.split import fit
-from bot.delivery.outbox import Audience, enqueue_news
+from bot.delivery.kept import reached
+from bot.delivery.outbox import Audience, enqueue_news, enqueue_notice
+from bot.features.feedback import absent
+from bot.features.feedback.recipients import recipient_staff
+from bot.features.feedback.rules import LEADERS
 from bot.features.leave.buttons import Confirm, Refuse
 from bot.features.leave.queries import deciders, pupil
-from bot.features.leave.rules import PART_LABELS, days_label
+from bot.features.leave.rules import ANSWER_WITHIN, KEPT_FOR, PART_LABELS, days_label
 from storage.models import LeavePart, LeaveRequest, RequestState
 
 REQUEST = "leave_request"  # the outbox kind of the request sent to the teacher
+NOTE = "leave_note"  # the outbox kind of the doctor's note sent with it
 NEWS = "leave_decision"  # the outbox kind of the parent's news of a decision
+REMINDER = "leave_reminder"  # the outbox kind of the reminder
 CONFIRM, REFUSE = N_("Confirm"), N_("Refuse")
+NOTE_LINE = N_("Doctor's note: sent with this request.")
+NOTE_CAPTION = N_("Doctor's note for the leave request of {name}: {days}")
+REMIND = N_("Reminder: this leave request has waited {days} working days for an answer.")
+NOBODY_JOINED = N_("The homeroom teacher of class {class_name} has not joined the bot yet.")
 
 
 def describe(
@@ -39,15 +52,28 @@ def describe(
     ]
 
 
-def request_text(name: str, klass: str, r: LeaveRequest, _: Translator, note: str = "") -> str:
-    """The request as the teacher reads it: the parent only as "the parent of" the child.
+def request_text(
+    name: str,
+    klass: str,
+    r: LeaveRequest,
+    _: Translator,
+    note: str = "",
+    *,
+    attached: bool = False,
+    heading: str = "",
+) -> str:
+    """The request as the teacher reads it: the parent only as "the parent of" the child, and
+    whether a doctor's note came with it.
 
     A 2,000-character reason and as long a refusal do not fit one message: the teacher's copy
     is cut with "…" (the parent's news, through the outbox, is split instead).
     """
     lines = describe(name, klass, r.first_day, r.last_day, r.part, r.reason, _)
+    if attached:
+        lines.append(html.escape(_(NOTE_LINE), quote=False))
     parent = _("From: the parent of {name}").format(name=html.escape(name))
-    text = "\n".join(["<b>" + html.escape(_("Leave request")) + "</b>", *lines, parent])
+    top = ["<b>" + html.escape(heading or _("Leave request")) + "</b>"]
+    text = "\n".join([*top, *lines, parent])
     return fit(f"{text}\n\n{note}" if note else text)
 
 
@@ -69,26 +95,93 @@ def decision_note(request: LeaveRequest, name: str, _: Translator) -> str:
     ).format(**values, reason=html.escape(request.refusal or ""))
 
 
-async def queue_request(session: AsyncSession, request: LeaveRequest, now: datetime) -> int:
-    """Queue the request with "Xác nhận" and "Từ chối" for the class's homeroom teacher;
-    return how many linked teachers it goes to (none: the parent is told to call)."""
-    teachers = [account.id for account in await deciders(session, request)]
-    if not teachers:
-        return 0
+def request_buttons(request: LeaveRequest) -> list[tuple[str, str]]:
+    """(label msgid, data) of "Xác nhận" and "Từ chối"."""
+    return [(CONFIRM, Confirm(request.id).data()), (REFUSE, Refuse(request.id).data())]
+
+
+async def teacher_audience(session: AsyncSession, request: LeaveRequest) -> Audience:
+    """The class's homeroom teacher on the lists, resolved again when she joins."""
+    staff = await recipient_staff(session, request.school_id, request.class_id, False)
+    return Audience.staff_members(*(staff_id for staff_id, _name in staff))
+
+
+async def queue_request(
+    session: AsyncSession,
+    request: LeaveRequest,
+    now: datetime,
+    note: tuple[str, str] | None = None,
+) -> int:
+    """Queue the request with "Xác nhận" and "Từ chối" for the class's homeroom teacher, then
+    the doctor's note as what it is (a photo, or a file); kept for her if she has not joined
+    (the administrators are then told). Returns how many people it reaches now."""
+    audience = await teacher_audience(session, request)
     name, klass = await pupil(session, request.student_id)
-    texts = {code: request_text(name, klass, request, translator(code)) for code in LANGUAGES}
-    buttons = [(CONFIRM, Confirm(request.id).data()), (REFUSE, Refuse(request.id).data())]
-    await enqueue_news(
+    texts = {
+        code: request_text(name, klass, request, translator(code), attached=note is not None)
+        for code in LANGUAGES
+    }
+    card = await enqueue_news(
         session,
         request.school_id,
-        Audience.accounts(*teachers),
+        audience,
         REQUEST,
         texts,
-        buttons=buttons,
+        buttons=request_buttons(request),
         created_by=request.account_id,
         now=now,
+        kept_until=now + KEPT_FOR,
     )
-    return len(teachers)
+    card.ref = f"leave:{request.id}"
+    if note is not None:
+        captions = {
+            code: html.escape(note_caption(name, request, translator(code)), quote=False)
+            for code in LANGUAGES
+        }
+        attached = await enqueue_news(
+            session,
+            request.school_id,
+            audience,
+            NOTE,
+            captions,
+            media=note,
+            created_by=request.account_id,
+            now=now,
+            kept_until=now + KEPT_FOR,
+        )
+        attached.ref = f"leave_note:{request.id}"
+    count = await reached(session, card)
+    if not count:
+        await absent.tell_admins(session, request.school_id, request.class_id, False, now)
+    return count
+
+
+def note_caption(name: str, request: LeaveRequest, _: Translator) -> str:
+    """The caption of the doctor's note (plain text)."""
+    days = days_label(request.first_day, request.last_day, _)
+    return _(NOTE_CAPTION).format(name=name, days=days)
+
+
+async def remind(session: AsyncSession, request: LeaveRequest, now: datetime) -> None:
+    """Queue the reminder of a request waiting ANSWER_WITHIN working days: to the teacher with
+    her two buttons, or, when she has not joined, to the leaders (without buttons)."""
+    teachers = [account.id for account in await deciders(session, request)]
+    name, klass = await pupil(session, request.student_id)
+    texts = {}
+    for code in LANGUAGES:
+        _ = translator(code)
+        heading = _(REMIND).format(days=ANSWER_WITHIN)
+        missing = "" if teachers else html.escape(_(NOBODY_JOINED).format(class_name=klass))
+        texts[code] = request_text(name, klass, request, _, missing, heading=heading)
+    audience = Audience.accounts(*teachers) if teachers else Audience.staff(*LEADERS)
+    notice = await enqueue_notice(
+        session, request.school_id, audience, REMINDER, texts["vi"], requires_ack=False, now=now
+    )
+    notice.translations, notice.ref = texts, f"leave_reminder:{request.id}"
+    if teachers:
+        notice.buttons = [list(button) for button in request_buttons(request)]
+    else:
+        notice.kept_until = now + KEPT_FOR
 
 
 async def queue_decision(

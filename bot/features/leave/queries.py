@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import limits
@@ -30,8 +30,10 @@ from bot.features.leave.rules import read_days as read_days
 from bot.features.weekly.queries import pupil_class
 from storage.models import (
     AccountState,
+    AuditEvent,
     LeavePart,
     LeaveRequest,
+    Notice,
     RequestState,
     Staff,
     TelegramAccount,
@@ -63,8 +65,11 @@ async def submit(
     *,
     now: datetime,
     today: date,
+    who: str = "",
+    started: int = 0,
 ) -> LeaveRequest | DayProblem | str:
-    """Store a pending request after checking rights, rate, dates and reason (else a msgid)."""
+    """Store a pending request after checking rights, rate, dates and reason (else a msgid);
+    audited with the update that opened its form, so that the form's late buttons can tell."""
     class_id = await pupil_class(session, actor.school_id, student_id)
     if class_id is None or not may_ask(actor, student_id):
         return NOT_YOURS
@@ -84,10 +89,86 @@ async def submit(
         part=part,
         reason=reason.strip(),
         state=RequestState.PENDING,
+        created_at=now,
     )
     session.add(request)
     await session.flush()
+    audit(
+        session,
+        school_id=actor.school_id,
+        actor=who or f"tg:{actor.account.telegram_user_id}",
+        action="leave.requested",
+        entity="leave_request",
+        entity_id=request.id,
+        after={"state": request.state.value, "draft": started},
+    )
     return request
+
+
+async def sent_from(session: AsyncSession, actor: Actor, started: int) -> LeaveRequest | None:
+    """The request a form opened by update `started` became, if it was sent."""
+    if not started:
+        return None
+    events = await session.execute(
+        select(AuditEvent.entity_id, AuditEvent.after)
+        .where(
+            AuditEvent.school_id == actor.school_id,
+            AuditEvent.actor == f"tg:{actor.account.telegram_user_id}",
+            AuditEvent.action == "leave.requested",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(100)
+    )
+    for entity_id, after in events:
+        if (after or {}).get("draft") == started and entity_id is not None:
+            return await session.get(LeaveRequest, int(entity_id))
+    return None
+
+
+async def waiting_for(session: AsyncSession, actor: Actor) -> list[LeaveRequest]:
+    """The pending requests this person decides (their homeroom classes), oldest first."""
+    if not actor.linked or not actor.homeroom_classes:
+        return []
+    found = await session.scalars(
+        select(LeaveRequest)
+        .where(
+            LeaveRequest.school_id == actor.school_id,
+            LeaveRequest.state == RequestState.PENDING,
+            LeaveRequest.class_id.in_(actor.homeroom_classes),
+        )
+        .order_by(LeaveRequest.created_at, LeaveRequest.id)
+    )
+    return list(found)
+
+
+async def pending(session: AsyncSession, school_id: int) -> list[LeaveRequest]:
+    """Every pending request of the school, oldest first (for the reminder)."""
+    found = await session.scalars(
+        select(LeaveRequest)
+        .where(LeaveRequest.school_id == school_id, LeaveRequest.state == RequestState.PENDING)
+        .order_by(LeaveRequest.created_at, LeaveRequest.id)
+    )
+    return list(found)
+
+
+async def notice_with(session: AsyncSession, school_id: int, ref: str) -> Notice | None:
+    """The first notice queued with this ref (a request's card, its note, its reminder)."""
+    return await session.scalar(
+        select(Notice)
+        .where(Notice.school_id == school_id, Notice.ref == ref)
+        .order_by(Notice.id)
+        .limit(1)
+    )
+
+
+async def stop_keeping(session: AsyncSession, request: LeaveRequest) -> None:
+    """A decided request's card and note are no longer given to a teacher who joins later."""
+    refs = [f"leave:{request.id}", f"leave_note:{request.id}"]
+    await session.execute(
+        update(Notice)
+        .where(Notice.school_id == request.school_id, Notice.ref.in_(refs))
+        .values(kept_until=None)
+    )
 
 
 async def check(

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 NOT_YOURS = N_("This is not one of your children.")
 NOT_DECIDER = N_("You cannot decide on this request.")
 MAX_DAYS = 30  # the longest leave one request may cover, in calendar days
+ANSWER_WITHIN = 2  # working days before the teacher is reminded (or the leaders told)
+# A request for a teacher who has not joined the bot waits this long for her (the inbox and the
+# reminder still show it after that).
+KEPT_FOR = timedelta(days=60)
 NOON = 12  # after this hour (school time) today is no longer offered as a button
 _DAY = r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?"
 _DAYS = re.compile(rf"{_DAY}(?:\s*(?:-|–|—|đến)\s*{_DAY})?", re.IGNORECASE)
@@ -63,6 +67,7 @@ class Outcome(enum.Enum):
 
 
 NO_LONGER_OPEN = N_("This leave request is no longer open.")
+ALREADY_SENT = N_("This leave request was already sent; nothing was changed.")
 STATES = {
     RequestState.APPROVED: N_("This leave request was already confirmed."),
     RequestState.REJECTED: N_("This leave request was already refused."),
@@ -211,3 +216,10 @@ def why_not(decision: Decision, _: Translator) -> str | None:
     if decision.outcome is Outcome.DECIDED and decision.request is not None:
         return state_text(decision.request, _)
     return None
+
+
+def after_sending(request: LeaveRequest) -> str:
+    """What a button of a form already sent says: sent and waiting, confirmed, or refused."""
+    if request.state == RequestState.PENDING:
+        return ALREADY_SENT
+    return STATES.get(request.state, NO_LONGER_OPEN)

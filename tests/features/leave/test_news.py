@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.kept import deliver_kept
+from bot.features.feedback import absent
 from bot.features.leave import news
 from bot.features.leave import queries as leave
+from bot.features.leave.rules import KEPT_FOR
 from storage.models import Delivery, LeaveRequest, Notice, School, Staff
 from tests.features.leave.test_leave import (  # noqa: F401  (lists is a fixture)
     PHONES,
@@ -60,15 +63,36 @@ async def test_the_request_goes_to_the_homeroom_teacher_with_its_two_buttons(
     assert notice.translations["en"].startswith("<b>Leave request</b>")
 
 
-async def test_a_class_without_a_linked_teacher_queues_nothing(
+async def test_a_class_without_a_linked_teacher_keeps_the_request_for_her(
     session: AsyncSession,
     lists: School,  # noqa: F811
 ) -> None:
+    """Nobody receives it now (0): it is kept for the teacher, who gets it when she links,
+    with the doctor's note as the photo it is; the administrators are told she has not
+    joined."""
     mother = await actor_for(session, lists, "mother")
     request = await ask(session, mother, await pupil_id(session, lists, CHILD))
     assert isinstance(request, LeaveRequest)
-    assert await news.queue_request(session, request, datetime.now(UTC)) == 0
-    assert await queued(session, lists, news.REQUEST) == []
+    now = datetime.now(UTC)
+    note = ("photo", "AgACnote")
+    assert await news.queue_request(session, request, now, note) == 0
+    (card,) = await queued(session, lists, news.REQUEST)
+    (attached,) = await queued(session, lists, news.NOTE)
+    assert card.kept_until == now + KEPT_FOR and await recipients(session, card) == []
+    assert (attached.media_kind, attached.media_file) == note
+    assert "Doctor's note" in card.translations["en"]
+    (told,) = await queued(session, lists, absent.KIND)
+    assert "Phan Thị Thu" in told.translations["en"]
+
+    teacher = await actor_for(session, lists, "1A")  # she joins
+    assert await deliver_kept(session, teacher.account, now + timedelta(days=1)) == 2
+    assert await recipients(session, card) == [teacher.account.id]
+    assert await recipients(session, attached) == [teacher.account.id]
+
+    # Once decided, the request's card is no longer kept for anyone joining later.
+    await leave.stop_keeping(session, request)
+    await session.refresh(card)
+    assert card.kept_until is None
 
 
 async def test_the_decision_goes_to_the_parent_with_the_refusal_escaped(

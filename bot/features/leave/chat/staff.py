@@ -22,19 +22,11 @@ from storage.models import LeaveRequest
 WAIT_REFUSAL = "leave_refusal"
 
 
-def wake_sender(visit: Visit, context: BotContext) -> None:
-    """Let the outbox's sender look at once, after the commit (news was just queued)."""
-
-    async def wake() -> None:
-        context.wake_sender()
-
-    visit.later(wake)
-
-
 async def _decided_text(visit: Visit, request: LeaveRequest, note: str) -> str:
     """The teacher's copy of the request, with what became of it and no buttons."""
     name, klass = await leave.pupil(visit.session, request.student_id)
-    return news.request_text(name, klass, request, visit._, note)
+    attached = await leave.notice_with(visit.session, request.school_id, f"leave_note:{request.id}")
+    return news.request_text(name, klass, request, visit._, note, attached=attached is not None)
 
 
 async def _decide(visit: Visit, request_id: int, refusal: str | None = None) -> rules.Decision:
@@ -50,6 +42,7 @@ async def _decide(visit: Visit, request_id: int, refusal: str | None = None) -> 
     )
     if decision.outcome is rules.Outcome.DONE and decision.request is not None:
         await news.queue_decision(visit.session, decision.request, visit.account.id, visit.now)
+        await leave.stop_keeping(visit.session, decision.request)
     return decision
 
 
@@ -60,7 +53,7 @@ async def confirm_pressed(press: Confirm, visit: Visit, context: BotContext) -> 
     if why is not None or decision.request is None:
         visit.alert(why or "")
         return
-    wake_sender(visit, context)
+    visit.wake_sender()
     note = "✅ " + html.escape(visit._("Confirmed: recorded as an excused absence."))
     visit.edit(await _decided_text(visit, decision.request, note))
 
@@ -98,7 +91,7 @@ async def typed_refusal(
     if why is not None or decision.request is None:
         visit.reply(why or "", as_html=False)
         return
-    wake_sender(visit, context)
+    visit.wake_sender()
     visit.reply(_("The request was refused and the parent has been told."), as_html=False)
     refusal = html.escape(decision.request.refusal or "")
     note = "❌ " + html.escape(_("Refused: {reason}")).format(reason=refusal)
