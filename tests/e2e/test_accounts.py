@@ -485,7 +485,11 @@ async def test_the_administrator_revokes_a_lost_phone(
     await admin.send("/thuhoi 0909 999 999")
     assert "Không có tài khoản" in (await admin.next_message(timeout=10))["text"]
     await admin.send("/thuhoi 0841 860 913")
-    await admin.next_message(timeout=10)
+    card = (await admin.next_message(timeout=10))["text"]
+    # The person's name and the phone as people write it, no internal account number.
+    assert "Ngô Kim Hạnh" in card and "0841 860 913" in card and "+84" not in card
+    mother_account = await fresh_account(session, lists, mother)
+    assert str(mother_account.id) not in card.replace("0841 860 913", "")
     await admin.press("Thu hồi")
     assert "thu hồi" in (await admin.next_message(timeout=10))["text"]
     account = await fresh_account(session, lists, mother)

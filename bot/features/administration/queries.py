@@ -14,8 +14,16 @@ from bot.features.accounts import queries as accounts
 from bot.features.administration import imports, rules
 from bot.features.administration.imports import ImportOutcome
 from bot.features.administration.rules import Staged
-from storage.models import RequestState, School, SchoolClass, StagedImport, TelegramAccount
-from storage.queries import school_classes
+from storage.models import (
+    Guardian,
+    RequestState,
+    School,
+    SchoolClass,
+    Staff,
+    StagedImport,
+    TelegramAccount,
+)
+from storage.queries import accounts_using_phone, school_classes
 
 
 async def classes_for(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
@@ -102,6 +110,25 @@ async def import_staged(
     if not outcome.refused:
         staged.state = RequestState.DONE
     return state, outcome
+
+
+async def accounts_of_phone(
+    session: AsyncSession, school_id: int, phone: str
+) -> list[tuple[int, str]]:
+    """The accounts linked to a phone (a lost one), each with the name on the lists of the
+    person it is linked to: what the administrator recognises, not an internal number."""
+    found = await accounts_using_phone(session, school_id, phone)
+    named = []
+    for account in found:
+        name = ""
+        if account.guardian_id is not None:
+            guardian = await session.get(Guardian, account.guardian_id)
+            name = (guardian.full_name if guardian else "") or ""
+        if not name and account.staff_id is not None:
+            staff = await session.get(Staff, account.staff_id)
+            name = (staff.full_name if staff else "") or ""
+        named.append((account.id, name))
+    return named
 
 
 class Revoked(enum.Enum):

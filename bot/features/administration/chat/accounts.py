@@ -15,8 +15,7 @@ from bot.features.administration import rules
 from bot.features.administration.buttons import Revoke
 from bot.features.administration.queries import Revoked
 from bot.features.data_rights import queries as data_rights
-from storage.phones import PhoneError, normalize_phone
-from storage.queries import accounts_using_phone
+from storage.phones import PhoneError, display_phone, normalize_phone
 
 
 def admin_only(visit: Visit) -> bool:
@@ -59,13 +58,15 @@ async def revoke_command(update: Update, context: BotContext) -> None:
             hint = _("Write the phone after the command, like /thuhoi 0912345678.")
             visit.reply(hint, as_html=False)
             return
-        found = await accounts_using_phone(visit.session, visit.actor.school_id, phone)
+        found = await admin.accounts_of_phone(visit.session, visit.actor.school_id, phone)
         if not found:
             visit.reply(_("No linked account uses this phone."), as_html=False)
             return
-        for account in found:
-            text = _("Account {id} is linked to {phone}.").format(id=account.id, phone=phone)
-            markup = keyboards.inline([[(_("Revoke"), Revoke(account.id).data())]])
+        for account_id, name in found:
+            text = _("The Telegram account of {name} is linked to {phone}.").format(
+                name=name, phone=display_phone(phone)
+            )
+            markup = keyboards.inline([[(_("Revoke"), Revoke(account_id).data())]])
             visit.reply(html.escape(text), markup)
 
 
