@@ -1,13 +1,13 @@
 """Attendance through the sandbox: the homeroom teacher presses through a day in one message.
 
-The msgids of this feature are not translated yet, so the tests look at structure (buttons,
-marks "P"/"K", numbers, names) and at the rows stored rather than at sentences.
+The tests look at structure (buttons, marks "P"/"K", numbers, names) and at the rows stored
+rather than at sentences, with the bot's clock set in week 13 of 2026–2027 (30/11–04/12).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest_asyncio
@@ -18,18 +18,40 @@ from bot.core.context import BotApplication
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
-from storage.models import Absence, AuditEvent, DayPart, School, SchoolClass, Student
-from tests.e2e.conftest import MOTHER, TEACHER_1A, TEACHER_3B, forge, linked_person
+from storage.models import (
+    Absence,
+    AuditEvent,
+    DayPart,
+    School,
+    SchoolBreak,
+    SchoolClass,
+    Student,
+)
+from tests.e2e.conftest import (
+    MOTHER,
+    TEACHER_1A,
+    TEACHER_3B,
+    BotClock,
+    forge,
+    linked_person,
+    vn,
+)
 
 
 @pytest_asyncio.fixture
 async def bot(running_bot: BotApplication) -> BotApplication:
-    """The running bot (it has /diemdanh and its buttons)."""
+    """The running bot (it has /diemdanh and its buttons), its clock on Thursday 03/12/2026."""
+    BotClock(running_bot, THURSDAY)
     return running_bot
 
 
+THURSDAY = vn(2026, 12, 3, 10, 0)
+
+
 def school_today(application: BotApplication) -> date:
-    return datetime.now(application.bot_data["services"].settings.zone).date()
+    services = application.bot_data["services"]
+    today: date = services.clock().astimezone(services.settings.zone).date()
+    return today
 
 
 def last_school_day(today: date) -> date:
@@ -196,5 +218,38 @@ async def test_the_wrong_days_and_people_are_told_why(
     assert answers[0] == answers[1] and len(set(answers[1:])) == 3  # form, future, weekend
     await teacher.command("diemdanh")
     answer = await teacher.next_message(timeout=10)
-    assert (answer["buttons"] != []) == (today.weekday() < 5)
+    assert today.weekday() < 5 and answer["buttons"] != []
+    assert await stored(session, lists) == {}
+
+
+async def test_on_a_day_without_lessons_the_week_just_ended_is_opened(
+    bot: BotApplication, make_person: PersonFactory, lists: School, session: AsyncSession
+) -> None:
+    lists.year_start = date(2026, 9, 7)
+    session.add(lists)
+    session.add(
+        SchoolBreak(
+            school_id=lists.id, name="Nghỉ bù", start=date(2026, 12, 7), end=date(2026, 12, 7)
+        )
+    )
+    await session.commit()
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    clock = BotClock(bot, THURSDAY)
+    # Saturday and a holiday Monday: /diemdanh opens Friday 04/12, with the week's other days.
+    for moment in (vn(2026, 12, 5, 9, 0), vn(2026, 12, 7, 8, 0)):
+        clock.set(moment)
+        await teacher.command("diemdanh")
+        ask = await teacher.next_message(timeout=10)
+        assert "04/12/2026" in ask["text"], ask["text"]
+        sessions, days = buttons(ask)
+        assert [d for d, _ in days] == ["30/11", "01/12", "02/12", "03/12"]
+        assert sessions[0][1].endswith(":20261204:m")
+    # Another day of the week, by its button.
+    await teacher.press(data=days[0][1], message_id=ask["message_id"])
+    monday = await teacher.next_message(timeout=10)
+    assert monday["event"] == "edit" and "30/11/2026" in monday["text"]
+    # The holiday itself, asked by date: no lessons.
+    await teacher.command("diemdanh", "07/12")
+    refused = await teacher.next_message(timeout=10)
+    assert refused["buttons"] == [] and "ngày nghỉ" in refused["text"], refused["text"]
     assert await stored(session, lists) == {}

@@ -1,12 +1,11 @@
 """The school calendar through the sandbox: staff read it, the administrator changes it.
 
-The msgids of this feature are not translated yet, so the tests look at dates, numbers and
-names, and at what is stored, rather than at sentences.
+The tests look at dates, numbers and names, and at what is stored, with the bot's clock set.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import pytest_asyncio
@@ -18,12 +17,13 @@ from bot.features.calendar.queries import Break, Calendar
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from storage.models import AuditEvent, School, SchoolBreak
-from tests.e2e.conftest import ADMIN, MOTHER, TEACHER_1A, linked_person
+from tests.e2e.conftest import ADMIN, MOTHER, TEACHER_1A, BotClock, linked_person, vn
 
 
 @pytest_asyncio.fixture
 async def bot(running_bot: BotApplication) -> BotApplication:
-    """The running bot (it has /lichhoc)."""
+    """The running bot (it has /lichhoc), its clock on Saturday 05/12/2026, 09:00."""
+    BotClock(running_bot, vn(2026, 12, 5, 9, 0))
     return running_bot
 
 
@@ -68,10 +68,10 @@ async def test_the_administrator_sets_the_calendar(
     tet = ("Tết Nguyên đán", date(2027, 2, 8), date(2027, 2, 21))
     assert "Tết Nguyên đán: 08/02/2027–21/02/2027" in shown
     assert await stored(session, lists) == (date(2026, 9, 7), 16, 19, (tet,), 4)
-    today = datetime.now(bot.bot_data["services"].settings.zone).date()
-    week = Calendar(date(2026, 9, 7), 16, 19, (Break(*tet),)).week_of(today)
-    if week is not None:
-        assert f"{week.number}, {week.start:%d/%m}–{week.end:%d/%m}" in shown
+    # Saturday: the week just ended, as /nhanxet and /diemdanh have it.
+    week = Calendar(date(2026, 9, 7), 16, 19, (Break(*tet),)).writing_week(date(2026, 12, 5))
+    assert week is not None and week.number == 13
+    assert "Tuần này: Tuần 13, 30/11–04/12" in shown
     shown = await ask(admin, "xoanghi 1")
     assert "08/02/2027–21/02/2027" not in shown
     assert await stored(session, lists) == (date(2026, 9, 7), 16, 19, (), 5)

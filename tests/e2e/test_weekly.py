@@ -1,11 +1,16 @@
-"""The weekly contact book end to end: comments in chat and by spreadsheet, Friday's notices."""
+"""The weekly contact book end to end: comments in chat and by spreadsheet, Friday's notices.
+
+The tests here run on the 2026–2027 calendar with the bot's clock set (week 13 is 30/11–04/12);
+`school_year` and `working_week` (a calendar around today) stay for the tests of other
+features that use them. tests/e2e/test_school_days.py has the days and hours themselves.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import io
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,8 +31,10 @@ from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import (
+    Absence,
     ClassWeek,
     CommentKind,
+    DayPart,
     Notice,
     School,
     SchoolClass,
@@ -36,7 +43,7 @@ from storage.models import (
     TelegramAccount,
     WeeklyComment,
 )
-from tests.e2e.conftest import TEACHER_1A, linked_person
+from tests.e2e.conftest import TEACHER_1A, BotClock, linked_person, vn
 from tests.e2e.test_notifications import Clock, drain, parents_of
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -49,6 +56,19 @@ def working_week() -> TeachingWeek:
     week = Calendar(YEAR_START).working_week(TODAY)
     assert week is not None
     return week
+
+
+WEEK_13 = Calendar(date(2026, 9, 7)).weeks()[12]  # 30/11–04/12/2026
+THURSDAY = vn(2026, 12, 3, 10, 0)
+
+
+@pytest.fixture
+async def year_2026(lists: School, session: AsyncSession) -> School:
+    """The sample school on the 2026–2027 calendar."""
+    lists.year_start = date(2026, 9, 7)
+    session.add(lists)
+    await session.commit()
+    return lists
 
 
 @pytest.fixture
@@ -96,11 +116,12 @@ async def test_comments_in_chat_and_by_spreadsheet_reach_each_family_once(
     running_bot: BotApplication,
     sandbox: RunningSandbox,
     make_person: PersonFactory,
-    school_year: School,
+    year_2026: School,
     session: AsyncSession,
 ) -> None:
-    school = school_year
-    week = working_week()
+    BotClock(running_bot, THURSDAY)
+    school = year_2026
+    week = WEEK_13
     parents_1a = await parents_of(session, school, make_person, "1A", 6)
     parents_3b = await parents_of(session, school, make_person, "3B", 3)
     teacher = await linked_person(make_person, *TEACHER_1A)
@@ -224,11 +245,12 @@ async def sheet_for(
 async def test_bad_spreadsheets_and_comments_are_refused_and_store_nothing(
     running_bot: BotApplication,
     make_person: PersonFactory,
-    school_year: School,
+    year_2026: School,
     session: AsyncSession,
 ) -> None:
-    school = school_year
-    week = working_week()
+    BotClock(running_bot, THURSDAY)
+    school = year_2026
+    week = WEEK_13
     teacher = await linked_person(make_person, *TEACHER_1A)
     codes = dict(
         (
@@ -242,7 +264,7 @@ async def test_bad_spreadsheets_and_comments_are_refused_and_store_nothing(
     rows = [(code, name, "Con ngoan.") for name, code in codes.items()]
     cases = [
         (await sheet_for(school, "3B", week, rows), "3B"),
-        (await sheet_for(school, "1A", Calendar(YEAR_START).weeks()[0], rows), "tuần"),
+        (await sheet_for(school, "1A", Calendar(date(2026, 9, 7)).weeks()[0], rows), "tuần"),
         (
             await sheet_for(school, "1A", week, [*rows, ("7999999999", "Người Lạ", "Ngoan.")]),
             "7999999999",
@@ -294,15 +316,21 @@ PRINCIPAL = ("Trịnh Văn Khải", "+84789183623")
 async def test_the_teacher_is_reminded_the_day_before_and_the_leaders_get_a_summary(
     running_bot: BotApplication,
     make_person: PersonFactory,
-    school_year: School,
+    year_2026: School,
     session: AsyncSession,
 ) -> None:
-    school = school_year
-    week = working_week()
+    BotClock(running_bot, THURSDAY)
+    school = year_2026
+    week = WEEK_13
     parents = await parents_of(session, school, make_person, "1A")
     teacher = await linked_person(make_person, *TEACHER_1A)
     principal = await linked_person(make_person, *PRINCIPAL)
     pupils = sorted(await class_pupils(session, school, "1A"), key=lambda p: p[0])
+    absent_id, absent_name = pupils[3]  # absent on Tuesday morning and afternoon
+    session.add_all(
+        Absence(school_id=school.id, student_id=absent_id, day=date(2026, 12, 1), part=part)
+        for part in (DayPart.MORNING, DayPart.AFTERNOON)
+    )
     for student_id, name in pupils[:2]:
         session.add(
             WeeklyComment(
@@ -353,6 +381,8 @@ async def test_the_teacher_is_reminded_the_day_before_and_the_leaders_get_a_summ
     (summary,) = [m for m in await principal.messages() if "tổng hợp" in (m["text"] or "")]
     assert f"1A: nhận xét 2/12, đã gửi {delivered}, đã xem 1" in summary["text"], summary["text"]
     assert "3B: nhận xét 0/" in summary["text"]
+    # The leaders read who was absent, by name, not only how many.
+    assert f"Vắng: {absent_name} (2 buổi)" in summary["text"], summary["text"]
 
 
 async def alert_after(
@@ -381,11 +411,12 @@ async def test_the_teacher_previews_the_class_and_sends_it_now_once(
     running_bot: BotApplication,
     sandbox: RunningSandbox,
     make_person: PersonFactory,
-    school_year: School,
+    year_2026: School,
     session: AsyncSession,
 ) -> None:
-    school = school_year
-    week = working_week()
+    BotClock(running_bot, vn(2026, 12, 4, 17, 0))  # Friday: the week's last school day
+    school = year_2026
+    week = WEEK_13
     teacher = await linked_person(make_person, *TEACHER_1A)
     ((pupil, name), *_rest) = sorted(await class_pupils(session, school, "1A"))
     session.add(
@@ -404,9 +435,17 @@ async def test_the_teacher_previews_the_class_and_sends_it_now_once(
     assert name in shown["text"] and "Con <b>ngoan</b> & chăm." in shown["text"]
     assert "1 học sinh; tạm giữ: 11" in shown["text"], shown["text"]
     (send, edit) = [button["callback_data"] for button in shown["buttons"][0]]
-    assert edit == f"v1:wk:l:{await class_1a(session, school)}:-"
+    assert edit == f"v1:wk:l:{await class_1a(session, school)}:-:0"
 
+    # "Gửi ngay" asks first; "Xác nhận" sends.
     assert await alert_after(sandbox, teacher, send, message_id=shown["message_id"]) is None
+    asked = await teacher.next_message(timeout=10)
+    assert asked["event"] == "edit" and [b["text"] for b in asked["buttons"][0]] == [
+        "Xác nhận",
+        "Về danh sách",
+    ]
+    confirm = asked["buttons"][0][0]["callback_data"]
+    assert await alert_after(sandbox, teacher, confirm, message_id=shown["message_id"]) is None
     edited = await teacher.next_message(timeout=10)
     assert edited["event"] == "edit" and edited["buttons"] == []
     await session.commit()
@@ -423,18 +462,31 @@ async def test_the_teacher_previews_the_class_and_sends_it_now_once(
     told = await notices_of(session, school, "weekly_teacher")
     assert told == 1
 
-    # The same button pressed again (on another device, where it still shows): the week is
+    # The same buttons pressed again (on another device, where they still show): the week is
     # sent, nothing more is queued.
-    again = await alert_after(sandbox, teacher, send, message_id=shown["message_id"], forged=True)
-    assert again is not None and "đã được gửi" in again
+    for data in (confirm, send):
+        again = await alert_after(
+            sandbox, teacher, data, message_id=shown["message_id"], forged=True
+        )
+        assert again is not None and "đã được gửi" in again
     assert await notices_of(session, school, "weekly_teacher") == 1
+    # A comment written afterwards is kept (no family of this class has linked: the teacher is
+    # told to call; tests/e2e/test_school_days.py follows an addendum to a linked family).
     listing = await open_list(teacher)
+    first = listing["buttons"][0][0]["text"].removeprefix("✓ ")
     await teacher.press(listing["buttons"][0][0]["text"])
     await teacher.next_message(timeout=10)
     await teacher.send("Sửa sau khi gửi.")
-    refused = await teacher.next_message(timeout=10, new_only=True)
-    assert "đã được gửi" in refused["text"]
-    assert (await comments(session, school)) == {name: "Con <b>ngoan</b> & chăm."}
+    kept = await teacher.next_message(timeout=10, new_only=True)
+    assert kept["text"].startswith(f"Đã lưu nhận xét cho {first}."), kept["text"]
+    assert (
+        f"Chưa có phụ huynh liên kết (thầy/cô vui lòng gọi cho gia đình): {first}."
+        in (kept["text"])
+    )
+    written = await comments(session, school)
+    assert written[first] == "Sửa sau khi gửi."
+    if first != name:
+        assert written[name] == "Con <b>ngoan</b> & chăm."
 
 
 async def notices_of(session: AsyncSession, school: School, kind: str) -> int:
@@ -450,9 +502,10 @@ async def notices_of(session: AsyncSession, school: School, kind: str) -> int:
 async def test_the_class_note_and_the_hold_decide_who_gets_a_notice(
     running_bot: BotApplication,
     make_person: PersonFactory,
-    school_year: School,
+    year_2026: School,
     session: AsyncSession,
 ) -> None:
+    BotClock(running_bot, THURSDAY)
     teacher = await linked_person(make_person, *TEACHER_1A)
     await open_list(teacher)
     await teacher.press("Lời nhắn chung cả lớp")
@@ -476,7 +529,7 @@ async def test_the_class_note_and_the_hold_decide_who_gets_a_notice(
     assert "0 học sinh; tạm giữ: 12" in shown["text"], shown["text"]
     await session.commit()
     row = await session.scalar(
-        select(ClassWeek).where(ClassWeek.class_id == await class_1a(session, school_year))
+        select(ClassWeek).where(ClassWeek.class_id == await class_1a(session, year_2026))
     )
     assert row is not None and row.hold_missing and row.sent_at is None
     assert row.note == "Thứ Bảy họp phụ huynh lúc 8 giờ <phòng 3> & mang sổ."

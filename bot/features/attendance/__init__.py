@@ -23,5 +23,6 @@ def register(features: Features) -> None:
         position=11,
     )
     features.press(chat.ChooseSession, chat.session_chosen)
+    features.press(chat.ChooseDay, chat.day_chosen)
     features.press(chat.Finish, chat.session_chosen)
     features.press(chat.MarkPupil, chat.pupil_pressed)

@@ -1,7 +1,11 @@
 """Attendance in chat (/diemdanh): the homeroom teacher presses the names of absent pupils.
 
-One message carries the whole day: the session is chosen, each press cycles a pupil (present,
-"P" excused, "K" not excused) and changes the keyboard in place, "Done" leaves a summary.
+One message carries the whole day: the session is chosen (or another school day of the week),
+each press cycles a pupil (present, "P" excused, "K" not excused) and changes the keyboard in
+place, "Done" leaves a summary naming the pupils absent. On a day without lessons /diemdanh
+opens the last school day of the week being written (Friday, on Saturday). Namesakes are told
+apart on their buttons; once the week's notice went out, the list says that changes reach the
+families as an addendum.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from bot.core.i18n import N_, Translator
 from bot.features.attendance import queries as attendance
 from bot.features.attendance.queries import AttendanceRow, AttendanceSheet
 from bot.features.attendance.rules import AttendanceState, DayRefused
+from bot.features.weekly.notice_text import SENT_LINE
 from storage.models import DayPart
 
 PARTS = {"m": DayPart.MORNING, "a": DayPart.AFTERNOON}
@@ -36,6 +41,7 @@ REFUSALS = {
     DayRefused.BAD_FORM: N_("Write the day as dd/mm, like /diemdanh 24/11, or nothing for today."),
     DayRefused.FUTURE: N_("Attendance cannot be taken for a day that has not come yet."),
     DayRefused.WEEKEND: N_("There are no lessons on Saturday and Sunday."),
+    DayRefused.HOLIDAY: N_("That day is a school holiday in the calendar: there are no lessons."),
     DayRefused.TOO_OLD: N_("Only days of this week and last week can be marked here."),
 }
 NOT_THE_TEACHER = N_("Only the class's homeroom teacher takes its attendance.")
@@ -61,6 +67,15 @@ class ChooseSession(Button):
     part: Annotated[str, Max(1)]
 
 
+@button("att", "day")
+@dataclass(frozen=True, slots=True)
+class ChooseDay(Button):
+    """Another school day of the week: ask for its session."""
+
+    class_id: int
+    day: date
+
+
 @button("att", "done")
 @dataclass(frozen=True, slots=True)
 class Finish(Button):
@@ -79,7 +94,9 @@ def sheet_keyboard(
     other = DayPart.AFTERNOON if part is DayPart.MORNING else DayPart.MORNING
     names = [
         (
-            f"{MARKS[row.state(part)]} · {row.name}" if MARKS[row.state(part)] else row.name,
+            f"{MARKS[row.state(part)]} · {row.label or row.name}"
+            if MARKS[row.state(part)]
+            else row.label or row.name,
             MarkPupil(row.student_id, day, code).data(),
         )
         for row in rows
@@ -91,16 +108,19 @@ def sheet_keyboard(
     return keyboards.choices(names, per_row=2, extra=last)
 
 
-def sheet_text(name: str, day: date, part: DayPart, _: Translator) -> str:
+def sheet_text(sheet: AttendanceSheet, day: date, part: DayPart, _: Translator) -> str:
     """The heading of a session's list and how to press (HTML)."""
     heading = _("Attendance of class {name}: {session}, {day}").format(
-        name=name, session=_(SESSION[part]), day=everyday(day, _)
+        name=sheet.class_name, session=_(SESSION[part]), day=everyday(day, _)
     )
     how = _(
         "Press the name of a pupil who is absent: once for excused (P), twice for not "
         "excused (K), a third time for present again."
     )
-    return html.escape(heading) + "\n" + html.escape(how)
+    text = html.escape(heading) + "\n" + html.escape(how)
+    if sheet.sent:
+        text += "\n<i>" + html.escape(_(SENT_LINE)) + "</i>"
+    return text
 
 
 def summary_line(rows: list[AttendanceRow], day: date, part: DayPart, _: Translator) -> str:
@@ -111,9 +131,15 @@ def summary_line(rows: list[AttendanceRow], day: date, part: DayPart, _: Transla
     when = {"part": _(SHORT_PART[part]), "day": day.strftime("%d/%m")}
     if excused + unexcused == 0:
         return _("{part} {day}: everyone present").format(**when)
-    return _("{part} {day}: {count} absent ({excused} excused, {unexcused} not excused)").format(
+    counts = _("{part} {day}: {count} absent ({excused} excused, {unexcused} not excused)").format(
         count=excused + unexcused, excused=excused, unexcused=unexcused, **when
     )
+    names = [
+        f"{row.label or row.name} ({MARKS[row.state(part)]})"
+        for row in rows
+        if row.state(part) is not AttendanceState.PRESENT
+    ]
+    return f"{counts}: {', '.join(names)}"
 
 
 def finished_text(sheet: AttendanceSheet, day: date, _: Translator) -> str:
@@ -141,14 +167,43 @@ async def take_attendance(update: Update, context: BotContext) -> None:
             visit.reply(_(REFUSALS[started]), as_html=False)
             return
         class_id, name, day = started
-        question = _("Attendance of class {name}, {day}. Which session?").format(
-            name=name, day=everyday(day, _)
-        )
-        choices = [
+        visit.reply(*await day_question(visit, context, class_id, name, day))
+
+
+async def day_question(
+    visit: Visit, context: BotContext, class_id: int, name: str, day: date
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Which session of the day, and the week's other school days so far (HTML)."""
+    _ = visit._
+    question = _("Attendance of class {name}, {day}. Which session?").format(
+        name=name, day=everyday(day, _)
+    )
+    rows = [
+        [
             (_(SHORT_PART[part]), ChooseSession(class_id, day, code).data())
             for code, part in PARTS.items()
         ]
-        visit.reply(html.escape(question), keyboards.inline([choices]))
+    ]
+    today = context.today(visit.now)
+    days = await attendance.week_days(visit.session, visit.actor.school_id, day, today)
+    others = [(f"{d:%d/%m}", ChooseDay(class_id, d).data()) for d in days if d != day]
+    if others:
+        rows.append(others)
+    return html.escape(question), keyboards.inline(rows)
+
+
+async def day_chosen(press: ChooseDay, visit: Visit, context: BotContext) -> None:
+    """Ask for the session of another school day of the week."""
+    today = context.today(visit.now)
+    sheet = await attendance.open_sheet(
+        visit.session, visit.actor, press.class_id, press.day, today
+    )
+    if sheet is None:
+        visit.alert(visit._(NOT_THE_TEACHER))
+    elif isinstance(sheet, DayRefused):
+        visit.alert(visit._(REFUSALS[sheet]))
+    else:
+        visit.edit(*await day_question(visit, context, press.class_id, sheet.class_name, press.day))
 
 
 async def session_chosen(press: ChooseSession | Finish, visit: Visit, context: BotContext) -> None:
@@ -166,7 +221,7 @@ async def session_chosen(press: ChooseSession | Finish, visit: Visit, context: B
         visit.alert(_(REFUSALS[sheet]))
     elif isinstance(press, ChooseSession):
         markup = sheet_keyboard(sheet.rows, sheet.class_id, press.day, part, _)
-        visit.edit(sheet_text(sheet.class_name, press.day, part, _), markup)
+        visit.edit(sheet_text(sheet, press.day, part, _), markup)
     else:
         visit.edit(finished_text(sheet, press.day, _))
 
@@ -185,6 +240,7 @@ async def pupil_pressed(press: MarkPupil, visit: Visit, context: BotContext) -> 
         part,
         visit.who,
         today=context.today(visit.now),
+        now=visit.now,
     )
     if changed is None:
         visit.alert(_(NOT_THE_TEACHER))

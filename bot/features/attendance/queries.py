@@ -2,13 +2,15 @@
 leave (có phép / không phép), as the homeroom teacher records it.
 
 Only absences are stored, one row per pupil, day and session; no row means present. The weekly
-notice reads the same rows (bot/features/weekly/notices.py).
+notice reads the same rows (bot/features/weekly/notices.py); an absence entered or changed after
+the notice went out reaches the family as an addendum (bot/features/weekly/addenda.py). Days are
+checked against the school calendar (weekends and breaks have no lessons).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +27,11 @@ from bot.features.attendance.rules import (
     recent_day,
     short_reason,
 )
-from bot.features.weekly.queries import class_pupils, homeroom_class, pupil_class
+from bot.features.calendar.queries import school_calendar
+from bot.features.weekly.addenda import tell_changes
+from bot.features.weekly.notice_text import ATTENDANCE_PART
+from bot.features.weekly.notices import sent_at
+from bot.features.weekly.queries import class_roll, homeroom_class, pupil_class
 from storage.models import Absence, DayPart, Student
 from storage.queries import audit, class_name
 
@@ -44,6 +50,7 @@ __all__ = [
     "pupil_sheet",
     "recent_day",
     "start_day",
+    "week_days",
 ]
 
 
@@ -55,6 +62,7 @@ class AttendanceRow:
     name: str
     morning: AttendanceState
     afternoon: AttendanceState
+    label: str = ""  # the name as the teacher reads it: namesakes told apart
 
     def state(self, part: DayPart) -> AttendanceState:
         """The pupil's state for one session."""
@@ -68,6 +76,7 @@ class AttendanceSheet:
     class_id: int
     class_name: str
     rows: list[AttendanceRow]
+    sent: bool = False  # the week's notice went out: changes reach the families as addenda
 
 
 async def start_day(
@@ -77,8 +86,15 @@ async def start_day(
     klass = await homeroom_class(session, actor)
     if klass is None or not may_take_attendance(actor, klass.id):
         return None
-    day = asked_day(args, today)
+    day = asked_day(args, today, await school_calendar(session, actor.school_id, today))
     return day if isinstance(day, DayRefused) else (klass.id, klass.name, day)
+
+
+async def week_days(session: AsyncSession, school_id: int, day: date, today: date) -> list[date]:
+    """The school days of a day's week up to today: the days a teacher may switch to."""
+    calendar = await school_calendar(session, school_id, today)
+    week = calendar.week_of(day)
+    return [] if week is None else [d for d in calendar.school_days(week) if d <= today]
 
 
 async def open_sheet(
@@ -87,11 +103,14 @@ async def open_sheet(
     """The class's day for its homeroom teacher; None if the actor is not that teacher."""
     if not may_take_attendance(actor, class_id):
         return None
-    refused = check_day(day, today)
+    calendar = await school_calendar(session, actor.school_id, today)
+    refused = check_day(day, today, calendar)
     if refused is not None:
         return refused
     name = await class_name(session, class_id) or ""
-    return AttendanceSheet(class_id, name, await day_sheet(session, class_id, day))
+    week = calendar.week_of(day)
+    sent = week is not None and await sent_at(session, class_id, week) is not None
+    return AttendanceSheet(class_id, name, await day_sheet(session, class_id, day), sent)
 
 
 async def pupil_sheet(
@@ -122,12 +141,13 @@ async def day_sheet(session: AsyncSession, class_id: int, day: date) -> list[Att
     }
     return [
         AttendanceRow(
-            student_id,
-            name,
-            _state(absences.get((student_id, DayPart.MORNING))),
-            _state(absences.get((student_id, DayPart.AFTERNOON))),
+            pupil.student_id,
+            pupil.name,
+            _state(absences.get((pupil.student_id, DayPart.MORNING))),
+            _state(absences.get((pupil.student_id, DayPart.AFTERNOON))),
+            pupil.label,
         )
-        for student_id, _code, name in await class_pupils(session, class_id)
+        for pupil in await class_roll(session, class_id)
     ]
 
 
@@ -173,12 +193,17 @@ async def cycle(
     who: str,
     *,
     today: date,
+    now: datetime | None = None,
 ) -> AttendanceState | DayRefused | None:
-    """Move a pupil's session along (present, excused, not excused); None if not allowed."""
+    """Move a pupil's session along (present, excused, not excused); None if not allowed.
+
+    With `now`, a change to a week whose notice went out reaches the family as an addendum.
+    """
     class_id = await pupil_class(session, actor.school_id, student_id)
     if class_id is None or not may_take_attendance(actor, class_id):
         return None
-    refused = check_day(day, today)
+    calendar = await school_calendar(session, actor.school_id, today)
+    refused = check_day(day, today, calendar)
     if refused is not None:
         return refused
     absence = await _absence(session, student_id, day, part)
@@ -201,6 +226,11 @@ async def cycle(
         await session.delete(absence)
     await session.flush()
     _audit(session, actor.school_id, who, student_id, day, part, before, after)
+    week = calendar.week_of(day)
+    if now is not None and week is not None:
+        await tell_changes(
+            session, actor.school_id, week, class_id, [student_id], ATTENDANCE_PART, now
+        )
     return after
 
 
@@ -215,10 +245,12 @@ async def mark(
     by_account: int | None,
     *,
     who: str | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Record an absence (a confirmed leave request); again with the same values, no change.
 
-    Weekends are skipped: there are no lessons to miss.
+    Weekends and the days of a break are skipped: there are no lessons to miss. With `now`, an
+    absence recorded after the week's notice went out reaches the family as an addendum.
     """
     found = await session.scalar(
         select(Student.id).where(Student.id == student_id, Student.school_id == school_id)
@@ -226,6 +258,9 @@ async def mark(
     if found is None:
         raise ValueError(f"pupil {student_id} is not in school {school_id}")
     if day.weekday() >= 5:
+        return
+    calendar = await school_calendar(session, school_id, day)
+    if calendar.break_on(day) is not None:
         return
     reason = short_reason(reason)
     absence = await _absence(session, student_id, day, part)
@@ -251,3 +286,6 @@ async def mark(
     after = AttendanceState.EXCUSED if excused else AttendanceState.UNEXCUSED
     actor = who or (f"account:{by_account}" if by_account is not None else "system")
     _audit(session, school_id, actor, student_id, day, part, before, after)
+    week, class_id = calendar.week_of(day), await pupil_class(session, school_id, student_id)
+    if now is not None and week is not None and class_id is not None:
+        await tell_changes(session, school_id, week, class_id, [student_id], ATTENDANCE_PART, now)

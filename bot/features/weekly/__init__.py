@@ -38,6 +38,7 @@ def register(features: Features) -> None:
     features.press(buttons.GetSheet, sheet.send_sheet)
     features.press(buttons.ShowPreview, sending.show_preview)
     features.press(buttons.SendNow, sending.send_now)
+    features.press(buttons.ConfirmSend, sending.confirm_send)
     features.expect(comments.WAIT_COMMENT, text=typed.pending_text)
     features.expect(typed.WAIT_NOTE, text=typed.pending_text)
     features.sheet(sheet.try_file, position=1)

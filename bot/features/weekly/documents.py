@@ -285,6 +285,17 @@ def _identity(path: Path) -> dict[str, str]:
         workbook.close()
 
 
+def sheet_week_start(path: Path) -> date | None:
+    """The Monday a comments sheet the bot made is for; None for any other file (blocking)."""
+    identity = _identity(path)
+    if identity.get("kind") != KIND:
+        return None
+    try:
+        return date.fromisoformat(identity.get("week_start", ""))
+    except ValueError:
+        return None
+
+
 def _identity_text(cell: object) -> str:
     if isinstance(cell, datetime):
         return cell.date().isoformat()

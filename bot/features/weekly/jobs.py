@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core import schedules
-from bot.core.i18n import translator
+from bot.core.i18n import Translator, translator
 from bot.delivery.outbox import Audience, enqueue_notice
-from bot.features.calendar.queries import TeachingWeek, load_calendar
+from bot.features.calendar.queries import Calendar, TeachingWeek, load_calendar
+from bot.features.weekly.notice_text import ClassBatch
 from bot.features.weekly.notices import KIND, ClassSent, gather, send_week
-from bot.features.weekly.rules import SCHOOL
+from bot.features.weekly.rules import SCHOOL, notice_moment
 from storage.models import (
     ClassWeek,
     CommentKind,
@@ -27,27 +28,57 @@ from storage.models import (
     DeliveryState,
     Notice,
     Role,
+    Schedule,
     School,
     Student,
     WeeklyComment,
 )
 
 log = logging.getLogger(__name__)
+NOTICE_KIND = "weekly_notice"
 
 
 def register() -> None:
     """Tell the scheduler what the weekly kinds do."""
     schedules.register("weekly_reminder", schedules.job(remind_due))
-    schedules.register("weekly_notice", schedules.job(send_due))
+    schedules.register(NOTICE_KIND, schedules.job(send_due))
     schedules.register("weekly_summary", schedules.job(summarise_due))
 
 
 async def this_week(session: AsyncSession, school_id: int, now: datetime) -> TeachingWeek | None:
-    """The teaching week of `now` in the school's time zone, or None (a break, the summer)."""
+    """The week a scheduled job of `now` is about: the week being written (the calendar's rule),
+    when today is one of its days; None in a break or the summer, so nothing repeats there."""
+    calendar, today = await _calendar(session, school_id, now)
+    week = calendar.writing_week(today)
+    return week if week is not None and calendar.week_of(today) == week else None
+
+
+async def _calendar(session: AsyncSession, school_id: int, now: datetime) -> tuple[Calendar, date]:
     school = await session.get(School, school_id)
     assert school is not None
     today = now.astimezone(ZoneInfo(school.timezone)).date()
-    return (await load_calendar(session, school, today)).week_of(today)
+    return await load_calendar(session, school, today), today
+
+
+async def notice_due(session: AsyncSession, school_id: int, now: datetime) -> TeachingWeek | None:
+    """The week whose notice the schedule sends at `now`: none before the schedule's moment of
+    the week (Friday 16:30 by default), in the school's time zone."""
+    week = await this_week(session, school_id, now)
+    if week is None:
+        return None
+    row = await session.scalar(
+        select(Schedule).where(Schedule.school_id == school_id, Schedule.kind == NOTICE_KIND)
+    )
+    weekday, at = (row.weekday, row.at) if row is not None else schedules.DEFAULTS[NOTICE_KIND]
+    calendar, _today = await _calendar(session, school_id, now)
+    day, moment = notice_moment(calendar, week, weekday, time.fromisoformat(at))
+    school = await session.get(School, school_id)
+    assert school is not None
+    local = now.astimezone(ZoneInfo(school.timezone))
+    if (local.date(), local.time()) < (day, moment):
+        log.info("school %s: the notice of week %s goes at %s %s", school_id, week.number, day, at)
+        return None
+    return week
 
 
 def teacher_summary(result: ClassSent, week: TeachingWeek) -> str:
@@ -106,9 +137,9 @@ async def send_due(
 ) -> list[ClassSent]:
     """Friday: queue every class's weekly notices not sent yet, and tell the teachers."""
     async with sessions() as session, session.begin():
-        week = await this_week(session, school_id, now)
+        week = await notice_due(session, school_id, now)
         if week is None:
-            log.info("school %s: no teaching week, no weekly notice", school_id)
+            log.info("school %s: no weekly notice due", school_id)
             return []
         results = await send_week(session, school_id, week, SCHOOL, now=now)
         await tell_teachers(session, school_id, week, results, now)
@@ -125,7 +156,7 @@ async def remind_due(
         if week is None:
             return
         for batch in await gather(session, school_id, week):
-            missing = [p.name for p in batch.pupils if not p.homeroom]
+            missing = [p.label or p.name for p in batch.pupils if not p.homeroom]
             if batch.sent or not missing or batch.teacher_staff_id is None:
                 continue
             text = _(
@@ -206,32 +237,21 @@ async def class_figures(
 async def summarise_due(
     sessions: async_sessionmaker[AsyncSession], school_id: int, now: datetime
 ) -> None:
-    """Saturday: the principal and vice principal get one summary per class of the week."""
+    """Saturday: the principal and vice principal get one summary per class of the week, with
+    the pupils absent by name."""
     _ = translator("vi")
     async with sessions() as session, session.begin():
         week = await this_week(session, school_id, now)
         if week is None:
             return
         figures = await class_figures(session, school_id, week.start)
-        names = {b.class_id: b.class_name for b in await gather(session, school_id, week)}
         lines = [
             "<b>"
             + _("Weekly contact book, week {number}: summary per class").format(number=week.number)
             + "</b>"
         ]
-        for class_id, name in sorted(names.items(), key=lambda item: item[1]):
-            pupils, written, delivered, read = figures.get(class_id, (0, 0, 0, 0))
-            lines.append(
-                _(
-                    "{class_name}: comments {written}/{pupils}, delivered {delivered}, read {read}"
-                ).format(
-                    class_name=html.escape(name),
-                    written=written,
-                    pupils=pupils,
-                    delivered=delivered,
-                    read=read,
-                )
-            )
+        for batch in await gather(session, school_id, week):
+            lines += class_summary(batch, figures.get(batch.class_id, (0, 0, 0, 0)), _)
         await enqueue_notice(
             session,
             school_id,
@@ -241,3 +261,29 @@ async def summarise_due(
             requires_ack=False,
             now=now,
         )
+
+
+def class_summary(
+    batch: ClassBatch, figures: tuple[int, int, int, int], _: Translator
+) -> list[str]:
+    """A class's lines of the leaders' summary: the figures, then who was absent (HTML)."""
+    pupils, written, delivered, read = figures
+    lines = [
+        _("{class_name}: comments {written}/{pupils}, delivered {delivered}, read {read}").format(
+            class_name=html.escape(batch.class_name),
+            written=written,
+            pupils=pupils,
+            delivered=delivered,
+            read=read,
+        )
+    ]
+    absent = [
+        _.ngettext("{name} ({count} session)", "{name} ({count} sessions)", len(p.absences)).format(
+            name=p.label or p.name, count=len(p.absences)
+        )
+        for p in batch.pupils
+        if p.absences
+    ]
+    if absent:
+        lines.append("  " + html.escape(_("Absent: {names}").format(names=", ".join(absent))))
+    return lines

@@ -20,6 +20,11 @@ from storage.models import DayPart
 from storage.subjects import SUBJECTS
 
 HEALTH_NOTE = N_("Health note")
+# What the teacher's screens say once the class's notice of the week went out.
+SENT_LINE = N_(
+    "This week's contact book has been sent; what is added or changed now reaches the "
+    "families as an addendum."
+)
 PARTS = {DayPart.MORNING: N_("morning"), DayPart.AFTERNOON: N_("afternoon")}
 
 
@@ -30,6 +35,7 @@ class PupilWeek:
     student_id: int
     name: str
     homeroom: str | None = None
+    label: str = ""  # the name as staff read it (namesakes told apart); parents read `name`
     subjects: list[tuple[str, str]] = field(default_factory=list)
     health: str | None = None
     health_id: int | None = None  # the nurse's note, shown behind HEALTH_NOTE's button
@@ -45,6 +51,7 @@ class ClassBatch:
     teacher: str | None
     teacher_staff_id: int | None
     note: str | None = None
+    school_name: str = ""
     hold_missing: bool = False
     sent: bool = False
     exists: bool = False
@@ -70,47 +77,98 @@ def attendance(pupil: PupilWeek, _: Translator) -> str:
     ).format(count=count, list="; ".join(items))
 
 
+ADDENDUM_TITLE = N_("Addendum to the contact book, week {number} ({start}–{end})")
+# The parts of a pupil's week an addendum can carry: the homeroom comment, one subject's, the
+# attendance; and the class-wide note, for the whole class.
+HOMEROOM_PART = "hr"
+ATTENDANCE_PART = "att"
+NOTE_PART = "note"
+
+
+def subject_part(code: str) -> str:
+    """The part of a subject's comment."""
+    return f"s.{code}"
+
+
 def compose(pupil: PupilWeek, batch: ClassBatch, week: TeachingWeek, _: Translator) -> str:
     """One pupil's weekly notice as Telegram HTML; user text is escaped."""
-    lines = [
-        "<b>"
-        + _("Contact book, week {number} ({start}–{end})").format(
-            number=week.number,
-            start=week.start.strftime("%d/%m"),
-            end=week.end.strftime("%d/%m/%Y"),
-        )
-        + "</b>",
-        _("Pupil: {name}, class {class_name}").format(
-            name=f"<b>{html.escape(pupil.name)}</b>", class_name=html.escape(batch.class_name)
-        ),
-    ]
+    lines = heading(_("Contact book, week {number} ({start}–{end})"), pupil, batch, week, _)
     if pupil.homeroom:
-        lines += ["", _bold(_("Homeroom teacher’s comment")), html.escape(pupil.homeroom)]
+        lines += ["", section(pupil, batch, HOMEROOM_PART, _)]
     if pupil.subjects:
         lines += ["", _bold(_("Subject teachers’ comments"))]
-        lines += [
-            f"• {html.escape(SUBJECTS.get(code, (code,))[0])}: {html.escape(text)}"
-            for code, text in pupil.subjects
-        ]
-    lines += ["", _bold(_("Attendance")) + ": " + html.escape(attendance(pupil, _))]
+        lines += [_subject_line(code, text) for code, text in pupil.subjects]
+    lines += ["", section(pupil, batch, ATTENDANCE_PART, _)]
     if pupil.health:
         # The note itself stays behind the button: notices show in previews (design.md 5).
         there = _("The school nurse wrote a note this week; press “{button}” to read it.")
         lines += [_bold(_("Health")) + ": " + html.escape(there.format(button=_(HEALTH_NOTE)))]
     if batch.note:
-        lines += ["", _bold(_("Note to all families of the class")), html.escape(batch.note)]
-    if batch.teacher:
-        lines += [
-            "",
-            "<i>"
-            + html.escape(
-                _("{teacher}, homeroom teacher of class {class_name}").format(
-                    teacher=batch.teacher, class_name=batch.class_name
-                )
+        lines += ["", section(pupil, batch, NOTE_PART, _)]
+    return "\n".join(lines + signature(batch, _))
+
+
+def addendum(
+    pupil: PupilWeek | None, batch: ClassBatch, week: TeachingWeek, part: str, _: Translator
+) -> str:
+    """What a family (or, for the note, every family of the class) is told when a part of a week
+    already sent changes: the part as it now reads, under who sends it."""
+    lines = heading(_(ADDENDUM_TITLE), pupil, batch, week, _)
+    return "\n".join([*lines, "", section(pupil, batch, part, _), *signature(batch, _)])
+
+
+def heading(
+    title: str, pupil: PupilWeek | None, batch: ClassBatch, week: TeachingWeek, _: Translator
+) -> list[str]:
+    """The title, the school and the pupil (or, without a pupil, the class)."""
+    dates = {"start": week.start.strftime("%d/%m"), "end": week.end.strftime("%d/%m/%Y")}
+    lines = [f"<b>{html.escape(title.format(number=week.number, **dates))}</b>"]
+    if batch.school_name:
+        lines.append(html.escape(batch.school_name))
+    if pupil is not None:
+        lines.append(
+            _("Pupil: {name}, class {class_name}").format(
+                name=f"<b>{html.escape(pupil.name)}</b>", class_name=html.escape(batch.class_name)
             )
-            + "</i>",
-        ]
-    return "\n".join(lines)
+        )
+    return lines
+
+
+def signature(batch: ClassBatch, _: Translator) -> list[str]:
+    """Who sends it: the homeroom teacher of the class, by name."""
+    if not batch.teacher:
+        return []
+    signed = _("{teacher}, homeroom teacher of class {class_name}").format(
+        teacher=batch.teacher, class_name=batch.class_name
+    )
+    return ["", f"<i>{html.escape(signed)}</i>"]
+
+
+def section(pupil: PupilWeek | None, batch: ClassBatch, part: str, _: Translator) -> str:
+    """One part of a pupil's week as the notice and its addenda show it (HTML)."""
+    if part == NOTE_PART:
+        return _bold(_("Note to all families of the class")) + "\n" + html.escape(batch.note or "")
+    assert pupil is not None
+    if part == HOMEROOM_PART:
+        return _bold(_("Homeroom teacher’s comment")) + "\n" + html.escape(pupil.homeroom or "")
+    if part == ATTENDANCE_PART:
+        return _bold(_("Attendance")) + ": " + html.escape(attendance(pupil, _))
+    code = part.removeprefix("s.")
+    text = dict(pupil.subjects).get(code, "")
+    return _bold(_("Subject teachers’ comments")) + "\n" + _subject_line(code, text)
+
+
+def as_told(pupil: PupilWeek | None, batch: ClassBatch, part: str, _: Translator) -> str:
+    """The lines a notice or addendum holds when it told this part as it now reads: a
+    subject's comment is one line of its list, every other part its whole section."""
+    if part.startswith("s.") and pupil is not None:
+        code = part.removeprefix("s.")
+        return _subject_line(code, dict(pupil.subjects).get(code, ""))
+    return section(pupil, batch, part, _)
+
+
+def _subject_line(code: str, text: str) -> str:
+    return f"• {html.escape(SUBJECTS.get(code, (code,))[0])}: {html.escape(text)}"
 
 
 def _bold(text: str) -> str:

@@ -11,30 +11,34 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
 from bot.core.i18n import LANGUAGES, translator
 from bot.delivery.outbox import Draft, enqueue_per_pupil
+from bot.features.calendar.queries import load_calendar
 from bot.features.calendar.rules import TeachingWeek
+from bot.features.weekly.claim import claim
 from bot.features.weekly.notice_text import ClassBatch, PupilWeek, buttons, compose
 from bot.features.weekly.rules import (
     NotYourClass,
     Saved,
     TheSchool,
+    TooEarly,
     held_back,
     may_send,
     sender_account,
+    tell_apart,
 )
 from storage.models import (
     Absence,
     ClassWeek,
     CommentKind,
     DayPart,
+    School,
     SchoolClass,
     Staff,
     Student,
@@ -51,11 +55,14 @@ __all__ = [
     "Preview",
     "PupilWeek",
     "claim",
+    "draft_for",
     "drafts_for",
+    "first_sending_day",
     "gather",
     "preview",
     "ref",
     "send_week",
+    "sent_at",
 ]
 
 KIND = "weekly"
@@ -87,7 +94,7 @@ async def gather(
     week: TeachingWeek,
     class_ids: Collection[int] | None = None,
 ) -> list[ClassBatch]:
-    """Read a week of the school (or of some classes) in five queries."""
+    """Read a week of the school (or of some classes) in six queries."""
     query = (
         select(SchoolClass.id, SchoolClass.name, Staff.full_name, Staff.id)
         .outerjoin(Staff, Staff.homeroom_class_id == SchoolClass.id)
@@ -109,19 +116,31 @@ async def gather(
             batch.note, batch.hold_missing = row.note, row.hold_missing
             batch.sent, batch.exists = row.sent_at is not None, True
     pupils: dict[int, PupilWeek] = {}
-    for sid, name, cid in await session.execute(
-        select(Student.id, Student.full_name, Student.class_id).where(
+    known: dict[int, tuple[str, date | None]] = {}
+    for sid, name, cid, code, born in await session.execute(
+        select(
+            Student.id,
+            Student.full_name,
+            Student.class_id,
+            Student.student_code,
+            Student.birth_date,
+        ).where(
             Student.school_id == school_id,
             Student.status == StudentStatus.STUDYING,
             Student.class_id.in_(list(batches)),
         )
     ):
         pupils[sid] = PupilWeek(sid, name)
+        known[sid] = (code, born)
         batches[cid].pupils.append(pupils[sid])
     await _add_comments(session, school_id, week, pupils)
+    school_name = await session.scalar(select(School.name).where(School.id == school_id)) or ""
     for batch in batches.values():
+        batch.school_name = school_name
         batch.pupils.sort(key=lambda p: class_list_key(split_name(p.name)))
-        for pupil in batch.pupils:
+        labels = tell_apart([(p.name, *known[p.student_id]) for p in batch.pupils])
+        for pupil, label in zip(batch.pupils, labels, strict=True):
+            pupil.label = label
             pupil.subjects.sort()
             pupil.absences.sort(key=lambda a: (a[0], a[1] != DayPart.MORNING))
     return sorted(batches.values(), key=lambda b: b.class_name)
@@ -164,32 +183,53 @@ def drafts_for(batch: ClassBatch, week: TeachingWeek) -> tuple[dict[int, Draft],
     """The class's drafts, and the pupils held back (no comment while the teacher holds them)."""
     drafts: dict[int, Draft] = {}
     held: list[str] = []
-    languages = {language: translator(language) for language in LANGUAGES}
     for pupil in batch.pupils:
         if held_back(bool(pupil.homeroom), batch.hold_missing, batch.note):
-            held.append(pupil.name)
+            held.append(pupil.label or pupil.name)
             continue
-        texts = {language: compose(pupil, batch, week, _) for language, _ in languages.items()}
-        default = texts.pop("vi")
-        drafts[pupil.student_id] = Draft(
-            KIND,
-            default,
-            ref(week.start, batch.class_id, pupil.student_id),
-            translations=texts,
-            buttons=buttons(pupil),
-        )
+        drafts[pupil.student_id] = draft_for(pupil, batch, week)
     return drafts, held
+
+
+def draft_for(pupil: PupilWeek, batch: ClassBatch, week: TeachingWeek) -> Draft:
+    """One pupil's weekly notice in every language, Vietnamese first."""
+    texts = {language: compose(pupil, batch, week, translator(language)) for language in LANGUAGES}
+    default = texts.pop("vi")
+    return Draft(
+        KIND,
+        default,
+        ref(week.start, batch.class_id, pupil.student_id),
+        translations=texts,
+        buttons=buttons(pupil),
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Preview:
-    """One family's notice as it will read, and how many are ready, held back or unreachable."""
+    """What "Gửi ngay" would send for a class: one family's notice as it will read, how many
+    pupils have a comment and how many not (and what those get), and from which day it may go."""
 
     batch: ClassBatch
     sample: PupilWeek | None
-    ready: int
-    held: int
-    unlinked: int
+    ready: int  # notices that would go
+    held: int  # pupils held back: nothing goes for them
+    unlinked: int  # families nobody can reach yet
+    written: int  # pupils with a homeroom comment
+    without: int  # pupils without one
+    first_day: date  # the week's last school day: nothing goes before it
+    sent_at: datetime | None = None
+
+    @property
+    def note_only(self) -> bool:
+        """Pupils without a comment get the class note only (else they are held back)."""
+        return not held_back(False, self.batch.hold_missing, self.batch.note)
+
+
+async def first_sending_day(session: AsyncSession, school_id: int, week: TeachingWeek) -> date:
+    """The week's last school day: nothing about the week reaches parents before it."""
+    school = await session.get(School, school_id)
+    assert school is not None
+    return (await load_calendar(session, school, week.start)).last_school_day(week)
 
 
 async def preview(
@@ -205,10 +245,28 @@ async def preview(
     if batch.sent:
         return Saved.ALREADY_SENT
     drafts, held = drafts_for(batch, week)
-    written = next((p for p in batch.pupils if p.homeroom), None)
-    sample = written or (batch.pupils[0] if batch.pupils else None)
+    written = [p for p in batch.pupils if p.homeroom]
+    sample = written[0] if written else (batch.pupils[0] if batch.pupils else None)
     _total, unlinked = await unlinked_families(session, class_id)
-    return Preview(batch, sample, len(drafts), len(held), len(unlinked))
+    return Preview(
+        batch,
+        sample,
+        len(drafts),
+        len(held),
+        len(unlinked),
+        len(written),
+        len(batch.pupils) - len(written),
+        await first_sending_day(session, actor.school_id, week),
+    )
+
+
+async def sent_at(session: AsyncSession, class_id: int, week: TeachingWeek) -> datetime | None:
+    """When the class's week went out, if it did."""
+    return await session.scalar(
+        select(ClassWeek.sent_at).where(
+            ClassWeek.class_id == class_id, ClassWeek.week_start == week.start
+        )
+    )
 
 
 async def send_week(
@@ -223,12 +281,19 @@ async def send_week(
     """Enqueue the week's notices of every class not sent yet; return what each class got.
 
     The sender is the school (the Friday schedule, every class) or a homeroom teacher ("Gửi
-    ngay", their own class); anyone else raises NotYourClass before anything is written. The
-    classes are claimed first (`claim`): a class that another sender claimed, even one still
-    in its transaction, is reported as already sent and gets nothing from this call.
+    ngay", their own class); anyone else raises NotYourClass before anything is written. Before
+    the week's last school day (in the school's time zone) it raises TooEarly: nothing about a
+    week reaches parents before the week has been lived. The classes are claimed first
+    (`claim`): a class that another sender claimed, even one still in its transaction, is
+    reported as already sent and gets nothing from this call.
     """
     if not may_send(sender, school_id, class_ids):
         raise NotYourClass(class_ids)
+    school = await session.get(School, school_id)
+    assert school is not None
+    first_day = await first_sending_day(session, school_id, week)
+    if now.astimezone(ZoneInfo(school.timezone)).date() < first_day:
+        raise TooEarly(first_day)
     by = sender_account(sender)
     claimed = await claim(session, school_id, week, class_ids, by, now)
     batches = await gather(session, school_id, week, class_ids)
@@ -251,64 +316,10 @@ async def send_week(
         drafts |= queued
         class_of |= dict.fromkeys(queued, result)
     outcome = await enqueue_per_pupil(session, school_id, drafts, created_by=by, now=now)
-    names = {p.student_id: p.name for b in batches for p in b.pupils}
+    names = {p.student_id: p.label or p.name for b in batches for p in b.pupils}
     for pupil in outcome.notices:
         class_of[pupil].notices += 1
         class_of[pupil].deliveries += outcome.deliveries[pupil]
     for pupil in outcome.not_linked:
         class_of[pupil].not_linked.append(names[pupil])
     return results
-
-
-async def claim(
-    session: AsyncSession,
-    school_id: int,
-    week: TeachingWeek,
-    class_ids: Collection[int] | None,
-    by: int | None,
-    now: datetime,
-) -> set[int]:
-    """Mark the classes' week sent and return the classes this call marked.
-
-    One conditional update (`... WHERE sent_at IS NULL`): on PostgreSQL a second sender's
-    update waits for the first's transaction and then finds the rows sent, so of the Friday job
-    and a teacher's "Gửi ngay" at the same moment only one queues the notices. The class's row
-    is created first where missing, skipping one another sender has just created.
-    """
-    query = select(SchoolClass.id).where(SchoolClass.school_id == school_id)
-    if class_ids is not None:
-        query = query.where(SchoolClass.id.in_(list(class_ids)))
-    classes = list(await session.scalars(query))
-    if not classes:
-        return set()
-    existing = set(
-        await session.scalars(
-            select(ClassWeek.class_id).where(
-                ClassWeek.week_start == week.start, ClassWeek.class_id.in_(classes)
-            )
-        )
-    )
-    missing = [
-        {"school_id": school_id, "class_id": c, "week_start": week.start, "hold_missing": False}
-        for c in classes
-        if c not in existing
-    ]
-    if missing:
-        dialect = session.get_bind().dialect.name
-        new_rows = (pg_insert if dialect == "postgresql" else sqlite_insert)(ClassWeek)
-        await session.execute(
-            new_rows.values(missing).on_conflict_do_nothing(
-                index_elements=["class_id", "week_start"]
-            )
-        )
-    marked = await session.execute(
-        update(ClassWeek)
-        .where(
-            ClassWeek.week_start == week.start,
-            ClassWeek.class_id.in_(classes),
-            ClassWeek.sent_at.is_(None),
-        )
-        .values(sent_at=now, sent_by=by)
-        .returning(ClassWeek.class_id)
-    )
-    return set(marked.scalars())

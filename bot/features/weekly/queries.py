@@ -23,6 +23,7 @@ from bot.features.weekly.rules import (
     clean,
     may_change,
     may_write,
+    tell_apart,
 )
 from storage.models import (
     ClassWeek,
@@ -38,10 +39,12 @@ from storage.queries import audit
 __all__ = [
     "COMMENT_LIMIT",
     "NOTE_LIMIT",
+    "Pupil",
     "PupilEntry",
     "Saved",
     "audit_import",
     "class_pupils",
+    "class_roll",
     "class_week",
     "clean",
     "homeroom_class",
@@ -52,6 +55,7 @@ __all__ = [
     "save_many",
     "save_note",
     "set_hold",
+    "upsert_comments",
 ]
 
 
@@ -63,6 +67,19 @@ class PupilEntry:
     code: str
     name: str
     comment: str | None
+    label: str = ""  # the name as staff read it: namesakes told apart (`rules.tell_apart`)
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pupil:
+    """A pupil on a class list, with the label that tells namesakes apart."""
+
+    student_id: int
+    code: str
+    name: str
+    birth_date: date | None
+    label: str
 
 
 async def class_pupils(session: AsyncSession, class_id: int) -> list[tuple[int, str, str]]:
@@ -76,6 +93,22 @@ async def class_pupils(session: AsyncSession, class_id: int) -> list[tuple[int, 
         ((i, code, name) for i, code, name in rows),
         key=lambda row: class_list_key(split_name(row[2])),
     )
+
+
+async def class_roll(session: AsyncSession, class_id: int) -> list[Pupil]:
+    """A class's studying pupils in class-list order, namesakes told apart by their labels."""
+    rows = await session.execute(
+        select(Student.id, Student.student_code, Student.full_name, Student.birth_date).where(
+            Student.class_id == class_id, Student.status == StudentStatus.STUDYING
+        )
+    )
+    found: list[tuple[int, str, str, date | None]] = [(i, c, n, b) for i, c, n, b in rows]
+    ordered = sorted(found, key=lambda row: class_list_key(split_name(row[2])))
+    labels = tell_apart([(name, code, born) for _i, code, name, born in ordered])
+    return [
+        Pupil(i, code, name, born, label)
+        for (i, code, name, born), label in zip(ordered, labels, strict=True)
+    ]
 
 
 async def class_week(
@@ -122,8 +155,8 @@ async def progress(
         ).all()
     )
     return [
-        PupilEntry(i, code, name, written.get(i))
-        for i, code, name in await class_pupils(session, class_id)
+        PupilEntry(p.student_id, p.code, p.name, written.get(p.student_id), p.label, p.birth_date)
+        for p in await class_roll(session, class_id)
     ]
 
 
@@ -159,7 +192,7 @@ async def save_comment(
     week = await class_week(session, actor.school_id, class_id, week_start)
     if not may_change(week.sent_at):
         return Saved.ALREADY_SENT
-    await _upsert(session, actor, {student_id: text}, week_start, kind, subject)
+    await upsert_comments(session, actor, {student_id: text}, week_start, kind, subject)
     return Saved.OK
 
 
@@ -179,7 +212,7 @@ async def save_many(
     week = await class_week(session, actor.school_id, class_id, week_start)
     if not may_change(week.sent_at):
         return Saved.ALREADY_SENT
-    await _upsert(
+    await upsert_comments(
         session,
         actor,
         {p: t for p, t in cleaned.items() if t},
@@ -190,7 +223,7 @@ async def save_many(
     return Saved.OK
 
 
-async def _upsert(
+async def upsert_comments(
     session: AsyncSession,
     actor: Actor,
     texts: Mapping[int, str],
@@ -198,6 +231,7 @@ async def _upsert(
     kind: CommentKind,
     subject: str,
 ) -> None:
+    """Write or replace these pupils' comments of one kind for a week (checks done before)."""
     existing = {
         row.student_id: row
         for row in await session.scalars(

@@ -1,21 +1,26 @@
-"""Weekly comments' rules: who writes which comment, who sends a class's notice, what is kept.
+"""Weekly comments' rules: who writes which comment, who sends a class's notice and when, what
+is kept, and how namesakes are told apart.
 
 Regular assessment is by comments only (domain-vn.md 1.3): no score, no level, no ranking. The
 homeroom teacher writes one comment per pupil per teaching week, a subject teacher one per
-subject, the nurse a short health note; all can be changed until the class's notice goes out.
-The notice goes out on Friday from the school's schedule, or earlier when the homeroom teacher
-presses "Gửi ngay"; a pupil without a comment gets the class-wide note, unless the teacher
-holds such pupils back.
+subject, the nurse a short health note. The week is the calendar's writing week
+(`Calendar.writing_week`): on Saturday it is the week just ended. Nothing about a week reaches
+parents before its last school day (`week_is_over`): the Friday schedule sends it, or the
+homeroom teacher with "Gửi ngay" once that day has come. A pupil without a comment gets the
+class-wide note, unless the teacher holds such pupils back. After the notice went out a teacher
+may still add or correct a comment: the family gets it as an addendum (bot/features/weekly/
+addenda.py), nothing typed is thrown away.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from bot.features.calendar.rules import Calendar, TeachingWeek
 from storage.models import CommentKind, Role
 from storage.names import nfc
 
@@ -48,6 +53,24 @@ class NotYourClass(Exception):
     """The sender may not send the notice of one of these classes; nothing was sent."""
 
 
+class TooEarly(Exception):
+    """The week's last school day has not come: nothing about it reaches parents yet."""
+
+    def __init__(self, first_day: date) -> None:
+        super().__init__(first_day)
+        self.first_day = first_day  # the first day it may go: the week's last school day
+
+
+class Told(enum.Enum):
+    """What a family is sent when a comment, an absence or the note changes after the notice."""
+
+    NOT_SENT = "not_sent"  # the week has not gone out: the notice will carry it
+    NOTHING = "nothing"  # nothing new to tell (the same text), or the pupil is held back
+    ADDENDUM = "addendum"  # a short addendum, in a few minutes
+    NOTICE = "notice"  # the week's notice itself (the pupil got none: held back, or unlinked)
+    NOBODY = "nobody"  # no guardian of the pupil has linked
+
+
 def may_write(actor: Actor, class_id: int, kind: CommentKind, subject: str = "") -> bool:
     """Homeroom comments by the class's homeroom teacher, subject ones by its teacher, health
     notes by the nurse."""
@@ -66,6 +89,17 @@ def may_send(sender: Actor | TheSchool, school_id: int, class_ids: Collection[in
     if class_ids is None or sender.school_id != school_id:
         return False
     return sender.linked and all(class_id in sender.homeroom_classes for class_id in class_ids)
+
+
+def notice_moment(
+    calendar: Calendar, week: TeachingWeek, weekday: int, at: time
+) -> tuple[date, time]:
+    """When the school's schedule sends a week's notice: the schedule's day of that week (ISO
+    weekday; 0, every school day, means the week's last one) at its time, never before the
+    week's last school day."""
+    last = calendar.last_school_day(week)
+    day = week.start + timedelta(days=weekday - 1) if 1 <= weekday <= 7 else last
+    return max(day, last), at
 
 
 def sender_account(sender: Actor | TheSchool) -> int | None:
@@ -93,3 +127,39 @@ def check_comment(text: str) -> Saved:
 def held_back(has_comment: bool, hold_missing: bool, note: str | None) -> bool:
     """A pupil without a comment waits when the teacher holds them or there is no class note."""
     return not has_comment and (hold_missing or not note)
+
+
+NAMESAKE_CODE_DIGITS = 4  # the end of a student code shown to tell namesakes apart
+
+
+def tell_apart(pupils: Sequence[tuple[str, str, date | None]]) -> list[str]:
+    """Each pupil's name as a list shows it to staff: alone, or, for pupils of the list who share
+    it, followed by the birth date (dd/mm/yyyy) or, when that does not tell them apart, the end
+    of the student code. `pupils` are (name, student code, birth date), in list order."""
+    groups: dict[str, list[int]] = {}
+    for index, (name, _code, _born) in enumerate(pupils):
+        groups.setdefault(nfc(name).casefold(), []).append(index)
+    labels = [nfc(name) for name, _code, _born in pupils]
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        births = [pupils[i][2] for i in members]
+        if all(births) and len(set(births)) == len(births):
+            for i, born in zip(members, births, strict=True):
+                assert born is not None
+                labels[i] = f"{labels[i]} ({born:%d/%m/%Y})"
+            continue
+        codes = [pupils[i][1] for i in members]
+        digits = _distinct_ends(codes)
+        for i, code in zip(members, codes, strict=True):
+            labels[i] = f"{labels[i]} (…{code[-digits:]})"
+    return labels
+
+
+def _distinct_ends(codes: list[str]) -> int:
+    """The fewest last characters (at least four) that tell these codes apart."""
+    longest = max(len(code) for code in codes)
+    for digits in range(NAMESAKE_CODE_DIGITS, longest + 1):
+        if len({code[-digits:] for code in codes}) == len(codes):
+            return digits
+    return longest

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ class ClassPage:
     entries: list[PupilEntry]
     hold_missing: bool = False
     note: str | None = None
+    sent_at: datetime | None = None  # when the class's notice of the week went out
 
 
 async def class_page(
@@ -38,7 +39,7 @@ async def class_page(
     if kind is not CommentKind.HOMEROOM:
         return ClassPage(entries)
     week = await class_week(session, actor.school_id, class_id, week_start)
-    return ClassPage(entries, week.hold_missing, week.note)
+    return ClassPage(entries, week.hold_missing, week.note, week.sent_at)
 
 
 async def pupil_entry(

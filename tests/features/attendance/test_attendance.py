@@ -23,7 +23,8 @@ from bot.features.attendance.queries import (
     recent_day,
     start_day,
 )
-from bot.features.attendance.rules import asked_day
+from bot.features.attendance.rules import asked_day, check_day, school_days_so_far
+from bot.features.calendar.rules import Break, Calendar
 from storage.models import (
     Absence,
     AccountState,
@@ -267,3 +268,34 @@ async def test_only_the_homeroom_teacher_starts_and_opens_the_day(
         assert await open_sheet(session, other, an.class_id, TUESDAY, TODAY) is None
     mother = await actor_for(session, lists, "mother")
     assert await start_day(session, mother, [], TODAY) is None
+
+
+YEAR = Calendar(date(2026, 9, 7))  # week 13: 30/11–04/12/2026
+
+
+def test_on_a_day_without_lessons_the_command_opens_the_last_school_day_of_the_week() -> None:
+    saturday, sunday = date(2026, 12, 5), date(2026, 12, 6)
+    assert asked_day([], saturday, YEAR) == date(2026, 12, 4)  # Friday's absences on Saturday
+    assert asked_day([], sunday, YEAR) == date(2026, 12, 4)
+    assert asked_day([], date(2026, 12, 3), YEAR) == date(2026, 12, 3)  # a school day: today
+    wednesday_off = Calendar(
+        date(2026, 9, 7), breaks=(Break("Nghỉ bù", date(2026, 12, 2), date(2026, 12, 2)),)
+    )
+    assert asked_day([], date(2026, 12, 2), wednesday_off) == date(2026, 12, 1)
+    assert school_days_so_far(wednesday_off, date(2026, 12, 3)) == [
+        date(2026, 11, 30),
+        date(2026, 12, 1),
+        date(2026, 12, 3),
+    ]
+    assert asked_day([], date(2026, 9, 5), YEAR) is DayRefused.WEEKEND  # before the year
+
+
+def test_a_day_of_a_break_has_no_lessons() -> None:
+    tet = Calendar(date(2026, 9, 7), breaks=(Break("Tết", date(2027, 2, 8), date(2027, 2, 21)),))
+    in_tet = date(2027, 2, 10)
+    assert check_day(in_tet, in_tet, tet) is DayRefused.HOLIDAY
+    assert asked_day(["10/02"], in_tet, tet) is DayRefused.HOLIDAY
+    assert asked_day([], in_tet, tet) == date(2027, 2, 5)  # the Friday before Tết
+    assert recent_day("05/02", in_tet, tet) == date(2027, 2, 5)
+    assert recent_day("29/01", in_tet, tet) == date(2027, 1, 29)  # the week before it
+    assert recent_day("22/01", in_tet, tet) is DayRefused.TOO_OLD

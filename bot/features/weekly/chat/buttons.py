@@ -7,21 +7,30 @@ phone keeps working. `subject` is a subject code, or "-" for the homeroom commen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
 from bot.core.callbacks import Button, Max, button
 
 HOMEROOM = "-"  # the subject of homeroom comments
 Subject = Annotated[str, Max(10)]
+# The week of a "Gửi ngay" button sent before buttons carried their week: the week being
+# written when it is pressed.
+WRITING_WEEK = date(2000, 1, 3)
 
 
 @button("wk", "l")
 @dataclass(frozen=True, slots=True)
 class ShowList(Button):
-    """The class list of one kind of comment ("Back to the list")."""
+    """The class list of one kind of comment ("Back to the list").
+
+    Under a question, `ask` is the question's number: going back ends that question only if it
+    is still the one waiting, so an old "Về danh sách" never drops a newer question.
+    """
 
     class_id: int
     subject: Subject = HOMEROOM
+    ask: int = 0
 
 
 @button("wk", "p")
@@ -88,6 +97,16 @@ class ShowPreview(Button):
 @button("wk", "send")
 @dataclass(frozen=True, slots=True)
 class SendNow(Button):
-    """ "Gửi ngay": the class's notices go out now."""
+    """ "Gửi ngay": what will go for the class's week, and the question to confirm."""
 
     class_id: int
+    week: date = WRITING_WEEK  # the Monday of the week the preview showed
+
+
+@button("wk", "sendok")
+@dataclass(frozen=True, slots=True)
+class ConfirmSend(Button):
+    """The confirmation: the class's notices of that week go out now."""
+
+    class_id: int
+    week: date  # its Monday

@@ -4,12 +4,13 @@ screen shares (the teaching week, the subject of the buttons, the refusals)."""
 from __future__ import annotations
 
 import html
+from datetime import date, timedelta
 
 from telegram import InlineKeyboardMarkup
 
 from bot.core import keyboards, pending
 from bot.core.context import BotContext, Visit
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.features.calendar.queries import TeachingWeek, school_calendar, week_label
 from bot.features.weekly import queries as weekly
 from bot.features.weekly import views
@@ -22,7 +23,8 @@ from bot.features.weekly.chat.buttons import (
     ShowPreview,
     WriteNote,
 )
-from bot.features.weekly.rules import Saved
+from bot.features.weekly.notice_text import SENT_LINE
+from bot.features.weekly.rules import Saved, Told
 from storage.models import CommentKind
 from storage.queries import class_name
 from storage.subjects import SUBJECTS
@@ -35,11 +37,37 @@ def comment_kind(subject: str) -> tuple[CommentKind, str]:
     return (CommentKind.HOMEROOM, "") if subject == HOMEROOM else (CommentKind.SUBJECT, subject)
 
 
+TOLD = {
+    Told.ADDENDUM: N_(
+        "This week's contact book was already sent: the family will receive this as an "
+        "addendum in a few minutes."
+    ),
+    Told.NOTICE: N_(
+        "The family had not received this week's contact book: it is sent now, with this comment."
+    ),
+}
+
+
+def told_line(told: Told, names: str, _: Translator) -> str:
+    """What the teacher is told about the family after a change (plain text; may be empty)."""
+    if told is Told.NOBODY and names:
+        return _("No parent linked yet (please call the family): {names}.").format(names=names)
+    return _(TOLD[told]) if told in TOLD else ""
+
+
 async def current_week(visit: Visit, context: BotContext) -> TeachingWeek | None:
-    """The teaching week whose comments are being written, if the calendar has one ahead."""
+    """The week the teacher is writing (the calendar's rule: on Saturday, the week just ended)."""
     today = context.today(visit.now)
     calendar = await school_calendar(visit.session, visit.actor.school_id, today)
-    return calendar.working_week(today)
+    return calendar.writing_week(today)
+
+
+async def week_starting(visit: Visit, context: BotContext, monday: date) -> TeachingWeek:
+    """The teaching week of a Monday a question or a button carries."""
+    today = context.today(visit.now)
+    calendar = await school_calendar(visit.session, visit.actor.school_id, today)
+    found = calendar.week_of(monday)
+    return found or TeachingWeek(0, 0, monday, monday + timedelta(days=4))
 
 
 async def pressed_week(visit: Visit, context: BotContext) -> TeachingWeek | None:
@@ -87,19 +115,23 @@ async def class_list(
         return None
     done = sum(1 for e in page.entries if e.comment)
     title = await mode_label(visit, class_id, subject)
-    text = "\n".join(
-        [
-            "<b>" + html.escape(_("Comments, {week}").format(week=week_label(week, _))) + "</b>",
-            html.escape(title),
-            html.escape(
-                _("Written: {done}/{total}. Choose a pupil to write or change a comment.").format(
-                    done=done, total=len(page.entries)
-                )
-            ),
-        ]
-    )
+    lines = [
+        "<b>" + html.escape(_("Comments, {week}").format(week=week_label(week, _))) + "</b>",
+        html.escape(title),
+        html.escape(
+            _("Written: {done}/{total}. Choose a pupil to write or change a comment.").format(
+                done=done, total=len(page.entries)
+            )
+        ),
+    ]
+    if page.sent_at is not None:
+        lines.append("<i>" + html.escape(_(SENT_LINE)) + "</i>")
+    text = "\n".join(lines)
     pupils = [
-        (("✓ " if e.comment else "") + e.name, ChoosePupil(e.student_id, subject).data())
+        (
+            ("✓ " if e.comment else "") + (e.label or e.name),
+            ChoosePupil(e.student_id, subject).data(),
+        )
         for e in page.entries
     ]
     rows = [pupils[i : i + 2] for i in range(0, len(pupils), 2)]
@@ -126,7 +158,8 @@ def tools(class_id: int, hold_missing: bool, _: Translator) -> list[list[tuple[s
 
 
 async def show_list(press: ShowList, visit: Visit, context: BotContext) -> None:
-    """Show the class list again, dropping any comment or note the bot was waiting for."""
+    """Show the class list again; under a question, end that question if it is still the one
+    waiting (an older one's "Về danh sách" leaves a newer question as it is)."""
     week = await pressed_week(visit, context)
     if week is None:
         return
@@ -134,8 +167,15 @@ async def show_list(press: ShowList, visit: Visit, context: BotContext) -> None:
     if screen is None:
         visit.alert(refusal(Saved.NOT_ALLOWED, visit._))
         return
-    await pending.clear(visit.session, visit.account.id)
+    await end_question(visit, press.ask)
     visit.edit(*screen)
+
+
+async def end_question(visit: Visit, ask: int) -> None:
+    """Stop waiting for the answer to question number `ask`, if it is still the one waiting."""
+    waiting = await pending.peek(visit.session, visit.account.id, visit.now)
+    if ask and waiting is not None and waiting.data.get("ask") == ask:
+        await pending.clear(visit.session, visit.account.id)
 
 
 async def toggle_hold(press: HoldMissing, visit: Visit, context: BotContext) -> None:

@@ -7,6 +7,7 @@ spreadsheet in sheet.py, the preview and "Gửi ngay" in sending.py.
 from __future__ import annotations
 
 import html
+import secrets
 
 from telegram import Update
 
@@ -14,8 +15,7 @@ from bot.core import keyboards, pending
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_
 from bot.features.calendar.queries import TeachingWeek, week_label
-from bot.features.weekly import queries as weekly
-from bot.features.weekly import views
+from bot.features.weekly import views, writing
 from bot.features.weekly.chat.buttons import (
     HOMEROOM,
     ChoosePupil,
@@ -31,6 +31,7 @@ from bot.features.weekly.chat.class_list import (
     mode_label,
     pressed_week,
     refusal,
+    told_line,
 )
 from bot.features.weekly.rules import Saved
 
@@ -53,6 +54,7 @@ async def comments_command(update: Update, context: BotContext) -> None:
             text = _("There is no teaching week ahead in the school calendar.")
             visit.reply(text, as_html=False)
             return
+        await pending.clear(visit.session, visit.account.id)  # a new round: no old question
         modes = [(c, HOMEROOM) for c in sorted(visit.actor.homeroom_classes)]
         modes += sorted(visit.actor.teaching)
         if not modes:
@@ -82,12 +84,18 @@ async def ask_comment(
     if found is None:
         return None
     class_id, entry = found
+    ask = new_ask()
     await pending.expect(
         visit.session,
         visit.account.id,
         visit.actor.school_id,
         WAIT_COMMENT,
-        {"student_id": student_id, "week_start": week.start.isoformat(), "subject": subject},
+        {
+            "student_id": student_id,
+            "week_start": week.start.isoformat(),
+            "subject": subject,
+            "ask": ask,
+        },
         visit.now,
     )
     current = html.escape(entry.comment) if entry.comment else html.escape(_("(none yet)"))
@@ -98,7 +106,7 @@ async def ask_comment(
     text = "\n".join(
         [
             html.escape(_("Comment for {name}, {week}:")).format(
-                name=f"<b>{html.escape(entry.name)}</b>",
+                name=f"<b>{html.escape(entry.label or entry.name)}</b>",
                 week=html.escape(week_label(week, _)),
             ),
             f"<i>{current}</i>",
@@ -111,10 +119,15 @@ async def ask_comment(
         for index, phrase in enumerate(PHRASES)
     ]
     back = [
-        (_("Back to the list"), ShowList(class_id, subject).data()),
+        (_("Back to the list"), ShowList(class_id, subject, ask).data()),
         (_("Next pupil"), NextPupil(class_id, subject).data()),
     ]
     return text, keyboards.inline([*phrases, back])
+
+
+def new_ask() -> int:
+    """A question's number: its "Về danh sách" ends it only while it is the one waiting."""
+    return secrets.randbelow(2**31) + 1
 
 
 async def next_prompt(
@@ -157,8 +170,15 @@ async def use_phrase(press: UsePhrase, visit: Visit, context: BotContext) -> Non
         return
     kind, code = comment_kind(press.subject)
     phrase = visit._(PHRASES[press.index])
-    saved = await weekly.save_comment(
-        visit.session, visit.actor, press.student_id, week.start, phrase, kind=kind, subject=code
+    saved, told = await writing.write_comment(
+        visit.session,
+        visit.actor,
+        press.student_id,
+        week,
+        phrase,
+        kind=kind,
+        subject=code,
+        now=visit.now,
     )
     if saved is not Saved.OK:
         visit.alert(refusal(saved, visit._))
@@ -166,6 +186,9 @@ async def use_phrase(press: UsePhrase, visit: Visit, context: BotContext) -> Non
     screen = await ask_comment(visit, week, press.student_id, press.subject)
     if screen is not None:
         visit.edit(*screen)
+    said = told_line(told, "", visit._)
+    if said:
+        visit.toast(said[:200])
 
 
 async def next_pupil(press: NextPupil, visit: Visit, context: BotContext) -> None:

@@ -1,18 +1,39 @@
 """Weekly comments, the homeroom teacher's last step: a preview of one family's notice with the
-counts ("Xem trước và gửi"), then "Gửi ngay" for the class."""
+counts ("Xem trước và gửi"), "Gửi ngay" which says what will go and asks to confirm, and the
+confirmation, which sends the class's week once its last school day has come.
+
+Every button carries the week it was shown for, so a press on an old preview answers about
+that week: sent already (and when), or not before its last school day.
+"""
 
 from __future__ import annotations
 
 import html
+from datetime import date
+
+from telegram import InlineKeyboardMarkup
 
 from bot.core import keyboards
 from bot.core.context import BotContext, Visit
-from bot.features.weekly.chat.buttons import SendNow, ShowList, ShowPreview
-from bot.features.weekly.chat.class_list import pressed_week, refusal
+from bot.core.datefmt import everyday, local_datetime
+from bot.core.i18n import N_, Translator
+from bot.features.calendar.queries import TeachingWeek, week_label
+from bot.features.weekly.chat.buttons import (
+    WRITING_WEEK,
+    ConfirmSend,
+    SendNow,
+    ShowList,
+    ShowPreview,
+)
+from bot.features.weekly.chat.class_list import pressed_week, refusal, week_starting
 from bot.features.weekly.jobs import tell_teachers
 from bot.features.weekly.notice_text import compose
-from bot.features.weekly.notices import preview, send_week
-from bot.features.weekly.rules import NotYourClass, Saved
+from bot.features.weekly.notices import Preview, preview, send_week, sent_at
+from bot.features.weekly.rules import NotYourClass, Saved, TooEarly
+from storage.queries import class_name
+
+NOT_YET = N_("The contact book of {week} can be sent from {day}, its last school day.")
+SENT = N_("The contact book of {week} for class {class_name} was already sent at {time}.")
 
 
 async def show_preview(press: ShowPreview, visit: Visit, context: BotContext) -> None:
@@ -23,7 +44,7 @@ async def show_preview(press: ShowPreview, visit: Visit, context: BotContext) ->
         return
     seen = await preview(visit.session, visit.actor, week, press.class_id)
     if isinstance(seen, Saved):
-        visit.alert(refusal(seen, _))
+        await refuse(visit, context, seen, press.class_id, week, sending=False)
         return
     counts = _(
         "Notices ready for {count} pupils; held back: {held}; families not linked: {unlinked}."
@@ -37,10 +58,12 @@ async def show_preview(press: ShowPreview, visit: Visit, context: BotContext) ->
         "",
         "<b>" + html.escape(counts) + "</b>",
     ]
+    if context.today(visit.now) < seen.first_day:
+        lines.append(html.escape(not_yet(week, seen.first_day, _)))
     markup = keyboards.inline(
         [
             [
-                (_("Send now"), SendNow(press.class_id).data()),
+                (_("Send now"), SendNow(press.class_id, week.start).data()),
                 (_("Edit"), ShowList(press.class_id).data()),
             ]
         ]
@@ -49,11 +72,25 @@ async def show_preview(press: ShowPreview, visit: Visit, context: BotContext) ->
 
 
 async def send_now(press: SendNow, visit: Visit, context: BotContext) -> None:
-    """Send the class's notices now; a second press finds the week already sent."""
+    """ "Gửi ngay": say what will go for the class's week and ask to confirm."""
     _ = visit._
-    week = await pressed_week(visit, context)
+    week = await shown_week(visit, context, press.week)
     if week is None:
         return
+    seen = await preview(visit.session, visit.actor, week, press.class_id)
+    if isinstance(seen, Saved):
+        await refuse(visit, context, seen, press.class_id, week)
+        return
+    if context.today(visit.now) < seen.first_day:
+        visit.alert(not_yet(week, seen.first_day, _))
+        return
+    visit.edit(confirmation(seen, week, _), confirm_markup(press.class_id, week, _))
+
+
+async def confirm_send(press: ConfirmSend, visit: Visit, context: BotContext) -> None:
+    """Send the class's week now; a second or late press says what is and sends nothing."""
+    _ = visit._
+    week = await week_starting(visit, context, press.week)
     try:
         (result,) = await send_week(
             visit.session,
@@ -66,9 +103,81 @@ async def send_now(press: SendNow, visit: Visit, context: BotContext) -> None:
     except NotYourClass:
         visit.alert(refusal(Saved.NOT_ALLOWED, _))
         return
+    except TooEarly as early:
+        visit.alert(not_yet(week, early.first_day, _))
+        return
     visit.edit_markup(None)
     if result.already_sent:
-        visit.alert(refusal(Saved.ALREADY_SENT, _))
+        await refuse(visit, context, Saved.ALREADY_SENT, press.class_id, week)
         return
     await tell_teachers(visit.session, visit.actor.school_id, week, [result], visit.now)
     visit.wake_sender()
+
+
+async def shown_week(visit: Visit, context: BotContext, monday: date) -> TeachingWeek | None:
+    """The week a button was shown for (an old button without one: the week being written)."""
+    if monday == WRITING_WEEK:
+        return await pressed_week(visit, context)
+    return await week_starting(visit, context, monday)
+
+
+async def refuse(
+    visit: Visit,
+    context: BotContext,
+    saved: Saved,
+    class_id: int,
+    week: TeachingWeek,
+    *,
+    sending: bool = True,
+) -> None:
+    """Answer a press that sends nothing: not the person's class, or the week already sent
+    (saying when; under a sending screen, its buttons are taken off)."""
+    _ = visit._
+    when = await sent_at(visit.session, class_id, week)
+    if saved is not Saved.ALREADY_SENT or when is None:
+        visit.alert(refusal(saved, _))
+        return
+    name = await class_name(visit.session, class_id) or ""
+    time = local_datetime(when, context.settings.zone, _)
+    visit.alert(_(SENT).format(week=week_label(week, _), class_name=name, time=time)[:200])
+    if sending:
+        visit.edit_markup(None)
+
+
+def not_yet(week: TeachingWeek, first_day: date, _: Translator) -> str:
+    """Why a week cannot go yet: its last school day has not come (plain text)."""
+    return _(NOT_YET).format(week=week_label(week, _), day=everyday(first_day, _))
+
+
+def confirmation(seen: Preview, week: TeachingWeek, _: Translator) -> str:
+    """What "Gửi ngay" will send: pupils with a comment, without one and what those get, and
+    the families nobody reaches yet; then the question (HTML)."""
+    lines = [
+        _("Send the contact book of {week} for class {class_name} now?").format(
+            week=week_label(week, _), class_name=seen.batch.class_name
+        ),
+        _("With a comment: {count} pupils.").format(count=seen.written),
+    ]
+    if seen.without:
+        without = (
+            N_("Without a comment: {count} pupils; they get the class note only.")
+            if seen.note_only
+            else N_("Without a comment: {count} pupils; they are held back and get nothing yet.")
+        )
+        lines.append(_(without).format(count=seen.without))
+    lines.append(
+        _("Families not linked yet, whom nothing reaches: {count}.").format(count=seen.unlinked)
+    )
+    return "<b>" + html.escape(lines[0]) + "</b>\n" + html.escape("\n".join(lines[1:]))
+
+
+def confirm_markup(class_id: int, week: TeachingWeek, _: Translator) -> InlineKeyboardMarkup:
+    """ "Xác nhận" sends; "Về danh sách" goes back without sending."""
+    return keyboards.inline(
+        [
+            [
+                (_("Confirm"), ConfirmSend(class_id, week.start).data()),
+                (_("Back to the list"), ShowList(class_id).data()),
+            ]
+        ]
+    )

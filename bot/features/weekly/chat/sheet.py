@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import html
+from datetime import timedelta
 from pathlib import Path
 
 from telegram import Message
 
 from bot.core.context import BotContext, Visit
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.problems import describe
 from bot.features.calendar.queries import TeachingWeek, week_label
 from bot.features.weekly import queries as weekly
-from bot.features.weekly import views
+from bot.features.weekly import views, writing
 from bot.features.weekly.chat.buttons import GetSheet
-from bot.features.weekly.chat.class_list import current_week, pressed_week, refusal
+from bot.features.weekly.chat.class_list import (
+    current_week,
+    pressed_week,
+    refusal,
+    week_starting,
+)
 from bot.features.weekly.documents import (
     COMMENT_HEADERS,
     COMMENT_REQUIRED,
@@ -25,9 +31,10 @@ from bot.features.weekly.documents import (
     SheetWeek,
     build_comment_sheet,
     parse_comment_sheet,
+    sheet_week_start,
     summary_missing,
 )
-from bot.features.weekly.rules import Saved
+from bot.features.weekly.rules import Saved, Told
 from storage.queries import class_name
 from storage.roster.problems import FileRefused
 from storage.roster.table import locate, read_rows
@@ -43,7 +50,8 @@ async def send_sheet(press: GetSheet, visit: Visit, context: BotContext) -> None
     if sheet is None:
         visit.alert(refusal(Saved.NOT_ALLOWED, _))
         return
-    pupils = [SheetPupil(e.code, e.name, e.comment or "") for e in sheet.entries]
+    # Namesakes are told apart in the name column too (their birth date or the end of the code).
+    pupils = [SheetPupil(e.code, e.label or e.name, e.comment or "") for e in sheet.entries]
     data = await asyncio.to_thread(
         build_comment_sheet,
         sheet.school_name,
@@ -91,10 +99,11 @@ async def try_file(
     if week is None:
         visit.reply(_("There is no teaching week ahead in the school calendar."), as_html=False)
         return True
+    week = await sheet_week(visit, context, path, week)
     class_id = min(visit.actor.homeroom_classes)
     name = await class_name(visit.session, class_id) or ""
     entries = await weekly.progress(visit.session, class_id, week.start)
-    pupils = {e.code: e.name for e in entries}
+    pupils = {e.code: e.label or e.name for e in entries}
     try:
         sheet = await asyncio.to_thread(parse_comment_sheet, path, name, week.start, pupils)
     except FileRefused as refused:
@@ -108,13 +117,41 @@ async def try_file(
         ids[code]: comment + (f"\n{note}" if note else "")
         for code, (comment, note) in sheet.comments.items()
     }
-    saved = await weekly.save_many(visit.session, visit.actor, class_id, week.start, texts)
+    saved, told = await writing.write_many(
+        visit.session, visit.actor, class_id, week, texts, visit.now
+    )
     if saved is not Saved.OK:
         visit.reply(refusal(saved, _), as_html=False)
         return True
     weekly.audit_import(visit.session, visit.actor, visit.who, class_id, week.start, len(texts))
-    visit.reply(await received_text(visit, week, class_id, pupils), as_html=False)
+    reply = await received_text(visit, week, class_id, pupils)
+    late = [student for student, said in told.items() if said in (Told.ADDENDUM, Told.NOTICE)]
+    if late:
+        reply += "\n" + _(LATE).format(count=len(late))
+    visit.reply(reply, as_html=False)
     return True
+
+
+LATE = N_(
+    "This week's contact book was already sent: the families of {count} pupils whose comment "
+    "is new or changed will receive it as an addendum."
+)
+
+
+async def sheet_week(
+    visit: Visit, context: BotContext, path: Path, writing_week: TeachingWeek
+) -> TeachingWeek:
+    """The week a returned sheet is for: its own, when the bot made it for the week being
+    written or the one before (a sheet filled over the weekend and sent back on Monday); else
+    the week being written, against which the sheet is then checked."""
+    made_for = await asyncio.to_thread(sheet_week_start, path)
+    if made_for is None or made_for == writing_week.start:
+        return writing_week
+    earlier = await week_starting(visit, context, made_for)
+    previous = writing_week.start - timedelta(days=7)
+    if earlier.number and previous <= made_for < writing_week.start:
+        return earlier
+    return writing_week
 
 
 def problems_text(sheet: CommentSheet, _: Translator) -> str:

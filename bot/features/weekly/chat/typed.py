@@ -11,20 +11,19 @@ from telegram import Message
 from bot.core import keyboards, pending
 from bot.core.context import BotContext, Visit
 from bot.features.calendar.queries import TeachingWeek, week_label
-from bot.features.weekly import queries as weekly
-from bot.features.weekly import views
+from bot.features.weekly import views, writing
 from bot.features.weekly.chat.buttons import HOMEROOM, ShowList, WriteNote
 from bot.features.weekly.chat.class_list import (
     class_list,
     comment_kind,
-    current_week,
     pressed_week,
     refusal,
+    told_line,
+    week_starting,
 )
-from bot.features.weekly.chat.comments import WAIT_COMMENT, next_prompt
+from bot.features.weekly.chat.comments import WAIT_COMMENT, new_ask, next_prompt
 from bot.features.weekly.rules import Saved
 from storage.models import CommentKind
-from storage.queries import students_with_ids
 
 WAIT_NOTE = "weekly_note"
 
@@ -41,18 +40,20 @@ async def write_note(press: WriteNote, visit: Visit, context: BotContext) -> Non
     if page is None:
         visit.alert(refusal(Saved.NOT_ALLOWED, _))
         return
+    ask = new_ask()
     await pending.expect(
         visit.session,
         visit.account.id,
         visit.actor.school_id,
         WAIT_NOTE,
-        {"class_id": press.class_id, "week_start": week.start.isoformat()},
+        {"class_id": press.class_id, "week_start": week.start.isoformat(), "ask": ask},
         visit.now,
     )
     current = html.escape(page.note or _("(none yet)"))
     asked = _("Note to all families of the class for {week}:").format(week=week_label(week, _))
     how = _("Type the note and send it; send a single - to remove it.")
-    back = keyboards.inline([[(_("Back to the list"), ShowList(press.class_id).data())]])
+    back_to_list = ShowList(press.class_id, HOMEROOM, ask).data()
+    back = keyboards.inline([[(_("Back to the list"), back_to_list)]])
     visit.edit(f"{html.escape(asked)}\n<i>{current}</i>\n\n{html.escape(how)}", back)
 
 
@@ -64,10 +65,10 @@ async def pending_text(message: Message, visit: Visit, context: BotContext) -> b
     kind = waiting.kind
     data = await pending.take(visit.session, visit.account.id, kind, visit.now)
     assert data is not None and message.text is not None
-    week = await current_week(visit, context)
-    if week is None or week.start != date.fromisoformat(str(data["week_start"])):
-        visit.reply(visit._("That week is over; please open /nhanxet again."), as_html=False)
-    elif kind == WAIT_NOTE:
+    # The answer belongs to the question's own week, even if another week began since it was
+    # asked: after that week's notice, the family gets it as an addendum.
+    week = await week_starting(visit, context, date.fromisoformat(str(data["week_start"])))
+    if kind == WAIT_NOTE:
         await take_note(visit, week, int(data["class_id"]), message.text)
     else:
         await take_comment(visit, week, data, message.text)
@@ -78,12 +79,16 @@ async def take_note(visit: Visit, week: TeachingWeek, class_id: int, text: str) 
     """Save the class-wide note ("-" removes it) and show the list again."""
     _ = visit._
     note = None if text.strip() == "-" else text
-    saved = await weekly.save_note(visit.session, visit.actor, class_id, week.start, note)
+    saved, told = await writing.write_note(
+        visit.session, visit.actor, class_id, week, note, visit.now
+    )
     screen = await class_list(visit, week, class_id, HOMEROOM)
     if saved is not Saved.OK or screen is None:
         visit.reply(refusal(saved, _), as_html=False)
         return
-    visit.reply(html.escape(_("The class note is saved.")) + "\n\n" + screen[0], screen[1])
+    lines = [_("The class note is saved."), told_line(told, "", _)]
+    said = html.escape("\n".join(line for line in lines if line))
+    visit.reply(said + "\n\n" + screen[0], screen[1])
 
 
 async def take_comment(
@@ -96,8 +101,8 @@ async def take_comment(
     _ = visit._
     student_id, subject = int(data["student_id"]), str(data["subject"])
     kind, code = comment_kind(subject)
-    saved = await weekly.save_comment(
-        visit.session, visit.actor, student_id, week.start, text, kind=kind, subject=code
+    saved, told = await writing.write_comment(
+        visit.session, visit.actor, student_id, week, text, kind=kind, subject=code, now=visit.now
     )
     if saved is not Saved.OK:
         visit.reply(refusal(saved, _), as_html=False)
@@ -111,10 +116,12 @@ async def take_comment(
                 visit.now,
             )
         return
-    class_id = await weekly.pupil_class(visit.session, visit.actor.school_id, student_id)
-    assert class_id is not None
-    (name,) = [n for i, n, _k in await students_with_ids(visit.session, [student_id])]
+    found = await views.pupil_entry(visit.session, visit.actor, student_id, week.start, kind, code)
+    assert found is not None  # the comment was just saved: the pupil is the person's
+    class_id, entry = found
+    name = entry.label or entry.name
     screen = await next_prompt(visit, week, class_id, subject, after=student_id)
-    assert screen is not None  # the comment was just saved: the class is the person's
-    saved_line = html.escape(_("Saved the comment for {name}.").format(name=name))
-    visit.reply(saved_line + "\n\n" + screen[0], screen[1])
+    assert screen is not None
+    lines = [_("Saved the comment for {name}.").format(name=name), told_line(told, name, _)]
+    said = html.escape("\n".join(line for line in lines if line))
+    visit.reply(said + "\n\n" + screen[0], screen[1])
