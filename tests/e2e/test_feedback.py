@@ -39,6 +39,7 @@ from tests.e2e.conftest import (
     TEACHER_1A,
     TEACHER_3B,
     BotClock,
+    forge,
     linked_person,
     vn,
 )
@@ -567,3 +568,158 @@ async def test_a_file_reaches_the_teacher_as_a_document_by_its_file_id(
         .where(Delivery.state == DeliveryState.SENT)
     )
     assert sent == 1
+
+
+async def open_draft(parent: PersonClient, child: int, topic: str = "study") -> dict[str, Any]:
+    """/gopy up to the question for the text; returns that screen."""
+    await parent.command("gopy")
+    screen = await parent.next_message(timeout=10, new_only=True)
+    for step in (f"kid:{child}", "to:0", f"topic:{topic}"):
+        await press_step(parent, screen, f"v1:fb:{step}")
+        screen = await parent.next_message(timeout=10)
+    return screen
+
+
+async def pending_kind(session: AsyncSession, school: School, person: PersonClient) -> str | None:
+    await session.commit()
+    account = select(TelegramAccount.id).where(
+        TelegramAccount.school_id == school.id,
+        TelegramAccount.telegram_user_id == person.person_id,
+    )
+    found = select(PendingInput.kind).where(PendingInput.account_id.in_(account))
+    return await session.scalar(found)
+
+
+CLOSED = "Phiếu này đã đóng; không có gì được gửi và không có gì thay đổi."
+REPLACED = "Phiếu này đã được thay bằng phiếu mới hơn; không có gì thay đổi."
+
+
+async def test_every_cancel_pressed_late_and_twice_tells_the_truth(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    """Saturday 09:00. The draft's "Huỷ" (under each of its questions) and its steps, pressed
+    after it was sent; the answer's and the follow-up's "Huỷ" after they were sent; a cancelled
+    draft's and a replaced draft's: each says what is true and changes nothing."""
+    BotClock(running_bot, vn(2026, 12, 5, 9, 0))
+    parent = await linked_person(make_person, *MOTHER)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    child = await pupil_id(session, lists, CHILD)
+
+    question = await open_draft(parent, child, "boarding")
+    await parent.send("Cơm trưa hôm nay bị nguội.")
+    offer = await parent.next_message(timeout=10, new_only=True)
+    late = [step_data(question, "v1:fb:cancel"), step_data(offer, "v1:fb:cancel")]
+    late += [step_data(offer, "v1:fb:send"), late[0].replace("cancel", "topic:study")]
+    await parent.send_photo(PNG, "com.png")
+    await parent.next_message(timeout=10, new_only=True)
+    item = await latest(session, lists)
+    sent = "Góp ý về Bán trú ngày 05/12 đã được gửi đi; nút “Hủy” không còn thay đổi gì."
+    for _twice in range(2):
+        for data in late:
+            assert await forge(sandbox, parent, data) == sent, data
+    assert (
+        await rows(session, lists, Feedback) == 1
+        and await rows(session, lists, FeedbackMessage) == 1
+    )
+    assert (await latest(session, lists)).state is FeedbackState.OPEN
+
+    # The teacher's answer and the parent's follow-up: their "Huỷ" after they were sent.
+    await send_due(running_bot)
+    await teacher.next_message(timeout=10, new_only=True)
+    await teacher.press(data=f"v1:fb:reply:{item.id}")
+    prompt = await teacher.next_message(timeout=10, new_only=True)
+    assert "góp ý về Bán trú ngày 05/12" in prompt["text"] and f"#{item.id}" not in prompt["text"]
+    await teacher.send("Cô đã báo nhà bếp.")
+    await teacher.next_message(timeout=10, new_only=True)
+    answered = (
+        "Tin nhắn này (góp ý về Bán trú ngày 05/12) đã được gửi đi; "
+        "nút “Hủy” không còn thay đổi gì."
+    )
+    for _twice in range(2):
+        assert await forge(sandbox, teacher, step_data(prompt, "v1:fb:cancel")) == answered
+    await send_due(running_bot)
+    await parent.next_message(timeout=10, new_only=True)
+    await parent.press(data=f"v1:fb:more:{item.id}")
+    more = await parent.next_message(timeout=10, new_only=True)
+    await parent.send("Dạ cảm ơn cô.")
+    await parent.next_message(timeout=10, new_only=True)
+    assert await forge(sandbox, parent, step_data(more, "v1:fb:cancel")) == answered
+    assert await rows(session, lists, FeedbackMessage) == 3
+
+    # A cancelled draft: cancelled once; its buttons then say it is closed.
+    question = await open_draft(parent, child)
+    cancel = step_data(question, "v1:fb:cancel")
+    await parent.press(data=cancel)
+    assert (await parent.next_message(timeout=10))["text"] == "Đã hủy. Không có gì được gửi."
+    for _twice in range(2):
+        assert await forge(sandbox, parent, cancel) == CLOSED
+    assert await pending_kind(session, lists, parent) is None
+
+    # A draft replaced by a newer one: its "Huỷ" leaves the newer one open.
+    first = await open_draft(parent, child)
+    await open_draft(parent, child, "health")
+    assert await forge(sandbox, parent, step_data(first, "v1:fb:cancel")) == REPLACED
+    assert await pending_kind(session, lists, parent) == "feedback_text"
+    assert await rows(session, lists, Feedback) == 1
+
+
+async def test_a_5000_character_feedback_is_kept_whole_and_sent_in_parts(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    """Telegram delivers 5,000 characters as 4,096 and the 904 after them: the bot keeps both
+    as one text, says how long it may be, and sends it in parts as one feedback; nothing is
+    lost and no fragment goes alone."""
+    BotClock(running_bot, vn(2026, 12, 5, 9, 0))
+    parent = await linked_person(make_person, *MOTHER)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    child = await pupil_id(session, lists, CHILD)
+    sentence = "Con kể ở lớp có bạn hay trêu, con buồn và không muốn đi học, nhờ cô để ý giúp. "
+    text = (sentence * 70)[:5000]
+    await open_draft(parent, child)
+    await parent.send(text[:4096])
+    await parent.send(text[4096:])
+    first = await parent.next_message(timeout=10, new_only=True)
+    assert "4096" in first["text"] and "2000" in first["text"]
+    joined = await parent.next_message(timeout=10, new_only=True)
+    assert "5000" in joined["text"] and "ghép" in joined["text"]
+    assert await rows(session, lists, Feedback) == 0  # nothing was sent alone
+    labels = [button["text"] for row in joined["buttons"] for button in row]
+    assert labels == ["Gửi bản rút gọn", "Gửi thành 3 phần", "Hủy"]
+
+    # The first offer was for the first piece only: its buttons are replaced.
+    assert await forge(sandbox, parent, step_data(first, "v1:fb:long:1")) == REPLACED
+    await parent.press("Gửi thành 3 phần", message_id=joined["message_id"])
+    photo_step = await parent.next_message(timeout=10)
+    await press_step(parent, photo_step, "v1:fb:send")
+    told = await parent.next_message(timeout=10)
+    assert "Đã gửi tới Giáo viên chủ nhiệm lớp 1A" in told["text"]
+    await send_due(running_bot)
+
+    item = await latest(session, lists)
+    stored = list(
+        await session.scalars(
+            select(FeedbackMessage.text)
+            .where(FeedbackMessage.feedback_id == item.id)
+            .order_by(FeedbackMessage.id)
+        )
+    )
+    assert len(stored) == 3 and all(len(part) <= 2000 for part in stored)
+    assert "".join(stored).replace(" ", "") == text.replace(" ", "")
+    received = [m for m in await teacher.messages() if m["from_bot"] and "Người gửi" in m["text"]]
+    assert [("phần 1/3" in m["text"], m["buttons"] != []) for m in received] == [
+        (True, False),
+        (False, False),
+        (False, True),
+    ]
+    assert await rows(session, lists, Feedback) == 1
+    assert await forge(sandbox, parent, step_data(joined, "v1:fb:long:1")) == (
+        "Ở đây không còn nội dung nào chờ gửi; không có gì được gửi."
+    )

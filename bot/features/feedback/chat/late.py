@@ -20,7 +20,7 @@ from storage.models import PendingInput
 ALL_KINDS = (*DRAFT_KINDS, WAIT_MORE, WAIT_REPLY)
 FORM_CLOSED = N_("This form is closed; send /gopy to start again.")
 ALREADY_SENT = N_("{title} was already sent; “Cancel” changes nothing now.")
-ANSWER_SENT = N_("Your message on the {title} was already sent; “Cancel” changes nothing now.")
+ANSWER_SENT = N_("This message on the {title} was already sent; “Cancel” changes nothing now.")
 REPLACED = N_("This form was replaced by a newer one; nothing was changed.")
 CLOSED = N_("This form is already closed; nothing was sent and nothing was changed.")
 
