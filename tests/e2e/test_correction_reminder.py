@@ -136,7 +136,8 @@ async def test_the_waiting_requests_are_recalled_once_a_school_day(
     assert await remind_waiting(services.sessions, lists.id, clock.now) == 2
     await drain(dispatcher, clock)
     instead = await vice.next_message(timeout=10, new_only=True)
-    assert "/duyet" in instead["text"] and f"{pending}" in instead["text"], instead["text"]
+    assert "/duyet" in instead["text"] and "Hoàng Anh Đăng (lớp 1A)" in instead["text"], instead
+    assert "gửi ngày 27/11/2026" in instead["text"], instead["text"]
     await asyncio.sleep(0.3)
     assert len(await principal.messages()) == seen_by_principal
     await session.commit()

@@ -3,6 +3,7 @@ administrator changes the system, the three sign, and the minutes come back as a
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -111,6 +112,27 @@ async def edited(person: PersonClient) -> dict[str, Any]:
     return await person.next_message(timeout=10)
 
 
+def with_flow(message: dict[str, Any], action: str) -> str:
+    """The callback data of the button `action` ("v1:corr:done", "v1:corr:why:entry_error")
+    under a message: the same with the form's flow token after it."""
+    found = [data for data in datas(message) if data.startswith(action + ":")]
+    assert len(found) == 1, (action, datas(message))
+    flow = found[0].removeprefix(action + ":")
+    assert len(flow) == 5 and ":" not in flow, found
+    return found[0]
+
+
+async def tap(person: PersonClient, action: str) -> str:
+    """Press the button `action` of the bot's last message with buttons (its data carries the
+    form's flow); return the data pressed."""
+    for message in reversed(await person.messages()):
+        if message["from_bot"] and datas(message):
+            data = with_flow(message, action)
+            await person.press(data=data, message_id=message["message_id"])
+            return data
+    raise AssertionError(f"no message with {action}")
+
+
 async def start_request(
     sandbox: RunningSandbox,
     teacher: PersonClient,
@@ -122,9 +144,9 @@ async def start_request(
     """/suadiem → pupil → period → item; the bot's answer to the item, or its refusal."""
     await teacher.command("suadiem")
     await reply(teacher)
-    await teacher.press(data=f"v1:corr:pup:{student_id}")
+    await tap(teacher, f"v1:corr:pup:{student_id}")
     await edited(teacher)
-    await teacher.press(data=f"v1:corr:per:{student_id}:{period.value}")
+    await tap(teacher, f"v1:corr:per:{student_id}:{period.value}")
     await edited(teacher)
     index = assessment.items_for(grade, period).index(item)
     refusal = await forge(sandbox, teacher, f"v1:corr:item:{student_id}:{period.value}:{index}")
@@ -136,11 +158,11 @@ async def draft_to_evidence(
 ) -> None:
     """/suadiem for Toán's CN score up to the evidence: the value, the reason and its text."""
     asked = await start_request(sandbox, teacher, student_id, Period.CN, SCORE_TOAN)
-    assert not isinstance(asked, str) and not datas(asked), asked
+    assert not isinstance(asked, str), asked
+    with_flow(asked, "v1:corr:x")  # a score is typed: "Hủy" is the only button
     await teacher.send(value)
-    why = await reply(teacher)
-    assert "v1:corr:why:entry_error" in datas(why), why
-    await teacher.press(data="v1:corr:why:entry_error")
+    await reply(teacher)
+    await tap(teacher, "v1:corr:why:entry_error")
     await edited(teacher)
     await teacher.send("Nhập nhầm 8 thay cho 9 khi chép từ sổ theo dõi.")
     await reply(teacher)
@@ -148,11 +170,11 @@ async def draft_to_evidence(
 
 async def send_draft(teacher: PersonClient) -> dict[str, Any]:
     """ "Xong", then "Gửi đề nghị" if offered; the bot's last answer."""
-    await teacher.press(data="v1:corr:done")
+    await tap(teacher, "v1:corr:done")
     summary = await edited(teacher)
-    if "v1:corr:send" not in datas(summary):
+    if not any(data.startswith("v1:corr:send:") for data in datas(summary)):
         return summary
-    await teacher.press(data="v1:corr:send")
+    await tap(teacher, "v1:corr:send")
     return await edited(teacher)
 
 
@@ -507,7 +529,8 @@ async def test_bad_values_and_a_request_without_evidence_store_nothing(
     asked = await start_request(sandbox, teacher, student_id, Period.CN, level)
     # The level the book holds is not offered; typed or forged, it is refused.
     assert not isinstance(asked, str)
-    assert datas(asked) == ["v1:corr:val:hoan_thanh", "v1:corr:val:chua_hoan_thanh"], asked
+    offered = [data.rsplit(":", 1)[0] for data in datas(asked)]  # without the form's flow
+    assert offered == ["v1:corr:val:hoan_thanh", "v1:corr:val:chua_hoan_thanh", "v1:corr:x"]
     await teacher.send("Giỏi")
     answer = await reply(teacher)
     assert "Giỏi" in answer["text"] and not datas(answer)
@@ -523,7 +546,7 @@ async def test_bad_values_and_a_request_without_evidence_store_nothing(
     # A request without evidence: "Done" is refused, and the form never offers "send".
     await teacher.send("Hoàn thành")
     await reply(teacher)
-    await teacher.press(data="v1:corr:why:remarked")
+    await tap(teacher, "v1:corr:why:remarked")
     await edited(teacher)
     await teacher.send("Chấm lại bài kiểm tra.")
     await reply(teacher)
@@ -632,3 +655,210 @@ async def test_the_vice_principal_decides_while_the_principal_is_away(
     assert await forge(sandbox, vice, f"v1:corr:ok:{rid}") is None
     (request,) = await requests(session, school_id)
     assert request.state is CorrectionState.APPROVED and request.decided_role == "vice_principal"
+
+
+# Buttons that tell the truth: every back and cancel pressed late and twice -------------------
+
+THURSDAY = vn(2026, 12, 3, 9, 0)  # the bot's clock: a school morning in Vietnam
+CLOSED = (
+    "Biểu mẫu này đã đóng: chưa có gì được gửi từ biểu mẫu này, và nút này không thay đổi gì. "
+    "Thầy/cô gửi /suadiem để bắt đầu lại."
+)
+
+
+def already_sent(state: str) -> str:
+    """The pop-up of a button of a form that filed a request on Thursday 03/12/2026."""
+    return f"Đề nghị này đã được gửi ngày 03/12/2026; nút này không thay đổi gì. Hiện tại: {state}."
+
+
+async def alert_on(
+    sandbox: RunningSandbox, person: PersonClient, data: str, message: dict[str, Any]
+) -> str | None:
+    """Press `data` on `message` (even once its buttons are gone); the pop-up's text, if any."""
+    (bot_id,) = sandbox.state.bots
+    alerts = sandbox.state.chat_log(bot_id, person.person_id).alerts
+    before = len(alerts)
+    sent = await person.press(data=data, message_id=message["message_id"], forged=True)
+    for _ in range(200):
+        if sandbox.state.callbacks[sent["callback_query_id"]][2]:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError(f"the press {data!r} was never answered")
+    return str(alerts[-1]["text"]) if len(alerts) > before else None
+
+
+async def edit_of(person: PersonClient, message: dict[str, Any]) -> dict[str, Any]:
+    """The next edit of this message (other edits, of stale buttons, passed over)."""
+    for _ in range(10):
+        changed = await edited(person)
+        if changed["message_id"] == message["message_id"]:
+            return changed
+    raise AssertionError("the message was not edited")
+
+
+async def as_it_is(person: PersonClient, message: dict[str, Any]) -> dict[str, Any]:
+    """The message as the person's chat shows it now."""
+    for shown in await person.messages():
+        if shown["message_id"] == message["message_id"]:
+            return shown
+    raise AssertionError("no such message")
+
+
+async def with_button(person: PersonClient, action: str) -> dict[str, Any]:
+    """The bot's last message carrying a button `action` (with its form's flow)."""
+    for message in reversed(await person.messages()):
+        if message["from_bot"] and any(d.startswith(action + ":") for d in datas(message)):
+            return message
+    raise AssertionError(f"no message with {action}")
+
+
+async def test_an_old_cancel_of_a_sent_request_says_so_and_changes_nothing(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    clock = BotClock(running_bot, THURSDAY)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    student_id = await pupil_id(session, book, CHILD)
+    school_id = book.id
+    await draft_to_evidence(sandbox, teacher, student_id, "9")
+    await teacher.send_photo(PHOTO, "so-diem.jpg")
+    taken = await reply(teacher)
+    assert taken["text"].startswith("Đã nhận ảnh 1. "), taken["text"]  # no machine file name
+    cancel, done = with_flow(taken, "v1:corr:x"), with_flow(taken, "v1:corr:done")
+    # A typed text while the form waits for "Gửi đề nghị" is no answer to anything.
+    await tap(teacher, "v1:corr:done")
+    summary = await edited(teacher)
+    assert "Minh chứng: ảnh 1" in summary["text"], summary["text"]
+    send = with_flow(summary, "v1:corr:send")
+    await teacher.send("Cảm ơn Ban giám hiệu ạ")
+    ready = await reply(teacher)
+    assert ready["text"] == ("Đề nghị đã sẵn sàng: thầy/cô bấm “Gửi đề nghị” hoặc “Hủy” ở trên."), (
+        ready["text"]
+    )
+    await tap(teacher, "v1:corr:send")
+    await edited(teacher)
+    (request,) = await requests(session, school_id)
+
+    # The old "Hủy", "Xong" and "Gửi đề nghị" of the sent form, pressed late and twice.
+    waiting = already_sent("chờ duyệt")
+    clock.advance(hours=3)
+    assert await alert_on(sandbox, teacher, cancel, taken) == waiting
+    assert await alert_on(sandbox, teacher, cancel, taken) == waiting
+    assert await alert_on(sandbox, teacher, done, taken) == waiting
+    assert await alert_on(sandbox, teacher, send, summary) == waiting
+    assert [r.state for r in await requests(session, school_id)] == [CorrectionState.PENDING]
+    assert not datas(await as_it_is(teacher, taken))  # the stale buttons are gone
+    assert not datas(await as_it_is(teacher, summary))
+
+    # Approved the next day: the old "Hủy" says so, and still changes nothing.
+    clock.set(vn(2026, 12, 4, 8, 0))
+    await send_outbox(running_bot)
+    card = await reply(principal)
+    await principal.press(data=f"v1:corr:ok:{request.id}", message_id=card["message_id"])
+    await edited(principal)
+    approved = already_sent("đã được duyệt, chờ cập nhật trên hệ thống")
+    assert await alert_on(sandbox, teacher, cancel, taken) == approved
+    (request,) = await requests(session, school_id)
+    assert request.state is CorrectionState.APPROVED
+
+
+async def test_cancel_twice_and_a_replaced_form_send_nothing(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    BotClock(running_bot, THURSDAY)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    student_id = await pupil_id(session, book, CHILD)
+    school_id = book.id
+
+    # Cancelled, then "Hủy" again: the form is closed and nothing was sent.
+    asked = await start_request(sandbox, teacher, student_id, Period.CN, SCORE_TOAN)
+    assert not isinstance(asked, str)
+    cancel = with_flow(asked, "v1:corr:x")
+    await teacher.press(data=cancel, message_id=asked["message_id"])
+    cancelled = await edited(teacher)
+    assert cancelled["text"] == "Đã hủy đề nghị sửa điểm; chưa có gì được gửi.", cancelled
+    assert await alert_on(sandbox, teacher, cancel, asked) == CLOSED
+    await teacher.send("9")  # the value prompt is closed: the text is not taken as a value
+    assert "Biểu mẫu" not in (await reply(teacher))["text"]
+    assert await requests(session, school_id) == []
+
+    # A form replaced by a newer /suadiem: its buttons change nothing, the new one goes on.
+    await draft_to_evidence(sandbox, teacher, student_id, "9")
+    old = await with_button(teacher, "v1:corr:x")
+    old_cancel, old_reason = with_flow(old, "v1:corr:x"), "v1:corr:why:remarked"
+    await teacher.command("suadiem")
+    listed = await reply(teacher)
+    assert await alert_on(sandbox, teacher, old_cancel, old) == CLOSED
+    pupil = with_flow(listed, f"v1:corr:pup:{student_id}")
+    assert pupil.rsplit(":", 1)[1] != old_cancel.rsplit(":", 1)[1]  # a new flow
+    await teacher.press(data=pupil, message_id=listed["message_id"])
+    periods = await edit_of(teacher, listed)
+    assert with_flow(periods, f"v1:corr:per:{student_id}:cn")
+    flow = old_cancel.rsplit(":", 1)[1]
+    assert await alert_on(sandbox, teacher, f"{old_reason}:{flow}", old) == CLOSED
+    assert await requests(session, school_id) == []
+    # A photo while a list waits for a press is not taken either.
+    await teacher.send_photo(PHOTO, "so-diem.jpg")
+    assert (await reply(teacher))["text"] == "Thầy/cô vui lòng chọn bằng các nút ở trên."
+
+
+async def test_the_decisions_and_the_addition_pressed_late_and_twice(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    BotClock(running_bot, THURSDAY)
+    desk = await request_on_the_desk(running_bot, sandbox, make_person, session, book)
+    teacher, principal, rid, card = desk.teacher, desk.principal, desk.request_id, desk.card
+
+    # "Cần bổ sung" and its question; the teacher's "Bổ sung đề nghị" twice keeps the addition.
+    await principal.press(data=f"v1:corr:more:{rid}", message_id=card["message_id"])
+    await reply(principal)
+    await principal.send("Xin gửi thêm bài kiểm tra.")
+    await reply(principal)
+    await send_outbox(running_bot)
+    asked = await reply(teacher)
+    await teacher.press(data=f"v1:corr:add:{rid}", message_id=asked["message_id"])
+    await reply(teacher)
+    await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
+    taken = await reply(teacher)
+    assert taken["text"].startswith("Đã nhận tệp bai-kiem-tra.pdf. "), taken["text"]
+    await teacher.press(data=f"v1:corr:add:{rid}", message_id=asked["message_id"])
+    kept = await reply(teacher)
+    assert kept["text"].startswith("Phần bổ sung đang mở (đã có 1 tệp)"), kept["text"]
+    await teacher.press(data=f"v1:corr:addok:{rid}", message_id=kept["message_id"])
+    await edited(teacher)
+    waiting = f"Đề nghị sửa {TOAN_CN}, gửi ngày 03/12/2026: chờ duyệt."
+    assert await alert_on(sandbox, teacher, f"v1:corr:addok:{rid}", kept) == waiting
+    assert await alert_on(sandbox, teacher, f"v1:corr:add:{rid}", asked) == waiting
+    (request,) = await requests(session, desk.school_id)
+    assert request.state is CorrectionState.PENDING
+
+    # "Từ chối" then "Duyệt": the question for the reason is over, a typed text is not a reason.
+    await send_outbox(running_bot)
+    again = await principal.next_message(timeout=10, new_only=True)
+    while f"v1:corr:ok:{rid}" not in datas(again):
+        again = await principal.next_message(timeout=10, new_only=True)
+    await principal.press(data=f"v1:corr:no:{rid}", message_id=again["message_id"])
+    await reply(principal)
+    await principal.press(data=f"v1:corr:ok:{rid}", message_id=again["message_id"])
+    await edited(principal)
+    await principal.send("Không đồng ý vì thiếu chữ ký.")
+    approved = (
+        f"Đề nghị sửa {TOAN_CN}, gửi ngày 03/12/2026: đã được duyệt, chờ cập nhật trên hệ thống."
+    )
+    for action in ("ok", "no", "more"):  # late and twice: the state, nothing decided again
+        assert await alert_on(sandbox, principal, f"v1:corr:{action}:{rid}", again) == approved
+    (request,) = await requests(session, desk.school_id)
+    assert request.state is CorrectionState.APPROVED and request.decision_note is None

@@ -50,7 +50,7 @@ def register(features: Features) -> None:
 
 def _presses(features: Features) -> None:
     """Each kind of press to its handler."""
-    from bot.features.corrections.chat import addition, draft, presses, review, signing
+    from bot.features.corrections.chat import addition, draft, presses, review, sending, signing
     from bot.features.corrections.chat import buttons as b
 
     features.press(b.PickClass, presses.class_pressed)
@@ -59,9 +59,9 @@ def _presses(features: Features) -> None:
     features.press(b.PickItem, presses.item_pressed)
     features.press(b.PickValue, draft.value_pressed)
     features.press(b.PickReason, draft.reason_pressed)
-    features.press(b.EvidenceDone, draft.done_pressed)
-    features.press(b.SendRequest, draft.send_pressed)
-    features.press(b.CancelDraft, draft.cancel_pressed)
+    features.press(b.EvidenceDone, sending.done_pressed)
+    features.press(b.SendRequest, sending.send_pressed)
+    features.press(b.CancelDraft, sending.cancel_pressed)
     features.press(b.AddToRequest, addition.add_pressed)
     features.press(b.SendAddition, addition.send_pressed)
     features.press(b.Approve, review.approve_pressed)
@@ -73,11 +73,12 @@ def _presses(features: Features) -> None:
 
 def _inputs(features: Features) -> None:
     """Each kind of pending input to what takes its typed text or its file."""
-    from bot.features.corrections.chat import addition, draft, evidence, review
+    from bot.features.corrections.chat import addition, draft, evidence, late, review
 
-    features.expect(draft.WAIT_VALUE, text=draft.take_value)
-    features.expect(draft.WAIT_REASON, text=draft.take_reason)
-    features.expect(draft.WAIT_READY, text=draft.take_stray_text)
-    features.expect(evidence.WAIT_FILES, text=draft.take_stray_text, media=evidence.take_media)
+    features.expect(late.WAIT_PICK, text=late.take_stray, media=late.take_stray)
+    features.expect(late.WAIT_VALUE, text=draft.take_value)
+    features.expect(late.WAIT_REASON, text=draft.take_reason)
+    features.expect(late.WAIT_READY, text=draft.take_stray_text)
+    features.expect(late.WAIT_FILES, text=draft.take_stray_text, media=evidence.take_media)
     features.expect(evidence.WAIT_ADD, text=addition.take_text, media=evidence.take_media)
     features.expect(review.WAIT_NOTE, text=review.take_note)

@@ -197,8 +197,9 @@ async def submit(
     today: date,
     calendar: Calendar,
     who: str,
+    flow: str = "",
 ) -> CorrectionRequest:
-    """File a request, checked again from the records; Refused or RuleError says why not."""
+    """File a request from the /suadiem form `flow`; Refused or RuleError says why not."""
     target = await check_target(
         session,
         actor,
@@ -237,12 +238,16 @@ async def submit(
         requester_account=actor.account.id,
         created_at=now,
     )
-    await _store(session, request, evidence, who)
+    await _store(session, request, evidence, who, flow)
     return request
 
 
 async def _store(
-    session: AsyncSession, request: CorrectionRequest, evidence: Sequence[Evidence], who: str
+    session: AsyncSession,
+    request: CorrectionRequest,
+    evidence: Sequence[Evidence],
+    who: str,
+    flow: str,
 ) -> None:
     """Insert a new request with its files, audited; Refused when another one for the same
     item is open (the unique open key, should two be filed at the same moment)."""
@@ -263,7 +268,7 @@ async def _store(
         entity="correction_request",
         entity_id=request.id,
         before={"value": request.old_value, "outcome": request.outcome_before},
-        after={"value": request.new_value, "outcome": request.outcome_after},
+        after={"value": request.new_value, "outcome": request.outcome_after, "flow": flow},
         note=_describe(request),
     )
     await session.flush()

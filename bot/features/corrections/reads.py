@@ -19,6 +19,7 @@ from bot.features.calendar.queries import Calendar, load_calendar
 from bot.features.corrections.rules import Pupil, classes_in_scope, told_apart
 from storage.models import (
     AccountState,
+    AuditEvent,
     CorrectionFile,
     CorrectionRequest,
     CorrectionSignature,
@@ -78,6 +79,21 @@ async def filed_by(
         for request in await waiting(session, school_id, states)
         if request.requester_account == account_id
     ]
+
+
+async def filed_from(session: AsyncSession, who: str, flow: str) -> CorrectionRequest | None:
+    """The request a person filed from the /suadiem form `flow` (its audit event keeps the
+    flow), if any: among their last filings."""
+    rows = await session.execute(
+        select(AuditEvent.entity_id, AuditEvent.after)
+        .where(AuditEvent.action == "correction.request", AuditEvent.actor == who)
+        .order_by(AuditEvent.id.desc())
+        .limit(100)
+    )
+    for entity_id, after in rows:
+        if (after or {}).get("flow") == flow and entity_id and entity_id.isdigit():
+            return await session.get(CorrectionRequest, int(entity_id))
+    return None
 
 
 def snapshot(request: CorrectionRequest) -> Mapping[str, Any]:

@@ -3,6 +3,11 @@
 The action names are the ones buttons already sent carry ("add", "sys" and "sign" wait in the
 outbox and in people's chats): they do not change. A press carries which pupil, period, item or
 request it is about, never a right: each handler checks again from the records.
+
+The buttons of one /suadiem, from the class list to "Gửi đề nghị", carry its `flow`: a short
+random token kept in the teacher's pending input. A press whose flow is not the open one comes
+from a finished or replaced form and changes nothing (chat/late.py answers with what it finds);
+data sent before the token existed reads with an empty flow and acts on the open form.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from typing import Annotated
 from bot.core.callbacks import Button, Max, button
 
 FEATURE = "corr"
+FLOW = 5  # the length of a flow's token
+Flow = Annotated[str, Max(FLOW)]
 
 
 # The teacher's request: /suadiem, then the draft ------------------------------------------------
@@ -24,6 +31,7 @@ class PickClass(Button):
     """The class the correction is for (a teacher of several classes)."""
 
     class_id: int
+    flow: Flow = ""
 
 
 @button(FEATURE, "pup")
@@ -32,6 +40,7 @@ class PickPupil(Button):
     """The pupil."""
 
     student_id: int
+    flow: Flow = ""
 
 
 @button(FEATURE, "per")
@@ -41,6 +50,7 @@ class PickPeriod(Button):
 
     student_id: int
     period: Annotated[str, Max(3)]
+    flow: Flow = ""
 
 
 @button(FEATURE, "item")
@@ -51,6 +61,7 @@ class PickItem(Button):
     student_id: int
     period: Annotated[str, Max(3)]
     index: int
+    flow: Flow = ""
 
 
 @button(FEATURE, "val")
@@ -59,6 +70,7 @@ class PickValue(Button):
     """A level chosen with its button ("hoan_thanh", "dat", …)."""
 
     code: Annotated[str, Max(24)]
+    flow: Flow = ""
 
 
 @button(FEATURE, "why")
@@ -67,6 +79,7 @@ class PickReason(Button):
     """The kind of reason ("entry_error", "remarked", …); the details are typed next."""
 
     reason: Annotated[str, Max(16)]
+    flow: Flow = ""
 
 
 @button(FEATURE, "done")
@@ -74,17 +87,23 @@ class PickReason(Button):
 class EvidenceDone(Button):
     """ "Xong": every piece of evidence is sent; show the summary."""
 
+    flow: Flow = ""
+
 
 @button(FEATURE, "send")
 @dataclass(frozen=True, slots=True)
 class SendRequest(Button):
     """ "Gửi đề nghị" under the summary."""
 
+    flow: Flow = ""
+
 
 @button(FEATURE, "x")
 @dataclass(frozen=True, slots=True)
 class CancelDraft(Button):
     """ "Hủy": drop the draft."""
+
+    flow: Flow = ""
 
 
 # The teacher's addition after "Cần bổ sung" -----------------------------------------------------

@@ -19,18 +19,18 @@ from bot.core.context import BotContext, Visit
 from bot.core.i18n import Translator
 from bot.features.corrections.chat.buttons import CancelDraft, EvidenceDone
 from bot.features.corrections.chat.card import add_done_button, expect
+from bot.features.corrections.chat.late import WAIT_FILES
 from bot.features.corrections.queries import Evidence
 from bot.features.corrections.rules import MAX_FILES, TOO_MANY_FILES
 
-WAIT_FILES = "corr_files"  # the draft waits for its evidence
 WAIT_ADD = "corr_add"  # the addition waits for its text and files
 TAKING = (WAIT_FILES, WAIT_ADD)
 
 
-def done_button(_: Translator) -> InlineKeyboardMarkup:
-    """ "Xong" and "Hủy" under the evidence."""
+def done_button(_: Translator, flow: str) -> InlineKeyboardMarkup:
+    """ "Xong" and "Hủy" of this form under the evidence."""
     return keyboards.choices(
-        [(_("Done"), EvidenceDone().data()), (_("Cancel"), CancelDraft().data())]
+        [(_("Done"), EvidenceDone(flow).data()), (_("Cancel"), CancelDraft(flow).data())]
     )
 
 
@@ -113,7 +113,10 @@ async def _check_and_keep(
         files.append(entry)
         await expect(visit, kind, draft | {"files": files})
         _ = visit._
-        markup = done_button(_) if kind == WAIT_FILES else add_done_button(_, int(draft["request"]))
+        if kind == WAIT_FILES:
+            markup = done_button(_, str(draft.get("flow", "")))
+        else:
+            markup = add_done_button(_, int(draft["request"]))
         if entry.get("photo"):
             text = _("Photo {number} received. Send more, or press the button below.")
         else:

@@ -10,7 +10,7 @@ import html
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.core import keyboards, pending
+from bot.core import keyboards
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_, Translator
 from bot.features.assessment import queries as assessment
@@ -32,7 +32,15 @@ from bot.features.corrections.chat.buttons import (
     PickValue,
 )
 from bot.features.corrections.chat.card import expect
-from bot.features.corrections.chat.draft import WAIT_VALUE, calendar_of, year_of
+from bot.features.corrections.chat.draft import calendar_of, cancel_row, year_of
+from bot.features.corrections.chat.late import (
+    DRAFTS,
+    WAIT_PICK,
+    WAIT_VALUE,
+    closed,
+    new_flow,
+    open_form,
+)
 from bot.features.corrections.rules import NOT_YOURS, Refused, classes_in_scope
 from storage.models import AssessmentKind, SchoolClass, Student
 from storage.queries import class_name
@@ -48,19 +56,20 @@ async def command(update: Update, context: BotContext) -> None:
         if not classes:
             visit.reply(_(NOT_TEACHER), as_html=False)
             return
-        await pending.clear(visit.session, visit.account.id)
+        flow = new_flow()
+        await expect(visit, WAIT_PICK, {"flow": flow})
         if len(classes) == 1:
-            visit.reply(*await _pupils(visit, classes[0]))
+            visit.reply(*await _pupils(visit, classes[0], flow))
             return
         names = [(await class_name(visit.session, c)) or "?" for c in classes]
-        buttons = [(n, PickClass(c).data()) for n, c in zip(names, classes, strict=True)]
+        buttons = [(n, PickClass(c, flow).data()) for n, c in zip(names, classes, strict=True)]
         which = html.escape(_("Which class is the correction for?"))
         visit.reply(which, keyboards.choices(buttons, per_row=3))
 
 
-async def _pupils(visit: Visit, class_id: int) -> tuple[str, InlineKeyboardMarkup]:
+async def _pupils(visit: Visit, class_id: int, flow: str) -> tuple[str, InlineKeyboardMarkup]:
     pupils = await reads.class_pupils(visit.session, class_id, visit._)
-    buttons = [(label, PickPupil(sid).data()) for sid, label in pupils]
+    buttons = [(label, PickPupil(sid, flow).data()) for sid, label in pupils]
     klass = await class_name(visit.session, class_id)
     text = visit._("Class {class_name}: which pupil?").format(class_name=html.escape(klass or ""))
     return text, keyboards.choices(buttons)
@@ -71,7 +80,10 @@ async def class_pressed(press: PickClass, visit: Visit, context: BotContext) -> 
     if press.class_id not in classes_in_scope(visit.actor):
         visit.alert(visit._(NOT_YOURS))
         return
-    visit.edit(*await _pupils(visit, press.class_id))
+    if await open_form(visit, press.flow, WAIT_PICK) is None:
+        await closed(visit, press.flow)
+        return
+    visit.edit(*await _pupils(visit, press.class_id, press.flow))
 
 
 async def _pupil(visit: Visit, student_id: int) -> tuple[Student, SchoolClass] | None:
@@ -94,10 +106,13 @@ async def pupil_pressed(press: PickPupil, visit: Visit, context: BotContext) -> 
     found = await _pupil(visit, press.student_id)
     if found is None:
         return
+    if await open_form(visit, press.flow, WAIT_PICK) is None:
+        await closed(visit, press.flow)
+        return
     student, klass = found
     _ = visit._
     buttons = [
-        (assessment.period_name(period, _), PickPeriod(student.id, period.value).data())
+        (assessment.period_name(period, _), PickPeriod(student.id, period.value, press.flow).data())
         for period in Period
     ]
     text = _("{pupil}, class {class_name}: which period?").format(
@@ -113,6 +128,9 @@ async def period_pressed(press: PickPeriod, visit: Visit, context: BotContext) -
     found = None if period is None else await _pupil(visit, press.student_id)
     if period is None or found is None:
         return
+    if await open_form(visit, press.flow, WAIT_PICK) is None:
+        await closed(visit, press.flow)
+        return
     student, klass = found
     _ = visit._
     book = await assessment.pupil_results(
@@ -122,7 +140,7 @@ async def period_pressed(press: PickPeriod, visit: Visit, context: BotContext) -
     for index, item in enumerate(corrections.items_in_scope(visit.actor, klass, period)):
         row = book.get(item)
         value = assessment.value_text(item, row.value if row else None, _)
-        data = PickItem(student.id, period.value, index).data()
+        data = PickItem(student.id, period.value, index, press.flow).data()
         buttons.append((f"{item.name(_)}: {value}", data))
     text = _("{pupil}, {period}: which result should be corrected?").format(
         pupil=html.escape(await reads.pupil_label(visit.session, student, _)),
@@ -147,6 +165,10 @@ async def item_pressed(press: PickItem, visit: Visit, context: BotContext) -> No
     if found is None or item is None:
         visit.alert(_(NOT_YOURS))
         return
+    form = await open_form(visit, press.flow, WAIT_PICK, *DRAFTS)
+    if form is None:
+        await closed(visit, press.flow)
+        return
     try:
         target = await corrections.check_target(
             visit.session,
@@ -162,7 +184,8 @@ async def item_pressed(press: PickItem, visit: Visit, context: BotContext) -> No
         visit.alert(refused.message(_))
         return
     draft = {"student": target.student.id, "period": period.value, "item": item.key}
-    await expect(visit, WAIT_VALUE, draft | {"year": target.school_year})
+    flow = str(form.get("flow") or press.flow or new_flow())
+    await expect(visit, WAIT_VALUE, draft | {"year": target.school_year, "flow": flow})
     text = _("{pupil}, {period}, {item}: the book holds {value}.").format(
         pupil=html.escape(await reads.pupil_label(visit.session, target.student, _)),
         period=assessment.period_name(period, _),
@@ -173,17 +196,18 @@ async def item_pressed(press: PickItem, visit: Visit, context: BotContext) -> No
         text += "\n" + _("Please type the correct score (a whole number from 0 to 10).")
     else:
         text += "\n" + _("Please choose the correct level (or type it).")
-    visit.edit(text, _value_buttons(item, target.old_value, _))
+    visit.edit(text, _value_buttons(item, target.old_value, flow, _))
 
 
-def _value_buttons(item: Item, recorded: str | None, _: Translator) -> InlineKeyboardMarkup | None:
-    """The levels the item can be corrected to: every level but the one recorded."""
+def _value_buttons(
+    item: Item, recorded: str | None, flow: str, _: Translator
+) -> InlineKeyboardMarkup:
+    """The levels the item can be corrected to (every level but the one recorded; a score is
+    typed), and "Hủy"."""
+    levels: list[tuple[str, str]] = []
     if item.kind is AssessmentKind.LEVEL:
         levels = [(_(SUBJECT_LEVEL_NAMES[s]), s.value) for s in SubjectLevel]
     elif item.kind is AssessmentKind.QUALITY:
         levels = [(_(QUALITY_LEVEL_NAMES[q]), q.value) for q in QualityLevel]
-    else:
-        return None
-    return keyboards.choices(
-        [(label, PickValue(code).data()) for label, code in levels if code != recorded], 1
-    )
+    buttons = [(label, PickValue(code, flow).data()) for label, code in levels if code != recorded]
+    return keyboards.choices([*buttons, cancel_row(_, flow)], 1)

@@ -62,6 +62,9 @@ async def approve_pressed(press: Approve, visit: Visit, context: BotContext) -> 
     except (Refused, Stale) as error:
         await refusal(visit, error)
         return
+    asked = await open_draft(visit, WAIT_NOTE)  # "Từ chối" pressed first: no longer asked
+    if asked is not None and int(asked["request"]) == request.id:
+        await pending.clear(visit.session, visit.account.id)
     await _after_decision(visit, request)
     show_card(visit, await card(visit.session, request, visit._))
 
