@@ -862,3 +862,57 @@ async def test_the_decisions_and_the_addition_pressed_late_and_twice(
         assert await alert_on(sandbox, principal, f"v1:corr:{action}:{rid}", again) == approved
     (request,) = await requests(session, desk.school_id)
     assert request.state is CorrectionState.APPROVED and request.decision_note is None
+
+
+# Pupils sharing a name ------------------------------------------------------------------------
+
+
+async def test_two_pupils_of_one_name_are_told_apart_in_the_list_the_prompts_and_the_card(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    BotClock(running_bot, THURSDAY)
+    student_id = await pupil_id(session, book, CHILD)
+    child = await session.get(Student, student_id)
+    assert child is not None
+    child.birth_date = date(2019, 1, 25)
+    namesake = Student(
+        school_id=book.id,
+        student_code="7900000777",
+        full_name=CHILD,
+        family_name="Hoàng",
+        middle_name="Anh",
+        given_name="Đăng",
+        search_key="hoang anh dang",
+        birth_date=date(2019, 10, 3),
+        class_id=child.class_id,
+    )
+    session.add(namesake)
+    await session.commit()
+    school_id, namesake_id = book.id, namesake.id
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+
+    await teacher.command("suadiem")
+    listed = await reply(teacher)
+    labels = {
+        button["callback_data"].split(":")[3]: button["text"]
+        for row in listed["buttons"]
+        for button in row
+    }
+    assert labels[str(student_id)] == f"{CHILD} (sinh ngày 25/01/2019)", labels
+    assert labels[str(namesake_id)] == f"{CHILD} (sinh ngày 03/10/2019)", labels
+    assert "Mai Hà Linh" in labels.values()  # a name nobody shares stays as it is
+
+    await tap(teacher, f"v1:corr:pup:{namesake_id}")
+    periods = await edited(teacher)
+    assert periods["text"].startswith(f"{CHILD} (sinh ngày 03/10/2019), lớp 1A"), periods["text"]
+    await file_request(sandbox, teacher, student_id, "9", files=1)
+    await send_outbox(running_bot)
+    card = await reply(principal)
+    assert f"Học sinh: {CHILD} (sinh ngày 25/01/2019), lớp 1A" in card["text"], card["text"]
+    (request,) = await requests(session, school_id)
+    assert request.student_id == student_id

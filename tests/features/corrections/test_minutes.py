@@ -69,6 +69,12 @@ def sample(**changes: object) -> Minutes:
     return Minutes(**values)  # type: ignore[arg-type]
 
 
+def test_the_birth_date_tells_the_pupil_apart_from_a_namesake() -> None:
+    fields = minutes_fields(build_minutes(sample(born=date(2019, 1, 25)), VI))
+    assert fields["Ngày sinh"] == "25/01/2019"
+    assert "Date of birth" not in minutes_fields(build_minutes(sample(), EN))
+
+
 def test_the_facts_read_back_label_by_label() -> None:
     fields = minutes_fields(build_minutes(sample(), EN))
     assert fields["Pupil"] == "Hoàng Anh Đăng"

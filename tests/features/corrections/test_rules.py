@@ -118,3 +118,43 @@ def test_an_absence_is_forward_within_the_year_and_at_most_thirty_days() -> None
     assert rules.check_days(late, date(2027, 6, 2), today, year) is DayProblem.OUTSIDE_YEAR
     assert rules.too_late(date(2027, 6, 1), date(2027, 5, 31))
     assert not rules.too_late(date(2027, 5, 31), date(2027, 5, 31))
+
+
+# Pupils sharing a name ------------------------------------------------------------------------
+
+EN = translator("en")
+
+
+def test_namesakes_are_told_apart_by_birth_date_else_by_the_end_of_their_code() -> None:
+    oanh = "Ngô Khánh Oanh"
+    pupils = [
+        rules.Pupil(1, oanh, date(2018, 1, 25), "7900000123"),
+        rules.Pupil(2, "Mai Hà Linh", date(2018, 3, 2), "7900000124"),
+        rules.Pupil(3, "ngô  khánh oanh", date(2018, 9, 4), "7900000456"),
+    ]
+    labels = rules.told_apart(pupils, EN)
+    assert labels == {
+        1: "Ngô Khánh Oanh (born 25/01/2018)",
+        2: "Mai Hà Linh",  # nobody shares her name: the name alone
+        3: "ngô  khánh oanh (born 04/09/2018)",
+    }
+    twins = [
+        rules.Pupil(1, oanh, date(2018, 1, 25), "7900000123"),
+        rules.Pupil(3, oanh, date(2018, 1, 25), "7900001123"),
+        rules.Pupil(4, oanh, None, "7900000999"),
+    ]
+    labels = rules.told_apart(twins, EN)
+    assert labels == {  # the same birth date (or none): the shortest end of the code that differs
+        1: "Ngô Khánh Oanh (student ID …0123)",
+        3: "Ngô Khánh Oanh (student ID …1123)",
+        4: "Ngô Khánh Oanh (student ID …0999)",
+    }
+    assert len(set(labels.values())) == 3
+    same_end = [
+        rules.Pupil(1, oanh, None, "7900000123"),
+        rules.Pupil(3, oanh, None, "7900010123"),
+    ]
+    assert rules.told_apart(same_end, VI) == {  # as long as it takes to differ
+        1: "Ngô Khánh Oanh (mã HS …00123)",
+        3: "Ngô Khánh Oanh (mã HS …10123)",
+    }
