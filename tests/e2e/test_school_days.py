@@ -9,12 +9,14 @@ once; two pupils of one class with one name are told apart; old buttons say what
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest_asyncio
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,7 +41,7 @@ from storage.models import (
     WeeklyComment,
 )
 from tests.e2e.conftest import MOTHER, TEACHER_1A, BotClock, forge, linked_person, vn
-from tests.e2e.test_weekly import alert_after
+from tests.e2e.test_weekly import alert_after, download
 from tests.factories import pupil, write_table
 
 WEEK_13 = Calendar(date(2026, 9, 7)).weeks()[12]  # 30/11–04/12/2026
@@ -380,6 +382,14 @@ async def test_two_pupils_with_one_name_are_told_apart(
         .where(WeeklyComment.school_id == school.id)
     )
     assert written == "7900000202"  # the pupil born on 14/08/2018, and only her
+
+    # The spreadsheet tells them apart too (its rows are read back by the student code).
+    listing = await class_list(teacher)
+    await teacher.press("Bảng tính (Excel)", message_id=listing["message_id"])
+    sheet_message = await teacher.next_message(timeout=30, new_only=True)
+    workbook = load_workbook(io.BytesIO(await download(sandbox, sheet_message)))
+    cells = [c for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row]
+    assert FIRST_OANH in cells and SECOND_OANH in cells and OANH not in cells
 
     await teacher.command("diemdanh")
     await teacher.next_message(timeout=10, new_only=True)

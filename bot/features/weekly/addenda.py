@@ -37,9 +37,11 @@ ADDENDUM = "weekly_addendum"
 DELAY = timedelta(minutes=10)
 
 
-def addendum_ref(week: TeachingWeek, key: str, part: str) -> str:
-    """An addendum's ref: weekly+:<Monday>:<pupil id, or c<class id>>:<part>."""
-    return f"weekly+:{week.start.isoformat()}:{key}:{part}"
+def addendum_ref(week: TeachingWeek, class_id: int, pupil_id: int | None, part: str) -> str:
+    """An addendum's ref: weekly+:<Monday>:<class id>:<pupil id, "all" for the class>:<part>,
+    the notice's own ref with the part added."""
+    who = "all" if pupil_id is None else str(pupil_id)
+    return f"weekly+:{week.start.isoformat()}:{class_id}:{who}:{part}"
 
 
 async def tell_changes(
@@ -92,7 +94,7 @@ async def _tell_pupil(
         return Told.NOTICE if outcome.notices else Told.NOBODY
     if not await guardians_reached(session, school_id, [pupil.student_id]):
         return Told.NOBODY
-    reference = addendum_ref(week, str(pupil.student_id), part)
+    reference = addendum_ref(week, batch.class_id, pupil.student_id, part)
     await drop_unsent(session, school_id, reference)
     now_reads = as_told(pupil, batch, part, translator("vi"))
     if await _as_told(session, school_id, [notice_ref, reference], now_reads):
@@ -112,7 +114,7 @@ async def tell_note(
     (batch,) = await gather(session, school_id, week, [class_id])
     if not batch.note:
         return Told.NOTHING
-    reference = addendum_ref(week, f"c{class_id}", NOTE_PART)
+    reference = addendum_ref(week, class_id, None, NOTE_PART)
     await drop_unsent(session, school_id, reference)
     told = [reference, *(ref(week.start, class_id, p.student_id) for p in batch.pupils[:1])]
     if await _as_told(session, school_id, told, as_told(None, batch, NOTE_PART, translator("vi"))):
@@ -142,8 +144,8 @@ async def _queue(
     )
     notice.translations = texts
     notice.buttons = [list(REPLY)] if pupil is not None else []
-    key = str(pupil.student_id) if pupil is not None else f"c{batch.class_id}"
-    notice.ref = addendum_ref(week, key, part)
+    pupil_id = pupil.student_id if pupil is not None else None
+    notice.ref = addendum_ref(week, batch.class_id, pupil_id, part)
 
 
 async def drop_unsent(session: AsyncSession, school_id: int, reference: str) -> None:

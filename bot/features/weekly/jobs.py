@@ -48,33 +48,37 @@ def register() -> None:
 async def this_week(session: AsyncSession, school_id: int, now: datetime) -> TeachingWeek | None:
     """The week a scheduled job of `now` is about: the week being written (the calendar's rule),
     when today is one of its days; None in a break or the summer, so nothing repeats there."""
-    calendar, today = await _calendar(session, school_id, now)
+    calendar, local = await _calendar(session, school_id, now)
+    return _scheduled_week(calendar, local.date())
+
+
+def _scheduled_week(calendar: Calendar, today: date) -> TeachingWeek | None:
     week = calendar.writing_week(today)
     return week if week is not None and calendar.week_of(today) == week else None
 
 
-async def _calendar(session: AsyncSession, school_id: int, now: datetime) -> tuple[Calendar, date]:
+async def _calendar(
+    session: AsyncSession, school_id: int, now: datetime
+) -> tuple[Calendar, datetime]:
+    """The school's calendar and `now` on the school's clock."""
     school = await session.get(School, school_id)
     assert school is not None
-    today = now.astimezone(ZoneInfo(school.timezone)).date()
-    return await load_calendar(session, school, today), today
+    local = now.astimezone(ZoneInfo(school.timezone))
+    return await load_calendar(session, school, local.date()), local
 
 
 async def notice_due(session: AsyncSession, school_id: int, now: datetime) -> TeachingWeek | None:
     """The week whose notice the schedule sends at `now`: none before the schedule's moment of
     the week (Friday 16:30 by default), in the school's time zone."""
-    week = await this_week(session, school_id, now)
+    calendar, local = await _calendar(session, school_id, now)
+    week = _scheduled_week(calendar, local.date())
     if week is None:
         return None
     row = await session.scalar(
         select(Schedule).where(Schedule.school_id == school_id, Schedule.kind == NOTICE_KIND)
     )
     weekday, at = (row.weekday, row.at) if row is not None else schedules.DEFAULTS[NOTICE_KIND]
-    calendar, _today = await _calendar(session, school_id, now)
     day, moment = notice_moment(calendar, week, weekday, time.fromisoformat(at))
-    school = await session.get(School, school_id)
-    assert school is not None
-    local = now.astimezone(ZoneInfo(school.timezone))
     if (local.date(), local.time()) < (day, moment):
         log.info("school %s: the notice of week %s goes at %s %s", school_id, week.number, day, at)
         return None

@@ -217,7 +217,6 @@ class Preview:
     written: int  # pupils with a homeroom comment
     without: int  # pupils without one
     first_day: date  # the week's last school day: nothing goes before it
-    sent_at: datetime | None = None
 
     @property
     def note_only(self) -> bool:
