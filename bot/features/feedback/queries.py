@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import limits
@@ -261,6 +261,15 @@ async def sent_from(
             found = await item(session, int(entity_id))
             return None if found is None else (found, action == "feedback.created")
     return None
+
+
+async def stop_keeping(session: AsyncSession, item: Feedback) -> None:
+    """A handled item's messages are no longer given to a recipient who joins later."""
+    await session.execute(
+        update(Notice)
+        .where(Notice.school_id == item.school_id, Notice.ref == f"feedback:{item.id}")
+        .values(kept_until=None)
+    )
 
 
 def close(

@@ -127,3 +127,18 @@ def test_a_long_text_is_split_without_a_loss_or_shortened_within_the_limit() -> 
     assert len(short) <= limits.TEXT_LIMIT and short.endswith("…")
     assert text.startswith(short[:-1].rstrip())
     assert rules.shorten("ngắn") == "ngắn"
+
+
+async def test_a_handled_item_is_no_longer_kept_for_newcomers(
+    session: AsyncSession,
+    lists: School,  # noqa: F811
+) -> None:
+    item, messages = await write(session, lists, to_leaders=True)
+    about = await feedback.about(session, item)
+    assert await news.to_staff(session, item, messages, about, news.NEW, FRIDAY, ZONE) == 0
+    principal = await actor_for(session, lists, "principal")
+    assert await deliver_kept(session, principal.account, FRIDAY) == 1
+    assert feedback.close(session, principal, item, FRIDAY, "t") is None
+    await feedback.stop_keeping(session, item)
+    vice = await actor_for(session, lists, "vice")  # joins after it was handled
+    assert await deliver_kept(session, vice.account, FRIDAY + timedelta(days=1)) == 0

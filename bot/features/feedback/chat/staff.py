@@ -66,6 +66,7 @@ async def handled_pressed(press: Handled, visit: Visit, context: BotContext) -> 
     if problem is not None or item is None:
         visit.alert(_(problem or rules.NOT_YOURS))
         return
+    await feedback.stop_keeping(visit.session, item)
     info = await feedback.about(visit.session, item)
     told = await news.to_parent(
         visit.session,
