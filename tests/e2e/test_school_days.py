@@ -268,6 +268,10 @@ async def test_on_sunday_evening_the_coming_week_cannot_be_sent(
     for data in (f"v1:wk:send:{class_id}:20261207", f"v1:wk:sendok:{class_id}:20261207"):
         refused = await forge(sandbox, teacher, data)
         assert refused is not None and "chỉ được gửi từ Thứ Sáu, 11/12/2026" in refused, refused
+    # A week no calendar has (a forged Wednesday, a week of 2020) sends nothing either.
+    for day in ("20261202", "20200106"):
+        refused = await forge(sandbox, teacher, f"v1:wk:sendok:{class_id}:{day}")
+        assert refused == "Nút này không còn hiệu lực.", refused
     assert await sent_weeks(session, school) == []
     assert await notices(session, school, "weekly") == 0
 

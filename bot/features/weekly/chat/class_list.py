@@ -62,11 +62,18 @@ async def current_week(visit: Visit, context: BotContext) -> TeachingWeek | None
     return calendar.writing_week(today)
 
 
-async def week_starting(visit: Visit, context: BotContext, monday: date) -> TeachingWeek:
-    """The teaching week of a Monday a question or a button carries."""
+async def teaching_week(visit: Visit, context: BotContext, monday: date) -> TeachingWeek | None:
+    """The teaching week starting on a Monday a button carries; None if there is none."""
     today = context.today(visit.now)
     calendar = await school_calendar(visit.session, visit.actor.school_id, today)
     found = calendar.week_of(monday)
+    return found if found is not None and found.start == monday else None
+
+
+async def week_starting(visit: Visit, context: BotContext, monday: date) -> TeachingWeek:
+    """The teaching week of the Monday a question kept (as it was, should the calendar have
+    changed since it was asked: the answer is still kept)."""
+    found = await teaching_week(visit, context, monday)
     return found or TeachingWeek(0, 0, monday, monday + timedelta(days=4))
 
 

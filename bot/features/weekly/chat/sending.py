@@ -25,7 +25,7 @@ from bot.features.weekly.chat.buttons import (
     ShowList,
     ShowPreview,
 )
-from bot.features.weekly.chat.class_list import pressed_week, refusal, week_starting
+from bot.features.weekly.chat.class_list import pressed_week, refusal, teaching_week
 from bot.features.weekly.jobs import tell_teachers
 from bot.features.weekly.notice_text import compose
 from bot.features.weekly.notices import Preview, preview, send_week, sent_at
@@ -90,7 +90,10 @@ async def send_now(press: SendNow, visit: Visit, context: BotContext) -> None:
 async def confirm_send(press: ConfirmSend, visit: Visit, context: BotContext) -> None:
     """Send the class's week now; a second or late press says what is and sends nothing."""
     _ = visit._
-    week = await week_starting(visit, context, press.week)
+    week = await teaching_week(visit, context, press.week)
+    if week is None:
+        visit.alert(_("This button is no longer valid."))
+        return
     try:
         (result,) = await send_week(
             visit.session,
@@ -115,10 +118,14 @@ async def confirm_send(press: ConfirmSend, visit: Visit, context: BotContext) ->
 
 
 async def shown_week(visit: Visit, context: BotContext, monday: date) -> TeachingWeek | None:
-    """The week a button was shown for (an old button without one: the week being written)."""
+    """The week a button was shown for (an old button without one: the week being written);
+    None, the press answered, when the button's week is no teaching week."""
     if monday == WRITING_WEEK:
         return await pressed_week(visit, context)
-    return await week_starting(visit, context, monday)
+    week = await teaching_week(visit, context, monday)
+    if week is None:
+        visit.alert(visit._("This button is no longer valid."))
+    return week
 
 
 async def refuse(
