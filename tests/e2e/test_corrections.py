@@ -30,6 +30,7 @@ from storage.models import (
     CorrectionRequest,
     CorrectionState,
     LeaderAbsence,
+    Notice,
     School,
     Student,
 )
@@ -916,3 +917,55 @@ async def test_two_pupils_of_one_name_are_told_apart_in_the_list_the_prompts_and
     assert f"Học sinh: {CHILD} (sinh ngày 25/01/2019), lớp 1A" in card["text"], card["text"]
     (request,) = await requests(session, school_id)
     assert request.student_id == student_id
+
+
+# Changed results are told ---------------------------------------------------------------------
+
+
+async def test_a_correction_of_a_published_result_is_told_to_the_family(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    clock = BotClock(running_bot, THURSDAY)
+    await assessment.publish(
+        session,
+        school_id=book.id,
+        school_year=year(),
+        period=Period.CN,
+        by=None,
+        actor="test",
+        now=THURSDAY,
+    )
+    await session.commit()
+    mother = await linked_person(make_person, *MOTHER)
+    desk = await request_on_the_desk(running_bot, sandbox, make_person, session, book)
+    await desk.principal.press(
+        data=f"v1:corr:ok:{desk.request_id}", message_id=desk.card["message_id"]
+    )
+    await edited(desk.principal)
+    await send_outbox(running_bot)
+    to_admin = await desk.admin.next_message(timeout=10, new_only=True)
+    families = select(func.count(Notice.id)).where(Notice.kind == "result_corrected")
+    assert await session.scalar(families) == 0  # approved is not changed: nothing yet
+
+    clock.advance(hours=2)
+    applied = f"v1:corr:sys:{desk.request_id}"
+    await desk.admin.press(data=applied, message_id=to_admin["message_id"])
+    await edited(desk.admin)
+    await send_outbox(running_bot)
+    told = await mother.next_message(timeout=10, new_only=True)
+    assert told["text"].split("\n") == [
+        "Trường Tiểu học Thử",
+        f"Kính gửi Quý phụ huynh em {CHILD} (lớp 1A): nhà trường đã điều chỉnh một kết quả "
+        "học tập đã công bố.",
+        "Toán — điểm kiểm tra định kỳ, Cuối năm học: 8 → 9",
+        "Lý do: Nhập sai",
+        "Kết quả cuối năm: Hoàn thành tốt → Hoàn thành xuất sắc",
+        "Quý phụ huynh gửi /ketqua để xem toàn bộ kết quả.",
+    ], told["text"]
+    assert "Nhập nhầm" not in told["text"]  # the teacher's explanation stays with the school
+    await session.rollback()
+    assert await session.scalar(families) == 1

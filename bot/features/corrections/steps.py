@@ -16,7 +16,7 @@ from bot.core.access import Actor
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import Period
-from bot.features.corrections import rules
+from bot.features.corrections import news, rules
 from bot.features.corrections.deciders import deciding_role
 from bot.features.corrections.queries import Evidence, add_files, load
 from bot.features.corrections.reads import signatures as signatures
@@ -174,6 +174,8 @@ async def apply(
     request.state = CorrectionState.APPLIED
     request.applied_by = actor.account.staff_id
     request.applied_at = now
+    if changed:  # a result the families may have read: they are told
+        await news.tell_families(session, request, by=actor.account.id, now=now)
     audit(
         session,
         school_id=request.school_id,
