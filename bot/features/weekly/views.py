@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
 from bot.features.weekly.queries import PupilEntry, class_week, progress, pupil_class
 from bot.features.weekly.rules import may_write
-from storage.models import CommentKind, School
+from storage.models import ClassWeek, CommentKind, School
 from storage.queries import class_name
 
 
@@ -37,7 +38,12 @@ async def class_page(
         return None
     entries = await progress(session, class_id, week_start, kind, subject)
     if kind is not CommentKind.HOMEROOM:
-        return ClassPage(entries)
+        sent = await session.scalar(
+            select(ClassWeek.sent_at).where(
+                ClassWeek.class_id == class_id, ClassWeek.week_start == week_start
+            )
+        )
+        return ClassPage(entries, sent_at=sent)
     week = await class_week(session, actor.school_id, class_id, week_start)
     return ClassPage(entries, week.hold_missing, week.note, week.sent_at)
 
