@@ -82,7 +82,7 @@ def check_request(
         if params.get(key) not in (None, ""):
             _entity_types(_decoded(key, params[key]))
     for rule in _RULES.get(lower, ()):
-        rule(world, params)
+        rule(world, params, uploads)
 
 
 def check_answer(name: str, result: Any) -> str | None:
@@ -223,13 +223,13 @@ def _one_action(kind: Kind, button: dict[str, Any]) -> None:
 # --- rules of single methods ------------------------------------------------------------
 
 
-def _callback_answer(world: World, params: dict[str, Any]) -> None:
+def _callback_answer(world: World, params: dict[str, Any], _: Mapping[str, Any]) -> None:
     text = params.get("text")
     if isinstance(text, str) and len(text) > 200:
         raise refused("MESSAGE_TOO_LONG")
 
 
-def _commands_scope(world: World, params: dict[str, Any]) -> None:
+def _commands_scope(world: World, params: dict[str, Any], _: Mapping[str, Any]) -> None:
     language = params.get("language_code")
     if language not in (None, "") and not _LANGUAGE.fullmatch(str(language)):
         raise refused("invalid language code specified")
@@ -243,7 +243,7 @@ def _commands_scope(world: World, params: dict[str, Any]) -> None:
         raise refused("chat not found")
 
 
-def _allowed_updates(world: World, params: dict[str, Any]) -> None:
+def _allowed_updates(world: World, params: dict[str, Any], _: Mapping[str, Any]) -> None:
     allowed = params.get("allowed_updates")
     if isinstance(allowed, str):
         allowed = _decoded("allowed_updates", allowed)
@@ -252,28 +252,44 @@ def _allowed_updates(world: World, params: dict[str, Any]) -> None:
         params["allowed_updates"] = [a for a in allowed if a in spec().update_kinds]
 
 
-def _file_kinds(world: World, params: dict[str, Any]) -> None:
-    if "photo" in params or "document" in params:
+def _files(world: World, params: dict[str, Any], uploads: Mapping[str, Any]) -> None:
+    if "media" in params:
+        media = _decoded("media", params["media"])
+        kinds = {item.get("type") for item in media}
+        if len(kinds) > 1 and kinds & {"document", "audio"}:
+            raise refused("Can't use the media of the specified type in the album")
+        given = [
+            (i.get("media"), "photo" if i.get("type") == "photo" else "document") for i in media
+        ]
+    else:
         key = "photo" if "photo" in params else "document"
-        _same_kind(world, params.get(key), key)
-        return
-    media = _decoded("media", params.get("media"))
-    kinds = {item.get("type") for item in media if isinstance(item, dict)}
-    if len(kinds) > 1 and kinds & {"document", "audio"}:
-        raise refused("Can't use the media of the specified type in the album")
-    for item in media:
-        _same_kind(world, item.get("media"), "photo" if item.get("type") == "photo" else "document")
+        given = [(params.get(key), key)]
+    for value, kind in given:
+        if isinstance(value, str) and value.startswith("attach://"):
+            value = uploads.get(value.removeprefix("attach://"))
+        if isinstance(value, UploadFile):
+            _uploaded(value, kind)
+        elif isinstance(value, str):
+            stored = world.files.get(value)
+            if stored is not None and stored.kind != kind:
+                raise refused("type of file mismatch")
 
 
-def _same_kind(world: World, value: Any, kind: str) -> None:
-    if isinstance(value, UploadFile) or not isinstance(value, str):
-        return
-    stored = world.files.get(value)
-    if stored is not None and stored.kind != kind:
-        raise refused("type of file mismatch")
+_IMAGES = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
 
 
-Rule = Callable[[World, dict[str, Any]], None]
+def _uploaded(upload: UploadFile, kind: str) -> None:
+    upload.file.seek(0)
+    head = upload.file.read(16)
+    upload.file.seek(0)
+    if not head:
+        raise refused("file must be non-empty")
+    image = head.startswith(_IMAGES) or head[8:12] == b"WEBP" or head[4:8] == b"ftyp"
+    if kind == "photo" and not image:
+        raise refused("IMAGE_PROCESS_FAILED")
+
+
+Rule = Callable[[World, dict[str, Any], Mapping[str, Any]], None]
 _RULES: dict[str, tuple[Rule, ...]] = {
     "answercallbackquery": (_callback_answer,),
     "setmycommands": (_commands_scope,),
@@ -281,7 +297,7 @@ _RULES: dict[str, tuple[Rule, ...]] = {
     "deletemycommands": (_commands_scope,),
     "getupdates": (_allowed_updates,),
     "setwebhook": (_allowed_updates,),
-    "sendphoto": (_file_kinds,),
-    "senddocument": (_file_kinds,),
-    "sendmediagroup": (_file_kinds,),
+    "sendphoto": (_files,),
+    "senddocument": (_files,),
+    "sendmediagroup": (_files,),
 }

@@ -485,3 +485,25 @@ async def test_refusals_are_recorded_and_logged(
         "code": 400,
         "error": "Bad Request: unsupported parse_mode",
     }
+
+
+async def test_uploads_must_be_non_empty_and_photos_images(
+    raw_api: RawApi, lan: PersonClient
+) -> None:
+    async def upload(method: str, field: str, data: bytes) -> str:
+        form = {"chat_id": str(lan.person_id)}
+        files = {field: ("a.bin", data, "application/octet-stream")}
+        response = await raw_api.http.post(f"{raw_api.base}/{method}", data=form, files=files)
+        body = response.json()
+        return "sent" if body["ok"] else str(body["description"])
+
+    assert await upload("sendDocument", "document", b"") == "Bad Request: file must be non-empty"
+    assert await upload("sendPhoto", "photo", b"not an image") == (
+        "Bad Request: IMAGE_PROCESS_FAILED"
+    )
+    album = '[{"type":"document","media":"attach://a"},{"type":"document","media":"attach://b"}]'
+    form = {"chat_id": str(lan.person_id), "media": album}
+    files = {"a": ("a.txt", b"a", "text/plain"), "b": ("b.txt", b"", "text/plain")}
+    response = await raw_api.http.post(f"{raw_api.base}/sendMediaGroup", data=form, files=files)
+    assert response.json()["description"] == "Bad Request: file must be non-empty"
+    assert await upload("sendPhoto", "photo", PNG) == "sent"
