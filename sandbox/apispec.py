@@ -142,6 +142,9 @@ class Checker:
         union = "InputMedia" if types[0].startswith("InputMedia") else types[0]
         if len(types) > 1 and self._tagged(value, types, name, union):
             return
+        self._first_fit(value, types, name)
+
+    def _first_fit(self, value: Any, types: tuple[str, ...], name: str) -> None:
         failures: list[SpecError] = []
         for option in types:
             try:
@@ -266,7 +269,7 @@ class Checker:
         if len(matching) == 1:
             self.object(value, matching[0], name)
         else:
-            self._either(value, matching, name)
+            self._first_fit(value, matching, name)
         return True
 
 

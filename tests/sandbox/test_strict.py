@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from sandbox.__main__ import parse_args
+from sandbox.apispec import SCALARS, Checker, SpecError, spec
 from sandbox.client import PersonClient
 from sandbox.config import SandboxConfig
 from sandbox.pytest_plugin import PersonFactory, write_refusals
@@ -139,14 +140,31 @@ async def test_wrong_types(
 
 
 async def test_wrong_type_of_a_float(strict: RunningSandbox) -> None:
-    from sandbox.apispec import Checker, SpecError, spec
-
     checker = Checker(spec())
     checker.object({"latitude": 10.5, "longitude": "106.7"}, "Location", "location")
     with pytest.raises(SpecError, match='Field "latitude" must be a valid Number'):
         checker.object({"latitude": "north", "longitude": 1}, "Location", "location")
     with pytest.raises(SpecError, match='Field "longitude" must be of type Number'):
         checker.object({"latitude": 1, "longitude": True}, "Location", "location")
+
+
+def test_the_spec_names_only_types_it_defines() -> None:
+    api = spec()
+    named = {
+        t.removeprefix("Array of ").removeprefix("Array of ")
+        for kind in [*api.types.values(), *api.methods.values()]
+        for field in kind.fields.values()
+        for t in field.types
+    }
+    assert named - set(api.types) - SCALARS == set()
+    assert api.version == "Bot API 10.1" and len(api.methods) == 180
+
+
+def test_union_members_sharing_a_tag_are_each_tried() -> None:
+    checker = Checker(spec())
+    checker.object({"type": "audio", "id": "1", "audio_file_id": "x"}, "InlineQueryResult", "r")
+    with pytest.raises(SpecError, match='Can\'t find field "audio_file_id"'):
+        checker.object({"type": "audio", "id": "1"}, "InlineQueryResult", "r")
 
 
 async def test_input_file_or_string(raw_api: RawApi, lan: PersonClient) -> None:
