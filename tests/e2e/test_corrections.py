@@ -653,6 +653,9 @@ async def test_the_vice_principal_decides_while_the_principal_is_away(
     await vice.command("duyet")
     listed = await reply(vice)
     assert datas(listed) == [f"v1:corr:{a}:{rid}" for a in ("ok", "no", "more")]
+    assert await send_outbox(running_bot) == 1  # the card's evidence follows it, by its kind
+    shown = await reply(vice)
+    assert shown["file"]["kind"] == "photo" and shown["caption"].endswith(": ảnh 1"), shown
     assert await forge(sandbox, vice, f"v1:corr:ok:{rid}") is None
     (request,) = await requests(session, school_id)
     assert request.state is CorrectionState.APPROVED and request.decided_role == "vice_principal"
@@ -969,3 +972,65 @@ async def test_a_correction_of_a_published_result_is_told_to_the_family(
     assert "Nhập nhầm" not in told["text"]  # the teacher's explanation stays with the school
     await session.rollback()
     assert await session.scalar(families) == 1
+
+
+# Files as what they are -----------------------------------------------------------------------
+
+
+async def test_a_file_telegram_refuses_to_show_is_sent_again_and_reported_before_deciding(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    book: School,
+    session: AsyncSession,
+) -> None:
+    BotClock(running_bot, THURSDAY)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    principal = await linked_person(make_person, *PRINCIPAL)
+    student_id = await pupil_id(session, book, CHILD)
+    school_id = book.id
+    await file_request(sandbox, teacher, student_id, "9")  # a photo and a PDF
+    (request,) = await requests(session, school_id)
+    rid = request.id
+    photo = (
+        await session.scalars(
+            select(CorrectionFile)
+            .where(CorrectionFile.request_id == rid)
+            .order_by(CorrectionFile.id)
+        )
+    ).first()
+    assert photo is not None and photo.name == "anh-1.jpg", photo
+    # Telegram will not know the photo's id (as after a bot token change): sendPhoto fails.
+    carrying = await session.scalar(
+        select(Notice).where(Notice.ref == f"correction:{rid}:file:{photo.id}")
+    )
+    assert carrying is not None and carrying.media_kind == "photo"
+    carrying.media_file = "AgACunknownfileid"
+    await session.commit()
+
+    assert await send_outbox(running_bot) == 3
+    card = await reply(principal)
+    assert "Minh chứng: ảnh 1, tệp bai-kiem-tra.pdf" in card["text"], card["text"]
+    pdf = await reply(principal)
+    assert pdf["caption"] == f"Minh chứng cho đề nghị sửa {TOAN_CN}: tệp bai-kiem-tra.pdf"
+    refused = await alert_on(sandbox, principal, f"v1:corr:ok:{rid}", card)
+    assert refused == (
+        "Chưa quyết định: Telegram không hiển thị được ảnh 1 cho thầy/cô; tệp được gửi lại ở "
+        "dưới. Thầy/cô vui lòng xem rồi quyết định."
+    ), refused
+    (request,) = await requests(session, school_id)
+    assert request.state is CorrectionState.PENDING
+
+    assert await send_outbox(running_bot) == 2  # the photo's bytes again, the teacher's news
+    again = await reply(principal)
+    assert again["file"]["kind"] == "document" and again["file"]["file_name"] == "anh-1.jpg"
+    assert await download(sandbox, again) == PHOTO
+    assert again["caption"] == f"Minh chứng cho đề nghị sửa {TOAN_CN}: ảnh 1"
+    told = await reply(teacher)
+    assert told["text"] == (
+        f"Telegram không hiển thị được ảnh 1 của đề nghị sửa {TOAN_CN} cho Hiệu trưởng; hệ thống "
+        "đã gửi lại dưới dạng tệp."
+    ), told["text"]
+    assert await alert_on(sandbox, principal, f"v1:corr:ok:{rid}", card) is None  # decided
+    (request,) = await requests(session, school_id)
+    assert request.state is CorrectionState.APPROVED

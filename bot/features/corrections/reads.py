@@ -24,6 +24,9 @@ from storage.models import (
     CorrectionRequest,
     CorrectionSignature,
     CorrectionState,
+    Delivery,
+    DeliveryState,
+    Notice,
     School,
     SchoolClass,
     Staff,
@@ -44,6 +47,36 @@ async def files_of(
         .order_by(CorrectionFile.id)
     )
     return list(rows)
+
+
+def evidence_ref(request_id: int, file_id: int) -> str:
+    """The ref of the notice that carries one evidence file to the deciding leaders."""
+    return f"correction:{request_id}:file:{file_id}"
+
+
+async def unshown_evidence(
+    session: AsyncSession, request: CorrectionRequest, account_id: int
+) -> list[CorrectionFile]:
+    """The evidence files Telegram refused to show this person (every sending of them to the
+    person failed; one on its way or sent counts as shown), in the order they came."""
+    prefix = f"correction:{request.id}:file:"
+    rows = await session.execute(
+        select(Notice.ref, Delivery.state)
+        .join(Delivery, Delivery.notice_id == Notice.id)
+        .where(
+            Notice.school_id == request.school_id,
+            Notice.ref.startswith(prefix),
+            Delivery.account_id == account_id,
+        )
+    )
+    failed: set[int] = set()
+    shown: set[int] = set()
+    for ref, state in rows:
+        file_id, *again = str(ref).removeprefix(prefix).split(":")
+        # Sent again as its kept bytes and refused even so: reported already, not asked again.
+        refused = state is DeliveryState.FAILED and not again
+        (failed if refused else shown).add(int(file_id))
+    return [file for file in await files_of(session, request.id) if file.id in failed - shown]
 
 
 async def corrections_this_year(session: AsyncSession, staff_id: int | None, year: str) -> int:

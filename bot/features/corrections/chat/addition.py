@@ -21,9 +21,9 @@ from bot.features.corrections.chat.card import (
     expect,
     open_draft,
     refusal,
-    send_to_deciders,
     state_text,
 )
+from bot.features.corrections.chat.deciding import send_to_deciders
 from bot.features.corrections.chat.evidence import WAIT_ADD, download
 from bot.features.corrections.rules import Refused, Stale
 

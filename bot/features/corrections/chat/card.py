@@ -14,20 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from bot.core import keyboards, pending
-from bot.core.context import BotContext, Visit
-from bot.core.i18n import N_, Translator, translator
+from bot.core.context import Visit
+from bot.core.i18n import N_, Translator
 from bot.core.labels import CORRECTION_REASON_LABELS, CORRECTION_STATE_LABELS
 from bot.core.split import split_html, utf16_len
-from bot.delivery.outbox import Audience, enqueue_news, stored_document
-from bot.delivery.replies import caption, excerpt, head_and_tail
+from bot.delivery.outbox import Audience, enqueue_news
+from bot.delivery.replies import excerpt, head_and_tail
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import OUTCOME_NAMES, Outcome
-from bot.features.corrections import deciders as absences
 from bot.features.corrections import reads, texts
 from bot.features.corrections.chat.buttons import Approve, AskMore, Reject, SendAddition
-from bot.features.corrections.rules import Refused, Stale, evidence_media
-from storage.models import CorrectionFile, CorrectionRequest, CorrectionState
+from bot.features.corrections.rules import Refused, Stale
+from storage.models import CorrectionRequest, CorrectionState, Notice
 
 NEWS = "correction"  # the outbox kind of the news of a request's steps
 DECISIONS = (N_("Approve"), N_("Reject"), N_("Needs more"))
@@ -93,9 +92,9 @@ async def news(
     *,
     buttons: Sequence[tuple[str, str]] = (),
     media: tuple[str, str] | None = None,
-) -> None:
+) -> Notice:
     """Queue news of this request's step, in the step's transaction."""
-    await enqueue_news(
+    return await enqueue_news(
         visit.session,
         request.school_id,
         audience,
@@ -218,40 +217,3 @@ def _visible(text: str) -> int:
 def outcome(code: str | None, _: Translator) -> str:
     """The end-of-year outcome's name, or a dash."""
     return "—" if code is None else _(OUTCOME_NAMES[Outcome(code)])
-
-
-# To the deciding leaders -----------------------------------------------------------------------
-
-
-async def send_to_deciders(visit: Visit, context: BotContext, request: CorrectionRequest) -> int:
-    """Queue the card with its buttons, then each evidence file, for today's deciding leaders;
-    how many of them have a linked account (0: nobody will get it)."""
-    staff = await absences.deciders(visit.session, request.school_id, context.today(visit.now))
-    accounts = await reads.linked_accounts(visit.session, [s.id for s in staff])
-    by_language: dict[str, list[int]] = {}
-    for account in accounts:
-        by_language.setdefault(account.language or "vi", []).append(account.id)
-    for code, ids in sorted(by_language.items()):
-        *before, last = await card_messages(visit.session, request, translator(code))
-        for text in before:
-            await news(visit, request, Audience.accounts(*ids), {code: text})
-        buttons = decision_pairs(request.id)
-        await news(visit, request, Audience.accounts(*ids), {code: last}, buttons=buttons)
-    if accounts:
-        everyone = Audience.accounts(*(account.id for account in accounts))
-        for file in await reads.files_of(visit.session, request.id):
-            shown, media = evidence(file)
-            await news(visit, request, everyone, {"vi": shown}, media=media)
-    visit.wake_sender()
-    return len(accounts)
-
-
-def evidence(file: CorrectionFile) -> tuple[str, tuple[str, str]]:
-    """An evidence file's caption and media: a photo as a photo (named in its caption), a file
-    as a document (a JPEG sent as a file too), a file of unknown kind as its kept bytes."""
-    kind = evidence_media(file.telegram_file_id)
-    if kind == "photo" and file.telegram_file_id:
-        return html.escape(caption(file.name)), ("photo", file.telegram_file_id)
-    if kind == "document" and file.telegram_file_id:
-        return "", ("document", file.telegram_file_id)
-    return "", stored_document(file)

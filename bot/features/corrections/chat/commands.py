@@ -26,6 +26,7 @@ from bot.features.corrections.chat.card import (
     decision_buttons,
     state_text,
 )
+from bot.features.corrections.chat.deciding import send_evidence
 from bot.features.corrections.chat.review import UPDATED
 from bot.features.corrections.rules import NOT_DECIDER, OPEN
 from bot.features.leave import rules as leave
@@ -59,13 +60,17 @@ async def list_command(update: Update, context: BotContext) -> None:
 
 
 async def _to_decide(visit: Visit) -> int:
-    """Each request waiting for a decision: its card (after its full texts) with the buttons."""
+    """Each request waiting for a decision: its card (after its full texts) with the buttons;
+    its evidence files follow through the outbox, each by its kind."""
     pending = await reads.waiting(visit.session, visit.actor.school_id, [CorrectionState.PENDING])
     for request in pending:
         *before, text = await card_messages(visit.session, request, visit._)
         for part in before:
             visit.reply(part)
         visit.reply(text, decision_buttons(visit._, request.id))
+        await send_evidence(visit, request, Audience.accounts(visit.account.id))
+    if pending:
+        visit.wake_sender()
     return len(pending)
 
 

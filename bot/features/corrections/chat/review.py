@@ -25,6 +25,7 @@ from bot.features.corrections.chat.card import (
     show_card,
     state_text,
 )
+from bot.features.corrections.chat.deciding import all_shown
 from bot.features.corrections.rules import NO_REASON, NOTE_LIMIT, Decision, Refused, Stale
 from storage.models import CorrectionRequest, CorrectionState, Role
 
@@ -47,7 +48,21 @@ TO_TEACHER = {
 
 
 async def approve_pressed(press: Approve, visit: Visit, context: BotContext) -> None:
-    """ "Duyệt": decided at once; the card shows the decision."""
+    """ "Duyệt": decided at once (once every evidence file reached the leader); the card shows
+    the decision."""
+    try:
+        opened = await steps.open_decision(
+            visit.session,
+            visit.actor,
+            press.request_id,
+            today=context.today(visit.now),
+            who=visit.who,
+        )
+    except (Refused, Stale) as error:
+        await refusal(visit, error)
+        return
+    if not await all_shown(visit, opened):
+        return
     try:
         request = await steps.decide(
             visit.session,
@@ -73,7 +88,7 @@ async def note_pressed(press: Reject | AskMore, visit: Visit, context: BotContex
     """ "Từ chối" and "Cần bổ sung" ask for the reason or the question first."""
     _ = visit._
     try:
-        await steps.open_decision(
+        request = await steps.open_decision(
             visit.session,
             visit.actor,
             press.request_id,
@@ -82,6 +97,8 @@ async def note_pressed(press: Reject | AskMore, visit: Visit, context: BotContex
         )
     except (Refused, Stale) as error:
         await refusal(visit, error)
+        return
+    if not await all_shown(visit, request):
         return
     decision = Decision.REJECT if isinstance(press, Reject) else Decision.MORE
     query = visit.query

@@ -21,7 +21,8 @@ from bot.features.assessment.rules import Period, RuleError
 from bot.features.corrections import queries as corrections
 from bot.features.corrections import reads, texts
 from bot.features.corrections.chat.buttons import CancelDraft, EvidenceDone, SendRequest
-from bot.features.corrections.chat.card import expect, open_draft, send_to_deciders
+from bot.features.corrections.chat.card import expect, open_draft
+from bot.features.corrections.chat.deciding import send_to_deciders
 from bot.features.corrections.chat.draft import (
     calendar_of,
     cancel_row,
