@@ -19,7 +19,7 @@ from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
 from storage.models import AssessmentResult, School, SchoolClass, Student
-from tests.e2e.conftest import MOTHER, TEACHER_1A, forge, linked_person
+from tests.e2e.conftest import MOTHER, TEACHER_1A, forge, linked_person, send_outbox
 
 PRINCIPAL = ("Trịnh Văn Khải", "+84789183623")
 YEAR = assessment.school_year_of(datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date())
@@ -116,6 +116,10 @@ async def test_the_class_sheet_is_locked_published_and_seen_by_each_family(
 
     await lock_and_refuse_the_others(session, school, workbook, stored, teacher, principal, mother)
     await publish_once(session, school, principal)
+    assert await send_outbox(running_bot) >= 1
+    told = await mother.next_message(timeout=10, new_only=True)
+    first, *rest = told["text"].split("\n")  # the notice says who sends it: the school
+    assert first == school.name and "/ketqua" in rest[0], told["text"]
     await see_one_child(session, mother, scores)
 
 

@@ -6,6 +6,7 @@ before it changes anything; a refusal is a RuleError whose message the chat side
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -142,6 +143,12 @@ def notice_text(period: Period, year: str, _: Translator) -> str:
     ).format(period=period_name(period, _), year=year)
 
 
+def _signed(school: School, period: Period, year: str, language: str) -> str:
+    """The notice in HTML under the school's name: who sends it."""
+    text = notice_text(period, year, translator(language))
+    return f"<b>{html.escape(school.name)}</b>\n{html.escape(text)}"
+
+
 async def publish_results(
     session: AsyncSession,
     actor: Actor,
@@ -169,16 +176,19 @@ async def publish_results(
     if not first:
         return None
     families = len((await resolve(session, school_id, Audience.school())).accounts)
+    school = await session.get(School, school_id)
+    assert school is not None
+    texts = {code: _signed(school, period, school_year, code) for code in ("vi", "en")}
     notice = await enqueue_notice(
         session,
         school_id,
         Audience.school(),
         NOTICE_KIND,
-        notice_text(period, school_year, translator("vi")),
+        texts["vi"],
         requires_ack=False,
         created_by=actor.account.id,
         now=now,
     )
-    notice.translations = {"en": notice_text(period, school_year, translator("en"))}
+    notice.translations = texts
     notice.ref = f"assessment:{school_year}:{period.value}"
     return families
