@@ -1,4 +1,4 @@
-"""Command line: python -m sandbox --host 127.0.0.1 --port 8081 [--no-limits] [--strict]."""
+"""Command line: python -m sandbox --host 127.0.0.1 --port 8081 [--no-limits] [--loose]."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--no-limits", action="store_true", help="switch every limit off")
     parser.add_argument(
-        "--strict",
-        action="store_true",
-        help="check every request against the Bot API spec and Telegram's own rules",
+        "--loose",
+        dest="strict",
+        action="store_false",
+        help="accept what Telegram refuses (by default every request is checked against the "
+        "Bot API spec and Telegram's own rules)",
     )
     parser.add_argument("--fault-seed", type=int, default=0)
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of 5xx answers")

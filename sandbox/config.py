@@ -76,8 +76,8 @@ class SandboxConfig:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     faults: FaultsConfig = field(default_factory=FaultsConfig)
     # Check every request against the Bot API spec and Telegram's own rules (sandbox/strict.py),
-    # and every answer against the spec.
-    strict: bool = False
+    # and every answer against the spec, as Telegram would; `--loose` switches it off.
+    strict: bool = True
     webhook_retry_seconds: float = 0.5
     webhook_timeout_seconds: float = 5.0
     max_poll_timeout: float = 50.0

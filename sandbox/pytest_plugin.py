@@ -48,8 +48,8 @@ class PersonFactory(Protocol):
 
 
 def strict_from_environment() -> bool:
-    """SANDBOX_STRICT=1 makes the fixtures' sandboxes strict (see sandbox/strict.py)."""
-    return os.environ.get("SANDBOX_STRICT", "").strip().lower() in {"1", "true", "yes"}
+    """The fixtures' sandboxes are strict (sandbox/strict.py) unless SANDBOX_STRICT=0."""
+    return os.environ.get("SANDBOX_STRICT", "1").strip().lower() not in {"0", "false", "no"}
 
 
 @pytest_asyncio.fixture

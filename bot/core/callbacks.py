@@ -63,7 +63,9 @@ class Max:
     length: int
 
 
-INT_WIDTH = len(str(-(2**63)))  # the widest integer a field may carry
+# An integer field carries a row id, a message id or a small number: 32 bits, as the database's
+# integer columns and Telegram's message ids are; a wider one is refused when packed.
+INT_LIMIT = 2**31
 EMPTY = "~"  # an empty text field
 _BUTTONS: dict[tuple[str, str], type[Button]] = {}
 
@@ -126,7 +128,7 @@ def largest(cls: type[Button]) -> Button:
     for name, kind in _field_kinds(cls).items():
         length = _max_length(kind)
         if kind is int:
-            values[name] = -(2**63)
+            values[name] = -INT_LIMIT
         elif kind is bool:
             values[name] = True
         elif kind is date:
@@ -150,6 +152,12 @@ def _max_length(kind: Any) -> int | None:
 
 
 def _encode(value: object) -> str:
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and not -INT_LIMIT <= value < INT_LIMIT
+    ):
+        raise ValueError(f"{value} does not fit a button's 32-bit integer")
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, date):

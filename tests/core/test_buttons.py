@@ -104,3 +104,8 @@ def test_a_kind_declared_twice_or_with_an_unbounded_text_is_refused() -> None:
             text: str
 
     assert [f.name for f in fields(Sample)] == ["number", "flag", "day", "word"]
+
+
+def test_an_integer_wider_than_32_bits_is_refused_when_packed() -> None:
+    with pytest.raises(ValueError, match="32-bit"):
+        Sample(2**31, True, date(2026, 12, 5)).data()

@@ -72,7 +72,11 @@ async def send_outbox(application: BotApplication) -> int:
     the news a step queued for other people. Returns how many deliveries were claimed."""
     services = application.bot_data["services"]
     dispatcher = Dispatcher(
-        application.bot, services.sessions, school_id=services.school_id, per_chat_interval=0
+        application.bot,
+        services.sessions,
+        school_id=services.school_id,
+        per_chat_interval=0,
+        clock=lambda: services.clock(),  # the bot's clock (BotClock in a test)
     )
     claimed = 0
     while sent := await dispatcher.tick():

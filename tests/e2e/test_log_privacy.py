@@ -93,7 +93,7 @@ async def logged_bot(
 def fail_to_link(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the contact handler fail, with the phone in the exception's message."""
 
-    async def broken(session: Any, account: Any, phone: str, who: Any) -> Any:
+    async def broken(session: Any, account: Any, phone: str, who: Any, now: Any) -> Any:
         raise RuntimeError(f"could not link {phone}")
 
     monkeypatch.setattr(accounts, "link_by_phone", broken)

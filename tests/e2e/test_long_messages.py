@@ -32,6 +32,7 @@ from tests.e2e.test_corrections import (
     reply,
     requests,
     start_request,
+    tap,
 )
 from tests.e2e.test_leave import pupil_id
 from tests.e2e.test_notifications import DAYTIME, Clock, drain
@@ -130,15 +131,15 @@ async def file_long_request(
     assert not isinstance(asked, str), asked
     await teacher.send("9")
     await reply(teacher)
-    await teacher.press(data="v1:corr:why:entry_error")
+    await tap(teacher, "v1:corr:why:entry_error")
     await edited(teacher)
     await teacher.send(reason)
     await reply(teacher)
     await teacher.send_photo(PHOTO, "so-diem.jpg")
     await reply(teacher)
-    await teacher.press(data="v1:corr:done")
+    await tap(teacher, "v1:corr:done")
     await edited(teacher)
-    await teacher.press(data="v1:corr:send")
+    await tap(teacher, "v1:corr:send")
     return await edited(teacher)
 
 

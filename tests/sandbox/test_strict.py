@@ -53,9 +53,9 @@ async def sent(raw_api: RawApi, method: str, **params: Any) -> Any:
     return body["result"]
 
 
-def test_strict_is_off_by_default() -> None:
-    assert SandboxConfig().strict is False
-    assert parse_args([]).strict is False and parse_args(["--strict"]).strict is True
+def test_strict_is_on_by_default() -> None:
+    assert SandboxConfig().strict is True
+    assert parse_args([]).strict is True and parse_args(["--loose"]).strict is False
 
 
 async def test_loose_sandbox_lets_an_unknown_parse_mode_through(
