@@ -765,6 +765,11 @@ async def test_an_old_cancel_of_a_sent_request_says_so_and_changes_nothing(
     card = await reply(principal)
     await principal.press(data=f"v1:corr:ok:{request.id}", message_id=card["message_id"])
     await edited(principal)
+    for _ in range(100):  # the decision is stored (its card may be edited before we look)
+        session.expire_all()
+        if [r.state for r in await requests(session, school_id)] == [CorrectionState.APPROVED]:
+            break
+        await asyncio.sleep(0.05)
     approved = already_sent("đã được duyệt, chờ cập nhật trên hệ thống")
     assert await alert_on(sandbox, teacher, cancel, taken) == approved
     (request,) = await requests(session, school_id)

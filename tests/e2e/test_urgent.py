@@ -231,7 +231,10 @@ async def test_forged_presses_and_bad_messages_are_refused_and_store_nothing(
     pending = await session.scalar(
         select(PendingInput.kind)
         .join(TelegramAccount, TelegramAccount.id == PendingInput.account_id)
-        .where(TelegramAccount.telegram_user_id == teacher.person_id)
+        .where(
+            TelegramAccount.telegram_user_id == teacher.person_id,
+            TelegramAccount.school_id == lists.id,  # people of other tests share the ids
+        )
     )
     assert pending == "urgent_confirm"  # the teacher's own draft is untouched
 
