@@ -26,3 +26,21 @@ class FileRefused(Exception):
     def __init__(self, reason: str, **params: object) -> None:
         super().__init__(reason)
         self.problem = Problem(row=None, column=None, reason=reason, params=params)
+
+
+REPEATED_CODE = N_("The student ID {code} is repeated: it is also on row {other}.")
+
+
+def first_time(
+    seen: dict[str, int], code: str, row: int, column: str, problems: list[Problem]
+) -> bool:
+    """Whether a sheet's row is the first to name this student ID; if not, say which row did.
+
+    Every reader of a class's sheet (roster, comments, health, assessment) keeps one `seen`
+    per sheet and asks this for each row's code.
+    """
+    if code in seen:
+        problems.append(Problem(row, column, REPEATED_CODE, {"code": code, "other": seen[code]}))
+        return False
+    seen[code] = row
+    return True

@@ -14,7 +14,7 @@ from storage.phones import PhoneError, normalize_phone
 from storage.roster import cells
 from storage.roster.cells import CellError
 from storage.roster.headers import ROSTER_HEADERS, ROSTER_REQUIRED
-from storage.roster.problems import N_, Problem
+from storage.roster.problems import N_, Problem, first_time
 from storage.roster.table import Row, Table, locate, read_rows
 
 T = TypeVar("T")
@@ -86,17 +86,9 @@ def parse_roster_rows(
         record = _parse_row(table, number, row, today, parsed)
         if record is None:
             continue
-        if record.code in seen_codes:
-            parsed.problems.append(
-                Problem(
-                    number,
-                    table.titles["student_code"],
-                    N_("The student ID {code} is repeated: it is also on row {other}."),
-                    {"code": record.code, "other": seen_codes[record.code]},
-                )
-            )
+        column = table.titles["student_code"]
+        if not first_time(seen_codes, record.code, number, column, parsed.problems):
             continue
-        seen_codes[record.code] = number
         if _phones_agree(table, record, phone_owner, parsed):
             parsed.students.append(record)
     return parsed

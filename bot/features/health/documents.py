@@ -20,7 +20,7 @@ from storage.exports import put
 from storage.roster import cells
 from storage.roster.cells import CellError
 from storage.roster.headers import ROSTER_HEADERS
-from storage.roster.problems import N_, FileRefused, Problem
+from storage.roster.problems import N_, FileRefused, Problem, first_time
 from storage.roster.table import Table, locate, read_rows
 
 T = TypeVar("T")
@@ -120,8 +120,6 @@ def parse_health_sheet(path: Path, pupils: Mapping[str, str]) -> HealthSheet:
         before = len(sheet.problems)
         code = _pupil(table, number, row, pupils, seen, sheet.problems)
         record = _results(table, number, row, code or "", sheet.problems)
-        if code is not None:
-            seen.setdefault(code, number)
         if record is not None and len(sheet.problems) == before:
             sheet.rows.append(record)
     return sheet
@@ -146,9 +144,7 @@ def _pupil(
         reason = N_("The student ID {code} is not in this class.")
         problems.append(Problem(number, column, reason, {"code": code}))
         return None
-    if code in seen:
-        reason = N_("The student ID {code} is repeated: it is also on row {other}.")
-        problems.append(Problem(number, column, reason, {"code": code, "other": seen[code]}))
+    first_time(seen, code, number, column, problems)  # a repeat is filed; the caller drops it
     return code
 
 

@@ -28,7 +28,7 @@ from storage.names import nfc, sort_full_names
 from storage.roster import cells
 from storage.roster.cells import CellError
 from storage.roster.headers import header_key
-from storage.roster.problems import N_, FileRefused, Problem
+from storage.roster.problems import N_, FileRefused, Problem, first_time
 from storage.roster.table import Table, locate, read_rows
 
 # These are the Vietnamese column titles of the sheet (data, not user-facing text); the first
@@ -184,17 +184,8 @@ def parse_comment_sheet(
         code = _row_code(table, number, row, class_name, pupils, parsed.problems)
         if code is None:
             continue
-        if code in seen:
-            parsed.problems.append(
-                Problem(
-                    number,
-                    table.titles["student_code"],
-                    N_("The student ID {code} is repeated: it is also on row {other}."),
-                    {"code": code, "other": seen[code]},
-                )
-            )
+        if not first_time(seen, code, number, table.titles["student_code"], parsed.problems):
             continue
-        seen[code] = number
         _read_texts(table, number, row, code, max_length, parsed)
     return parsed
 

@@ -27,7 +27,7 @@ from bot.features.weekly.documents import IDENTITY_SHEET
 from storage import files
 from storage.roster import cells
 from storage.roster.cells import CellError
-from storage.roster.problems import N_, FileRefused, Problem
+from storage.roster.problems import N_, FileRefused, Problem, first_time
 from storage.roster.table import Table, locate, read_rows
 
 
@@ -118,17 +118,8 @@ def parse_assessment_sheet(
         code = _code(table, number, code_cell, pupils, expected, parsed.problems)
         if code is None:
             continue
-        if code in seen:
-            parsed.problems.append(
-                Problem(
-                    number,
-                    table.titles["student_code"],
-                    N_("The student ID {code} is repeated: it is also on row {other}."),
-                    {"code": code, "other": seen[code]},
-                )
-            )
+        if not first_time(seen, code, number, table.titles["student_code"], parsed.problems):
             continue
-        seen[code] = number
         values: dict[Item, str | None] = {}
         for item, cell in written.items():
             text = cells.text(cell)
