@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import logging
 import time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,7 +21,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.core.i18n import Translator, translator
-from storage.models import Delivery, DeliveryState, Guardian, Notice, TelegramAccount
+from storage.models import Delivery, DeliveryState, Guardian, Notice, School, TelegramAccount
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,13 @@ async def report_text(session: AsyncSession, notice: Notice, _: Translator) -> s
         read += number_read
     total = sum(counts.values())
     waiting = counts[DeliveryState.QUEUED] + counts[DeliveryState.SENDING]
+    school = await session.get(School, notice.school_id)
+    zone = ZoneInfo(school.timezone if school is not None else "Asia/Ho_Chi_Minh")
+    queued = notice.created_at.astimezone(zone)  # named by when it was queued, never a number
     lines = [
-        _("<b>Delivery report</b>, notice {number}").format(number=notice.id),
+        _("<b>Delivery report</b>, notice of {time}, {date}").format(
+            time=queued.strftime("%H:%M"), date=queued.strftime("%d/%m/%Y")
+        ),
         _("Sent: {sent}/{total} · Read: {read}").format(
             sent=counts[DeliveryState.SENT], total=total, read=read
         ),
