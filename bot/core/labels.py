@@ -48,7 +48,7 @@ CORRECTION_REASON_LABELS = {
         N_("Additional assessment under Article 11 of Circular 27"),
     ),
 }
-# `chat` fits in a sentence ("Đề nghị số 12: chờ duyệt."); `formal` stands alone in a column.
+# `chat` fits in a sentence ("... gửi ngày 03/12/2026: chờ duyệt."); `formal` fills a column.
 CORRECTION_STATE_LABELS = {
     CorrectionState.PENDING: Label(N_("waiting for the decision"), N_("Waiting for a decision")),
     CorrectionState.NEEDS_INFO: Label(
