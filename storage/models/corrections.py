@@ -41,6 +41,11 @@ class CorrectionRequest(Base):
     """A teacher's request to correct one item of the assessment book, and its whole path."""
 
     __tablename__ = "correction_requests"
+    __table_args__ = (
+        # The minutes' number (Số: 01/BB-…) counts per school and calendar year from 01; two
+        # signers completing two requests at once cannot both take the same number.
+        UniqueConstraint("school_id", "minutes_year", "minutes_number"),
+    )
 
     id: Mapped[IntPK]
     school_id: Mapped[SchoolFK]
@@ -73,6 +78,10 @@ class CorrectionRequest(Base):
     applied_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Given with the third signature (the calendar year of that day in the school's zone);
+    # the minutes say "Số: <number, two digits>/BB-<the school's abbreviation>".
+    minutes_year: Mapped[int | None]
+    minutes_number: Mapped[int | None]
     created_at: Mapped[Created]
 
 
