@@ -160,6 +160,22 @@ class PersonClient:
         """Send a document (any file)."""
         return await self._upload("document", data, filename, caption, mime_type)
 
+    async def send_video(
+        self, data: bytes, filename: str = "video.mp4", caption: str | None = None
+    ) -> dict[str, Any]:
+        """Send a video."""
+        return await self._upload("video", data, filename, caption, "video/mp4")
+
+    async def send_voice(self, data: bytes, filename: str = "voice.oga") -> dict[str, Any]:
+        """Send a voice note."""
+        return await self._upload("voice", data, filename, None, "audio/ogg")
+
+    async def send_audio(
+        self, data: bytes, filename: str = "audio.mp3", caption: str | None = None
+    ) -> dict[str, Any]:
+        """Send an audio file."""
+        return await self._upload("audio", data, filename, caption, "audio/mpeg")
+
     async def block(self) -> dict[str, Any]:
         """Block the bot."""
         result: dict[str, Any] = await self._act("block")

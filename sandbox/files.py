@@ -1,4 +1,8 @@
-"""In-memory file storage behind file_id, getFile and the file download route."""
+"""In-memory file storage behind file_id, getFile and the file download route.
+
+A file is stored as one kind (photo, document, video, voice, audio), as Telegram keeps it: its
+file id is only good for the method of that kind ("type of file mismatch" otherwise).
+"""
 
 from __future__ import annotations
 
@@ -44,6 +48,25 @@ class StoredFile:
             doc["file_name"] = self.file_name
         return doc
 
+    def as_media(self) -> dict[str, Any]:
+        """The message field for this file: {"photo": [...]}, {"video": {...}}, ..."""
+        if self.kind == "photo":
+            return {"photo": self.as_photo()}
+        if self.kind == "document":
+            return {"document": self.as_document()}
+        media: dict[str, Any] = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.data),
+            "mime_type": self.mime_type,
+            "duration": 0,
+        }
+        if self.kind == "video":
+            media.update(width=self.width, height=self.height)
+        if self.kind in ("video", "audio") and self.file_name:
+            media["file_name"] = self.file_name
+        return {self.kind: media}
+
     def as_photo(self) -> list[dict[str, Any]]:
         """The Bot API list of PhotoSize objects."""
         return [
@@ -64,6 +87,17 @@ def _image_size(data: bytes) -> tuple[int, int]:
     return 0, 0
 
 
+# Per kind: the file id's prefix (as Telegram's look), the folder of file_path, the default
+# MIME type and suffix.
+KINDS: dict[str, tuple[str, str, str, str]] = {
+    "photo": ("AgAC", "photos", "image/jpeg", "jpg"),
+    "document": ("BQAC", "documents", "application/octet-stream", "bin"),
+    "video": ("BAAC", "videos", "video/mp4", "mp4"),
+    "voice": ("AwAC", "voice", "audio/ogg", "oga"),
+    "audio": ("CQAC", "music", "audio/mpeg", "mp3"),
+}
+
+
 class FileStore:
     """Files by file_id and by file_path."""
 
@@ -73,17 +107,14 @@ class FileStore:
         self._counter = 0
 
     def add(self, data: bytes, kind: str, file_name: str | None, mime: str | None) -> StoredFile:
-        """Store bytes as a photo or document and return the new file."""
+        """Store bytes as a file of `kind` (see KINDS) and return the new file."""
         self._counter += 1
         digest = hashlib.sha1(data).hexdigest()[:16]
+        prefix, folder, default_mime, default_suffix = KINDS[kind]
         guessed = mimetypes.guess_type(file_name or "")[0]
-        mime_type = (
-            mime or guessed or ("image/jpeg" if kind == "photo" else "application/octet-stream")
-        )
+        mime_type = mime or guessed or default_mime
         suffix = (file_name or "").rsplit(".", 1)[-1] if file_name and "." in file_name else None
-        suffix = suffix or ("jpg" if kind == "photo" else "bin")
-        folder = "photos" if kind == "photo" else "documents"
-        prefix = "AgAC" if kind == "photo" else "BQAC"
+        suffix = suffix or default_suffix
         width, height = _image_size(data) if kind == "photo" else (0, 0)
         stored = StoredFile(
             file_id=f"{prefix}{self._counter:06d}{digest}",

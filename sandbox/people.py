@@ -215,11 +215,10 @@ def send_file(
     mime_type: str | None = None,
     chat_id: int | None = None,
 ) -> dict[str, Any]:
-    """The person sends a photo or a document with an optional caption."""
+    """The person sends a photo, document, video, voice note or audio with an optional
+    caption (a voice note has none in the sandbox's people, as in most apps)."""
     stored = world.files.add(data, kind, file_name, mime_type)
-    content: dict[str, Any] = (
-        {"photo": stored.as_photo()} if kind == "photo" else {"document": stored.as_document()}
-    )
+    content: dict[str, Any] = stored.as_media()
     if caption:
         content["caption"] = caption
     return _deliver(world, person, bot, content, chat_id)

@@ -258,11 +258,9 @@ def _files(world: World, params: dict[str, Any], uploads: Mapping[str, Any]) -> 
         kinds = {item.get("type") for item in media}
         if len(kinds) > 1 and kinds & {"document", "audio"}:
             raise refused("Can't use the media of the specified type in the album")
-        given = [
-            (i.get("media"), "photo" if i.get("type") == "photo" else "document") for i in media
-        ]
+        given = [(i.get("media"), str(i.get("type"))) for i in media]
     else:
-        key = "photo" if "photo" in params else "document"
+        key = next((k for k in _FILE_KEYS if k in params), "document")
         given = [(params.get(key), key)]
     for value, kind in given:
         if isinstance(value, str) and value.startswith("attach://"):
@@ -275,6 +273,7 @@ def _files(world: World, params: dict[str, Any], uploads: Mapping[str, Any]) -> 
                 raise refused("type of file mismatch")
 
 
+_FILE_KEYS = ("photo", "document", "video", "voice", "audio")
 _IMAGES = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
 
 
@@ -299,5 +298,8 @@ _RULES: dict[str, tuple[Rule, ...]] = {
     "setwebhook": (_allowed_updates,),
     "sendphoto": (_files,),
     "senddocument": (_files,),
+    "sendvideo": (_files,),
+    "sendvoice": (_files,),
+    "sendaudio": (_files,),
     "sendmediagroup": (_files,),
 }

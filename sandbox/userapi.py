@@ -104,7 +104,7 @@ async def act(world: World, request: Request) -> Any:
     """Perform one action of a person towards a bot."""
     person, bot = _actors(world, request)
     action = request.path_params["action"]
-    if action in {"photo", "document"}:
+    if action in {"photo", "document", "video", "voice", "audio"}:
         return await _send_file(world, request, person, bot, action)
     body = await _body(request)
     chat_id = _opt_int(body.get("chat_id"))

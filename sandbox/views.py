@@ -10,10 +10,11 @@ from sandbox.world import ChatLog, Entry, World
 def _file_view(world: World, message: dict[str, Any]) -> dict[str, Any] | None:
     if "photo" in message:
         info, kind = message["photo"][-1], "photo"
-    elif "document" in message:
-        info, kind = message["document"], "document"
     else:
-        return None
+        kind = next((k for k in ("document", "video", "voice", "audio") if k in message), "")
+        if not kind:
+            return None
+        info = message[kind]
     stored = world.files.get(info["file_id"])
     return {
         "kind": kind,

@@ -35,6 +35,23 @@ OUTSIDE_STAFF = N_(
     "/suadiem, or a filled class spreadsheet."
 )
 OUTSIDE_UNLINKED = N_("Please send /start to link your account first; the file was not used.")
+# Voice notes, videos, music and stickers: the bot can neither play nor forward them as a message
+# to the school, so it says so instead of staying silent.
+SPOKEN_TYPED = N_(
+    "The bot cannot listen to voice notes or watch videos; this step takes a typed answer. "
+    "Please type it."
+)
+SPOKEN_PARENT = N_(
+    "The bot cannot listen to voice notes, watch videos or read stickers, so nothing was sent "
+    "to anyone. Please type your message: /gopy to write to the teacher, /xinnghi for a leave "
+    "request."
+)
+SPOKEN_STAFF = N_(
+    "The bot cannot listen to voice notes, watch videos or read stickers; nothing was sent. "
+    "Please type, or send a photo or a file within a task."
+)
+SPOKEN_UNLINKED = N_("Please send /start to link your account first, then type your message.")
+SPOKEN = filters.VOICE | filters.VIDEO | filters.VIDEO_NOTE | filters.AUDIO | filters.Sticker.ALL
 GROUP = -1
 SHEETS = (".xlsx", ".csv")
 MEGABYTES = files.MAX_FILE_BYTES // (1024 * 1024)
@@ -82,6 +99,23 @@ async def media_received(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     if message.document is not None:
         await file_received(update, context)
+
+
+async def spoken_received(update: Update, context: BotContext) -> None:
+    """A voice note, video, music or sticker: never passed over in silence, nothing stored; a
+    question waiting for typed text keeps waiting."""
+    async with context.visit(update) as visit:
+        waiting = await peek(visit.session, visit.account.id, visit.now)
+        if waiting is not None:
+            answer = SPOKEN_TYPED
+        elif visit.actor.has(Role.PARENT):
+            answer = SPOKEN_PARENT
+        elif visit.actor.linked:
+            answer = SPOKEN_STAFF
+        else:
+            answer = SPOKEN_UNLINKED
+        visit.reply(visit._(answer), as_html=False)
+    raise ApplicationHandlerStop
 
 
 def _spreadsheet(message: Message) -> bool:
@@ -163,4 +197,5 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, answer_typed),
         MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), media_received),
+        MessageHandler(PRIVATE & SPOKEN, spoken_received),
     ]

@@ -43,3 +43,31 @@ async def test_a_stranger_who_sends_a_file_is_asked_to_link_first(
     stranger = await make_person("Người lạ", "+84909111222")
     await stranger.send_document(PDF, "tai-lieu.pdf", mime_type="application/pdf")
     assert "/start" in (await stranger.next_message(timeout=10))["text"]
+
+
+async def test_a_voice_note_or_a_video_is_answered_never_passed_over(
+    running_bot: BotApplication, make_person: PersonFactory, lists: School
+) -> None:
+    mother = await linked_person(make_person, *MOTHER)
+    await mother.send_voice(b"OggS" + b"0" * 200)
+    answer = (await mother.next_message(timeout=10))["text"]
+    assert "tin nhắn thoại" in answer and "/gopy" in answer and "/xinnghi" in answer, answer
+    await mother.send_video(b"\x00\x00\x00\x18ftypmp42" + b"0" * 200, caption="Con hát ạ")
+    assert "chưa được gửi" in (await mother.next_message(timeout=10))["text"]
+    stranger = await make_person("Người lạ", "+84909111223")
+    await stranger.send_voice(b"OggS" + b"0" * 200)
+    assert "/start" in (await stranger.next_message(timeout=10))["text"]
+
+
+async def test_a_voice_note_while_a_typed_answer_is_awaited_keeps_the_question(
+    running_bot: BotApplication, make_person: PersonFactory, lists: School
+) -> None:
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    await teacher.command("nhanxet")
+    listing = await teacher.next_message(timeout=10)
+    await teacher.press(listing["buttons"][0][0]["text"])
+    await teacher.next_message(timeout=10)
+    await teacher.send_voice(b"OggS" + b"0" * 200)
+    assert "gõ" in (await teacher.next_message(timeout=10))["text"]
+    await teacher.send("Con ngoan, chăm phát biểu.")
+    assert "Đã lưu" in (await teacher.next_message(timeout=10))["text"]

@@ -355,6 +355,32 @@ async def test_type_of_file_mismatch(raw_api: RawApi, lan: PersonClient) -> None
     await sent(raw_api, "sendDocument", chat_id=me, document=document)
 
 
+async def test_video_voice_and_audio_are_their_own_kinds(
+    raw_api: RawApi, lan: PersonClient
+) -> None:
+    video = (await lan.send_video(b"\x00\x00\x00\x18ftypmp42" + b"0" * 64))["file"]
+    voice = (await lan.send_voice(b"OggS" + b"0" * 64))["file"]
+    audio = (await lan.send_audio(b"ID3" + b"0" * 64, "bai-hat.mp3"))["file"]
+    assert (video["kind"], voice["kind"], audio["kind"]) == ("video", "voice", "audio")
+    me = lan.person_id
+    document = await _document_id(lan)
+    mismatch = "Bad Request: type of file mismatch"
+    for method, field, wrong in (
+        ("sendVideo", "video", voice["file_id"]),
+        ("sendVoice", "voice", document),
+        ("sendAudio", "audio", video["file_id"]),
+        ("sendDocument", "document", voice["file_id"]),
+    ):
+        assert await refused(raw_api, method, chat_id=me, **{field: wrong}) == mismatch
+    got = await sent(
+        raw_api, "sendVideo", chat_id=me, video=video["file_id"], caption="Lễ khai giảng"
+    )
+    assert got["video"]["file_id"] == video["file_id"] and got["caption"] == "Lễ khai giảng"
+    assert (await sent(raw_api, "sendVoice", chat_id=me, voice=voice["file_id"]))["voice"]
+    assert (await sent(raw_api, "sendAudio", chat_id=me, audio=audio["file_id"]))["audio"]
+    assert "Bad Request: " in await refused(raw_api, "sendVoice", chat_id=me)
+
+
 async def test_an_album_does_not_mix_documents(raw_api: RawApi, lan: PersonClient) -> None:
     document = await _document_id(lan)
     photo = (await lan.send_photo(PNG))["file"]["file_id"]
