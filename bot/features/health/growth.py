@@ -24,6 +24,7 @@ from storage.roster.problems import N_
 # 61 to 228; from 228 to 229 the month-228 values hold, as in AnthroPlus 1.1.
 DAYS_PER_MONTH = 30.4375
 FIRST_MONTH, LAST_MONTH = 61, 228
+STUNTING_CUT = -2.0  # height-for-age z below it (rounded, so -2.00 is not stunted)
 
 LMS = tuple[float, float, float]
 _SEX = {Gender.MALE: "M", Gender.FEMALE: "F"}
@@ -62,20 +63,28 @@ def assess(
     bmi = weight_kg / (height_cm / 100) ** 2
     if not FIRST_MONTH <= months <= LAST_MONTH:
         return Growth(months, round(bmi, 1), None, None, None, None)
-    bmi_z = _restricted_z(bmi, _lms(sex, "body_mass_index", age))
-    height_z = _z(height_cm, _lms(sex, "stature", age))
+    # Rounded to two decimals before anything is decided, as WHO's AnthroPlus does: the stored
+    # z-score and the stored category then always agree (1.003 is 1.0, and 1.0 is normal).
+    bmi_z = rounded_z(_restricted_z(bmi, _lms(sex, "body_mass_index", age)))
+    height_z = rounded_z(_z(height_cm, _lms(sex, "stature", age)))
     return Growth(
         age_months=months,
         bmi=round(bmi, 1),
-        bmi_z=round(bmi_z, 2) + 0.0,  # + 0.0 turns -0.0 into 0.0
-        height_z=round(height_z, 2) + 0.0,
+        bmi_z=bmi_z,
+        height_z=height_z,
         nutrition=classify(bmi_z),
-        stunted=height_z < -2,
+        stunted=height_z < STUNTING_CUT,
     )
 
 
+def rounded_z(z: float) -> float:
+    """A z-score as WHO's tools report and classify it: two decimals (-0.0 read as 0.0)."""
+    return round(z, 2) + 0.0
+
+
 def classify(bmi_z: float) -> Nutrition:
-    """Return the nutrition status for a BMI-for-age z-score (WHO 2007 cut-offs)."""
+    """Return the nutrition status for a BMI-for-age z-score rounded to two decimals (WHO 2007
+    cut-offs, as AnthroPlus applies them: above +1 overweight, so 1.00 is normal and 1.01 not)."""
     if bmi_z < -3:
         return Nutrition.SEVERE_THINNESS
     if bmi_z < -2:

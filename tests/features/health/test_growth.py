@@ -128,34 +128,91 @@ def test_classification_at_the_cut_offs(z: float, expected: Nutrition) -> None:
     assert classify(z) is expected
 
 
-# (cut-off, status just below it, status just above it)
+# (cut-off, status at or just beyond it on the normal side, status past it by 0.01 z)
 CUT_OFFS = [
-    (-3.0, Nutrition.SEVERE_THINNESS, Nutrition.THINNESS),
-    (-2.0, Nutrition.THINNESS, Nutrition.NORMAL),
+    (-3.0, Nutrition.THINNESS, Nutrition.SEVERE_THINNESS),
+    (-2.0, Nutrition.NORMAL, Nutrition.THINNESS),
     (1.0, Nutrition.NORMAL, Nutrition.OVERWEIGHT),
     (2.0, Nutrition.OVERWEIGHT, Nutrition.OBESITY),
 ]
 
 
+def who_status(z: float) -> Nutrition:
+    """WHO's rule on a z-score already rounded to two decimals (anthroplus_prevalence)."""
+    if z < -3:
+        return Nutrition.SEVERE_THINNESS
+    if z < -2:
+        return Nutrition.THINNESS
+    if z > 2:
+        return Nutrition.OBESITY
+    if z > 1:
+        return Nutrition.OVERWEIGHT
+    return Nutrition.NORMAL
+
+
 @pytest.mark.parametrize(("sex", "month"), list(WHO_BMI))
-@pytest.mark.parametrize(("cut", "below", "above"), CUT_OFFS)
-def test_weights_either_side_of_each_cut_off_are_classified_by_the_who_lms(
-    sex: Gender, month: int, cut: float, below: Nutrition, above: Nutrition
+@pytest.mark.parametrize(("cut", "inside", "beyond"), CUT_OFFS)
+def test_the_category_is_read_on_the_z_score_rounded_to_two_decimals(
+    sex: Gender, month: int, cut: float, inside: Nutrition, beyond: Nutrition
 ) -> None:
     height = 130.0
-    weight = weight_for_bmi_z(cut, sex, month, height)
-    lighter = assess(sex, BORN, on_month(month), height, weight * (1 - 1e-5))
-    heavier = assess(sex, BORN, on_month(month), height, weight * (1 + 1e-5))
-    assert (lighter.nutrition, heavier.nutrition) == (below, above)
-    assert lighter.bmi_z == heavier.bmi_z == cut
+    away = 1 if cut > 0 else -1  # the direction away from normal
+    for offset in (-0.006, -0.005, -0.004, -0.001, 0.0, 0.001, 0.004, 0.005, 0.006, 0.01):
+        weight = weight_for_bmi_z(cut + away * offset, sex, month, height)
+        growth = assess(sex, BORN, on_month(month), height, weight)
+        assert growth.bmi_z is not None
+        # The stored z and the stored category always agree, by WHO's rule.
+        assert growth.nutrition is who_status(growth.bmi_z) is classify(growth.bmi_z)
+        if abs(offset) < 0.005:
+            assert (growth.bmi_z, growth.nutrition) == (cut, inside)
+        if offset >= 0.006:
+            assert growth.nutrition is beyond
+
+
+def test_a_z_score_of_1_003_is_stored_as_1_and_normal_as_who_reads_it() -> None:
+    # Issue 17: a boy born 10/03/2018, measured 15/09/2026 at 115.3 cm and 23.5 kg has an
+    # unrounded BMI-for-age z of 1.0029: WHO reports 1.00, which is not above +1.
+    growth = assess(Gender.MALE, date(2018, 3, 10), date(2026, 9, 15), 115.3, 23.5)
+    assert (growth.bmi_z, growth.nutrition) == (1.0, Nutrition.NORMAL)
+
+
+# AnthroPlus's rows for girls (data-raw/growthstandards/bfawho2007.txt): months 102 and 103.
+GIRL_BMI_102, GIRL_BMI_103 = (-1.4336, 15.8738, 0.11557), (-1.4398, 15.9090, 0.11601)
+
+
+def test_between_months_the_z_score_is_anthroplus_s_interpolation_rounded() -> None:
+    born, measured = date(2017, 1, 1), date(2025, 7, 16)  # 3,118 days: 102.44 WHO months
+    age = (measured - born).days / 30.4375
+    share = age - 102
+    lms = tuple(
+        low + share * (high - low) for low, high in zip(GIRL_BMI_102, GIRL_BMI_103, strict=True)
+    )
+    bmi = 21.0 / 1.28**2
+    expected = round(lms_z(bmi, lms), 2)  # type: ignore[arg-type]
+    growth = assess(Gender.FEMALE, born, measured, 128.0, 21.0)
+    assert growth.bmi_z == expected
+
+
+def test_the_anthroplus_test_girl_of_60_months_is_outside_the_bundled_tables() -> None:
+    # anthroplus's own test (tests/testthat/test-zscores.R): a girl of 60.32 months, 113.8 cm,
+    # 18.7 kg has BMI z -0.58 and height z 0.96 there, from its month-60 row; the WHO 2007
+    # tables this bot bundles start at month 61, so it gives BMI only (no primary pupil is 5).
+    born = date(2020, 1, 1)
+    growth = assess(Gender.FEMALE, born, born + timedelta(days=1836), 113.8, 18.7)
+    assert (growth.age_months, growth.bmi_z, growth.nutrition) == (60, None, None)
 
 
 @pytest.mark.parametrize(("sex", "month"), list(WHO_HEIGHT))
 def test_stunted_below_minus_two_sd_of_height_for_age(sex: Gender, month: int) -> None:
     cut = lms_value(-2, WHO_HEIGHT[sex, month])
-    shorter = assess(sex, BORN, on_month(month), cut - 0.01, 20.0)
+    shorter = assess(sex, BORN, on_month(month), cut - 0.1, 20.0)
     taller = assess(sex, BORN, on_month(month), cut + 0.01, 20.0)
     assert (shorter.stunted, taller.stunted) == (True, False)
+    for offset in (-0.006, -0.005, -0.004, 0.0, 0.004, 0.005, 0.006):
+        height = lms_value(-2 + offset, WHO_HEIGHT[sex, month])
+        growth = assess(sex, BORN, on_month(month), height, 20.0)
+        assert growth.height_z is not None
+        assert growth.stunted is (growth.height_z < -2)
 
 
 @pytest.mark.parametrize(

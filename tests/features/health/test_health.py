@@ -134,17 +134,22 @@ async def stored(session: AsyncSession, model: type[object], *where: object) -> 
 async def test_weights_either_side_of_a_who_cut_off_are_stored_in_its_two_classes(
     world: World, session: AsyncSession, cut: float, below: Nutrition, above: Nutrition
 ) -> None:
-    weight = weight_for_bmi_z(cut, Gender.MALE, MONTH, HEIGHT)
+    # 0.006 z either side: stored as cut -/+ 0.01, each in the class its stored z says.
     lighter, heavier = world.pupils[:2]
+    light = weight_for_bmi_z(cut - 0.006, Gender.MALE, MONTH, HEIGHT)
+    heavy = weight_for_bmi_z(cut + 0.006, Gender.MALE, MONTH, HEIGHT)
     checks = await health.record_checks(
         session,
         world.nurse,
         world.class_3a.id,
-        [row(lighter, weight * (1 - 1e-5)), row(heavier, weight * (1 + 1e-5))],
+        [row(lighter, light), row(heavier, heavy)],
         MEASURED,
         "tg:9000",
     )
-    assert [(c.nutrition, c.bmi_z) for c in checks] == [(below.value, cut), (above.value, cut)]
+    assert [(c.nutrition, c.bmi_z) for c in checks] == [
+        (below.value, round(cut - 0.01, 2)),
+        (above.value, round(cut + 0.01, 2)),
+    ]
     assert [c.student_id for c in checks] == [lighter.id, heavier.id]
     assert all(c.recorded_by == world.accounts["nurse"].id and c.id for c in checks)
     events = list(
