@@ -11,6 +11,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, Defaults, fi
 from telegram.request import BaseRequest
 
 from bot.core import errors, fallback, inputs, menu, presses, schedules
+from bot.core.clock import ClockedJobQueue
 from bot.core.context import BotApplication, BotContext, Services
 from bot.core.features import Features
 from bot.core.i18n import LANGUAGES, translator
@@ -78,11 +79,15 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))  # every text the bot sends is HTML
         .rate_limiter(BotApiGate(per_second=settings.send_per_second))
         .concurrent_updates(PerPersonUpdates(settings.concurrent_updates))
+        .job_queue(ClockedJobQueue())  # the schedules fire by the bot's clock
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
+    queue = application.job_queue
+    assert isinstance(queue, ClockedJobQueue)
+    queue.follow(lambda: services.clock())
     services.features = register_features(application)
     return application
 

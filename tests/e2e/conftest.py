@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.clock import run_until
 from bot.core.context import BotApplication
 from bot.delivery.dispatcher import Dispatcher
 from bot.features.administration.imports import import_roster, import_staff
@@ -116,6 +117,7 @@ class BotClock:
 
     def __init__(self, application: BotApplication, start: datetime) -> None:
         self.moment = start.astimezone(UTC)
+        self.application = application
         application.bot_data["services"].clock = self
 
     def __call__(self) -> datetime:
@@ -126,5 +128,11 @@ class BotClock:
         self.moment = moment.astimezone(UTC)
 
     def advance(self, **delta: float) -> None:
-        """Move the clock on, e.g. `advance(minutes=2)` or `advance(days=1)`."""
+        """Move the clock on, e.g. `advance(minutes=2)` or `advance(days=1)`; scheduled jobs
+        due on the way do not run (`run_until` runs them)."""
         self.moment += timedelta(**delta)
+
+    async def run_until(self, moment: datetime) -> int:
+        """Move the clock to `moment`, the JobQueue firing each job due on the way at its own
+        time (bot/core/clock.py); how many jobs ran."""
+        return await run_until(self.application, moment, self.set)

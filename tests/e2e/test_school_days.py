@@ -10,11 +10,12 @@ once; two pupils of one class with one name are told apart; old buttons say what
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 import pytest_asyncio
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -26,7 +27,6 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.outbox import Audience, enqueue_notice
 from bot.features.administration.imports import import_roster
 from bot.features.calendar.rules import Calendar
-from bot.features.weekly.jobs import send_due
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
@@ -276,6 +276,7 @@ async def test_on_sunday_evening_the_coming_week_cannot_be_sent(
     assert await notices(session, school, "weekly") == 0
 
 
+@pytest.mark.parametrize("running_bot", [True], indirect=True)  # the bot sends, as in production
 async def test_the_friday_notice_goes_at_half_past_four_not_a_minute_before(
     running_bot: BotApplication,
     make_person: PersonFactory,
@@ -306,16 +307,17 @@ async def test_the_friday_notice_goes_at_half_past_four_not_a_minute_before(
     local = job.next_t.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     assert (local.isoweekday(), local.strftime("%H:%M")) == (5, "16:30")
 
-    # ... and its work, run a minute early, sends nothing; at 16:31 it sends the week.
-    sessions = running_bot.bot_data["services"].sessions
-    assert await send_due(sessions, school.id, clock()) == []
+    # ... and the JobQueue, on the bot's clock, fires nothing before 16:30...
+    assert await clock.run_until(vn(2026, 12, 4, 16, 29) + timedelta(seconds=59)) == 0
     assert await sent_weeks(session, school) == []
-    clock.set(vn(2026, 12, 4, 16, 31))
-    results = await send_due(sessions, school.id, clock())
-    assert {r.class_name for r in results if not r.already_sent} >= {"1A"}
-    await deliver(running_bot)
-    (notice,) = await from_bot(mother, "Sổ liên lạc tuần 13")
-    assert "Con ngoan." in notice["text"]
+    # ... and at 16:30 sends the week, once (nothing more by 16:31).
+    assert await clock.run_until(vn(2026, 12, 4, 16, 31)) == 1
+    assert len(await sent_weeks(session, school)) >= 1
+    assert job.next_t is not None
+    assert job.next_t.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date() == date(2026, 12, 11)
+    # The bot's own sender delivers it.
+    notice = await mother.next_message(timeout=10)
+    assert "Sổ liên lạc tuần 13" in notice["text"] and "Con ngoan." in notice["text"]
 
 
 async def test_at_ten_at_night_routine_news_waits_for_the_morning_and_urgent_goes_at_once(
