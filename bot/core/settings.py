@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from storage.phones import PhoneError, normalize_phone
+
 TELEGRAM_API = "https://api.telegram.org"
 # Telegram allows 1-256 of these characters in a webhook's secret token; we ask for at least 16.
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{16,256}")
@@ -42,6 +44,8 @@ class Settings(BaseSettings):
     # The heading and the place line of documents such as correction minutes (Nghị định 30).
     school_place: str | None = None  # "Quận 3": "Quận 3, ngày 05 tháng 12 năm 2026"
     school_authority: str | None = None  # the governing body: "UBND QUẬN 3"
+    # The school's phone printed on invitation slips (a school's own setting "phone" wins).
+    school_phone: str | None = None  # "028 3829 1234", stored as E.164
     concurrent_updates: int = Field(default=64, ge=1, le=1024)
     send_per_second: float = Field(default=29.0, gt=0, le=1000)
     send_outbox: bool = True
@@ -64,6 +68,18 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("school_phone", mode="before")
+    @classmethod
+    def _phone(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return normalize_phone(value)
+        except PhoneError as exc:
+            raise ValueError(
+                f"{value!r} is not a phone number (write it like 028 3829 1234)"
+            ) from exc
 
     @field_validator("api_base_url")
     @classmethod

@@ -5,6 +5,11 @@ The identity of a built file (kind, class, week) is kept in a hidden second work
 `_schoolbot`, one `key | value` pair per row: `kind=weekly_comments`, `class=<name>` and
 `week_start=<ISO date>`. Excel and LibreOffice keep hidden sheets when they save, and
 `read_rows` only reads the first sheet, so the identity never mixes with the pupils' rows.
+
+The sheet prints on A4 landscape (storage/printout.py): fitted to the page's width, the column
+headings and the STT, code and name columns repeated on every page, comments wrapped. Given a
+`SheetPaper`, the date line and the signatures of the principal (left) and the homeroom teacher
+(right) follow the table; the reader stops at them, so a signed sheet reads back the same.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,13 +27,29 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.core.datefmt import short
 from bot.core.i18n import Translator
-from storage import files
+from bot.features.weekly.sheet_identity import IDENTITY_SHEET as IDENTITY_SHEET
+from bot.features.weekly.sheet_identity import (
+    check_identity,
+    read_identity,
+    same_class,
+    write_identity,
+)
+from bot.features.weekly.sheet_identity import sheet_week_start as sheet_week_start
 from storage.exports import put
 from storage.names import nfc, sort_full_names
+from storage.printout import (
+    HOMEROOM_TEACHER,
+    PRINCIPAL,
+    SIGN_HINT,
+    grow_rows,
+    local_date_line,
+    print_on_a4,
+    signature_block,
+    starts_signature,
+)
 from storage.roster import cells
 from storage.roster.cells import CellError
-from storage.roster.headers import header_key
-from storage.roster.problems import N_, FileRefused, Problem, first_time
+from storage.roster.problems import N_, Problem, first_time
 from storage.roster.table import Table, locate, read_rows
 
 # These are the Vietnamese column titles of the sheet (data, not user-facing text); the first
@@ -47,9 +68,6 @@ WIDTHS = {"stt": 6, "student_code": 16, "full_name": 28, "comment": 60, "note": 
 NOTE_LIMIT = 500
 COMMENT_TOO_LONG = N_("The comment has {length} characters; the limit is {limit}.")
 NOTE_TOO_LONG = N_("The note has {length} characters; the limit is {limit}.")
-
-IDENTITY_SHEET = "_schoolbot"
-KIND = "weekly_comments"
 
 HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 FIXED_FILL = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
@@ -77,6 +95,17 @@ class SheetWeek:
     end: date
 
 
+@dataclass(frozen=True, slots=True)
+class SheetPaper:
+    """What the printed sheet is signed with: the day and place of the date line, the class's
+    homeroom teacher and the principal (a blank name leaves the line to write by hand)."""
+
+    day: date
+    place: str = ""
+    teacher: str = ""
+    principal: str = ""
+
+
 @dataclass(slots=True)
 class CommentSheet:
     """What a returned sheet holds: comments by student code, blank rows and problems."""
@@ -100,8 +129,11 @@ def build_comment_sheet(
     week: SheetWeek,
     pupils: Sequence[SheetPupil],
     _: Translator,
+    *,
+    paper: SheetPaper | None = None,
 ) -> bytes:
-    """Return an .xlsx of the class for the week, prefilled with comments already written."""
+    """Return an .xlsx of the class for the week, prefilled with comments already written,
+    ready to print on A4 and, with `paper`, to sign."""
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -118,7 +150,10 @@ def build_comment_sheet(
     for number, pupil in enumerate(pupils, start=1):
         _write_pupil(sheet, header_row + number, number, pupil)
     _lay_out(sheet, header_row)
-    _write_identity(workbook, class_name, week.start)
+    grow_rows(sheet, 1)
+    if paper is not None:
+        _write_signatures(sheet, header_row + len(pupils), paper)
+    write_identity(workbook, class_name, week.start)
     workbook.properties.title = title
     workbook.properties.creator = school_name
     buffer = io.BytesIO()
@@ -152,20 +187,22 @@ def _lay_out(sheet: Worksheet, header_row: int) -> None:
     for column, name in enumerate(WRITTEN, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[name]
     sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    print_on_a4(sheet, heading_rows=(header_row, header_row), title_columns=3, landscape=True)
 
 
-def _write_identity(workbook: Workbook, class_name: str, week_start: date) -> None:
-    sheet = workbook.create_sheet(IDENTITY_SHEET)
-    pairs = (("kind", KIND), ("class", class_name), ("week_start", week_start))
-    for row, (key, value) in enumerate(pairs, start=1):
-        put(sheet, row, 1, key)
-        put(sheet, row, 2, str(value)).number_format = "@"  # a date as ISO text
-    sheet.sheet_state = "hidden"
+def _write_signatures(sheet: Worksheet, last_row: int, paper: SheetPaper) -> None:
+    """The date line and the signers under the table: the principal over the code and name
+    columns, the homeroom teacher over the comment and note columns. Nothing goes in the name
+    column alone, so whoever fills the sheet by its names never meets a signer there."""
+    signature_block(
+        sheet,
+        after_row=last_row,
+        width=len(WRITTEN),
+        place_and_date=local_date_line(paper.place, paper.day),
+        signers=((PRINCIPAL, paper.principal), (HOMEROOM_TEACHER, paper.teacher)),
+        sign_hint=SIGN_HINT,
+        spans=((2, 3), (4, 5)),
+    )
 
 
 def parse_comment_sheet(
@@ -177,10 +214,16 @@ def parse_comment_sheet(
 ) -> CommentSheet:
     """Read a returned sheet and check every row against the class (blocking: openpyxl)."""
     table = locate(read_rows(path), COMMENT_HEADERS, COMMENT_REQUIRED)
-    _check_identity(_identity(path), class_name, week_start)
+    check_identity(read_identity(path), class_name, week_start)
     parsed = CommentSheet()
     seen: dict[str, int] = {}
+    signatures = False
     for number, row in table.rows:
+        # From the date line or the signers down, only a row naming a pupil of the class is
+        # read (a teacher may add one there); the signatures are not pupils.
+        signatures = signatures or starts_signature(row)
+        if signatures and cells.text(table.cell(row, "student_code")) not in pupils:
+            continue
         code = _row_code(table, number, row, class_name, pupils, parsed.problems)
         if code is None:
             continue
@@ -219,7 +262,7 @@ def _row_code(
         )
         return None
     found = cells.text(table.cell(row, "class_name"))
-    if found and not _same_class(found, class_name):
+    if found and not same_class(found, class_name):
         problems.append(
             Problem(
                 number,
@@ -260,76 +303,6 @@ def _multiline(cell: object) -> str:
         return cells.text(cell)
     lines = (nfc(line) for line in cell.splitlines())
     return "\n".join(line for line in lines if line)
-
-
-def _identity(path: Path) -> dict[str, str]:
-    """Return the key/value pairs of the hidden identity sheet ({} when there is none)."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
-    workbook = files.open_workbook(path)
-    try:
-        if IDENTITY_SHEET not in workbook.sheetnames:
-            return {}
-        pairs = files.sheet_pairs(workbook[IDENTITY_SHEET])
-        return {_identity_text(key): _identity_text(value) for key, value in pairs if key}
-    finally:
-        workbook.close()
-
-
-def sheet_week_start(path: Path) -> date | None:
-    """The Monday a comments sheet the bot made is for; None for any other file (blocking)."""
-    identity = _identity(path)
-    if identity.get("kind") != KIND:
-        return None
-    try:
-        return date.fromisoformat(identity.get("week_start", ""))
-    except ValueError:
-        return None
-
-
-def _identity_text(cell: object) -> str:
-    if isinstance(cell, datetime):
-        return cell.date().isoformat()
-    if isinstance(cell, date):
-        return cell.isoformat()
-    return cells.text(cell)
-
-
-def _check_identity(identity: dict[str, str], class_name: str, week_start: date) -> None:
-    """Refuse a bot-made file of another kind, class or week; accept a file with no identity."""
-    if not identity:
-        return
-    if identity.get("kind") != KIND:
-        raise FileRefused(N_("This file is not a weekly comments sheet."))
-    found_class = identity.get("class", "")
-    if not _same_class(found_class, class_name):
-        raise FileRefused(
-            N_("This file is for class {found}, not class {expected}."),
-            found=found_class,
-            expected=class_name,
-        )
-    found_week = identity.get("week_start", "")
-    if found_week != week_start.isoformat():
-        raise FileRefused(
-            N_("This file is for the week starting {found}, not the week starting {expected}."),
-            found=_display_date(found_week),
-            expected=short(week_start),
-        )
-
-
-def _display_date(iso: str) -> str:
-    try:
-        return short(date.fromisoformat(iso))
-    except ValueError:
-        return iso
-
-
-def _same_class(found: str, expected: str) -> bool:
-    """Compare class names as written ("Lớp 3 a" and "3A" are the same class)."""
-    try:
-        return cells.class_name(found)[0] == cells.class_name(expected)[0]
-    except CellError:
-        return header_key(found) == header_key(expected)
 
 
 def summary_missing(pupils: Mapping[str, str], received: Iterable[str]) -> list[str]:

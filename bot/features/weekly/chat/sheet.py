@@ -27,6 +27,7 @@ from bot.features.weekly.documents import (
     COMMENT_HEADERS,
     COMMENT_REQUIRED,
     CommentSheet,
+    SheetPaper,
     SheetPupil,
     SheetWeek,
     build_comment_sheet,
@@ -38,6 +39,7 @@ from bot.features.weekly.rules import Saved, Told
 from storage.queries import class_name
 from storage.roster.problems import FileRefused
 from storage.roster.table import locate, read_rows
+from storage.signers import class_paper
 
 
 async def send_sheet(press: GetSheet, visit: Visit, context: BotContext) -> None:
@@ -52,13 +54,20 @@ async def send_sheet(press: GetSheet, visit: Visit, context: BotContext) -> None
         return
     # Namesakes are told apart in the name column too (their birth date or the end of the code).
     pupils = [SheetPupil(e.code, e.label or e.name, e.comment or "") for e in sheet.entries]
+    # Printed and signed by the homeroom teacher and the principal, dated the day it is made.
+    people = await class_paper(
+        visit.session, visit.actor.school_id, press.class_id, place=context.settings.school_place
+    )
+    paper = SheetPaper(context.today(visit.now), people.place, people.teacher, people.principal)
     data = await asyncio.to_thread(
-        build_comment_sheet,
-        sheet.school_name,
-        sheet.class_name,
-        SheetWeek(week.number, week.start, week.end),
-        pupils,
-        _,
+        lambda: build_comment_sheet(
+            sheet.school_name,
+            sheet.class_name,
+            SheetWeek(week.number, week.start, week.end),
+            pupils,
+            _,
+            paper=paper,
+        )
     )
     name = f"nhan-xet-{sheet.class_name}-tuan-{week.number}.xlsx"
     caption = html.escape(
