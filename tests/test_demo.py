@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from bot.core.i18n import translator
 from bot.core.settings import load_settings
 from bot.demo import prepare_school
+from bot.demo.assessment import demo_items
 from bot.features.assessment import queries as assessment
-from bot.features.assessment.rules import Period
+from bot.features.assessment.rules import Period, optional_taught
 from storage.db import create_engine, session_factory
 from storage.models import AssessmentResult, SchoolClass, Student
 from storage.queries import ensure_school
@@ -34,10 +35,9 @@ async def test_the_demo_book_holds_mid_term_results_locked_and_published(tmp_pat
                     .group_by(SchoolClass.grade)
                 )
             ).all()
-            # Every item, but the competences Công nghệ and Tin học below grade 3.
+            # Every item of the grade (with optional English in grades 1-2), but the parts.
             expected = sum(
-                (len(assessment.items_for(g, Period.GK1)) - (2 if g < 3 else 0)) * n
-                for g, n in grades
+                len(demo_items(g, optional_taught(school.settings, g))) * n for g, n in grades
             )
             stored = await session.scalar(
                 select(func.count(AssessmentResult.id)).where(

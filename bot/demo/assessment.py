@@ -1,5 +1,10 @@
 """The demo school's assessment book: mid-term I results for every pupil, locked and published,
-so that a visitor can open /ketqua as a parent and walk a correction request through at once."""
+so that a visitor can open /ketqua as a parent and walk a correction request through at once.
+
+The demo school teaches Ngoại ngữ 1 (English) as an optional subject in grades 1 and 2 (the
+school setting `optional_subjects`), so those pupils have a level in it. It records each
+subject's own result and leaves the parts of Nghệ thuật and Tin học và Công nghệ empty, as a
+school that does not enter them would."""
 
 from __future__ import annotations
 
@@ -11,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
-from bot.features.assessment.rules import Period, QualityLevel, SubjectLevel
+from bot.features.assessment.rules import (
+    PART_OF,
+    Period,
+    QualityLevel,
+    SubjectLevel,
+    optional_taught,
+)
 from storage.models import AssessmentKind, School, SchoolClass, Student
 
 PERIOD = Period.GK1
@@ -19,9 +30,14 @@ PERIOD = Period.GK1
 LEVELS = (SubjectLevel.T,) * 6 + (SubjectLevel.H,) * 3 + (SubjectLevel.C,)
 QUALITY_LEVELS = (QualityLevel.T,) * 3 + (QualityLevel.D,)
 SCORES = ("10", "9", "9", "8", "8", "7", "6", "5")
-# Tin học và Công nghệ is taught from grade 3: the demo leaves these competences unassessed
-# below it (domain-vn.md 1.4 allows "not assessed" per item).
-NOT_ASSESSED_BELOW_3 = {"nldt_cong_nghe", "nldt_tin_hoc"}
+OPTIONAL_SUBJECTS = {"optional_subjects": {"1": ["NN1"], "2": ["NN1"]}}
+
+
+def demo_items(grade: int, optional: tuple[str, ...]) -> list[Item]:
+    """The items the demo records for a pupil of `grade`: all but the subjects' parts."""
+    return [
+        item for item in assessment.items_for(grade, PERIOD, optional) if item.code not in PART_OF
+    ]
 
 
 def _value(item: Item, pick: Random) -> str:
@@ -39,6 +55,7 @@ async def seed_book(session: AsyncSession, school: School, now: datetime) -> int
     run shows the same book. Returns how many pupils were recorded.
     """
     year = assessment.school_year_of(now.date())
+    school.settings = {**OPTIONAL_SUBJECTS, **(school.settings or {})}
     rows = await session.execute(
         select(Student.id, Student.class_id, Student.student_code, SchoolClass.grade)
         .join(SchoolClass, SchoolClass.id == Student.class_id)
@@ -47,10 +64,9 @@ async def seed_book(session: AsyncSession, school: School, now: datetime) -> int
     pupils = 0
     for student_id, class_id, code, grade in rows:
         pick = Random(code)
+        optional = optional_taught(school.settings, grade)
         values: dict[Item, str | None] = {
-            item: _value(item, pick)
-            for item in assessment.items_for(grade, PERIOD)
-            if grade >= 3 or item.code not in NOT_ASSESSED_BELOW_3
+            item: _value(item, pick) for item in demo_items(grade, optional)
         }
         await assessment.record(
             session,

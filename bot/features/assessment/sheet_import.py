@@ -21,12 +21,14 @@ LOCKED_ITEM = N_("This result was corrected and locked again: it can only change
 
 @dataclass(slots=True)
 class Stored:
-    """What an import did: refused because the period is locked, row problems, or the counts."""
+    """What an import did: refused because the period is locked, row problems, or the counts,
+    with the notes of a stored sheet (subjects whose parts the teacher must resolve)."""
 
     locked: bool = False
     problems: list[Problem] = field(default_factory=list)
     pupils: int = 0
     changed: int = 0
+    notes: list[Problem] = field(default_factory=list)
 
 
 async def import_sheet(
@@ -45,8 +47,11 @@ async def import_sheet(
         return Stored(locked=True)
     rows = await class_pupils(session, klass.id)
     pupils = {code: name for _id, code, name in rows}
+    optional = await assessment.optional_subjects(session, klass)
     try:
-        sheet = await asyncio.to_thread(parse_assessment_sheet, path, expected, klass.grade, pupils)
+        sheet = await asyncio.to_thread(
+            parse_assessment_sheet, path, expected, klass.grade, pupils, optional
+        )
     except FileRefused as refused:
         return Stored(problems=[refused.problem])
     if sheet.problems:
@@ -71,7 +76,7 @@ async def store_sheet(
     year, period = identity.school_year, identity.period
     if await assessment.is_locked(session, klass.school_id, year, period, klass):
         return Stored(locked=True)
-    outcome = Stored(pupils=len(sheet.rows))
+    outcome = Stored(pupils=len(sheet.rows), notes=sheet.notes)
     for code, row in sheet.rows.items():
         current = await assessment.pupil_results(session, student_ids[code], year, period)
         for item, value in row.values.items():

@@ -18,6 +18,7 @@ from bot.features.assessment.rules import (
     parse_quality_level,
     parse_score,
     parse_subject_level,
+    qualities_of,
     subjects_taught,
 )
 
@@ -224,15 +225,61 @@ def test_one_quality_needing_effort_is_not_completed() -> None:
     assert grade5(qualities={"nlc_tu_chu": EFFORT}) is Outcome.CHT
 
 
-def test_unassessed_qualities_are_ignored() -> None:
-    assert grade5(qualities={"nldt_tin_hoc": None, "nldt_cong_nghe": None}) is Outcome.HTXS
+QUALITIES_MISSING = "End-of-year assessment missing for the qualities and competences: {items}."
+
+
+def test_no_qualities_at_all_gives_no_outcome_and_names_them_all() -> None:
+    """Issue 17: every subject T and every score 10 is no outcome without the qualities."""
+    with pytest.raises(RuleError) as caught:
+        grade5(qualities=dict.fromkeys(QUALITIES))
+    assert caught.value.msgid == QUALITIES_MISSING
+    assert caught.value.params == {"items": ", ".join(QUALITIES.values())}
+    with pytest.raises(RuleError) as caught:
+        outcome(
+            {code: T for code in subjects_taught(5)},
+            {},
+            {code: 10 for code in subjects_tested(5, Period.CN)},
+            grade=5,
+        )
+    assert caught.value.params["items"].startswith("Yêu nước, Nhân ái, Chăm chỉ, Trung thực")
+    assert "Giải quyết vấn đề và sáng tạo" in caught.value.params["items"]
+
+
+def test_one_quality_unassessed_gives_no_outcome_and_names_it() -> None:
+    with pytest.raises(RuleError) as caught:
+        grade5(qualities={"pc_trung_thuc": None})
+    assert caught.value.msgid == QUALITIES_MISSING
+    assert caught.value.params == {"items": "Trung thực"}
+    assert caught.value.message(lambda text: text).endswith("competences: Trung thực.")
+    missing = {key: None for key in ("pc_trung_thuc", "nldt_tin_hoc")}
+    with pytest.raises(RuleError) as caught:
+        grade5(qualities=missing)
+    assert caught.value.params == {"items": "Trung thực, Tin học"}
+
+
+def test_grades_1_and_2_do_not_assess_the_tin_hoc_and_cong_nghe_competences() -> None:
+    assert len(qualities_of(5)) == len(QUALITIES) == 15
+    assert qualities_of(1) == qualities_of(2)
+    assert set(QUALITIES) - set(qualities_of(1)) == {"nldt_cong_nghe", "nldt_tin_hoc"}
+    levels = {code: T for code in subjects_taught(2)}
+    good = dict.fromkeys(qualities_of(2), GOOD)
+    assert outcome(levels, good, {"TV": 10, "TOAN": 10}, grade=2) is Outcome.HTXS
+    # In grade 5 they are assessed: unassessed, there is no outcome.
+    with pytest.raises(RuleError) as caught:
+        grade5(qualities={"nldt_tin_hoc": None, "nldt_cong_nghe": None})
+    assert caught.value.params == {"items": "Công nghệ, Tin học"}
 
 
 def test_grade_1_needs_only_tieng_viet_and_toan_scores() -> None:
     levels = {code: T for code in subjects_taught(1)}
-    assert outcome(levels, {}, {"TV": 10, "TOAN": 9}, grade=1) is Outcome.HTXS
+    good = dict.fromkeys(qualities_of(1), GOOD)
+    assert outcome(levels, good, {"TV": 10, "TOAN": 9}, grade=1) is Outcome.HTXS
     # An optional English test in grade 1 does not count.
-    assert outcome(levels, {}, {"TV": 10, "TOAN": 9, "NN1": 3}, grade=1) is Outcome.HTXS
+    assert outcome(levels, good, {"TV": 10, "TOAN": 9, "NN1": 3}, grade=1) is Outcome.HTXS
+    # ... and without the qualities there is no outcome at all (issue 17).
+    with pytest.raises(RuleError) as caught:
+        outcome(levels, {}, {"TV": 10, "TOAN": 9}, grade=1)
+    assert caught.value.msgid == QUALITIES_MISSING
 
 
 def test_missing_score_for_a_tested_subject_is_refused() -> None:
@@ -251,6 +298,7 @@ def test_missing_level_for_a_taught_subject_is_refused() -> None:
 
 def test_outcome_change_shows_before_and_after() -> None:
     levels = {code: T for code in subjects_taught(1)}
-    before = YearEnd(grade=1, subject_levels=levels, cn_scores={"TV": 10, "TOAN": 6})
-    after = YearEnd(grade=1, subject_levels=levels, cn_scores={"TV": 10, "TOAN": 9})
+    good = dict.fromkeys(qualities_of(1), GOOD)
+    before = YearEnd(1, levels, good, cn_scores={"TV": 10, "TOAN": 6})
+    after = YearEnd(1, levels, good, cn_scores={"TV": 10, "TOAN": 9})
     assert outcome_change(before, after) == (Outcome.HT, Outcome.HTXS)

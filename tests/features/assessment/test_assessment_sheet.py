@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from bot.features.assessment import queries as assessment
 from bot.features.assessment.documents import (
     NOT_TEMPLATE,
     SheetIdentity,
+    SheetPaper,
     SheetPupil,
     build_assessment_sheet,
     problem_text,
@@ -27,6 +29,7 @@ from tests.features.assessment.test_assessment import YEAR, lock, make_class, ma
 LEVEL, SCORE = AssessmentKind.LEVEL, AssessmentKind.SCORE
 PUPILS = {"7900000011": "Trần Thị Bích Ngọc", "7900000012": "Lê Hoàng Đức"}
 _ = translator("vi")
+PAPER = SheetPaper(date(2026, 12, 5), "Xuân Hòa", "Trần Thị Mai", "Lê Văn Nam")
 
 
 async def book_class(session: AsyncSession, school: School, name: str = "4A") -> SchoolClass:
@@ -45,18 +48,22 @@ def template(
     ident: SheetIdentity,
     grade: int = 4,
     values: dict[str, dict[Item, str]] | None = None,
+    optional: tuple[str, ...] = (),
 ) -> Path:
     values = values or {}
     pupils = [SheetPupil(code, name, values.get(code, {})) for code, name in PUPILS.items()]
     path = tmp_path / "tong-hop.xlsx"
-    path.write_bytes(build_assessment_sheet("Trường Tiểu học Thử", ident, grade, pupils, _))
+    built = build_assessment_sheet(
+        "Trường Tiểu học Thử", ident, grade, pupils, _, paper=PAPER, optional=optional
+    )
+    path.write_bytes(built)
     return path
 
 
 def fill(
     path: Path, cells: dict[tuple[str, str], object], rows: list[list[object]] | None = None
 ) -> Path:
-    """Write values by (student code, column title), then append extra rows."""
+    """Write values by (student code, column title), then add extra rows under the pupils'."""
     workbook = load_workbook(path)
     sheet = workbook.worksheets[0]
     header = next(r for r in sheet.iter_rows() if r[0].value == "STT")
@@ -67,8 +74,11 @@ def fill(
             sheet.cell(header[0].row, columns[title], title)
         row = next(r[0].row for r in sheet.iter_rows() if r[1].value == code)
         sheet.cell(row, columns[title]).value = value
-    for extra in rows or []:
-        sheet.append(extra)
+    last = max(r[0].row for r in sheet.iter_rows() if r[1].value in PUPILS)
+    for offset, extra in enumerate(rows or [], start=1):
+        sheet.insert_rows(last + offset)
+        for column, value in enumerate(extra, start=1):
+            sheet.cell(last + offset, column).value = value
     workbook.save(path)
     return path
 
@@ -151,9 +161,9 @@ async def test_a_bad_cell_is_a_row_error_and_nothing_is_stored(
     path = fill(template(tmp_path, ident), good | {("7900000011", cell[0]): cell[1]})
     outcome = await run(session, path, ident, klass)
     (problem,) = outcome.problems
-    assert (problem.row, problem.column) == (8, column)
+    assert (problem.row, problem.column) == (9, column)
     text = problem_text(problem, _)
-    assert text.startswith("Row 8, column") or text.startswith("Dòng 8")
+    assert text.startswith("Row 9, column") or text.startswith("Dòng 9")
     assert shown in text
     assert await stored(session, klass) == {}
 
@@ -179,8 +189,8 @@ async def test_unknown_and_repeated_pupils_are_row_errors(
     path = fill(template(tmp_path, ident), {("7900000012", "Toán (mức)"): "T"}, extra)
     outcome = await run(session, path, ident, klass)
     assert [(p.row, p.column, p.params.get("code")) for p in outcome.problems] == [
-        (10, "Mã học sinh", "7900009999"),
-        (11, "Mã học sinh", "7900000011"),
+        (11, "Mã học sinh", "7900009999"),
+        (12, "Mã học sinh", "7900000011"),
     ]
     assert await stored(session, klass) == {}
 
@@ -257,7 +267,7 @@ async def test_an_item_a_correction_locked_again_is_a_row_error(
     changed = fill(same, {("7900000011", "Toán (điểm)"): 9, ("7900000012", "Toán (mức)"): "H"})
     outcome = await run(session, changed, ident, klass)
     assert [(p.row, p.column, p.reason) for p in outcome.problems] == [
-        (8, "Toán (điểm)", LOCKED_ITEM)
+        (9, "Toán (điểm)", LOCKED_ITEM)
     ]
     book = await stored(session, klass)
     assert book[pupils["7900000011"]][Item(SCORE, "TOAN")] == "8"

@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import translator
 from bot.features.archive.queries import build_archive
-from bot.features.assessment.documents import HEADERS, REQUIRED, SheetIdentity, SheetPupil
+from bot.features.assessment.documents import (
+    HEADERS,
+    REQUIRED,
+    SheetIdentity,
+    SheetPaper,
+    SheetPupil,
+)
 from bot.features.assessment.documents import build_assessment_sheet as build_summary
 from bot.features.assessment.rules import Period
 from bot.features.health.documents import HEALTH_HEADERS, HEALTH_REQUIRED, build_health_template
@@ -75,8 +81,9 @@ def test_pupil_names_that_look_like_formulas_stay_text_in_the_summary_sheet(
 ) -> None:
     pupils = [SheetPupil(f"790000001{n}", name, {}) for n, name in enumerate(HOSTILE)]
     identity = SheetIdentity(1, 2, "4A", "2026-2027", Period.CK1)
-    data = build_summary("=Trường", identity, 4, pupils, VI)
-    assert_no_formulas(data, [*HOSTILE, "=Trường"])
+    paper = SheetPaper(date(2026, 12, 5), "=Xuân Hòa", "=Trần Thị Mai", "+Lê Văn Nam")
+    data = build_summary("=Trường", identity, 4, pupils, VI, paper=paper)
+    assert_no_formulas(data, [*HOSTILE, "=Trường", "=Trần Thị Mai", "+Lê Văn Nam"])
     table = locate(read_rows(saved(tmp_path / "th.xlsx", data)), HEADERS, REQUIRED)
     assert [table.cell(row, "full_name") for _n, row in table.rows] == HOSTILE
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +25,7 @@ from bot.features.assessment.chat import locks as assessment_locks
 from bot.features.assessment.documents import (
     NOT_TEMPLATE,
     SheetIdentity,
+    SheetPaper,
     SheetPupil,
     build_assessment_sheet,
     is_assessment_sheet,
@@ -122,8 +124,20 @@ async def template_pressed(press: BookTemplate, visit: Visit, context: BotContex
     template = await assessment.template_of(visit.session, klass, year, period)
     pupils = [SheetPupil(code, name, values) for code, name, values in template.pupils]
     identity = SheetIdentity(klass.school_id, klass.id, klass.name, year, period)
+    paper = SheetPaper(
+        context.today(visit.now), template.place, template.homeroom_teacher, template.principal
+    )
     data = await asyncio.to_thread(
-        build_assessment_sheet, template.school_name, identity, klass.grade, pupils, _
+        partial(
+            build_assessment_sheet,
+            template.school_name,
+            identity,
+            klass.grade,
+            pupils,
+            _,
+            paper=paper,
+            optional=template.optional,
+        )
     )
     caption = _(
         "Fill in the results on a computer (T/H/C for subjects, T/Đ/C for qualities and "
@@ -179,6 +193,10 @@ async def try_file(
             "Received the results of {pupils} pupils, {changed} items changed.",
             stored.pupils,
         ).format(pupils=stored.pupils, changed=stored.changed)
+        if stored.notes:
+            lines = [text, _("Saved, but these subjects have no result yet: please resolve them.")]
+            lines += [problem_text(note, _) for note in stored.notes[:MAX_PROBLEMS]]
+            text = "\n".join(lines)
     visit.reply(text, as_html=False)
     return True
 

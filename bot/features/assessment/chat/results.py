@@ -17,11 +17,17 @@ from bot.core.callbacks import Button, Max, button
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_
 from bot.features.assessment import queries as assessment
-from bot.features.assessment.queries import Item, items_for, value_text
-from bot.features.assessment.rules import OUTCOME_NAMES, Outcome, Period, reads_results
+from bot.features.assessment.queries import Item, items_for, subject_value, value_text
+from bot.features.assessment.rules import (
+    OUTCOME_NAMES,
+    Outcome,
+    Period,
+    RuleError,
+    item_name,
+    reads_results,
+)
 from storage.models import AssessmentKind, SchoolClass, Student
 from storage.queries import students_with_ids
-from storage.subjects import subject_name
 
 FEATURE = "book"
 NOT_YOUR_CHILD = N_("You can only see your own children's results.")
@@ -173,19 +179,29 @@ def _subject_lines(
     """The subjects' lines (level, and score where tested) and the qualities' lines (HTML)."""
     _ = visit._
     subjects, qualities = [], []
-    for item in items_for(klass.grade, period):
+    optional = tuple(item.code for item in values if item.kind is AssessmentKind.LEVEL)
+    for item in items_for(klass.grade, period, optional):
         if item.kind is AssessmentKind.LEVEL:
-            score = values.get(Item(AssessmentKind.SCORE, item.code))
-            level = value_text(item, values.get(item), _)
-            if item not in values and score is None:
+            score = _value(values, Item(AssessmentKind.SCORE, item.code))
+            stored = _value(values, item)
+            if stored is None and score is None:
                 continue
-            line = _("{subject}: {level}").format(subject=subject_name(item.code), level=level)
+            level = value_text(item, stored, _)
+            line = _("{subject}: {level}").format(subject=item_name(item.code), level=level)
             if score is not None:
                 line = _("{subject}: {level}, test score {score}").format(
-                    subject=subject_name(item.code), level=level, score=score
+                    subject=item_name(item.code), level=level, score=score
                 )
             subjects.append("• " + html.escape(line, quote=False))
         elif item.kind is AssessmentKind.QUALITY and item in values:
             line = item.name(_) + ": " + value_text(item, values[item], _)
             qualities.append("• " + html.escape(line, quote=False))
     return subjects, qualities
+
+
+def _value(values: dict[Item, str], item: Item) -> str | None:
+    """A subject's value, from its parts when it has none of its own and they agree."""
+    try:
+        return subject_value(values, item)
+    except RuleError:
+        return values.get(item)

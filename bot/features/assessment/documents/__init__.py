@@ -6,6 +6,7 @@ Built prefilled from the assessment book (`template`), filled in by the teachers
 
 from __future__ import annotations
 
+from bot.features.assessment.documents.layout import SheetPaper
 from bot.features.assessment.documents.reading import (
     AssessmentSheet,
     SheetRow,
@@ -39,6 +40,7 @@ __all__ = [
     "REQUIRED",
     "AssessmentSheet",
     "SheetIdentity",
+    "SheetPaper",
     "SheetPupil",
     "SheetRow",
     "build_assessment_sheet",

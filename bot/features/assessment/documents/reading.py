@@ -3,7 +3,11 @@
 A file without the hidden identity sheet is not our template. An empty cell means the item has
 no value: a value the book held is removed. A column of an item the template does not have (a
 score where the subject has no test) is read like the others, so a value written in it is a row
-error; a column the bot does not know is ignored. Everything here blocks: run it in a thread.
+error; a column the bot does not know is ignored. A line with neither a student ID nor a name
+(a blank line, the date and the signatures under the table) is not a pupil's. A subject's value
+outside its parts' is a row error; parts that do not make the subject's result (they differ, or
+one is missing, and the subject's own cell is empty) are stored and noted for the teacher
+(`notes`), never resolved by the bot. Everything here blocks: run it in a thread.
 """
 
 from __future__ import annotations
@@ -20,11 +24,14 @@ from bot.features.assessment.documents.template import (
     NOT_TEMPLATE,
     REQUIRED,
     SheetIdentity,
+    column_title,
 )
-from bot.features.assessment.queries.items import Item, items_for, parse_value
-from bot.features.assessment.rules import Period, RuleError
+from bot.features.assessment.queries.items import Item, items_for, parse_value, subject_value
+from bot.features.assessment.rules import PARTS, Period, RuleError
+from bot.features.assessment.rules.parts import NOT_BETWEEN
 from bot.features.weekly.documents import IDENTITY_SHEET
 from storage import files
+from storage.models import AssessmentKind
 from storage.roster import cells
 from storage.roster.cells import CellError
 from storage.roster.problems import N_, FileRefused, Problem, first_time
@@ -41,11 +48,13 @@ class SheetRow:
 
 @dataclass(slots=True)
 class AssessmentSheet:
-    """What a returned sheet holds: rows by student code, column titles, problems."""
+    """What a returned sheet holds: rows by student code, column titles, problems, and notes
+    (subjects whose parts do not make a result: stored, for the teacher to resolve)."""
 
     rows: dict[str, SheetRow] = field(default_factory=dict)
     titles: dict[Item, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
 
 
 def _identity_pairs(path: Path) -> dict[str, str]:
@@ -99,21 +108,28 @@ def is_assessment_sheet(path: Path) -> bool:
 
 
 def parse_assessment_sheet(
-    path: Path, expected: SheetIdentity, grade: int, pupils: Mapping[str, str]
+    path: Path,
+    expected: SheetIdentity,
+    grade: int,
+    pupils: Mapping[str, str],
+    optional: tuple[str, ...] = (),
 ) -> AssessmentSheet:
-    """Read a returned sheet and check it against the book it must belong to (blocking)."""
+    """Read a returned sheet and check it against the book it must belong to (blocking).
+
+    `optional`: the optional subjects the school teaches in the grade.
+    """
     _check_identity(read_identity(path), expected)
     table = _table(path)
     parsed = AssessmentSheet()
     columns = {Item.from_key(name): name for name in table.columns if name not in FIXED_HEADERS}
     items = {item: name for item, name in columns.items() if item is not None}
     parsed.titles = {item: table.titles[name] for item, name in items.items()}
-    expected_items = set(items_for(grade, expected.period))
+    expected_items = set(items_for(grade, expected.period, optional))
     seen: dict[str, int] = {}
     for number, row in table.rows:
         written = {item: table.cell(row, name) for item, name in items.items()}
         code_cell = table.cell(row, "student_code")
-        if not cells.text(code_cell) and not any(cells.text(v) for v in written.values()):
+        if not cells.text(code_cell) and not cells.text(table.cell(row, "full_name")):
             continue  # a blank line, a footer or the signatures
         code = _code(table, number, code_cell, pupils, expected, parsed.problems)
         if code is None:
@@ -128,13 +144,30 @@ def parse_assessment_sheet(
                     values[item] = None
                 continue
             try:
-                values[item] = parse_value(item, text, grade=grade, period=expected.period)
+                values[item] = parse_value(
+                    item, text, grade=grade, period=expected.period, optional=optional
+                )
             except RuleError as error:
                 parsed.problems.append(
                     Problem(number, parsed.titles[item], error.msgid, dict(error.params))
                 )
         parsed.rows[code] = SheetRow(number, values)
+        _check_parts(parsed, number, values)
     return parsed
+
+
+def _check_parts(parsed: AssessmentSheet, number: int, values: Mapping[Item, str | None]) -> None:
+    """A subject's value outside its parts' is a problem; parts without a result a note."""
+    known = {item: value for item, value in values.items() if value is not None}
+    for subject in PARTS:
+        for kind in (AssessmentKind.LEVEL, AssessmentKind.SCORE):
+            item = Item(kind, subject)
+            try:
+                subject_value(known, item)
+            except RuleError as error:
+                column = parsed.titles.get(item) or column_title(item)
+                found = Problem(number, column, error.msgid, dict(error.params))
+                (parsed.problems if error.msgid == NOT_BETWEEN else parsed.notes).append(found)
 
 
 def _code(

@@ -2,7 +2,7 @@
 
 Its column titles (the aliases a school writes) and its identity (school, class, school year,
 period), kept in a hidden `_schoolbot` sheet as for the weekly comments, are read back by
-`reading.py`.
+`reading.py`. The headings, printing and signatures are in `layout.py`.
 """
 
 from __future__ import annotations
@@ -18,19 +18,24 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.core.i18n import Translator
+from bot.features.assessment.documents import layout
+from bot.features.assessment.documents.layout import SheetPaper
 from bot.features.assessment.queries.items import Item, items_for, period_name
 from bot.features.assessment.rules import (
+    OPTIONAL,
+    PART_NAMES,
     QUALITIES,
     Period,
     QualityLevel,
     SubjectLevel,
+    item_name,
+    subject_aliases,
     subjects_taught,
 )
-from bot.features.weekly.documents import BORDER, FIXED_FILL, HEADER_FILL, IDENTITY_SHEET
+from bot.features.weekly.documents import BORDER, FIXED_FILL, IDENTITY_SHEET
 from storage.exports import put
 from storage.models import AssessmentKind
 from storage.roster.problems import N_
-from storage.subjects import SUBJECTS, subject_name
 
 KIND = "assessment_summary"
 # The sheet's Vietnamese column titles (data, not UI text); the first alias is the one written.
@@ -51,16 +56,21 @@ def column_title(item: Item) -> str:
     """The column title a school writes: "Toán (mức)", "Toán (điểm)", "Yêu nước"."""
     if item.kind is AssessmentKind.QUALITY:
         return QUALITIES[item.code]
-    return f"{subject_name(item.code)} ({_SUFFIXES[item.kind][0]})"
+    return f"{item_name(item.code)} ({_SUFFIXES[item.kind][0]})"
 
 
 def _all_items() -> dict[str, tuple[str, ...]]:
-    """Every item of any grade and period, keyed as `Item.key`, with the titles accepted."""
+    """Every item of any grade and period, keyed as `Item.key`, with the titles accepted.
+
+    A part's name ("Tin học (điểm)") is the part's column, not its subject's.
+    """
     headers: dict[str, tuple[str, ...]] = {}
-    codes = sorted({code for grade in (1, 2, 3, 4, 5) for code in subjects_taught(grade)})
+    taught = {code for grade in (1, 2, 3, 4, 5) for code in subjects_taught(grade)}
+    codes = sorted(taught | set(OPTIONAL) | set(PART_NAMES))
     for kind, suffixes in _SUFFIXES.items():
         for code in codes:
-            titles = [f"{alias} ({suffix})" for suffix in suffixes for alias in SUBJECTS[code]]
+            aliases = subject_aliases(code)
+            titles = [f"{alias} ({suffix})" for suffix in suffixes for alias in aliases]
             headers[Item(kind, code).key] = tuple(titles)
     for code, name in QUALITIES.items():
         headers[Item(AssessmentKind.QUALITY, code).key] = (name,)
@@ -110,18 +120,62 @@ def build_assessment_sheet(
     grade: int,
     pupils: Sequence[SheetPupil],
     _: Translator,
+    *,
+    paper: SheetPaper,
+    optional: tuple[str, ...] = (),
 ) -> bytes:
-    """Return the class's summary .xlsx for the period, prefilled with the book's values."""
-    items = items_for(grade, identity.period)
+    """Return the class's summary .xlsx for the period, prefilled with the book's values.
+
+    `optional`: the optional subjects the school teaches in the grade (rules.optional_taught).
+    """
+    items = items_for(grade, identity.period, optional)
+    columns = layout.FIXED_COLUMNS + len(items)
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     title = _("Class summary of educational assessment results")
     sheet.title = identity.class_name[:31]
+    first_heading = _write_titles(sheet, school_name, title, identity, columns, _)
+    header = layout.write_headings(sheet, first_heading, items, optional)
+    names = [FIXED_HEADERS[n][0] for n in ("stt", "student_code", "full_name")]
+    for column, text in enumerate([*names, *map(column_title, items)], start=1):
+        put(sheet, header, column, text)
+        layout.title_cell_style(sheet, header, column)
+    _write_pupils(sheet, header, items, pupils)
+    last = header + max(len(pupils), 1)
+    _validate(sheet, items, header + 1, last)
+    layout.set_widths(sheet, columns, header)
+    sheet.freeze_panes = f"D{header + 1}"
+    layout.finish_page(
+        sheet,
+        first_heading=first_heading,
+        title_row=header,
+        last_row=header + len(pupils),
+        columns=columns,
+        paper=paper,
+        _=_,
+    )
+    _write_identity(workbook, identity)
+    workbook.properties.title = title
+    workbook.properties.creator = school_name
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_titles(
+    sheet: Worksheet,
+    school_name: str,
+    title: str,
+    identity: SheetIdentity,
+    columns: int,
+    _: Translator,
+) -> int:
+    """The school, the title, class and period, the legend; return the first heading row."""
     period = period_name(identity.period, _)
     titles = (
         school_name,
-        title,
+        title.upper(),
         _("Class: {class_name}").format(class_name=identity.class_name),
         _("{period}, school year {year}").format(period=period, year=identity.school_year),
         _(
@@ -134,28 +188,10 @@ def build_assessment_sheet(
         put(sheet, row, 1, text)
     sheet["A1"].font = Font(bold=True)
     sheet["A2"].font = Font(bold=True, size=14)
-    header = len(titles) + 2
-    names = [FIXED_HEADERS[n][0] for n in ("stt", "student_code", "full_name")]
-    for column, text in enumerate([*names, *map(column_title, items)], start=1):
-        cell = put(sheet, header, column, text)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    _write_pupils(sheet, header, items, pupils)
-    _validate(sheet, items, header + 1, header + max(len(pupils), 1))
-    for column, width in enumerate((6, 16, 28), start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    for column in range(4, 4 + len(items)):
-        sheet.column_dimensions[get_column_letter(column)].width = 11
-    sheet.freeze_panes = f"D{header + 1}"
-    sheet.page_setup.orientation = "landscape"
-    _write_identity(workbook, identity)
-    workbook.properties.title = title
-    workbook.properties.creator = school_name
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    sheet["A5"].font = Font(italic=True, size=9)
+    layout.centre_titles(sheet, (2, 3, 4, 5), columns)
+    sheet.row_dimensions[5].height = 30
+    return len(titles) + 1
 
 
 def _write_pupils(

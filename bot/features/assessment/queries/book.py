@@ -18,11 +18,13 @@ from bot.features.assessment.queries.locks import is_locked
 from bot.features.assessment.rules import (
     Period,
     keeps_book_of,
+    optional_taught,
     sees_child_results,
     sheet_classes,
 )
 from bot.features.weekly.queries import class_pupils
-from storage.models import AssessmentResult, School, SchoolClass, Student
+from storage.models import AssessmentResult, Role, School, SchoolClass, Staff, Student
+from storage.queries import staff_by_role
 
 
 async def pupil_results(
@@ -125,6 +127,12 @@ async def sheet_class(
     return None
 
 
+async def optional_subjects(session: AsyncSession, klass: SchoolClass) -> tuple[str, ...]:
+    """The optional subjects the class's school teaches in its grade (school setting)."""
+    school = await session.get(School, klass.school_id)
+    return optional_taught(school.settings if school else None, klass.grade)
+
+
 @dataclass(frozen=True, slots=True)
 class Template:
     """What the class summary spreadsheet of a period is built from."""
@@ -132,6 +140,10 @@ class Template:
     school_name: str
     pupils: list[tuple[str, str, dict[Item, str]]]  # (student code, name, values)
     locked: bool
+    optional: tuple[str, ...] = ()
+    place: str = ""  # the school setting "place", for the date line
+    homeroom_teacher: str = ""
+    principal: str = ""
 
 
 async def template_of(
@@ -146,7 +158,24 @@ async def template_of(
         for student_id, code, name in await class_pupils(session, klass.id)
     ]
     locked = await is_locked(session, school.id, school_year, period, klass)
-    return Template(school.name, pupils, locked)
+    teacher = await session.scalar(
+        select(Staff.full_name).where(Staff.homeroom_class_id == klass.id, Staff.left_at.is_(None))
+    )
+    principals = [
+        staff.full_name
+        for staff in await staff_by_role(session, school.id, Role.PRINCIPAL)
+        if staff.left_at is None
+    ]
+    settings = school.settings or {}
+    return Template(
+        school.name,
+        pupils,
+        locked,
+        optional=optional_taught(settings, klass.grade),
+        place=str(settings.get("place", "")),
+        homeroom_teacher=teacher or "",
+        principal=principals[0] if principals else "",
+    )
 
 
 async def child_of(

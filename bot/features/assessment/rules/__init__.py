@@ -1,8 +1,9 @@
 """The assessment book's rules, in plain Python (no Telegram, no database).
 
 `tt27`: what Thông tư 27/2020 says (periods, the test matrix, levels and scores, the
-end-of-year outcome); `access`: who may keep, lock, publish and read the book, and the bounds of
-a correction deadline. Everything is importable from here.
+end-of-year outcome); `parts`: subjects with two parts and optional subjects; `access`: who may
+keep, lock, publish and read the book, and the bounds of a correction deadline. Everything is
+importable from here.
 """
 
 from __future__ import annotations
@@ -25,6 +26,16 @@ from bot.features.assessment.rules.access import (
     sees_child_results,
     sheet_classes,
 )
+from bot.features.assessment.rules.parts import (
+    OPTIONAL,
+    PART_NAMES,
+    PART_OF,
+    PARTS,
+    combine_parts,
+    item_name,
+    optional_taught,
+    subject_aliases,
+)
 from bot.features.assessment.rules.tt27 import (
     GRADES,
     OUTCOME_NAMES,
@@ -44,6 +55,7 @@ from bot.features.assessment.rules.tt27 import (
     parse_quality_level,
     parse_score,
     parse_subject_level,
+    qualities_of,
     subjects_taught,
     tested_subjects,
 )
@@ -53,8 +65,12 @@ __all__ = [
     "GRADES",
     "HOMEROOM",
     "LEADERS_ONLY",
+    "OPTIONAL",
     "OUTCOME_NAMES",
     "PARENT",
+    "PARTS",
+    "PART_NAMES",
+    "PART_OF",
     "PERIOD_NAMES",
     "PRINCIPAL",
     "PRINCIPAL_ONLY",
@@ -70,19 +86,24 @@ __all__ = [
     "SubjectLevel",
     "YearEnd",
     "check_deadline",
+    "combine_parts",
     "has_test",
+    "item_name",
     "keeps_book_of",
     "keeps_books",
     "leads_school",
     "locks_refusal",
+    "optional_taught",
     "outcome",
     "outcome_change",
     "parse_quality_level",
     "parse_score",
     "parse_subject_level",
+    "qualities_of",
     "reads_results",
     "sees_child_results",
     "sheet_classes",
+    "subject_aliases",
     "subjects_taught",
     "tested_subjects",
 ]

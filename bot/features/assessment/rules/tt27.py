@@ -97,6 +97,9 @@ QUALITIES: dict[str, str] = {
 }
 
 GRADES = (1, 2, 3, 4, 5)
+# Công nghệ and Tin học are competences of the subject Tin học và Công nghệ, taught from grade 3:
+# grades 1 and 2 do not assess them (domain-vn.md 1.4 e and open question 3).
+_FROM_GRADE_3 = frozenset({"nldt_cong_nghe", "nldt_tin_hoc"})
 # Compulsory subjects and activities only: optional NN1 (grades 1-2) and TDTTS have no test.
 _TAUGHT: dict[int, frozenset[str]] = {
     1: frozenset({"TV", "TOAN", "DD", "TNXH", "GDTC", "NT", "HDTN"}),
@@ -135,6 +138,13 @@ def subjects_taught(grade: int) -> tuple[str, ...]:
     if grade not in _TAUGHT:
         raise ValueError(f"no primary grade {grade}")
     return tuple(code for code in SUBJECTS if code in _TAUGHT[grade])
+
+
+def qualities_of(grade: int) -> tuple[str, ...]:
+    """The qualities and competences assessed in a grade, in the official order."""
+    if grade not in _TAUGHT:
+        raise ValueError(f"no primary grade {grade}")
+    return tuple(code for code in QUALITIES if grade >= 3 or code not in _FROM_GRADE_3)
 
 
 def has_test(subject: str, grade: int, period: Period) -> bool:
@@ -241,21 +251,33 @@ def outcome(
     *,
     grade: int,
 ) -> Outcome:
-    """Return the end-of-year outcome from CN levels and CN test scores (Điều 9)."""
-    for code in subjects_taught(grade):
-        if code not in subject_levels:
-            raise RuleError(
-                N_("End-of-year level missing for {subject}."), subject=subject_name(code)
-            )
-    scores = []
-    for code in tested_subjects(grade, Period.CN):
-        if code not in cn_scores:
-            raise RuleError(
-                N_("End-of-year score missing for {subject}."), subject=subject_name(code)
-            )
-        scores.append(cn_scores[code])
+    """Return the end-of-year outcome from CN levels and CN test scores (Điều 9).
+
+    Every compulsory subject's level, every tested subject's score and every quality and
+    competence of the grade must be there: otherwise RuleError names what is missing. A level
+    given for another subject (an optional one the pupil takes) counts; a score of a subject
+    without a test does not.
+    """
+    _require(
+        N_("End-of-year level missing for {subject}."),
+        [code for code in subjects_taught(grade) if code not in subject_levels],
+        subject_name,
+    )
+    tested = tested_subjects(grade, Period.CN)
+    _require(
+        N_("End-of-year score missing for {subject}."),
+        [code for code in tested if code not in cn_scores],
+        subject_name,
+    )
+    _require(
+        N_("End-of-year assessment missing for the qualities and competences: {items}."),
+        [code for code in qualities_of(grade) if quality_levels.get(code) is None],
+        QUALITIES.__getitem__,
+        param="items",
+    )
+    scores = [cn_scores[code] for code in tested]
     levels = set(subject_levels.values())
-    qualities = {level for level in quality_levels.values() if level is not None}
+    qualities = {quality_levels[code] for code in qualities_of(grade)}
     if levels <= {SubjectLevel.T} and qualities <= {QualityLevel.T}:
         if all(score >= 9 for score in scores):
             return Outcome.HTXS
@@ -268,6 +290,14 @@ def outcome(
     ):
         return Outcome.HT
     return Outcome.CHT
+
+
+def _require(
+    msgid: str, missing: list[str], name: Callable[[str], str], *, param: str = "subject"
+) -> None:
+    """RuleError naming every missing item, when there is one."""
+    if missing:
+        raise RuleError(msgid, **{param: ", ".join(name(code) for code in missing)})
 
 
 @dataclass(frozen=True, slots=True)
