@@ -224,6 +224,8 @@ async def invites(args: argparse.Namespace, settings: Settings, _: Translator) -
             _=_,
             actor="cli",
             days=args.days,
+            phone=settings.school_phone,
+            zone=settings.zone,
         )
         if slips is None:
             await session.rollback()

@@ -1,4 +1,10 @@
-"""Printable invitation slips: one per child, with a QR code and a code that links a parent."""
+"""Printable invitation slips: one per child, with a QR code and a code that links a parent.
+
+Each slip names the pupil, the class, the parent it goes to, the class's homeroom teacher (a
+dotted line to fill in by hand when the staff list names none) and the date of issue; the help
+line gives the school's phone when it is set; the last line says what the school keeps, as the
+consent text does, and where to see or delete it (/dulieu).
+"""
 
 from __future__ import annotations
 
@@ -31,11 +37,17 @@ CODE_FONT = "Courier New"
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
 MARGIN_SIDE, MARGIN_END = Cm(1.5), Cm(1.0)
 SLIP_WIDTH = Cm(18.0)
-# Three slips to an A4 page, one table per page; the cut lines fall near thirds of the sheet
-# (9.8 cm and 19.7 cm), so the pieces come out the same size. Rows may grow, never split.
-SLIP_HEIGHTS = (Cm(8.8), Cm(9.9), Cm(8.6))
+# Three slips to an A4 page, one table per page, 27.6 cm of the 27.7 between the margins; the
+# cut lines fall at 10.2 cm and 19.4 cm of the sheet. Rows may grow, never split: a slip's
+# text stays within 9.0 cm (its padding is 0.1 cm above and below), the longest Vietnamese
+# names included (as rendered through LibreOffice; see docs/accounts.md).
+SLIP_HEIGHTS = (Cm(9.2), Cm(9.2), Cm(9.2))
 QR_SIZE = Cm(3.5)
 QR_COLUMN, STEPS_COLUMN = Cm(4.1), Cm(13.5)  # inside the slip's own cell margins
+RIGHT_TAB = Cm(12.5)  # the class and the date of issue, at the right of their line
+BLANK = "." * 40  # a name to write by hand
+PADDING, SIDE_PADDING = 57, 108  # twentieths of a point: 0.1 cm, and Word's usual 0.19 cm
+NBSP = "\u00a0"  # keeps a phone number on one line
 _LANGUAGE_TAGS = {"vi": "vi-VN", "en": "en-US"}
 _THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 # The children of `w:rPr` that come after `w:rFonts`, for inserting it in schema order.
@@ -55,10 +67,27 @@ class Slip:
     code: str
     deep_link: str
     expires_on: date
+    teacher_name: str = ""  # the class's homeroom teacher on the staff list
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """What every slip of a batch shares: the day it is issued and the school's phone."""
+
+    school_name: str
+    bot: str
+    issued_on: date | None = None
+    phone: str = ""  # as people write it: 028 3829 1234
 
 
 def render_slips_docx(
-    slips: Sequence[Slip], *, school_name: str, bot_username: str, _: Translator
+    slips: Sequence[Slip],
+    *,
+    school_name: str,
+    bot_username: str,
+    _: Translator,
+    issued_on: date | None = None,
+    school_phone: str = "",
 ) -> bytes:
     """Return a DOCX document with one slip per child, several to an A4 page, ready to cut."""
     if not slips:
@@ -73,6 +102,7 @@ def render_slips_docx(
     document.core_properties.title = _nfc(title)
     document.core_properties.author = document.core_properties.last_modified_by = _nfc(school_name)
 
+    issue = Issue(school_name, bot_username.lstrip("@"), issued_on, school_phone)
     per_page = len(SLIP_HEIGHTS)
     for start in range(0, len(slips), per_page):
         if start:
@@ -82,6 +112,7 @@ def render_slips_docx(
         table = document.add_table(rows=0, cols=1)
         table.autofit = False
         _dashed_cut_lines(table._tbl.tblPr)
+        _padding(table._tbl.tblPr)
         for slip, height in zip(slips[start : start + per_page], SLIP_HEIGHTS, strict=False):
             row = table.add_row()
             row.height, row.height_rule = height, WD_ROW_HEIGHT_RULE.AT_LEAST
@@ -91,7 +122,7 @@ def render_slips_docx(
             cell = row.cells[0]
             cell.width = SLIP_WIDTH
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            _fill_slip(cell, slip, school_name, title, bot_username.lstrip("@"), _)
+            _fill_slip(cell, slip, issue, title, _)
     # Word needs a paragraph after a table; keep it tiny so it never spills onto a blank page.
     _spacer(document.add_paragraph())
     buffer = io.BytesIO()
@@ -99,22 +130,13 @@ def render_slips_docx(
     return buffer.getvalue()
 
 
-def _fill_slip(
-    cell: _Cell, slip: Slip, school_name: str, title: str, bot: str, _: Translator
-) -> None:
+def _fill_slip(cell: _Cell, slip: Slip, issue: Issue, title: str, _: Translator) -> None:
     """Write one slip into a table cell: heading, who it is for, then QR beside the steps."""
-    school = _add_paragraph(cell.paragraphs[0], school_name, size=11, bold=True, caps=True)
+    school = _add_paragraph(cell.paragraphs[0], issue.school_name, size=11, bold=True, caps=True)
     school.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading = _add_paragraph(cell.add_paragraph(), title, size=13, bold=True, caps=True, after=6)
+    heading = _add_paragraph(cell.add_paragraph(), title, size=13, bold=True, caps=True, after=3)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    who = _add_filled(cell.add_paragraph(), _("Pupil: {name}"), {"name": slip.student_name})
-    _add_run(who, "\t")
-    _add_filled(who, _("Class: {class_name}"), {"class_name": slip.class_name})
-    who.paragraph_format.tab_stops.add_tab_stop(Cm(12.5))
-    if slip.guardian_name:
-        who = _add_filled(cell.add_paragraph(), _("Parent: {name}"), {"name": slip.guardian_name})
-    who.paragraph_format.space_after = Pt(6)
-
+    _who(cell, slip, issue, _)
     inner = cell.add_table(rows=1, cols=2)
     inner.autofit = False
     qr_cell, steps = inner.rows[0].cells
@@ -124,7 +146,53 @@ def _fill_slip(
     picture = qr_cell.paragraphs[0]
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.add_run().add_picture(io.BytesIO(_qr_png(slip.deep_link)), width=QR_SIZE)
+    _steps(steps, slip, _, issue.bot)
+    _help(cell, issue.phone, _)
 
+
+def _help(cell: _Cell, phone: str, _: Translator) -> None:
+    """Under the QR code and the steps, the slip's whole width: whom to ask, what is kept.
+
+    The last paragraph is also the one Word needs after the inner table."""
+    if phone:
+        help_text = _(
+            "If you need help, please ask your child's homeroom teacher or call the "
+            "school: {phone}."
+        ).format(phone=phone.replace(" ", NBSP))
+    else:
+        help_text = _("If you need help, please ask your child's homeroom teacher.")
+    helping = _add_paragraph(cell.add_paragraph(), help_text, size=10, italic=True, after=1)
+    helping.paragraph_format.space_before = Pt(3)
+    kept = _(
+        "The school keeps your name, phone and Telegram account, your child's name, class "
+        "and birth date, and the notices and messages you exchange; see or delete them "
+        "with /dulieu."
+    )
+    _add_paragraph(cell.add_paragraph(), kept, size=8, italic=True, after=0)
+
+
+def _who(cell: _Cell, slip: Slip, issue: Issue, _: Translator) -> None:
+    """The pupil and the class, the parent, the homeroom teacher and the date of issue."""
+    who = _add_filled(
+        cell.add_paragraph(), _("Pupil: {name}"), {"name": slip.student_name}, size=11
+    )
+    _add_run(who, "\t", size=11)
+    _add_filled(who, _("Class: {class_name}"), {"class_name": slip.class_name}, size=11)
+    who.paragraph_format.tab_stops.add_tab_stop(RIGHT_TAB)
+    if slip.guardian_name:
+        parent = {"name": slip.guardian_name}
+        who = _add_filled(cell.add_paragraph(), _("Parent: {name}"), parent, size=11)
+    teacher = {"name": slip.teacher_name or BLANK}
+    who = _add_filled(cell.add_paragraph(), _("Homeroom teacher: {name}"), teacher, size=11)
+    if issue.issued_on is not None:
+        _add_run(who, "\t", size=11)
+        _add_filled(who, _("Issued on {date}"), {"date": short(issue.issued_on)}, size=11)
+        who.paragraph_format.tab_stops.add_tab_stop(RIGHT_TAB)
+    who.paragraph_format.space_after = Pt(3)
+
+
+def _steps(steps: _Cell, slip: Slip, _: Translator, bot: str) -> None:
+    """The four steps, the code in large letters and how long it works."""
     texts = (
         _("Install Telegram on your phone if you do not have it yet."),
         _("Scan the QR code with the phone's camera, or open Telegram and search for @{bot}."),
@@ -133,18 +201,16 @@ def _fill_slip(
     )
     for number, text in enumerate(texts, start=1):
         paragraph = steps.paragraphs[0] if number == 1 else steps.add_paragraph()
-        step = _add_paragraph(paragraph, f"{number}.\t" + text.format(bot=bot), after=2)
+        line = f"{number}.\t" + text.format(bot=bot)
+        step = _add_paragraph(paragraph, line, size=11, after=1)
         step.paragraph_format.left_indent = Cm(0.6)
         step.paragraph_format.first_line_indent = Cm(-0.6)
-    code = _add_paragraph(steps.add_paragraph(), _grouped(slip.code), size=22, bold=True, after=2)
+    code = _add_paragraph(steps.add_paragraph(), _grouped(slip.code), size=20, bold=True, after=1)
     code.paragraph_format.left_indent = Cm(0.6)
     _set_font(code.runs[0], CODE_FONT)
     _char_spacing(code.runs[0], Pt(2))
     note = _("This code works only once, until {date} inclusive. Please keep it private.")
-    _add_filled(steps.add_paragraph(), note, {"date": short(slip.expires_on)}, size=11)
-    help_text = _("If you need help, please ask your child's homeroom teacher.")
-    _add_paragraph(steps.add_paragraph(), help_text, size=11, italic=True)
-    _spacer(cell.paragraphs[-1])
+    _add_filled(steps.add_paragraph(), note, {"date": short(slip.expires_on)}, size=10)
 
 
 def _qr_png(deep_link: str) -> bytes:
@@ -193,7 +259,7 @@ def _add_filled(
     paragraph: Paragraph, template: str, values: Mapping[str, str], *, size: float = 12
 ) -> Paragraph:
     """Append a translated template to a paragraph, its filled-in values in bold."""
-    paragraph.paragraph_format.space_after = Pt(3)
+    paragraph.paragraph_format.space_after = Pt(1)
     paragraph.paragraph_format.line_spacing = 1.0
     for literal, field, _spec, _conversion in Formatter().parse(template):
         if literal:
@@ -265,3 +331,13 @@ def _dashed_cut_lines(tblpr: BaseOxmlElement) -> None:
     tblpr.insert_element_before(
         borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
     )
+
+
+def _padding(tblpr: BaseOxmlElement) -> None:
+    """Keep each slip's text off the cut lines: a margin inside the top and bottom of a cell."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge, width in (("top", PADDING), ("left", SIDE_PADDING)):
+        margins.append(OxmlElement(f"w:{edge}", {qn("w:w"): str(width), qn("w:type"): "dxa"}))
+    for edge, width in (("bottom", PADDING), ("right", SIDE_PADDING)):
+        margins.append(OxmlElement(f"w:{edge}", {qn("w:w"): str(width), qn("w:type"): "dxa"}))
+    tblpr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")

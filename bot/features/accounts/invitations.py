@@ -8,6 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,17 +19,20 @@ from storage.models import (
     Guardian,
     InvitationCode,
     Relation,
+    School,
     SchoolClass,
     Student,
     StudentGuardian,
 )
 from storage.names import class_list_key, split_name
 from storage.queries import audit
+from storage.signers import homeroom_teacher, school_phone
 
 # No look-alikes: I, L, O, 0, 1 are left out.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 8
 DEFAULT_DAYS = 30
+SCHOOL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 _SEPARATORS = re.compile(r"[\s\-_.]")
 # Mothers are most often the contact parent in Vietnamese schools' lists; then fathers.
 _PREFERRED = (Relation.MOTHER, Relation.FATHER, Relation.GUARDIAN, Relation.CONTACT)
@@ -202,11 +206,19 @@ async def class_slips(
     _: Translator,
     actor: str,
     days: int = DEFAULT_DAYS,
+    phone: str | None = None,
+    zone: ZoneInfo = SCHOOL_ZONE,
 ) -> ClassSlips | None:
-    """Issue a class's codes and lay out one slip per child (None: no pupil has a guardian)."""
+    """Issue a class's codes and lay out one slip per child (None: no pupil has a guardian).
+
+    The slips are dated `now` in the school's `zone`, name the class's homeroom teacher and
+    give the school's phone: its own setting "phone", else `phone` (SCHOOLBOT_SCHOOL_PHONE).
+    """
     issued = await issue_for_class(session, school_id, class_id, now, days)
     if not issued:
         return None
+    school = await session.get(School, school_id)
+    teacher = await homeroom_teacher(session, school_id, class_id)
     audit(
         session,
         school_id=school_id,
@@ -224,10 +236,18 @@ async def class_slips(
             code=item.code,
             deep_link=deep_link(bot_username, item.code),
             expires_on=item.expires_on,
+            teacher_name=teacher,
         )
         for item in issued
     ]
     document = await asyncio.to_thread(
-        render_slips_docx, slips, school_name=school_name, bot_username=bot_username, _=_
+        lambda: render_slips_docx(
+            slips,
+            school_name=school_name,
+            bot_username=bot_username,
+            _=_,
+            issued_on=now.astimezone(zone).date(),
+            school_phone=school_phone(school.settings if school else None, phone),
+        )
     )
     return ClassSlips(issued[0].class_name, len(slips), issued[0].expires_on, document)

@@ -110,6 +110,8 @@ async def _send_slips(visit: Visit, class_id: int, context: BotContext) -> None:
         bot_username=context.bot.username,
         _=_,
         actor=visit.who,
+        phone=context.settings.school_phone,
+        zone=context.settings.zone,
     )
     if slips is None:
         visit.reply(_("This class has no pupils with a parent on the lists."), as_html=False)
