@@ -27,8 +27,13 @@ class HealthCheck(Base):
     measured_on: Mapped[date] = mapped_column(Date)
     height_cm: Mapped[float]
     weight_kg: Mapped[float]
-    vision_left: Mapped[int | None]  # tenths: 10 is 10/10
-    vision_right: Mapped[int | None]
+    # Eyesight as the eye chart reads it, in the canonical form of
+    # bot/features/health/eyesight.py ("10/10", "7/10-2", "12/10", "1/20", "ĐNT 3m"):
+    # without glasses, and with them when the nurse measured both.
+    vision_left: Mapped[str | None] = mapped_column(String(16))
+    vision_right: Mapped[str | None] = mapped_column(String(16))
+    vision_left_glasses: Mapped[str | None] = mapped_column(String(16))
+    vision_right_glasses: Mapped[str | None] = mapped_column(String(16))
     teeth: Mapped[str | None] = mapped_column(String(500))
     spine: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(String(500))

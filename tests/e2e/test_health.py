@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from telegram.ext import (
 from bot.core.context import BotApplication
 from bot.core.i18n import translator
 from bot.delivery.dispatcher import Dispatcher
-from bot.features.health.documents import build_health_template
+from bot.features.health.template import HealthPaper, build_health_template
 from bot.features.weekly.queries import class_pupils
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
@@ -66,8 +67,9 @@ def dispatcher(health_bot: BotApplication) -> tuple[Dispatcher, Clock]:
 async def sheet(session: AsyncSession, school: School, height: float | None = None) -> bytes:
     """Class 1A's template filled in; `height` replaces the first pupil's height."""
     pupils = await class_pupils(session, await class_id(session, school, "1A"))
+    paper = HealthPaper(school.name, "1A", "Lê Thị Mai", "", "Phường Xuân Hòa", date(2026, 9, 15))
     data = build_health_template(
-        school.name, "1A", [(code, name) for _i, code, name in pupils], translator("vi")
+        paper, [(code, name) for _i, code, name in pupils], translator("vi")
     )
     workbook = load_workbook(io.BytesIO(data))
     page = workbook.worksheets[0]
@@ -77,7 +79,7 @@ async def sheet(session: AsyncSession, school: School, height: float | None = No
         page.cell(number, 5, 21 + n / 2)
         page.cell(number, 6, "10/10")
         page.cell(number, 7, "8/10" if n % 3 == 0 else "10/10")
-        page.cell(number, 8, "Sâu 1 răng" if n % 4 == 0 else "Bình thường")
+        page.cell(number, 10, "Sâu 1 răng" if n % 4 == 0 else "Bình thường")
     if height is not None:
         page.cell(FIRST_ROW, 4, height)
     buffer = io.BytesIO()
@@ -181,6 +183,11 @@ async def test_a_class_sheet_notifies_only_each_childs_guardians_with_details_be
         assert named == children
         for notice in notices:
             assert "cm" not in notice["text"] and "kg" not in notice["text"]
+            # Who sends it: the school, and the nurse by name, as urgent and class notices.
+            assert notice["text"].startswith(
+                "Kết quả khám sức khỏe\nTrường Tiểu học Thử\n"
+                "Người gửi: Nhân viên y tế, Lê Thị Mai\n\n"
+            ), notice["text"]
     first = received[id(parents[0])][0]
     show = button(first, "v1:hlth:show:")
     await parents[0].press(data=show, message_id=first["message_id"])
@@ -262,7 +269,7 @@ async def test_a_school_health_notice_reaches_the_families_after_a_preview(
     assert "<mỗi ngày>" in preview["text"] and " 2 " in preview["text"]
     for parent in parents:
         assert await everything_new(parent) == []  # nothing goes before "Send"
-    assert "Trường Tiểu học Thử\nNgười gửi: Nhân viên y tế" in preview["text"]
+    assert "Trường Tiểu học Thử\nNgười gửi: Nhân viên y tế, Lê Thị Mai" in preview["text"]
     await nurse.press(data=button(preview, "v1:hlth:aok:"))
     assert (await nurse.next_message(timeout=10))["event"] == "edit"
     sender, clock = dispatcher
@@ -272,7 +279,7 @@ async def test_a_school_health_notice_reaches_the_families_after_a_preview(
         assert "rửa tay bằng xà phòng <mỗi ngày>" in notice["text"]
         # Who sends it: the school and the nurse.
         assert notice["text"].startswith(
-            "Thông báo y tế\nTrường Tiểu học Thử\nNgười gửi: Nhân viên y tế\n\n"
+            "Thông báo y tế\nTrường Tiểu học Thử\nNgười gửi: Nhân viên y tế, Lê Thị Mai\n\n"
         )
     # "Gửi" again, and "Hủy" late: nothing more is sent; the pop-up says it went.
     for late in (button(preview, "v1:hlth:aok:"), button(preview, "v1:hlth:ano:")):

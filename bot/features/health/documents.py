@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.styles import Border, PatternFill, Side
 
-from bot.core.i18n import Translator
-from bot.features.health.growth import parse_height, parse_vision, parse_weight
-from storage.exports import put
+from bot.features.health.eyesight import Eye, Sight, parse_eye, with_glasses_column
+from bot.features.health.growth import parse_height, parse_weight
 from storage.roster import cells
 from storage.roster.cells import CellError
 from storage.roster.headers import ROSTER_HEADERS
@@ -33,15 +28,30 @@ HEALTH_HEADERS: dict[str, tuple[str, ...]] = {
     "full_name": ROSTER_HEADERS["full_name"],
     "height": ("Chiều cao (cm)", "Chiều cao"),
     "weight": ("Cân nặng (kg)", "Cân nặng"),
-    "vision_left": ("Thị lực mắt trái", "Thị lực MT", "Mắt trái"),
-    "vision_right": ("Thị lực mắt phải", "Thị lực MP", "Mắt phải"),
+    "vision_left": (
+        "Thị lực mắt trái (không kính)",
+        "Thị lực mắt trái",
+        "Thị lực MT",
+        "Mắt trái",
+        "MT không kính",
+    ),
+    "vision_right": (
+        "Thị lực mắt phải (không kính)",
+        "Thị lực mắt phải",
+        "Thị lực MP",
+        "Mắt phải",
+        "MP không kính",
+    ),
+    "vision_left_glasses": ("Thị lực mắt trái (có kính)", "Mắt trái có kính", "MT có kính"),
+    "vision_right_glasses": ("Thị lực mắt phải (có kính)", "Mắt phải có kính", "MP có kính"),
     "teeth": ("Răng miệng", "Răng"),
     "spine": ("Cột sống",),
     "notes": ("Ghi chú",),
 }
 HEALTH_REQUIRED = ("student_code", "height", "weight")
 # A row with none of these filled in is a pupil not examined, a blank line or a footer.
-MEASURED = ("height", "weight", "vision_left", "vision_right", "teeth", "spine")
+EYES = ("vision_left", "vision_right", "vision_left_glasses", "vision_right_glasses")
+MEASURED = ("height", "weight", *EYES, "teeth", "spine")
 TEXTS = ("teeth", "spine", "notes")
 TEXT_LIMIT = 500
 WIDTHS = {
@@ -50,13 +60,20 @@ WIDTHS = {
     "full_name": 28,
     "height": 11,
     "weight": 11,
-    "vision_left": 11,
-    "vision_right": 11,
+    "vision_left": 12,
+    "vision_right": 12,
+    "vision_left_glasses": 12,
+    "vision_right_glasses": 12,
     "teeth": 22,
     "spine": 22,
     "notes": 30,
 }
 
+# The signers under the table (bot/features/health/template.py): Vietnamese whatever the
+# reader's language, as the column titles; the reader stops at the row holding them.
+NURSE_TITLE = "NHÂN VIÊN Y TẾ"
+PRINCIPAL_TITLE = "HIỆU TRƯỞNG"
+_DATE_LINE = re.compile(r"(?:.+,\s*)?ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}$")
 _TITLE_CLASS = re.compile(r"^(?:Lớp|Class)\s+(\S{1,20})$", re.IGNORECASE)
 _HEAD_ROWS = 20
 
@@ -67,17 +84,20 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 @dataclass(frozen=True, slots=True)
 class HealthRow:
-    """One pupil's results as the nurse wrote them; vision in tenths, blanks as None."""
+    """One pupil's results as the nurse wrote them; eyesight in its canonical written form
+    ("7/10-2", "1/20", "ĐNT 3m"; bot/features/health/eyesight.py), blanks as None."""
 
     row: int
     student_code: str
     height_cm: float
     weight_kg: float
-    vision_left: int | None
-    vision_right: int | None
+    vision_left: str | None
+    vision_right: str | None
     teeth: str | None
     spine: str | None
     notes: str | None
+    vision_left_glasses: str | None = None
+    vision_right_glasses: str | None = None
 
 
 @dataclass(slots=True)
@@ -115,6 +135,8 @@ def parse_health_sheet(path: Path, pupils: Mapping[str, str]) -> HealthSheet:
     sheet = HealthSheet()
     seen: dict[str, int] = {}
     for number, row in table.rows:
+        if signatures_begin(row):
+            break
         if not any(cells.text(table.cell(row, name)).strip() for name in MEASURED):
             continue
         before = len(sheet.problems)
@@ -123,6 +145,12 @@ def parse_health_sheet(path: Path, pupils: Mapping[str, str]) -> HealthSheet:
         if record is not None and len(sheet.problems) == before:
             sheet.rows.append(record)
     return sheet
+
+
+def signatures_begin(row: list[object]) -> bool:
+    """The date line or a signer's title: the table above is over."""
+    written = [cells.text(cell).strip() for cell in row]
+    return any(text in (NURSE_TITLE, PRINCIPAL_TITLE) or _DATE_LINE.match(text) for text in written)
 
 
 def _pupil(
@@ -162,16 +190,44 @@ def _results(
 
     height = check("height", parse_height)
     weight = check("weight", parse_weight)
-    left = check("vision_left", _optional_vision)
-    right = check("vision_right", _optional_vision)
+    left, right = (_eye(table, number, row, side, problems) for side in EYES[:2])
     teeth, spine, notes = (_text(table, number, row, name, problems) for name in TEXTS)
     if height is None or weight is None:
         return None
-    return HealthRow(number, code, height, weight, left, right, teeth, spine, notes)
+    return HealthRow(
+        number,
+        code,
+        height,
+        weight,
+        _written(left.bare),
+        _written(right.bare),
+        teeth,
+        spine,
+        notes,
+        _written(left.glasses),
+        _written(right.glasses),
+    )
 
 
-def _optional_vision(cell: object) -> int | None:
-    return parse_vision(cell) if cells.text(cell).strip() else None
+def _eye(table: Table, number: int, row: list[object], side: str, problems: list[Problem]) -> Eye:
+    """One eye: its cell ("6/10", or "6/10 có kính 10/10") and its column with glasses, if the
+    sheet has one; an unreadable cell is filed with its column's title and the eye left blank."""
+    title = table.titles.get(side, side)
+    try:
+        eye = parse_eye(table.cell(row, side))
+    except CellError as exc:
+        problems.append(Problem(number, title, str(exc.args[0])))
+        return Eye()
+    glasses = f"{side}_glasses"
+    try:
+        return with_glasses_column(eye, table.cell(row, glasses))
+    except CellError as exc:
+        problems.append(Problem(number, table.titles.get(glasses, glasses), str(exc.args[0])))
+        return eye
+
+
+def _written(sight: Sight | None) -> str | None:
+    return None if sight is None else sight.written
 
 
 def _text(
@@ -184,61 +240,3 @@ def _text(
         params: dict[str, object] = {"length": len(value), "limit": TEXT_LIMIT}
         problems.append(Problem(number, table.titles[name], reason, params))
     return value or None
-
-
-def build_health_template(
-    school_name: str, class_name: str, pupils: Sequence[tuple[str, str]], _: Translator
-) -> bytes:
-    """Return an .xlsx for the nurse: the class's pupils (code, name) and empty result columns."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    title = _("Health check results")
-    sheet.title = title[:31]
-    titles = (
-        school_name,
-        title,
-        _("Class {name}").format(name=class_name),
-        _("Height in cm, weight in kg, eyesight as 9/10; leave a cell blank if not checked."),
-    )
-    for row, text in enumerate(titles, start=1):
-        put(sheet, row, 1, text)
-    sheet["A1"].font = Font(bold=True)
-    sheet["A2"].font = Font(bold=True, size=14)
-    sheet["A4"].font = Font(italic=True)
-    header_row = len(titles) + 2  # a blank row between the titles and the header
-    _write_header(sheet, header_row)
-    for number, (code, name) in enumerate(pupils, start=1):
-        _write_pupil(sheet, header_row + number, number, code, name)
-    _lay_out(sheet, header_row)
-    workbook.properties.title = title
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _write_header(sheet: Worksheet, row: int) -> None:
-    for column, aliases in enumerate(HEALTH_HEADERS.values(), start=1):
-        cell = put(sheet, row, column, aliases[0])
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-
-
-def _write_pupil(sheet: Worksheet, row: int, number: int, code: str, name: str) -> None:
-    values: dict[str, int | str] = {"stt": number, "student_code": code, "full_name": name}
-    for column, field_name in enumerate(HEALTH_HEADERS, start=1):
-        cell = put(sheet, row, column, values.get(field_name))
-        cell.border = BORDER
-        if field_name not in ("stt", "height", "weight"):
-            # Text, so Excel keeps a code's leading zeros and does not turn 9/10 into a date.
-            cell.number_format = "@"
-
-
-def _lay_out(sheet: Worksheet, header_row: int) -> None:
-    for column, field_name in enumerate(HEALTH_HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[field_name]
-    sheet.freeze_panes = f"A{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"

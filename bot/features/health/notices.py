@@ -12,14 +12,15 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.core.i18n import N_, Translator
+from bot.features.health.eyesight import Eye, Sight, read
 from bot.features.health.growth import Nutrition
+from bot.features.health.senders import Sender
 from bot.features.weekly.rules import clean
 from storage.models import HealthCheck, WeeklyComment
 
-FULL_SIGHT = 10  # tenths: 10/10
 SEE_DETAILS = N_("See details")
 ALERT_TITLE = N_("Health notice")
-FROM = N_("From: {sender}")
+CHECK_TITLE = N_("Health check results")
 NUTRITION_LABELS = {
     Nutrition.SEVERE_THINNESS: N_("Severe wasting"),
     Nutrition.THINNESS: N_("Wasting (thinness)"),
@@ -42,9 +43,12 @@ NOT_A_DIAGNOSIS = N_(
 )
 
 
-def notice_text(check: HealthCheck, student_name: str, class_name: str, _: Translator) -> str:
-    """The short notice: no figure and no result, only that the results are ready."""
-    return _(
+def notice_text(
+    check: HealthCheck, student_name: str, class_name: str, sender: Sender, _: Translator
+) -> str:
+    """The short notice: no figure and no result, only that the results are ready, under the
+    school's name and who sends it (the nurse, by name)."""
+    ready = _(
         "The results of the regular health check of {date} for {name} (class {class_name}) "
         'are ready. Please press "{button}" to read them.'
     ).format(
@@ -53,11 +57,12 @@ def notice_text(check: HealthCheck, student_name: str, class_name: str, _: Trans
         class_name=html.escape(class_name),
         button=_(SEE_DETAILS),
     )
+    return "\n".join([f"<b>{html.escape(_(CHECK_TITLE))}</b>", *sender.lines(_), "", ready])
 
 
 def details(check: HealthCheck, student_name: str, class_name: str, _: Translator) -> str:
     """The results as the child's guardians read them (HTML), worded as a screening result."""
-    title = _("Health check results")
+    title = _(CHECK_TITLE)
     lines = [
         f"<b>{html.escape(title)}</b>",
         _("Pupil: {name}, class {class_name}").format(
@@ -70,10 +75,13 @@ def details(check: HealthCheck, student_name: str, class_name: str, _: Translato
         _("BMI: {value}").format(value=_number(check.bmi, _, 1)),
     ]
     lines += _nutrition(check, _)
-    if check.vision_left is not None or check.vision_right is not None:
+    left, right = eyes(check)
+    if any((left.bare, left.glasses, right.bare, right.glasses)):
         lines.append(
-            _("Eyesight: left eye {left}, right eye {right}").format(
-                left=_sight(check.vision_left), right=_sight(check.vision_right)
+            html.escape(
+                _("Eyesight: left eye {left}, right eye {right}").format(
+                    left=eye_text(left, _), right=eye_text(right, _)
+                )
             )
         )
         if low_sight(check):
@@ -107,15 +115,43 @@ def _number(value: float, _: Translator, decimals: int | None = None) -> str:
     return written.replace(".", ",") if _.language == "vi" else written
 
 
-def _sight(tenths: int | None) -> str:
-    return "–" if tenths is None else f"{tenths}/10"
+def eyes(check: HealthCheck) -> tuple[Eye, Eye]:
+    """The left and the right eye as stored, each without and with glasses."""
+    return (
+        Eye(read(check.vision_left), read(check.vision_left_glasses)),
+        Eye(read(check.vision_right), read(check.vision_right_glasses)),
+    )
+
+
+def eye_text(eye: Eye, _: Translator) -> str:
+    """ "7/10", "6/10, có kính 10/10", "–" for an eye not checked (plain text)."""
+    bare = sight_text(eye.bare, _) if eye.bare else ""
+    if eye.glasses is None:
+        return bare or "–"
+    glasses = _("with glasses {value}").format(value=sight_text(eye.glasses, _))
+    return f"{bare}, {glasses}" if bare else glasses
+
+
+def sight_text(sight: Sight | None, _: Translator) -> str:
+    """One value as a family reads it: "7/10", "7/10 (thiếu 2 chữ)", "đếm ngón tay ở 3 m"."""
+    if sight is None:
+        return "–"
+    if sight.fingers:
+        metres = f"{sight.metres:g}"
+        distance = metres.replace(".", ",") if _.language == "vi" else metres
+        return _("counting fingers at {distance} m").format(distance=distance)
+    if sight.missed:
+        value = f"{sight.tenths}/{sight.over}"
+        return _.ngettext(
+            "{value} ({count} letter missed)", "{value} ({count} letters missed)", sight.missed
+        ).format(value=value, count=sight.missed)
+    return sight.written
 
 
 def low_sight(check: HealthCheck) -> bool:
-    """Either eye below 10/10."""
-    return any(
-        eye is not None and eye < FULL_SIGHT for eye in (check.vision_left, check.vision_right)
-    )
+    """Either eye below 10/10 as the child sees in class (with glasses when measured with
+    them); a blank eye makes no claim."""
+    return any(eye.low for eye in eyes(check))
 
 
 def note_details(note: WeeklyComment, student_name: str, class_name: str, _: Translator) -> str:
@@ -135,15 +171,11 @@ def note_details(note: WeeklyComment, student_name: str, class_name: str, _: Tra
     )
 
 
-def alert_html(text: str, _: Translator, school: str = "", sender: str = "") -> str:
+def alert_html(text: str, _: Translator, sender: Sender | None = None) -> str:
     """The notice as families get it: a bold title, the school and who sends it ("Nhân viên
-    y tế", "Ban giám hiệu": `sender` is that msgid), then the text, escaped."""
-    head = f"<b>{html.escape(_(ALERT_TITLE))}</b>"
-    if school:
-        head += f"\n{html.escape(school)}"
-    if sender:
-        head += f"\n<i>{html.escape(_(FROM).format(sender=_(sender)))}</i>"
-    return f"{head}\n\n{html.escape(clean(text))}"
+    y tế, Lê Thị Mai", "Ban giám hiệu"), then the text, escaped."""
+    head = [f"<b>{html.escape(_(ALERT_TITLE))}</b>", *(sender.lines(_) if sender else [])]
+    return "\n".join(head) + f"\n\n{html.escape(clean(text))}"
 
 
 def categories(checks: Sequence[HealthCheck]) -> Counter[str]:

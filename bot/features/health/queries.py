@@ -25,6 +25,7 @@ from bot.features.health.documents import HealthRow
 from bot.features.health.growth import Growth, assess
 from bot.features.health.notices import SEE_DETAILS, alert_html, notice_text
 from bot.features.health.rules import alert_problem, alert_sender, may_alert, may_record
+from bot.features.health.senders import Sender, sender
 from bot.features.weekly.queries import class_pupils
 from storage.models import (
     CommentKind,
@@ -72,6 +73,8 @@ def _check(student: Student, row: HealthRow, measured_on: date) -> HealthCheck:
         weight_kg=row.weight_kg,
         vision_left=row.vision_left,
         vision_right=row.vision_right,
+        vision_left_glasses=row.vision_left_glasses,
+        vision_right_glasses=row.vision_right_glasses,
         teeth=row.teeth,
         spine=row.spine,
         notes=row.notes,
@@ -163,15 +166,17 @@ async def notify(
     created_by: int | None,
     now: datetime,
 ) -> BulkOutcome:
-    """Queue one short notice per pupil for that pupil's guardians, with a details button."""
+    """Queue one short notice per pupil for that pupil's guardians, with a details button,
+    under the school's name and the nurse's (`created_by`, the nurse who recorded them)."""
     names = await _names(session, [check.student_id for check in checks])
+    signed = await sender(session, school_id, created_by)
     vi, en = translator("vi"), translator("en")
     drafts = {
         check.student_id: Draft(
             KIND,
-            notice_text(check, *names[check.student_id], vi),
+            notice_text(check, *names[check.student_id], signed, vi),
             f"health:{check.id}",
-            translations={"en": notice_text(check, *names[check.student_id], en)},
+            translations={"en": notice_text(check, *names[check.student_id], signed, en)},
             buttons=[(SEE_DETAILS, CheckDetails(check.id).data()), REPLY],
         )
         for check in checks
@@ -234,10 +239,10 @@ async def school_families(session: AsyncSession, school_id: int) -> int:
     return len((await resolve(session, school_id, Audience.school())).accounts)
 
 
-async def alert_signature(session: AsyncSession, actor: Actor) -> tuple[str, str]:
-    """Who a school-wide health notice is from: the school's name, and the sender's msgid
-    (the nurse as "School nurse", the principal as "School leaders")."""
-    return await school_name(session, actor.school_id), alert_sender(actor)
+async def alert_signature(session: AsyncSession, actor: Actor) -> Sender:
+    """Who a school-wide health notice is from: the school, and the nurse by name or the
+    school's leaders (the principal)."""
+    return await sender(session, actor.school_id, actor.account.id, alert_sender(actor))
 
 
 def alert_ref(actor: Actor, token: int) -> str:
@@ -275,18 +280,18 @@ async def school_alert(
     """Queue a health notice for every family of the school; None if refused."""
     if not may_alert(actor) or alert_problem(text) is not None:
         return None
-    school, sender = await alert_signature(session, actor)
+    signed = await alert_signature(session, actor)
     notice = await enqueue_notice(
         session,
         actor.school_id,
         Audience.school(),
         ALERT_KIND,
-        alert_html(text, translator("vi"), school, sender),
+        alert_html(text, translator("vi"), signed),
         report_to=actor.account.chat_id,
         created_by=actor.account.id,
         now=now,
     )
-    notice.translations = {"en": alert_html(text, translator("en"), school, sender)}
+    notice.translations = {"en": alert_html(text, translator("en"), signed)}
     notice.ref = alert_ref(actor, token) if token else None
     notice.buttons = [list(REPLY)]
     audit(
@@ -326,13 +331,6 @@ async def pupil_name(session: AsyncSession, student_id: int) -> str:
     """A pupil's full name ("" if there is no such pupil)."""
     name = await session.scalar(select(Student.full_name).where(Student.id == student_id))
     return name or ""
-
-
-async def school_name(session: AsyncSession, school_id: int) -> str:
-    """The school's name as it heads its documents."""
-    school = await session.get(School, school_id)
-    assert school is not None
-    return school.name
 
 
 async def teaching_week(session: AsyncSession, school_id: int, today: date) -> TeachingWeek | None:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from bot.core.i18n import N_
 from bot.features.health.documents import TEXT_LIMIT, HealthRow
-from bot.features.health.growth import parse_height, parse_vision, parse_weight
+from bot.features.health.eyesight import Eye, parse_eye
+from bot.features.health.growth import parse_height, parse_weight
 from bot.features.weekly.rules import clean
 from storage.models import Role
 from storage.names import nfc
@@ -30,6 +31,8 @@ TEXT_TOO_LONG = N_("A text in the results may have at most 500 characters.")
 ALERT_EMPTY = N_("The notice is empty.")
 ALERT_TOO_LONG = N_("The notice has {length} characters; the limit is {limit}.")
 NURSE = N_("School nurse")
+LEFT_EYE = N_("Left eye")
+RIGHT_EYE = N_("Right eye")
 LEADERS = N_("School leaders")
 
 
@@ -65,11 +68,13 @@ class HealthEntry:
 
     height_cm: float
     weight_kg: float
-    vision_left: int | None = None
-    vision_right: int | None = None
+    vision_left: str | None = None  # canonical forms (bot/features/health/eyesight.py)
+    vision_right: str | None = None
     teeth: str | None = None
     spine: str | None = None
     notes: str | None = None
+    vision_left_glasses: str | None = None
+    vision_right_glasses: str | None = None
 
     def row(self, student_code: str) -> HealthRow:
         """The entry as a sheet row of that pupil."""
@@ -83,19 +88,47 @@ class HealthEntry:
             self.teeth,
             self.spine,
             self.notes,
+            self.vision_left_glasses,
+            self.vision_right_glasses,
         )
 
 
+class FieldError(CellError):
+    """A typed field that cannot be used: args[0] the reason's msgid, `field` the field's."""
+
+    def __init__(self, reason: str, field: str) -> None:
+        super().__init__(reason)
+        self.field = field
+
+
+def _eye(text: str, field: str) -> Eye:
+    try:
+        return parse_eye(text)
+    except CellError as exc:
+        raise FieldError(str(exc.args[0]), field) from None
+
+
 def parse_entry(text: str) -> HealthEntry:
-    """Read "height; weight; left eye; right eye; teeth; spine; notes", raising CellError."""
+    """Read "height; weight; left eye; right eye; teeth; spine; notes", raising CellError (an
+    eye's as FieldError, naming the eye). An eye may be "6/10 có kính 10/10"."""
     parts = [part.strip() for part in nfc(text).split(";", ENTRY_FIELDS - 1)]
     parts += [""] * (ENTRY_FIELDS - len(parts))
     if not parts[0] or not parts[1]:
         raise CellError(ENTRY_FORMAT)
     height, weight = parse_height(parts[0]), parse_weight(parts[1])
-    left, right = (parse_vision(part) if part else None for part in parts[2:4])
+    left, right = _eye(parts[2], LEFT_EYE), _eye(parts[3], RIGHT_EYE)
     texts = parts[4:]
     if any(len(value) > TEXT_LIMIT for value in texts):
         raise CellError(TEXT_TOO_LONG)
     teeth, spine, notes = (value or None for value in texts)
-    return HealthEntry(height, weight, left, right, teeth, spine, notes)
+    return HealthEntry(
+        height,
+        weight,
+        left.bare.written if left.bare else None,
+        right.bare.written if right.bare else None,
+        teeth,
+        spine,
+        notes,
+        left.glasses.written if left.glasses else None,
+        right.glasses.written if right.glasses else None,
+    )

@@ -12,7 +12,6 @@ from bot.features.health.growth import (
     assess,
     classify,
     parse_height,
-    parse_vision,
     parse_weight,
 )
 from storage.models import Gender
@@ -239,42 +238,6 @@ def test_the_first_and_last_months_of_the_reference_are_inside(days: int) -> Non
 def test_a_measurement_before_birth_is_refused() -> None:
     with pytest.raises(ValueError):
         assess(Gender.MALE, BORN, BORN - timedelta(days=1), 120.0, 20.0)
-
-
-@pytest.mark.parametrize(
-    ("cell", "tenths"),
-    [
-        ("10/10", 10),
-        ("9/10", 9),
-        (" 8 / 10", 8),
-        ("1/10", 1),
-        (10, 10),
-        (9, 9),
-        (9.0, 9),
-        ("9", 9),
-        (0.9, 9),
-        ("0,9", 9),
-        ("0.5", 5),
-        ("1,0", 10),
-    ],
-)
-def test_vision_is_read_in_tenths(cell: object, tenths: int) -> None:
-    assert parse_vision(cell) == tenths
-
-
-@pytest.mark.parametrize(
-    "cell",
-    ["11/10", "0/10", "12", "abc", "9/8", "-9", -9, -0.9, "0,95", "1,5", 0, "", None, " "],
-)
-def test_vision_outside_one_to_ten_tenths_is_refused(cell: object) -> None:
-    with pytest.raises(CellError):
-        parse_vision(cell)
-
-
-def test_vision_that_excel_turned_into_a_date_is_explained() -> None:
-    with pytest.raises(CellError) as refused:
-        parse_vision(date(2026, 10, 9))
-    assert "date" in refused.value.args[0]
 
 
 @pytest.mark.parametrize(("cell", "cm"), [(125, 125.0), ("125,5", 125.5), ("125.5 cm", 125.5)])

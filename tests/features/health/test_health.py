@@ -114,6 +114,8 @@ def row(pupil: Student, weight: float, height: float = HEIGHT, **extra: object) 
     values: dict[str, object] = {
         "vision_left": None,
         "vision_right": None,
+        "vision_left_glasses": None,
+        "vision_right_glasses": None,
         "teeth": None,
         "spine": None,
         "notes": None,
@@ -257,6 +259,9 @@ async def test_notify_reaches_only_the_childs_guardians_without_any_result_in_th
         ["Respond", "v1:fb:new:{delivery}"],
     ]
     assert "Nguyễn Văn Con0" in notice.text and "3A" in notice.text
+    # Who sends it: the school, and the nurse (no staff record here, so no name).
+    assert world.school.name in notice.text and "Nhân viên y tế" in notice.text
+    assert "From: School nurse" in notice.translations["en"]
     for text in (notice.text, notice.translations["en"]):
         assert "26,4" not in text and "26.4" not in text and "130" not in text
     chats = list(
@@ -273,7 +278,16 @@ async def test_details_read_as_a_screening_result_with_advice(
         session,
         world.nurse,
         world.class_3a.id,
-        [row(world.pupils[0], thin, vision_left=10, vision_right=8, notes="<b>ho</b> nhẹ")],
+        [
+            row(
+                world.pupils[0],
+                thin,
+                vision_left="10/10",
+                vision_right="7/10-2",
+                vision_right_glasses="ĐNT 3m",
+                notes="<b>ho</b> nhẹ",
+            )
+        ],
         MEASURED,
         "t",
     )
@@ -281,7 +295,10 @@ async def test_details_read_as_a_screening_result_with_advice(
     en = notices.details(check, "Nguyễn Văn Con0", "3A", translator("en"))
     bmi = f"{check.bmi:.1f}"
     assert bmi.replace(".", ",") in vi and bmi in en
-    assert "10/10" in en and "8/10" in en
+    assert (
+        "left eye 10/10, right eye 7/10 (2 letters missed), with glasses counting fingers at 3 m"
+        in en
+    )
     assert "&lt;b&gt;ho&lt;/b&gt; nhẹ" in en and "<b>ho</b>" not in en
     assert "Wasting (thinness)" in en
     assert notices.NUTRITION_ADVICE in en and notices.EYE_ADVICE in en

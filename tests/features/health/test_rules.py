@@ -6,7 +6,8 @@ import pytest
 
 from bot.core.access import Actor
 from bot.features.health import rules
-from bot.features.health.growth import HEIGHT_RANGE, VISION_FORMAT, WEIGHT_RANGE
+from bot.features.health.eyesight import VISION_FORMAT
+from bot.features.health.growth import HEIGHT_RANGE, WEIGHT_RANGE
 from bot.features.health.rules import HealthEntry, parse_entry
 from storage.models import AccountState, Role, TelegramAccount
 from storage.roster.cells import CellError
@@ -51,10 +52,19 @@ def test_a_school_wide_notice_must_have_a_text_within_the_limit(
     [
         (
             "128; 26,5; 10/10; 8/10; sâu 2 răng; bình thường",
-            HealthEntry(128.0, 26.5, 10, 8, "sâu 2 răng", "bình thường", None),
+            HealthEntry(128.0, 26.5, "10/10", "8/10", "sâu 2 răng", "bình thường", None),
         ),
         ("128;26.5", HealthEntry(128.0, 26.5)),
-        ("128 cm; 26 kg; ; 9/10", HealthEntry(128.0, 26.0, None, 9)),
+        ("128 cm; 26 kg; ; 9/10", HealthEntry(128.0, 26.0, None, "9/10")),
+        (
+            "128; 26; 6/10 có kính 10/10; ĐNT 3m",
+            HealthEntry(128.0, 26.0, "6/10", "ĐNT 3m", vision_left_glasses="10/10"),
+        ),
+        ("128; 26; 7/10-2; 12/10", HealthEntry(128.0, 26.0, "7/10-2", "12/10")),
+        (
+            "128; 26; 1/20; KK 1/50, CK 8/10",
+            HealthEntry(128.0, 26.0, "1/20", "1/50", None, None, None, None, "8/10"),
+        ),
         ("128; 26; ; ; ; ; ăn ít; hay mệt", HealthEntry(128.0, 26.0, notes="ăn ít; hay mệt")),
     ],
 )
@@ -67,8 +77,10 @@ def test_the_chat_form_is_read(text: str, entry: HealthEntry) -> None:
     [
         ("1500; 26", HEIGHT_RANGE),
         ("128; 0", WEIGHT_RANGE),
-        ("128; 26; 11/10; 10/10", VISION_FORMAT),
-        ("128; 26; 10/10; 11/10", VISION_FORMAT),
+        ("128; 26; 11/10x; 10/10", VISION_FORMAT),
+        ("128; 26; 10/10; 0/10", VISION_FORMAT),
+        ("128; 26; 10/0", VISION_FORMAT),
+        ("128; 26; abc", VISION_FORMAT),
         ("128", rules.ENTRY_FORMAT),
         ("", rules.ENTRY_FORMAT),
         ("128; 26; ; ; " + "x" * 501, rules.TEXT_TOO_LONG),
@@ -78,3 +90,13 @@ def test_bad_chat_entries_are_refused_with_the_reason(text: str, reason: str) ->
     with pytest.raises(CellError) as refused:
         parse_entry(text)
     assert refused.value.args[0] == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [("128; 26; 11/10x; 10/10", rules.LEFT_EYE), ("128; 26; 10/10; 10/0", rules.RIGHT_EYE)],
+)
+def test_a_refused_eye_is_named(text: str, field: str) -> None:
+    with pytest.raises(rules.FieldError) as refused:
+        parse_entry(text)
+    assert (refused.value.field, refused.value.args[0]) == (field, VISION_FORMAT)

@@ -73,8 +73,8 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
     markup = keyboards.inline(
         [[(_("Send"), SendAlert(token).data()), (_("Cancel"), DropAlert(token).data())]]
     )
-    school, sender = await health.alert_signature(visit.session, visit.actor)
-    shown = alert_html(text, _, school, sender)
+    signed = await health.alert_signature(visit.session, visit.actor)
+    shown = alert_html(text, _, signed)
     visit.reply(shown + "\n\n" + html.escape(question), markup)
     return True
 

@@ -13,6 +13,7 @@ from bot.core import keyboards
 from bot.core.callbacks import Button
 from bot.core.context import BotContext, Visit
 from bot.features.health import queries as health
+from bot.features.health import senders
 from bot.features.health.buttons import (
     ClassChosen,
     EntryPupil,
@@ -21,8 +22,8 @@ from bot.features.health.buttons import (
     NotePupils,
     TemplateWanted,
 )
-from bot.features.health.documents import build_health_template
 from bot.features.health.rules import NOT_FOR_YOU, may_record
+from bot.features.health.template import HealthPaper, build_health_template
 from bot.features.weekly.queries import class_pupils
 from storage.models import SchoolClass
 from storage.queries import school_classes
@@ -74,8 +75,23 @@ async def template_wanted(press: TemplateWanted, visit: Visit, context: BotConte
     if klass is None:
         return
     pupils = [(code, name) for _i, code, name in await class_pupils(visit.session, klass.id)]
-    school = await health.school_name(visit.session, visit.actor.school_id)
-    data = await asyncio.to_thread(build_health_template, school, klass.name, pupils, _)
+    school_id = visit.actor.school_id
+    signers = await senders.sheet_signers(
+        visit.session,
+        school_id,
+        visit.account.id,
+        context.today(visit.now),
+        context.settings.school_place or "",
+    )
+    paper = HealthPaper(
+        await senders.school_name(visit.session, school_id),
+        klass.name,
+        signers.nurse,
+        signers.principal,
+        signers.place,
+        signers.day,
+    )
+    data = await asyncio.to_thread(build_health_template, paper, pupils, _)
     caption = html.escape(
         _(
             "Fill in the results of class {name} and send the file back here. Leave a row "

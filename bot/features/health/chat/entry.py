@@ -9,14 +9,29 @@ from telegram import Message
 
 from bot.core import keyboards, pending
 from bot.core.context import BotContext, Visit
+from bot.core.i18n import Translator
 from bot.features.health import queries as health
 from bot.features.health.buttons import DropEntry, EntryPupil, SaveEntry
 from bot.features.health.notices import details
-from bot.features.health.rules import NOT_FOR_YOU, HealthEntry, may_record, parse_entry
+from bot.features.health.rules import (
+    NOT_FOR_YOU,
+    FieldError,
+    HealthEntry,
+    may_record,
+    parse_entry,
+)
 from storage.roster.cells import CellError
 
 ENTRY, ENTRY_OK = "health_entry", "health_entry_ok"  # pending kinds: the line, the preview
-EXAMPLE = "128; 26,5; 10/10; 8/10"
+EXAMPLE = "128; 26,5; 10/10; 6/10 có kính 10/10"
+
+
+def refusal(exc: CellError, _: Translator) -> str:
+    """Why a typed line was refused, naming the eye when an eye's value is the reason."""
+    reason = _(str(exc.args[0]))
+    if isinstance(exc, FieldError):
+        return _("{field}: {reason}").format(field=_(exc.field), reason=reason)
+    return reason
 
 
 def typed(message: Message) -> bool:
@@ -63,7 +78,7 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
         entry = parse_entry(message.text or "")
     except CellError as exc:
         again = _("Nothing was saved. Please send the line again.")
-        visit.reply(_(str(exc.args[0])) + "\n" + again, as_html=False)
+        visit.reply(refusal(exc, _) + "\n" + again, as_html=False)
         return True
     today = context.today(visit.now)
     (check,) = await health.assess_rows(
