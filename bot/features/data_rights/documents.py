@@ -4,6 +4,10 @@ headings, dates as dd/mm/yyyy and times in the school's zone, phones as people w
 It is built from the same data as the JSON export (queries.my_data), so both always hold the
 same records. The headings and labels are the workbook's data, in Vietnamese like the school's
 other spreadsheets; the person's language does not change them.
+
+Each sheet prints on A4 (storage/printout.py): fitted to the page's width, landscape when wide,
+its heading row and first column repeated on every page, long texts wrapped. A column no row
+fills (no attachment, no refusal) is left out; an empty sheet keeps its headings.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from bot.core.labels import ROLE_LABELS
 from storage.exports import put
 from storage.models import Role
 from storage.phones import display_phone
+from storage.printout import grow_rows, print_on_a4
 
 ACCOUNT_STATES = {
     "new": "Chưa đồng ý",
@@ -54,6 +59,7 @@ REQUEST_STATES = {
 }
 ATTACHMENTS = {"photo": "Ảnh", "document": "Tệp"}
 YES_NO = {True: "Có", False: "Không"}
+PORTRAIT = 95  # characters of columns that still print upright on A4
 
 
 def day(value: str | None) -> str:
@@ -80,15 +86,22 @@ def phone(value: str | None) -> str:
 
 def _sheet(book: Workbook, title: str, headings: Sequence[str], rows: list[list[Any]]) -> None:
     sheet: Worksheet = book.create_sheet(title)
-    for column, heading in enumerate(headings, start=1):
-        put(sheet, 1, column, heading).font = Font(bold=True)
-        width = max([len(heading), *(len(str(row[column - 1])) for row in rows)], default=10)
-        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 10), 60)
+    kept = [
+        i for i in range(len(headings)) if not rows or any(row[i] not in ("", None) for row in rows)
+    ]
+    widths = []
+    for column, index in enumerate(kept, start=1):
+        put(sheet, 1, column, headings[index]).font = Font(bold=True)
+        width = max([len(headings[index]), *(len(str(row[index])) for row in rows)], default=10)
+        widths.append(min(max(width + 2, 10), 60))
+        sheet.column_dimensions[get_column_letter(column)].width = widths[-1]
     for number, row in enumerate(rows, start=2):
-        for column, value in enumerate(row, start=1):
-            cell = put(sheet, number, column, value)
+        for column, index in enumerate(kept, start=1):
+            cell = put(sheet, number, column, row[index])
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
+    print_on_a4(sheet, heading_rows=(1, 1), title_columns=1, landscape=sum(widths) > PORTRAIT)
+    grow_rows(sheet, 2)
 
 
 def _about(data: dict[str, Any]) -> list[list[Any]]:
