@@ -60,10 +60,15 @@ def year() -> str:
     return assessment.school_year_of(datetime.now(ZONE).date())
 
 
+# What the minutes need of the school (Nghị định 30/2020), as the demo fills it.
+PAPER = {"governing_body": "UBND PHƯỜNG XUÂN HÒA", "place": "Xuân Hòa", "abbreviation": "THNK"}
+
+
 @pytest.fixture
 async def book(lists: School, session: AsyncSession) -> School:
     """A grade-1 CN record that is "Hoàn thành tốt" (Toán 8), the period locked for the school."""
     lists.year_start = YEAR_START
+    lists.settings = {**(lists.settings or {}), **PAPER}
     session.add(lists)
     student_id = await pupil_id(session, lists, CHILD)
     student = await session.get(Student, student_id)
@@ -333,7 +338,9 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
         else:
             raise AssertionError("no minutes")
         assert message["caption"] == f"Biên bản sửa {TOAN_CN}, đã đủ ba chữ ký xác nhận."
-        assert message["file"]["file_name"] == f"bien-ban-sua-diem-{rid}.docx", message["file"]
+        assert request.completed_at is not None
+        minutes_year = request.completed_at.astimezone(ZONE).year
+        assert message["file"]["file_name"] == f"bien-ban-so-01-{minutes_year}.docx"
         content = await download(sandbox, message)
         fields = minutes_fields(content)
         document = Document(io.BytesIO(content))
@@ -343,7 +350,12 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
         assert "Đồng ý cho sửa" in fields.values(), fields
         values = " | ".join(fields.values())
         assert CHILD in values and "1A" in values and "8" in values and "9" in values, fields
-        assert names[0] in values and "bai-kiem-tra.pdf" in values, fields
+        assert "ảnh 1" in values and "tệp bai-kiem-tra.pdf" in values, fields
+        assert names[0] not in values and "SHA-256" not in values, fields  # in the index only
+        number = document.tables[0].rows[1].cells[0].text
+        assert number == "Số: 01/BB-THNK", number
+        assert "UBND PHƯỜNG XUÂN HÒA" in heading, heading
+        assert document.tables[0].rows[1].cells[1].text.startswith("Xuân Hòa, ngày ")
         assert TEACHER_1A[0] in values and PRINCIPAL[0] in values and ADMIN[0] in values, fields
     kept = await session.scalar(
         select(func.count(CorrectionFile.id)).where(

@@ -31,7 +31,7 @@ from tests.e2e.test_corrections import (
     requests,
 )
 from tests.e2e.test_notifications import Clock
-from tests.e2e.test_weekly import download
+from tests.e2e.test_weekly import ZONE, download
 
 DOCUMENT = "sendDocument"
 
@@ -107,7 +107,8 @@ async def test_the_three_get_the_minutes_once_after_telegram_fails_the_upload(
         per_chat_interval=0.0,
     )
     assert await dispatcher.tick() == 3
-    name = f"bien-ban-sua-diem-{rid}.docx"
+    assert request.completed_at is not None  # the minutes are named by their number and year
+    name = f"bien-ban-so-01-{request.completed_at.astimezone(ZONE).year}.docx"
     for person, _role in signers:
         failed = sandbox.state.recorder.find(method=DOCUMENT, chat_id=person.person_id, ok=False)
         assert len(failed) == 1, failed

@@ -73,7 +73,7 @@ def _presses(features: Features) -> None:
 
 def _inputs(features: Features) -> None:
     """Each kind of pending input to what takes its typed text or its file."""
-    from bot.features.corrections.chat import addition, draft, evidence, late, review
+    from bot.features.corrections.chat import addition, draft, evidence, late, paper, review
 
     features.expect(late.WAIT_PICK, text=late.take_stray, media=late.take_stray)
     features.expect(late.WAIT_VALUE, text=draft.take_value)
@@ -82,3 +82,4 @@ def _inputs(features: Features) -> None:
     features.expect(late.WAIT_FILES, text=draft.take_stray_text, media=evidence.take_media)
     features.expect(evidence.WAIT_ADD, text=addition.take_text, media=evidence.take_media)
     features.expect(review.WAIT_NOTE, text=review.take_note)
+    features.expect(paper.WAIT_PAPER, text=paper.take_detail)

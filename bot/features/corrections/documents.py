@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_decimal
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -36,20 +35,22 @@ FACT_COLUMNS = (Cm(5.0), Cm(11.0))
 
 @dataclass(frozen=True, slots=True)
 class EvidenceFile:
-    """A file the teacher gave as evidence, identified by its digest."""
+    """A file the teacher gave as evidence: named as people name it ("ảnh 1"); its size and
+    digest go to the archive's index, not to the minutes."""
 
     name: str
     size: int
     sha256: str
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Act:
-    """Something a person did, in a role, at a moment: asking, confirming."""
+    """Something a person did, in a role, at a moment: asking, confirming (None: not yet)."""
 
     name: str
     role: str
-    at: datetime
+    at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ class Minutes:
     school_name: str
     place: str
     day: date
-    number: int
+    number: str  # "01/BB-THNK" (rules.minutes_number), never a database id
     pupil: str
     student_code: str
     class_name: str
@@ -93,16 +94,25 @@ class Minutes:
     decision: Decision
     applied: Applied
     confirmations: tuple[Act, Act, Act]  # principal, administrator, teacher
-    authority: str | None = None  # the governing body, e.g. "UBND QUẬN 3"
+    authority: str | None = None  # the governing body, e.g. "UBND PHƯỜNG XUÂN HÒA"
     outcome_before: str | None = None
     outcome_after: str | None = None
     zone: ZoneInfo = VIETNAM
     born: date | None = None  # tells the pupil apart from a namesake, with the student ID
+    acting: bool = False  # the vice principal decided and signs for the principal (KT.)
+    draft: bool = False  # the draft the three read before they sign (DỰ THẢO)
+    evidence_kinds: tuple[str, ...] = ()  # in words: "trang sổ theo dõi chất lượng giáo dục"
 
 
-def moment(at: datetime, zone: ZoneInfo) -> str:
-    """Return "09:15 05/02/2027" in the school's time zone."""
-    return at.astimezone(zone).strftime("%H:%M %d/%m/%Y")
+def moment(at: datetime | None, zone: ZoneInfo) -> str:
+    """Return "09:15 05/02/2027" in the school's time zone ("…" for a moment not come yet)."""
+    return "…" if at is None else at.astimezone(zone).strftime("%H:%M %d/%m/%Y")
+
+
+def clock_words(at: datetime, zone: ZoneInfo, _: Translator) -> str:
+    """Return "09 giờ 15 phút" in the school's time zone (the administrative way)."""
+    local = at.astimezone(zone)
+    return _("{hour} h {minute} min").format(hour=f"{local.hour:02d}", minute=f"{local.minute:02d}")
 
 
 def period_label(period: str, _: Translator) -> str:
@@ -143,19 +153,27 @@ def build_minutes(m: Minutes, _: Translator) -> bytes:
     """Return the minutes as a .docx in the administrative style of Nghị định 30/2020."""
     document = Document()
     page.page_and_font(document, _.language)
+    page.page_numbers(document)
     document.core_properties.title = page.nfc(_("Correction of a score or an assessment level"))
     document.core_properties.author = page.nfc(m.school_name)
+    if m.draft:
+        page.centred(document.add_paragraph(), _("DRAFT"), bold=True, size=Pt(14))
     _heading(document, m, _)
     page.centred(document.add_paragraph(), _("MINUTES"), bold=True, before=12)
     page.centred(
-        document.add_paragraph(), _("Correction of a score or an assessment level"), bold=True
+        document.add_paragraph(),
+        _("Correction of a score or an assessment level"),
+        bold=True,
+        rule=True,
     )
-    intro = _("Today, {date}, at {school}, we, the undersigned:").format(
-        date=short(m.day), school=m.school_name
-    )
-    page.write(document.add_paragraph(), intro, before=12)
+    page.write(document.add_paragraph(), _opening(m, _), before=12)
     for number, act in enumerate(m.confirmations, start=1):
-        member = page.write(document.add_paragraph(), f"{number}. {act.name} — {act.role}")
+        role = (
+            _("{role}, for the principal").format(role=act.role)
+            if m.acting and number == 1
+            else act.role
+        )
+        member = page.write(document.add_paragraph(), f"{number}. {act.name} — {role}")
         member.paragraph_format.left_indent = Cm(1)
     page.write(document.add_paragraph(), _("record the correction of this assessment result:"))
     _facts(document, _rows(m, _))
@@ -165,10 +183,53 @@ def build_minutes(m: Minutes, _: Translator) -> bytes:
         "evidence until the pupil leaves the school."
     )
     page.write(document.add_paragraph(), closing, before=6).alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    end = page.write(document.add_paragraph(), _ending(m, _), before=6)
+    end.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    end.paragraph_format.keep_with_next = True
     _signatures(document, m, _)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _span(m: Minutes) -> tuple[datetime | None, datetime | None]:
+    """When the drawing up began and ended: the first and the last confirmation."""
+    times = [act.at for act in m.confirmations if act.at is not None]
+    if m.draft or not times:
+        return None, None
+    return min(times), max(times)
+
+
+def _opening(m: Minutes, _: Translator) -> str:
+    """ "Hôm nay, vào lúc 09 giờ 15 phút, ngày 05/02/2027, tại Trường …, chúng tôi gồm:"."""
+    began, _ended = _span(m)
+    if began is None:
+        return _("Today, {date}, at {school}, we, the undersigned:").format(
+            date=short(m.day), school=m.school_name
+        )
+    return _("Today, at {time}, {date}, at {school}, we, the undersigned:").format(
+        time=clock_words(began, m.zone, _),
+        date=short(began.astimezone(m.zone).date()),
+        school=m.school_name,
+    )
+
+
+def _ending(m: Minutes, _: Translator) -> str:
+    """ "Biên bản kết thúc lúc … cùng ngày, được lập thành 03 bản có giá trị như nhau …"."""
+    began, ended = _span(m)
+    if began is None or ended is None:
+        return _(
+            "The minutes end at … the same day and are made in 03 copies of equal value: one "
+            "kept by the school, one for the teacher, one for the system administrator; the "
+            "members read them and confirmed them."
+        )
+    same = began.astimezone(m.zone).date() == ended.astimezone(m.zone).date()
+    day = _("the same day") if same else short(ended.astimezone(m.zone).date())
+    return _(
+        "The minutes end at {time} {day} and are made in 03 copies of equal value: one kept by "
+        "the school, one for the teacher, one for the system administrator; the members read "
+        "them and confirmed them."
+    ).format(time=clock_words(ended, m.zone, _), day=day)
 
 
 def _rows(m: Minutes, _: Translator) -> list[tuple[str, list[str]]]:
@@ -190,12 +251,8 @@ def _rows(m: Minutes, _: Translator) -> list[tuple[str, list[str]]]:
     if m.outcome_before is not None or m.outcome_after is not None:
         rows.append((_("End-of-year outcome before the correction"), [m.outcome_before or "—"]))
         rows.append((_("End-of-year outcome after the correction"), [m.outcome_after or "—"]))
-    size = _("{size} bytes")
-    evidence = [
-        f"{n}. {f.name} ({size.format(size=format_decimal(f.size, locale=_.language))}, "
-        f"SHA-256: {f.sha256})"
-        for n, f in enumerate(m.evidence, start=1)
-    ]
+    kinds = [_("{kinds}:").format(kinds=", ".join(m.evidence_kinds))] if m.evidence_kinds else []
+    evidence = kinds + [f"{n}. {f.label or f.name}" for n, f in enumerate(m.evidence, start=1)]
     r, d, a = m.requester, m.decision, m.applied
     return [
         *rows,
@@ -233,6 +290,7 @@ def _heading(document: DocumentObject, m: Minutes, _: Translator) -> None:
     page.centred(
         page.cell_paragraph(left), m.school_name.upper(), size=Pt(12), bold=True, rule=True
     )
+    left.paragraphs[-1].paragraph_format.space_after = Pt(0)
     page.centred(
         page.cell_paragraph(right), _("SOCIALIST REPUBLIC OF VIETNAM"), size=Pt(12), bold=True
     )
@@ -256,11 +314,21 @@ def _facts(document: DocumentObject, rows: list[tuple[str, list[str]]]) -> None:
 
 
 def _signatures(document: DocumentObject, m: Minutes, _: Translator) -> None:
-    """Three columns: each signer's role, the moment they confirmed, and their name."""
+    """Three columns: each signer's role, the moment they confirmed, and their name; the row
+    never splits across pages. A vice principal deciding in the principal's absence signs
+    "KT. HIỆU TRƯỞNG / PHÓ HIỆU TRƯỞNG"."""
     width = Cm(page.TEXT_WIDTH.cm / 3)
     table = page.table(document, 1, 3, (width, width, width))
-    for cell, act in zip(table.rows[0].cells, m.confirmations, strict=True):
-        page.centred(page.cell_paragraph(cell), act.role, bold=True, caps=True, before=12)
-        confirmed = _("Confirmed at {time}").format(time=moment(act.at, m.zone))
+    for number, (cell, act) in enumerate(zip(table.rows[0].cells, m.confirmations, strict=True)):
+        if m.acting and number == 0:
+            page.centred(page.cell_paragraph(cell), _("FOR THE PRINCIPAL"), bold=True, before=12)
+            page.centred(page.cell_paragraph(cell), _("VICE PRINCIPAL"), bold=True)
+        else:
+            page.centred(page.cell_paragraph(cell), act.role, bold=True, caps=True, before=12)
+        if act.at is None:
+            confirmed = _("Not confirmed yet")
+        else:
+            confirmed = _("Confirmed at {time}").format(time=moment(act.at, m.zone))
         page.centred(page.cell_paragraph(cell), f"({confirmed})", italic=True, size=Pt(12))
         page.centred(page.cell_paragraph(cell), act.name, bold=True, before=36)
+    page.keep_together(table)

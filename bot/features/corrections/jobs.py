@@ -23,7 +23,7 @@ from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.calendar.queries import load_calendar
 from bot.features.corrections import deciders as absences
-from bot.features.corrections import reads
+from bot.features.corrections import minutes, reads
 from storage.models import (
     CorrectionRequest,
     CorrectionState,
@@ -102,7 +102,11 @@ async def _queue(
 async def remind_waiting(
     sessions: async_sessionmaker[AsyncSession], school_id: int, now: datetime
 ) -> int:
-    """Queue today's reminders (to the deciders, to the administrators); how many were queued."""
+    """Queue today's reminders (to the deciders, to the administrators); how many were queued.
+
+    First, the minutes of a request signed by all three but left without them (a crash after
+    the third signature) are made (minutes.finish_signed)."""
+    await minutes.finish_signed(sessions, school_id, now)
     async with sessions() as session, session.begin():
         school = await session.get(School, school_id)
         assert school is not None

@@ -114,11 +114,79 @@ def centred(
     before: float = 0,
     rule: bool = False,
 ) -> None:
-    """A centred line; `rule` draws the line ND30 puts under the school's name and the motto."""
+    """A centred line; `rule` draws the short line ND30 puts under it (a ruled paragraph of
+    its own, never underlined text)."""
     write(paragraph, text, bold=bold, italic=italic, caps=caps, size=size, before=before)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if rule:
-        paragraph.runs[-1].font.underline = True
+        short_rule(paragraph, Cm(RULE_LENGTH))
+
+
+RULE_LENGTH = 3.0  # cm: the short line under the agency's name, the motto and the title
+
+
+def short_rule(after: Paragraph, length: Length) -> None:
+    """A centred line of `length` under `after`: an empty paragraph, indented from both sides
+    of its cell or page, with a bottom border (how Word draws ND30's rules)."""
+    element = OxmlElement("w:p")
+    after._p.addnext(element)
+    rule = Paragraph(element, after._parent)
+    rule.paragraph_format.space_before = rule.paragraph_format.space_after = Pt(0)
+    rule.paragraph_format.line_spacing = Pt(3)
+    width = _available(after)
+    side = Cm(max((width.cm - length.cm) / 2, 0))
+    rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = side
+    border = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
+        border.set(qn(key), value)
+    borders = OxmlElement("w:pBdr")
+    borders.append(border)
+    rule._p.get_or_add_pPr().insert_element_before(
+        borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr"
+    )
+
+
+def _available(paragraph: Paragraph) -> Length:
+    """The width a paragraph has: its cell's, or the page's text width."""
+    parent = paragraph._parent
+    width = getattr(parent, "width", None)
+    return Length(width) if width else TEXT_WIDTH
+
+
+def page_numbers(document: DocumentObject) -> None:
+    """Page numbers centred in the top margin from page 2 (the first page has a header of its
+    own, left empty), as Nghị định 30/2020 asks."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.header_distance = Cm(1.0)
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    run.font.size = SIZE
+    fonts(run._r.get_or_add_rPr())
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2")):
+        if kind is not None:
+            run._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
+        elif text == " PAGE ":
+            code = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+            code.text = text
+            run._r.append(code)
+        else:
+            shown = OxmlElement("w:t")
+            shown.text = text
+            run._r.append(shown)
+    run._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): "end"}))
+
+
+def keep_together(table: Table) -> None:
+    """A row that never splits across pages, its paragraphs kept with each other."""
+    for row in table.rows:
+        properties = row._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+                paragraph.paragraph_format.keep_together = True
 
 
 def nfc(text: str) -> str:

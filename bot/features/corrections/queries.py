@@ -169,6 +169,15 @@ async def outcome_change(
     return before, after
 
 
+async def outcome_now(session: AsyncSession, target: Target) -> str | None:
+    """The pupil's end-of-year outcome as the book holds it (None before the end of the year,
+    or where it cannot be said yet): what decides whether Điều 11 applies."""
+    if target.period is not Period.CN:
+        return None
+    book = await assessment.class_results(session, target.klass.id, target.school_year, Period.CN)
+    return assessment.outcome_or_none(dict(book.get(target.student.id, {})), target.klass.grade)
+
+
 def checked_value(
     item: Item, text: str, *, grade: int, period: Period, recorded: str | None
 ) -> str:
@@ -213,11 +222,10 @@ async def submit(
     new_value = checked_value(
         item, new_text, grade=target.klass.grade, period=period, recorded=target.old_value
     )
-    if not reason_text.strip():
-        raise Refused(NO_REASON)
-    if not evidence:
-        raise Refused(NO_EVIDENCE)
+    if not reason_text.strip() or not evidence:
+        raise Refused(NO_EVIDENCE if reason_text.strip() else NO_REASON)
     before, after = await outcome_change(session, target, new_value)
+    rules.check_reason(reason, item.kind, period.value, before)
     request = CorrectionRequest(
         school_id=actor.school_id,
         school_year=school_year,
@@ -299,20 +307,6 @@ def add_files(
     ]
     session.add_all(rows)
     return rows
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-async def keep_minutes(
-    session: AsyncSession, request: CorrectionRequest, content: bytes
-) -> CorrectionFile:
-    """Keep the signed minutes (a .docx) with the evidence; the kept file, flushed (the outbox
-    names it by its id)."""
-    name = f"bien-ban-sua-diem-{request.id}.docx"
-    (kept,) = add_files(session, request, [Evidence(name, DOCX, content)], None, kind="minutes")
-    await session.flush()
-    return kept
 
 
 def _describe(request: CorrectionRequest) -> str:

@@ -185,6 +185,13 @@ async def pupil_label(session: AsyncSession, student: Student, _: Translator) ->
     return told_apart(pupils, _)[student.id]
 
 
+async def school(session: AsyncSession, school_id: int) -> School:
+    """The school (it exists: the actor belongs to it)."""
+    found = await session.get(School, school_id)
+    assert found is not None
+    return found
+
+
 async def school_calendar(session: AsyncSession, school_id: int, today: date) -> Calendar:
     """The school's calendar around today."""
     school = await session.get(School, school_id)
@@ -276,6 +283,7 @@ class MinutesFacts:
     staff_names: dict[int, str]
     signatures: dict[str, CorrectionSignature]
     evidence: list[CorrectionFile]
+    zone: ZoneInfo
 
 
 async def signatures(session: AsyncSession, request_id: int) -> dict[str, CorrectionSignature]:
@@ -300,4 +308,5 @@ async def minutes_facts(session: AsyncSession, request: CorrectionRequest) -> Mi
         staff_names={s.id: s.full_name for s in staff},
         signatures=await signatures(session, request.id),
         evidence=await files_of(session, request.id),
+        zone=ZoneInfo(school.timezone or "Asia/Ho_Chi_Minh"),
     )

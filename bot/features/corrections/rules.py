@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 
 from bot.core.i18n import N_, Translator
 from bot.features.leave.rules import MAX_DAYS, DayProblem
-from storage.models import AssessmentKind, CorrectionRequest, CorrectionState, Role
+from storage.models import (
+    AssessmentKind,
+    CorrectionReason,
+    CorrectionRequest,
+    CorrectionState,
+    Role,
+)
 
 if TYPE_CHECKING:
     from bot.core.access import Actor
@@ -113,6 +119,66 @@ def open_key(student_id: int, school_year: str, period: str, item_key: str) -> s
 def too_late(today: date, last_day: date) -> bool:
     """Whether the last day for correction requests of a period is past."""
     return today > last_day
+
+
+# The reasons a law allows -----------------------------------------------------------------------
+
+RETEST_SCOPE = N_(
+    "A re-test (Article 7, Circular 27) applies only to a periodic test score of the end of "
+    "term I or of the end of the year."
+)
+ADDITIONAL_SCOPE = N_(
+    "An additional assessment (Article 11, Circular 27) applies only at the end of the year, "
+    "to a pupil who has not completed the grade."
+)
+RETEST_PERIODS = ("ck1", "cn")  # Điều 7: the periodic tests of the end of term I and of the year
+NOT_COMPLETED = "cht"  # the end-of-year outcome "Chưa hoàn thành" (Điều 9)
+
+
+def reason_problem(
+    reason: CorrectionReason, kind: AssessmentKind, period: str, outcome: str | None
+) -> str | None:
+    """Why this kind of reason does not fit this item (a msgid), or None when it does.
+
+    `outcome` is the pupil's end-of-year outcome before the correction (None if none yet).
+    """
+    retest_fits = kind is AssessmentKind.SCORE and period in RETEST_PERIODS
+    if reason is CorrectionReason.RETEST and not retest_fits:
+        return RETEST_SCOPE
+    if reason is CorrectionReason.ADDITIONAL and (period != "cn" or outcome != NOT_COMPLETED):
+        return ADDITIONAL_SCOPE
+    return None
+
+
+def reasons_for(kind: AssessmentKind, period: str, outcome: str | None) -> list[CorrectionReason]:
+    """The kinds of reason a request for this item may give, in the order they are offered."""
+    return [r for r in CorrectionReason if reason_problem(r, kind, period, outcome) is None]
+
+
+def check_reason(
+    reason: CorrectionReason, kind: AssessmentKind, period: str, outcome: str | None
+) -> None:
+    """Refused when the reason is outside its legal scope (TT27 Điều 7, Điều 11)."""
+    problem = reason_problem(reason, kind, period, outcome)
+    if problem is not None:
+        raise Refused(problem)
+
+
+# The minutes' number -----------------------------------------------------------------------------
+
+MINUTES_SIGN = "BB"  # biên bản (Nghị định 30/2020, Phụ lục III)
+
+
+def minutes_number(number: int | None, abbreviation: str | None) -> str:
+    """ "01/BB-THNK": two digits at least, the kind of document, the school's abbreviation;
+    dots for a number not given yet (a draft)."""
+    shown = "…" if number is None else f"{number:02d}"
+    sign = (
+        f"{MINUTES_SIGN}-{abbreviation.strip()}"
+        if abbreviation and abbreviation.strip()
+        else MINUTES_SIGN
+    )
+    return f"{shown}/{sign}"
 
 
 # Pupils sharing a name ----------------------------------------------------------------------------

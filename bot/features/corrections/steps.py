@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +19,7 @@ from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import Period
 from bot.features.corrections import news, rules
 from bot.features.corrections.deciders import deciding_role
+from bot.features.corrections.minutes import give_number
 from bot.features.corrections.queries import Evidence, add_files, load
 from bot.features.corrections.reads import signatures as signatures
 from bot.features.corrections.rules import (
@@ -29,7 +31,14 @@ from bot.features.corrections.rules import (
     Stale,
 )
 from bot.features.corrections.rules import Decision as Decision
-from storage.models import CorrectionRequest, CorrectionSignature, CorrectionState, Role, Staff
+from storage.models import (
+    CorrectionRequest,
+    CorrectionSignature,
+    CorrectionState,
+    Role,
+    School,
+    Staff,
+)
 from storage.queries import audit, audit_refusal
 
 
@@ -205,7 +214,9 @@ async def sign(
     now: datetime,
     who: str,
 ) -> tuple[CorrectionRequest, bool]:
-    """Confirm the minutes in one role; True when this was the third confirmation."""
+    """Confirm the minutes in one role; True when this was the third confirmation, which also
+    gives the minutes their number (the minutes themselves are made after the commit:
+    minutes.produce)."""
     request = await load(session, actor.school_id, request_id, lock=True)
     if role not in SIGNERS or role not in rules.signer_roles(actor, request):
         await _refused_press(session, request, who, f"not the {role} of this request")
@@ -239,5 +250,8 @@ async def sign(
         request.state = CorrectionState.SIGNED
         request.open_key = None
         request.completed_at = now
+        school = await session.get(School, request.school_id)
+        zone = ZoneInfo(school.timezone if school else "Asia/Ho_Chi_Minh")
+        await give_number(session, request, now.astimezone(zone).date())
     await session.flush()
     return request, complete

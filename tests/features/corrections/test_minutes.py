@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import UTC, date, datetime
 
 from docx import Document
@@ -28,6 +29,12 @@ VI = translator("vi")
 DIGEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 
+def document_xml(data: bytes) -> str:
+    """The main part's XML (where fields, borders and row properties are written)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return package.read("word/document.xml").decode()
+
+
 def at(hour: int, minute: int, day: int = 5) -> datetime:
     """A moment given in UTC; the minutes show it seven hours later, in Vietnam."""
     return datetime(2027, 2, day, hour, minute, tzinfo=UTC)
@@ -35,11 +42,11 @@ def at(hour: int, minute: int, day: int = 5) -> datetime:
 
 def sample(**changes: object) -> Minutes:
     values: dict[str, object] = {
-        "authority": "UBND Quận 3",
+        "authority": "UBND PHƯỜNG XUÂN HÒA",
         "school_name": "Trường Tiểu học Lê Quang Định",
-        "place": "Quận 3",
+        "place": "Xuân Hòa",
         "day": date(2027, 2, 5),
-        "number": 17,
+        "number": "01/BB-THLQĐ",
         "pupil": "Hoàng Anh Đăng",
         "student_code": "7900000001",
         "class_name": "1A",
@@ -53,8 +60,8 @@ def sample(**changes: object) -> Minutes:
         "outcome_before": "Hoàn thành",
         "outcome_after": "Hoàn thành tốt",
         "evidence": (
-            EvidenceFile("so-diem-trang-12.jpg", 123456, DIGEST),
-            EvidenceFile("bai-kiem-tra.pdf", 2048, "0" * 64),
+            EvidenceFile("so-diem-trang-12.jpg", 123456, DIGEST, "ảnh 1"),
+            EvidenceFile("bai-kiem-tra.pdf", 2048, "0" * 64, "tệp bai-kiem-tra.pdf"),
         ),
         "requester": Act("Phan Thị Thu", "Giáo viên chủ nhiệm", at(1, 5, 3)),
         "decision": Decision("Trịnh Văn Khải", "Hiệu trưởng", at(2, 30, 4), "Duyệt"),
@@ -98,13 +105,16 @@ def test_times_are_vietnamese_local_time() -> None:
     assert fields["Changed in the official system by"] == "Trần Minh Khoa, at 10:00 05/02/2027"
 
 
-def test_each_evidence_file_is_listed_with_its_size_and_digest() -> None:
-    lines = minutes_fields(build_minutes(sample(), EN))["Evidence"].splitlines()
+def test_evidence_is_listed_by_kind_in_words_without_digests() -> None:
+    kinds = ("trang sổ theo dõi chất lượng giáo dục", "bài kiểm tra của học sinh")
+    minutes = build_minutes(sample(evidence_kinds=kinds), EN)
+    lines = minutes_fields(minutes)["Evidence"].splitlines()
     assert lines == [
-        f"1. so-diem-trang-12.jpg (123,456 bytes, SHA-256: {DIGEST})",
-        f"2. bai-kiem-tra.pdf (2,048 bytes, SHA-256: {'0' * 64})",
+        "trang sổ theo dõi chất lượng giáo dục, bài kiểm tra của học sinh:",
+        "1. ảnh 1",
+        "2. tệp bai-kiem-tra.pdf",
     ]
-    assert "123.456" in minutes_fields(build_minutes(sample(), VI))[VI("Evidence")]
+    assert DIGEST not in document_xml(minutes) and "SHA-256" not in document_xml(minutes)
 
 
 def test_the_three_confirmations_close_the_minutes_with_their_times() -> None:
@@ -129,10 +139,10 @@ def test_without_an_outcome_change_the_outcome_rows_are_left_out() -> None:
 def test_heading_follows_decree_30() -> None:
     document = Document(io.BytesIO(build_minutes(sample(), VI)))
     left, right = (cell.text.splitlines() for cell in document.tables[0].rows[0].cells)
-    assert left == ["UBND QUẬN 3", "TRƯỜNG TIỂU HỌC LÊ QUANG ĐỊNH"]
+    assert left == ["UBND PHƯỜNG XUÂN HÒA", "TRƯỜNG TIỂU HỌC LÊ QUANG ĐỊNH"]
     assert right == [VI("SOCIALIST REPUBLIC OF VIETNAM"), VI("Independence - Freedom - Happiness")]
     place = document.tables[0].rows[1].cells[1].paragraphs[0]
-    assert place.text == "Quận 3, " + VI("day {day} month {month} year {year}").format(
+    assert place.text == "Xuân Hòa, " + VI("day {day} month {month} year {year}").format(
         day="05", month="02", year=2027
     )
     assert place.runs[0].font.italic
@@ -160,3 +170,65 @@ def test_values_are_shown_by_their_names() -> None:
     assert value_label(AssessmentKind.SCORE, "9", EN) == "9"
     assert value_label(AssessmentKind.SCORE, None, EN) == "—"
     assert period_label("ck1", EN) == "End of term I"
+
+
+def test_the_number_is_the_school_years_count_with_its_sign() -> None:
+    document = Document(io.BytesIO(build_minutes(sample(), VI)))
+    number = document.tables[0].rows[1].cells[0].text
+    assert number == "Số: 01/BB-THLQĐ"
+
+
+def test_a_vice_principal_deciding_for_the_principal_signs_kt() -> None:
+    vice = Act("Nguyễn Thị Hồng", "Phó Hiệu trưởng", at(3, 10))
+    minutes = sample(
+        acting=True,
+        confirmations=(
+            vice,
+            Act("Trần Minh Khoa", "Quản trị hệ thống", at(3, 12)),
+            Act("Phan Thị Thu", "Giáo viên", at(3, 15)),
+        ),
+    )
+    document = Document(io.BytesIO(build_minutes(minutes, EN)))
+    first = [p.text for p in document.tables[2].rows[0].cells[0].paragraphs if p.text]
+    assert first[:2] == ["FOR THE PRINCIPAL", "VICE PRINCIPAL"]
+    assert first[-1] == "Nguyễn Thị Hồng"
+    members = [p.text for p in document.paragraphs]
+    assert "1. Nguyễn Thị Hồng — Phó Hiệu trưởng, for the principal" in members
+
+
+def test_pages_are_numbered_from_the_second_at_the_top_and_signatures_kept_together() -> None:
+    data = build_minutes(sample(), VI)
+    document = Document(io.BytesIO(data))
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    header = section.header._element.xml
+    assert "PAGE" in header and 'w:fldCharType="begin"' in header
+    assert section.first_page_header.paragraphs[0].text == ""
+    assert section.header.paragraphs[0].alignment == 1  # centred
+    signatures = document.tables[2].rows[0]._tr.xml
+    assert "<w:cantSplit/>" in signatures
+    xml = document_xml(data)
+    assert "<w:keepNext/>" in xml
+    assert "<w:u " not in xml and "<w:u/>" not in xml  # rules, never underlined text
+    assert xml.count("<w:pBdr>") >= 3  # under the agency, the motto and the title
+
+
+def test_opening_and_closing_lines_of_an_administrative_minutes() -> None:
+    document = Document(io.BytesIO(build_minutes(sample(), EN)))
+    texts = [p.text for p in document.paragraphs]
+    assert any(t.startswith("Today, at 10 h 10 min, 05/02/2027") for t in texts), texts
+    ending = next(t for t in texts if t.startswith("The minutes end at"))
+    assert ending.startswith("The minutes end at 10 h 15 min the same day") and "03" in ending
+
+
+def test_a_draft_says_so_and_leaves_what_is_not_signed_open() -> None:
+    unsigned = (
+        Act("Trịnh Văn Khải", "Hiệu trưởng", None),
+        Act("Trần Minh Khoa", "Quản trị hệ thống", None),
+        Act("Phan Thị Thu", "Giáo viên", None),
+    )
+    data = build_minutes(sample(draft=True, number="…/BB-THLQĐ", confirmations=unsigned), EN)
+    document = Document(io.BytesIO(data))
+    assert document.paragraphs[0].text == "DRAFT"
+    fields = minutes_fields(data)
+    assert fields["Hiệu trưởng"] == "(Not confirmed yet)\nTrịnh Văn Khải"

@@ -20,7 +20,7 @@ from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import Period, RuleError
 from bot.features.calendar.queries import Calendar
 from bot.features.corrections import queries as corrections
-from bot.features.corrections import reads
+from bot.features.corrections import reads, rules
 from bot.features.corrections.chat.buttons import (
     CancelDraft,
     PickReason,
@@ -37,7 +37,7 @@ from bot.features.corrections.chat.late import (
     open_form,
 )
 from bot.features.corrections.rules import NOT_YOURS, Refused
-from storage.models import CorrectionReason, SchoolClass, Student
+from storage.models import AssessmentKind, CorrectionReason, SchoolClass, Student
 
 READY = N_("The request is ready: press “Send the request” or “Cancel” above.")
 
@@ -103,12 +103,30 @@ def cancel_row(_: Translator, flow: str) -> tuple[str, str]:
     return (_("Cancel"), CancelDraft(flow).data())
 
 
-def _reason_buttons(_: Translator, flow: str) -> InlineKeyboardMarkup:
+async def _allowed(
+    visit: Visit, context: BotContext, draft: dict[str, Any]
+) -> list[CorrectionReason]:
+    """The kinds of reason this item may give (TT27 Điều 7 and 11: rules.reasons_for)."""
+    student, klass, item = await target_of(visit, draft)
+    period = Period(draft["period"])
+    target = corrections.Target(
+        student, klass, draft_year(draft, context, visit), period, item, None
+    )
+    outcome = await corrections.outcome_now(visit.session, target)
+    return rules.reasons_for(item.kind, period.value, outcome)
+
+
+async def _reason_buttons(
+    visit: Visit, context: BotContext, draft: dict[str, Any]
+) -> InlineKeyboardMarkup:
+    """One button per kind of reason this item may give, then "Hủy"."""
+    _, flow = visit._, str(draft.get("flow", ""))
+    allowed = await _allowed(visit, context, draft)
     return keyboards.choices(
         [
             *(
-                (_(label.chat), PickReason(reason.value, flow).data())
-                for reason, label in CORRECTION_REASON_LABELS.items()
+                (_(CORRECTION_REASON_LABELS[reason].chat), PickReason(reason.value, flow).data())
+                for reason in allowed
             ),
             cancel_row(_, flow),
         ],
@@ -124,8 +142,8 @@ async def value_pressed(press: PickValue, visit: Visit, context: BotContext) -> 
         return
     text = await _set_value(visit, context, draft, press.code)
     asked = await open_draft(visit, WAIT_REASON)
-    flow = str(draft.get("flow", ""))
-    visit.edit(text, _reason_buttons(visit._, flow) if asked and "value" in asked else None)
+    ready = asked is not None and "value" in asked
+    visit.edit(text, await _reason_buttons(visit, context, draft) if ready else None)
 
 
 async def reason_pressed(press: PickReason, visit: Visit, context: BotContext) -> None:
@@ -138,8 +156,14 @@ async def reason_pressed(press: PickReason, visit: Visit, context: BotContext) -
     if draft is None:
         await closed(visit, press.flow)
         return
-    await expect(visit, WAIT_REASON, draft | {"reason": reason.value})
     _ = visit._
+    if reason not in await _allowed(visit, context, draft):
+        item = Item.from_key(str(draft["item"]))
+        kind = item.kind if item else AssessmentKind.LEVEL
+        problem = rules.reason_problem(reason, kind, str(draft["period"]), None)
+        visit.alert(_(problem or rules.ADDITIONAL_SCOPE))
+        return
+    await expect(visit, WAIT_REASON, draft | {"reason": reason.value})
     text = _(
         "{reason}. Please type the details: what was wrong and where the right value comes from."
     )
@@ -154,8 +178,8 @@ async def take_value(message: Message, visit: Visit, context: BotContext) -> boo
         return False
     reply = await _set_value(visit, context, draft, message.text or "")
     asked = await open_draft(visit, WAIT_REASON)
-    flow = str(draft.get("flow", ""))
-    visit.reply(reply, _reason_buttons(visit._, flow) if asked and "reason" not in asked else None)
+    ready = asked is not None and "reason" not in asked
+    visit.reply(reply, await _reason_buttons(visit, context, draft) if ready else None)
     return True
 
 
@@ -166,10 +190,9 @@ async def take_reason(message: Message, visit: Visit, context: BotContext) -> bo
         return False
     _ = visit._
     text = message.text or ""
-    flow = str(draft.get("flow", ""))
     if "reason" not in draft:
         first = _("Please choose the kind of reason first.")
-        visit.reply(first, _reason_buttons(_, flow), as_html=False)
+        visit.reply(first, await _reason_buttons(visit, context, draft), as_html=False)
         return True
     problem = limits.text_problem(text)
     if problem is not None:
@@ -180,7 +203,7 @@ async def take_reason(message: Message, visit: Visit, context: BotContext) -> bo
         "Please send the evidence: a photo or a file of the mark book page and of the "
         "pupil's test (PDF, Word or a picture). Press “Done” when everything is sent."
     )
-    visit.reply(ask, done_button(_, flow), as_html=False)
+    visit.reply(ask, done_button(_, str(draft.get("flow", ""))), as_html=False)
     return True
 
 
