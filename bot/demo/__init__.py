@@ -37,6 +37,9 @@ OTHER_STAFF = (
 )
 
 
+PAPER = {"governing_body": "UBND PHƯỜNG XUÂN HÒA", "place": "Xuân Hòa", "abbreviation": "THHD"}
+
+
 async def prepare_school(database_url: str, settings: Settings, _: Translator) -> None:
     """Create the demo school from the bundled lists in a fresh database."""
     engine = create_engine(database_url)
@@ -46,6 +49,8 @@ async def prepare_school(database_url: str, settings: Settings, _: Translator) -
             school = await ensure_school(
                 session, "demo", _("Sunflower Primary School (demo)"), settings.timezone
             )
+            # What the minutes of a correction need (Nghị định 30/2020), in today's wards.
+            school.settings = {**PAPER, **(school.settings or {})}
             today = datetime.now(settings.zone).date()
             for outcome in (
                 await import_roster(
