@@ -110,6 +110,10 @@ class LinkRequest(Base):
     phone: Mapped[str] = mapped_column(String(20))
     name: Mapped[Name]
     description: Mapped[str | None] = mapped_column(String(200))
+    # What the parent said they are to the child ("mother", "father", "grandparent"), read
+    # from their words when the request is made; None when they did not say (and in rows
+    # made before 0011, whose card reads it from the description).
+    claimed_relation: Mapped[str | None] = mapped_column(String(20))
     class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id", ondelete="SET NULL"))
     state: Mapped[RequestState] = mapped_column(enum_type(RequestState))
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id", ondelete="SET NULL"))

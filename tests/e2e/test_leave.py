@@ -371,7 +371,8 @@ async def test_bad_input_is_answered_and_nothing_is_stored(
     await reply(mother)
     await mother.send("x" * 10_000)
     too_long = await mother.next_message(timeout=10, new_only=True)
-    assert "2000" in too_long["text"] and too_long["buttons"] == []
+    assert "2000" in too_long["text"] and "10000" in too_long["text"]  # kept, not lost
+    assert [b["text"] for row in too_long["buttons"] for b in row] == ["Gửi bản rút gọn", "Hủy"]
     assert await requests(session, school) == []
 
     # The form is ready to send, but ten requests went in the last hour: the 11th is refused.

@@ -138,7 +138,9 @@ async def test_unknown_phone_is_linked_after_the_homeroom_teacher_approves(
     )
     assert {"account.link_refused", "link_request.approve", "account.link"} <= actions
     approved = await session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "link_request.approve")
+        select(AuditEvent).where(
+            AuditEvent.school_id == lists.id, AuditEvent.action == "link_request.approve"
+        )
     )
     assert approved is not None and approved.after is not None
     assert approved.after["claimed_relation"] == "grandparent"

@@ -143,7 +143,7 @@ async def _link_parent(
         await session.flush()
     linked = await session.get(StudentGuardian, (student.id, guardian.id))
     if linked is None:
-        relation = rules.stored_relation(rules.claimed_relation(request.description))
+        relation = rules.stored_relation(news.claim_of(request))
         session.add(
             StudentGuardian(student_id=student.id, guardian_id=guardian.id, relation=relation)
         )
@@ -176,7 +176,7 @@ def _audit(session: AsyncSession, actor: Actor, request: LinkRequest, action: st
             "student_id": request.student_id,
             "class_id": request.class_id,
             "phone": request.phone,
-            "claimed_relation": rules.claimed_relation(request.description),
+            "claimed_relation": news.claim_of(request),
             "confirmed_after_check": action == "link_request.approve",
         },
     )

@@ -86,6 +86,7 @@ async def describe(
     if klass is None:
         return None
     request.description = text[:200]
+    request.claimed_relation = rules.claimed_relation(text)
     request.class_id = klass.id
     request.state = RequestState.PENDING
     teachers = await homeroom_teachers(session, request)

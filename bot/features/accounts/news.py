@@ -53,10 +53,16 @@ def phone_text(phone: str) -> str:
         return phone
 
 
+def claim_of(request: LinkRequest) -> str | None:
+    """What the parent said they are to the child, as kept with the request; a request made
+    before it was kept (migration 0011) has it read from the parent's words."""
+    return request.claimed_relation or claimed_relation(request.description)
+
+
 def relation_text(request: LinkRequest, _: Translator) -> str:
     """What the parent said they are to the child, or that they did not say."""
-    claimed = claimed_relation(request.description)
-    return _(RELATIONS[claimed]) if claimed else _(NOT_SAID)
+    claimed = claim_of(request)
+    return _(RELATIONS[claimed]) if claimed in RELATIONS else _(NOT_SAID)
 
 
 def request_text(card: Card, _: Translator, *, teacher_missing: bool = False) -> str:

@@ -50,6 +50,7 @@ __all__ = [
     "pupil_sheet",
     "recent_day",
     "start_day",
+    "tell_absences",
     "week_days",
 ]
 
@@ -288,4 +289,18 @@ async def mark(
     _audit(session, school_id, actor, student_id, day, part, before, after)
     week, class_id = calendar.week_of(day), await pupil_class(session, school_id, student_id)
     if now is not None and week is not None and class_id is not None:
+        await tell_changes(session, school_id, week, class_id, [student_id], ATTENDANCE_PART, now)
+
+
+async def tell_absences(
+    session: AsyncSession, school_id: int, student_id: int, days: list[date], now: datetime
+) -> None:
+    """Tell the family of absences recorded with `mark` (without `now`) on these days: one
+    addendum per week whose notice already went out, as for the teacher's own entries."""
+    class_id = await pupil_class(session, school_id, student_id)
+    if class_id is None or not days:
+        return
+    calendar = await school_calendar(session, school_id, min(days))
+    weeks = {week.start: week for day in days if (week := calendar.week_of(day)) is not None}
+    for week in weeks.values():
         await tell_changes(session, school_id, week, class_id, [student_id], ATTENDANCE_PART, now)

@@ -6,7 +6,6 @@ Plain Python: no Telegram, no database. Refusals are English msgids for the call
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,7 +14,11 @@ from zoneinfo import ZoneInfo
 
 from bot.core import limits
 from bot.core.i18n import N_, Translator
-from bot.core.split import split_html, utf16_len
+from bot.core.long_text import TELEGRAM_LIMIT as TELEGRAM_LIMIT
+from bot.core.long_text import is_tail as is_tail
+from bot.core.long_text import keep_long as keep_long
+from bot.core.long_text import shorten as shorten
+from bot.core.long_text import split_text as split_text
 from storage.models import FeedbackState, FeedbackTopic, Role
 
 if TYPE_CHECKING:
@@ -30,12 +33,6 @@ FOLLOW_UPS_PER_HOUR = 2 * limits.PER_HOUR
 # inbox and the reminder still show it); the administrators are told once a day at most.
 KEPT_FOR = timedelta(days=60)
 ADMINS_TOLD_FOR = timedelta(days=1)
-# Telegram cuts a longer message into parts of at most this many UTF-16 units, sent together;
-# a part this close to the limit followed within TAIL_SECONDS by another is one text.
-TELEGRAM_LIMIT = 4096
-CUT_SLACK = 100
-TAIL_SECONDS = 5
-LONG_LIMIT = 4 * TELEGRAM_LIMIT  # the longest text kept as a draft to shorten or split
 TITLE = N_("feedback about {topic} of {date}")
 TOPICS = {
     FeedbackTopic.STUDY: N_("Study"),
@@ -226,37 +223,3 @@ def title(item: Feedback, zone: ZoneInfo, _: Translator) -> str:
 def capital(text: str) -> str:
     """The text with its first letter in capitals (a title at the start of a sentence)."""
     return text[:1].upper() + text[1:]
-
-
-def is_tail(long_piece: int, long_at: float | None, sent_at: float) -> bool:
-    """Whether a message sent at `sent_at` is the rest of a text Telegram cut: the piece before
-    it reached Telegram's limit and was sent moments earlier."""
-    return (
-        long_at is not None
-        and TELEGRAM_LIMIT - CUT_SLACK <= long_piece <= TELEGRAM_LIMIT
-        and 0 <= sent_at - long_at <= TAIL_SECONDS
-    )
-
-
-def keep_long(data: dict[str, Any], text: str, sent_at: float) -> bool:
-    """Keep a text over the limit in a question's pending data ("long", with when its last
-    piece was sent and that piece's length), added to the one before when it is its tail;
-    True when it was added as a tail."""
-    kept = data.get("long")
-    tail = bool(kept) and is_tail(int(data.get("long_piece") or 0), data.get("long_at"), sent_at)
-    whole = f"{kept}{text}" if tail else text
-    data.update(long=whole[:LONG_LIMIT], long_at=sent_at, long_piece=utf16_len(text))
-    return tail
-
-
-def split_text(text: str, limit: int = limits.TEXT_LIMIT) -> list[str]:
-    """A plain text in parts of at most `limit` characters, cut between sentences or words."""
-    parts = split_html(html.escape(text, quote=False), limit)
-    return [html.unescape(part) for part in parts if part.strip()]
-
-
-def shorten(text: str, limit: int = limits.TEXT_LIMIT) -> str:
-    """The beginning of a text that fits `limit` characters, with "…" where it was cut."""
-    if len(text) <= limit:
-        return text
-    return split_text(text, limit - 1)[0] + "…"

@@ -15,7 +15,7 @@ def register(features: Features) -> None:
     from bot.core.features import holding
     from bot.core.i18n import N_
     from bot.features.leave import buttons, jobs
-    from bot.features.leave.chat import parent, sending, staff, typed
+    from bot.features.leave.chat import long, parent, sending, staff, typed
     from storage.models import Role
 
     features.command(
@@ -32,6 +32,7 @@ def register(features: Features) -> None:
     features.press(buttons.PickDay, parent.day_pressed)
     features.press(buttons.PickPart, parent.part_pressed)
     features.press(buttons.SendRequest, sending.send_pressed)
+    features.press(buttons.ShortenReason, long.shorten_pressed)
     features.press(buttons.CancelForm, parent.cancel_pressed)
     features.press(buttons.Confirm, staff.confirm_pressed)
     features.press(buttons.Refuse, staff.refuse_pressed)

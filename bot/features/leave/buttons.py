@@ -55,6 +55,16 @@ class SendRequest(Button):
     started: int = 0
 
 
+@button(FEATURE, "short")
+@dataclass(frozen=True, slots=True)
+class ShortenReason(Button):
+    """ "Gửi bản rút gọn": a reason over the limit, kept, is cut to fit (its length names it)."""
+
+    student_id: int
+    length: int
+    started: int = 0
+
+
 @button(FEATURE, "cancel")
 @dataclass(frozen=True, slots=True)
 class CancelForm(Button):

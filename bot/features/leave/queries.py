@@ -199,7 +199,8 @@ async def decide(
     request.decided_by, request.decided_at = actor.account.id, now
     if approve:
         request.state = RequestState.APPROVED
-        for day in school_days(request.first_day, request.last_day):
+        days = school_days(request.first_day, request.last_day)
+        for day in days:
             for part in SESSIONS[request.part]:
                 await attendance.mark(
                     session,
@@ -212,6 +213,8 @@ async def decide(
                     actor.account.id,
                     who=who,
                 )
+        # A week whose notice already went out: the family gets the addendum.
+        await attendance.tell_absences(session, request.school_id, request.student_id, days, now)
     else:
         request.state, request.refusal = RequestState.REJECTED, (refusal or "").strip()
     audit(

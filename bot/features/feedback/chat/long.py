@@ -9,9 +9,10 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message
 
-from bot.core import keyboards, limits, pending
+from bot.core import keyboards, limits, long_text, pending
 from bot.core.context import Visit
 from bot.core.i18n import N_
+from bot.core.long_text import SHORTENED, TAIL
 from bot.features.feedback import rules
 from bot.features.feedback.buttons import CancelFeedback, SendLong
 from storage.models import PendingInput
@@ -29,23 +30,16 @@ OFFER = {
         "shorter one."
     ),
 }
-TAIL = N_("The rest of the message, which Telegram delivered separately, was added to it.")
-SHORTENED = N_("Send shortened")
 IN_PARTS = N_("Send in {parts} parts")
 
 
 async def take(message: Message, visit: Visit, waiting: PendingInput, audience: str) -> bool:
     """Keep a text over the limit (or the rest of one Telegram cut) in the pending question
     and make the offer; False for a text within the limit, which the question takes."""
-    text = message.text or ""
     data: dict[str, Any] = dict(waiting.data)
-    sent_at = message.date.timestamp()
-    tail = bool(data.get("long")) and rules.is_tail(
-        int(data.get("long_piece") or 0), data.get("long_at"), sent_at
-    )
-    if not tail and len(text) <= limits.TEXT_LIMIT:
+    tail = long_text.take(data, message.text or "", message.date.timestamp())
+    if tail is None:
         return False
-    rules.keep_long(data, text, sent_at)
     account = visit.account
     await pending.expect(
         visit.session, account.id, account.school_id, waiting.kind, data, visit.now

@@ -53,9 +53,19 @@ async def confirm_pressed(press: Confirm, visit: Visit, context: BotContext) -> 
     if why is not None or decision.request is None:
         visit.alert(why or "")
         return
+    # "Từ chối" pressed before: the next text is no refusal of a confirmed request.
+    waiting = await pending.peek(visit.session, visit.account.id, visit.now)
+    if waiting is not None and waiting.kind == WAIT_REFUSAL:
+        await _drop_refusal(visit, waiting.data, press.request_id)
     visit.wake_sender()
     note = "✅ " + html.escape(visit._("Confirmed: recorded as an excused absence."))
     visit.edit(await _decided_text(visit, decision.request, note))
+
+
+async def _drop_refusal(visit: Visit, data: dict[str, Any], request_id: int) -> None:
+    """Stop waiting for the reason to refuse this request."""
+    if data.get("request_id") == request_id:
+        await pending.clear(visit.session, visit.account.id)
 
 
 async def refuse_pressed(press: Refuse, visit: Visit, context: BotContext) -> None:

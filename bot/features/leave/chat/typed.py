@@ -8,12 +8,12 @@ from typing import Any
 
 from telegram import Message
 
-from bot.core import limits, pending
+from bot.core import limits, long_text, pending
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_
 from bot.features.calendar.queries import school_year
 from bot.features.leave import rules
-from bot.features.leave.chat import form
+from bot.features.leave.chat import form, long
 from bot.features.leave.chat.form import WAIT_CHILD, WAIT_DATES, WAIT_REASON
 from bot.features.leave.chat.staff import WAIT_REFUSAL, typed_refusal
 
@@ -45,13 +45,17 @@ async def typed_dates(
 async def typed_reason(
     message: Message, visit: Visit, context: BotContext, data: dict[str, Any]
 ) -> None:
-    """The typed reason: the whole request shown, with "Gửi" and "Huỷ"."""
+    """The typed reason: the whole request shown, with "Gửi" and "Huỷ". A reason over the
+    limit, or the rest of one Telegram cut, is kept and offered shortened (long.py)."""
+    if await long.take(message, visit, data):
+        return
     problem = limits.text_problem(message.text)
     if problem is not None:
         visit.reply(rules.explain(problem, visit._), as_html=False)
         return
     assert message.text is not None
-    visit.reply(*await form.summary(visit, data | {"reason": message.text.strip()}))
+    draft = long_text.without_long(data) | {"reason": message.text.strip()}
+    visit.reply(*await form.summary(visit, draft))
 
 
 async def typed_choice(
@@ -109,11 +113,13 @@ async def take_media(message: Message, visit: Visit, context: BotContext) -> boo
         visit.reply(rules.explain(problem, _), as_html=False)
         return True
     draft = dict(waiting.data) | {"note": list(note)}
-    if caption:
-        draft["reason"] = caption
+    if caption:  # the caption is the reason: a long one kept before is dropped
+        draft = long_text.without_long(draft) | {"reason": caption}
     if "reason" in draft:
         visit.reply(*await form.summary(visit, draft))
         return True
     await form.expect(visit, WAIT_REASON, draft)
     visit.reply(_(NOTE_KEPT), as_html=False)
+    if draft.get("long"):  # a long reason is still kept: its offer again, under the note
+        visit.reply(*long.offer(visit, draft))
     return True
