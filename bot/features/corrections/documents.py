@@ -274,8 +274,8 @@ def minutes_fields(data: bytes) -> dict[str, str]:
         page.nfc(row.cells[0].text): "\n".join(p.text for p in row.cells[1].paragraphs)
         for row in tables[1].rows
     }
-    for cell in tables[2].rows[0].cells:
-        role, *lines = [p.text for p in cell.paragraphs if p.text]
+    for cell, below in zip(tables[2].rows[0].cells, tables[2].rows[1].cells, strict=True):
+        role, *lines = [p.text for p in (*cell.paragraphs, *below.paragraphs) if p.text]
         fields[role] = "\n".join(lines)
     return fields
 
@@ -318,8 +318,9 @@ def _signatures(document: DocumentObject, m: Minutes, _: Translator) -> None:
     never splits across pages. A vice principal deciding in the principal's absence signs
     "KT. HIỆU TRƯỞNG / PHÓ HIỆU TRƯỞNG"."""
     width = Cm(page.TEXT_WIDTH.cm / 3)
-    table = page.table(document, 1, 3, (width, width, width))
-    for number, (cell, act) in enumerate(zip(table.rows[0].cells, m.confirmations, strict=True)):
+    table = page.table(document, 2, 3, (width, width, width))  # the names level on one row
+    cells = zip(table.rows[0].cells, table.rows[1].cells, m.confirmations, strict=True)
+    for number, (cell, below, act) in enumerate(cells):
         if m.acting and number == 0:
             page.centred(page.cell_paragraph(cell), _("FOR THE PRINCIPAL"), bold=True, before=12)
             page.centred(page.cell_paragraph(cell), _("VICE PRINCIPAL"), bold=True)
@@ -330,5 +331,5 @@ def _signatures(document: DocumentObject, m: Minutes, _: Translator) -> None:
         else:
             confirmed = _("Confirmed at {time}").format(time=moment(act.at, m.zone))
         page.centred(page.cell_paragraph(cell), f"({confirmed})", italic=True, size=Pt(12))
-        page.centred(page.cell_paragraph(cell), act.name, bold=True, before=36)
+        page.centred(page.cell_paragraph(below), act.name, bold=True, before=48)
     page.keep_together(table)
