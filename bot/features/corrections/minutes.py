@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.i18n import LANGUAGES, Translator, translator
+from bot.core.i18n import LANGUAGES, N_, Translator, translator
 from bot.core.labels import CORRECTION_REASON_LABELS, ROLE_LABELS, SIGNER_LABELS
 from bot.delivery.outbox import Audience, enqueue_news, stored_document
 from bot.features.assessment import queries as assessment
@@ -39,7 +39,7 @@ from storage.models import (
 )
 
 NEWS = "correction"  # the outbox kind of a request's news (chat/card.NEWS)
-SCORE_EVIDENCE = ("the page of the quality-of-education record book", "the pupil's test")
+SCORE_EVIDENCE = (N_("the page of the quality-of-education record book"), N_("the pupil's test"))
 Build = Callable[[paper.Minutes, Translator], bytes]
 
 
