@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-CODE := bot storage sandbox tests benchmarks
+CODE := bot storage sandbox simulation tests benchmarks
 MO := locales/vi/LC_MESSAGES/messages.mo locales/en/LC_MESSAGES/messages.mo
 PORT ?= 8081
 

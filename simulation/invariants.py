@@ -1,0 +1,324 @@
+"""The promises of design.md sections 4 and 5, checked on what the sandbox delivered (with the
+simulated moment of each message), on the database and on what the simulation knows is true.
+
+Each violation names the invariant, the seed, the simulated time (Vietnam time) and the people.
+`delivery`, `privacy`, `week`, `quiet`, `lost`, `buttons`, `audit` and `ranking` are described
+in docs/simulation.md.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from simulation.people import Person
+from simulation.town import Town
+from simulation.world import Delivered, calendar, quiet, vn
+from storage.models import (
+    AuditEvent,
+    Delivery,
+    DeliveryState,
+    FeedbackMessage,
+    Notice,
+    Student,
+    TelegramAccount,
+)
+from storage.names import nfc
+
+HEADING = re.compile(
+    r"(?:Sổ liên lạc tuần|Contact book, week|contact book, week|sổ liên lạc tuần) (\d+) "
+    r"\((\d\d)/(\d\d)–(\d\d)/(\d\d)/(\d{4})\)"
+)
+NOTICE = re.compile(r"^(?:Sổ liên lạc tuần|Contact book, week) (\d+) ")
+RANKED = re.compile(r"(?<!\w)(hạng|xếp thứ|rank(?:ed|ing)?)(?!\w)", re.IGNORECASE)
+CANCELLED = ("đã hủy", "đã huỷ", "không có gì được gửi", "cancelled", "nothing was sent")
+CODE = re.compile(r"(?<!\d)79\d{8}(?!\d)")
+
+
+@dataclass
+class Violation:
+    invariant: str
+    seed: int
+    at: str
+    people: list[str]
+    detail: str
+
+
+@dataclass
+class Checks:
+    town: Town
+    violations: list[Violation] = field(default_factory=list)
+    duplicates: int = 0
+    audit_seen: dict[int, str] = field(default_factory=dict)
+    checked: int = 0  # messages of the log already checked message by message
+
+    def fail(self, name: str, at: datetime, people: list[Person], detail: str) -> None:
+        self.violations.append(
+            Violation(
+                name,
+                self.town.stage.options.seed,
+                f"{vn(at):%d/%m/%Y %H:%M}",
+                [f"{p.name} ({self.town.role_of(p)})" for p in people],
+                detail,
+            )
+        )
+
+    # --- message by message (run during the simulation) -----------------------------------
+
+    def messages(self) -> None:
+        """Privacy, week, quiet hours and ranking on each message not checked yet."""
+        log = self.town.stage.log
+        names = self._names()
+        for delivered in log[self.checked :]:
+            person = self.town.by_id.get(delivered.chat_id)
+            if person is None:
+                continue
+            self._privacy(person, delivered, names)
+            self._week(person, delivered)
+            if not delivered.edit and NOTICE.match(delivered.text) and quiet(delivered.at):
+                self.fail("quiet", delivered.at, [person], "a weekly notice in quiet hours")
+            if person.guardian is not None and RANKED.search(delivered.text):
+                self.fail("ranking", delivered.at, [person], delivered.text[:120])
+        self.checked = len(log)
+
+    def _names(self) -> re.Pattern[str]:
+        if not hasattr(self, "_pattern"):
+            every = sorted({nfc(p.name) for p in self.town.school.pupils}, key=len, reverse=True)
+            alternatives = "|".join(re.escape(n) for n in every)
+            self._pattern = re.compile(rf"(?<!\w)({alternatives})(?!\w)")
+        return self._pattern
+
+    def _privacy(self, person: Person, delivered: Delivered, names: re.Pattern[str]) -> None:
+        allowed = self.town.entitled(person, delivered.at)
+        if allowed is None:
+            return
+        text = nfc(html.unescape(delivered.text + " " + (delivered.document or "")))
+        school = self.town.school
+        for name in set(names.findall(text)):
+            codes = {p.code for p in school.pupils if p.name == name}
+            if not codes & allowed:
+                self.fail("privacy", delivered.at, [person], f"received {name}'s data")
+        for code in set(CODE.findall(text)):
+            if code in school.by_code and code not in allowed:
+                self.fail("privacy", delivered.at, [person], f"received the code {code}")
+
+    def _week(self, person: Person, delivered: Delivered) -> None:
+        found = HEADING.search(delivered.text)
+        if found is None:
+            return
+        end = date(int(found.group(6)), int(found.group(5)), int(found.group(4)))
+        year = calendar()
+        week = year.week_of(end)
+        if week is None:
+            self.fail("week", delivered.at, [person], f"a notice of no teaching week: {end}")
+            return
+        if vn(delivered.at).date() < year.last_school_day(week):
+            detail = f"week {found.group(1)} ({end:%d/%m}) before its last school day"
+            self.fail("week", delivered.at, [person], detail)
+
+    # --- the database (run at the end of each day and of the run) ---------------------------
+
+    async def audit(self) -> None:
+        """No audit event changes or disappears between two looks."""
+        school = self.town.stage.school_id
+        async with self.town.stage.sessions() as session:
+            rows = (
+                await session.scalars(select(AuditEvent).where(AuditEvent.school_id == school))
+            ).all()
+        now = {
+            row.id: json.dumps(
+                [row.actor, row.action, row.entity, row.entity_id, row.before, row.after, row.note],
+                sort_keys=True,
+                default=str,
+            )
+            for row in rows
+        }
+        for event_id, seen in self.audit_seen.items():
+            if now.get(event_id) != seen:
+                what = "deleted" if event_id not in now else "changed"
+                self.fail("audit", self.town.stage.now(), [], f"audit event {event_id} {what}")
+        self.audit_seen = now
+
+    async def at_end(self, end: datetime) -> None:
+        """Everything that needs the whole run: delivery, lost, buttons, audit."""
+        self.messages()
+        await self.audit()
+        await self._delivery(end)
+        await self._urgent_and_quiet()
+        await self._lost()
+        self._buttons()
+        await self._state_changes()
+
+    def received(self, person: Person, predicate: Any) -> int:
+        return sum(
+            1
+            for d in self.town.stage.log
+            if d.chat_id == person.id and not d.edit and predicate(d.text)
+        )
+
+    async def _delivery(self, end: datetime) -> None:
+        """Each weekly notice and urgent message: once to every reachable linked guardian."""
+        stage = self.town.stage
+        school = stage.school_id
+        async with stage.sessions() as session:
+            students = dict(
+                (
+                    await session.execute(
+                        select(Student.id, Student.student_code).where(Student.school_id == school)
+                    )
+                ).all()
+            )
+            notices = (
+                await session.execute(
+                    select(Notice.id, Notice.ref, Notice.kind).where(
+                        Notice.kind == "weekly", Notice.school_id == school
+                    )
+                )
+            ).all()
+            moments = dict(
+                (
+                    await session.execute(
+                        select(Delivery.notice_id, Delivery.due_at)
+                        .where(Delivery.school_id == school)
+                        .order_by(Delivery.id)
+                    )
+                ).all()
+            )
+        in_flight = {notice for _, notice in stage.in_flight_at_kill}
+        for notice_id, ref, _kind in notices:
+            _, monday, _, pupil_id = str(ref).split(":")
+            code = students[int(pupil_id)]
+            moment = moments.get(notice_id)
+            if moment is None or moment > end - timedelta(hours=14):
+                continue
+            week = calendar().week_of(date.fromisoformat(monday))
+            assert week is not None
+            name = self.town.school.pupil(code).name
+
+            def mine(text: str, number: int = week.number, name: str = name) -> bool:
+                found = NOTICE.match(text)
+                return found is not None and int(found.group(1)) == number and name in text
+
+            for person in self.town.guardians_of(code):
+                self._count(person, moment, mine, notice_id in in_flight, f"week {week.number}")
+
+    def _count(
+        self, person: Person, moment: datetime, mine: Any, in_flight: bool, what: str
+    ) -> None:
+        if not person.linked_by(moment):
+            return
+        count = self.received(person, mine)
+        if person.blocked_at(moment):
+            if count > 1:
+                self.fail("delivery", moment, [person], f"{what}: {count} times while blocked")
+            return
+        if count == 0:
+            self.fail("delivery", moment, [person], f"{what}: never received")
+        elif count > 1 and in_flight:
+            self.duplicates += count - 1
+        elif count > 1:
+            self.fail("delivery", moment, [person], f"{what}: received {count} times")
+
+    async def _urgent_and_quiet(self) -> None:
+        stage = self.town.stage
+        for urgent in self.town.urgents:
+            codes = [p.code for p in self.town.school.in_class(urgent.klass)]
+            guardians = {g.id: g for code in codes for g in self.town.guardians_of(code)}
+            for person in guardians.values():
+
+                def mine(text: str, token: str = urgent.token) -> bool:
+                    return token in text
+
+                self._count(person, urgent.at, mine, False, f"urgent “{urgent.token}”")
+        async with stage.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Delivery.chat_id, Delivery.message_ids, Delivery.urgent, Delivery.due_at)
+                    .join(Notice, Notice.id == Delivery.notice_id)
+                    .where(Delivery.state == DeliveryState.SENT, Delivery.attempts == 1)
+                    .where(Delivery.school_id == stage.school_id)
+                )
+            ).all()
+        when = {(d.chat_id, d.message_id): d.at for d in stage.log if not d.edit}
+        for chat_id, message_ids, is_urgent, due_at in rows:
+            for message_id in message_ids or []:
+                at = when.get((int(chat_id), int(message_id)))
+                whom = self.town.by_id.get(int(chat_id))
+                if at is None or whom is None:
+                    continue
+                if not is_urgent and quiet(at):
+                    self.fail("quiet", at, [whom], "a routine notice arrived in quiet hours")
+                if is_urgent and at - due_at > timedelta(hours=1):
+                    self.fail("quiet", at, [whom], f"an urgent message held {at - due_at}")
+
+    async def _lost(self) -> None:
+        """Every feedback a parent was told was sent is stored, and reached the teacher or
+        stands open in an inbox."""
+        async with self.town.stage.sessions() as session:
+            texts = list(
+                await session.scalars(
+                    select(FeedbackMessage.text).where(
+                        FeedbackMessage.school_id == self.town.stage.school_id
+                    )
+                )
+            )
+        for sent in self.town.feedbacks:
+            stored = any(sent.token in text for text in texts)
+            if not stored:
+                self.fail("lost", sent.at, [sent.parent], f"“{sent.token}” is not stored")
+                continue
+            klass = self.town.school.pupil(sent.parent.guardian.children[0]).klass  # type: ignore[union-attr]
+            teacher = self.town.teacher(klass)
+            told = self.received(teacher, lambda t, s=sent: s.token in t)
+            if teacher.linked_at and not told and not teacher.is_blocked:
+                self.fail("lost", sent.at, [sent.parent, teacher], f"“{sent.token}” unread")
+
+    def _buttons(self) -> None:
+        for sent in self.town.feedbacks:
+            for answer in sent.cancel_answers:
+                if any(word in answer.lower() for word in CANCELLED):
+                    self.fail(
+                        "buttons", sent.at, [sent.parent], f"old “Huỷ” after sending: {answer}"
+                    )
+
+    async def _state_changes(self) -> None:
+        """Every link and every block has its audit event."""
+        school = self.town.stage.school_id
+        async with self.town.stage.sessions() as session:
+            accounts = (
+                await session.execute(
+                    select(TelegramAccount.id, TelegramAccount.telegram_user_id).where(
+                        (TelegramAccount.guardian_id.is_not(None))
+                        | (TelegramAccount.staff_id.is_not(None)),
+                        TelegramAccount.school_id == school,
+                    )
+                )
+            ).all()
+            events = Counter(
+                (action, entity_id)
+                for action, entity_id in await session.execute(
+                    select(AuditEvent.action, AuditEvent.entity_id).where(
+                        AuditEvent.school_id == school
+                    )
+                )
+            )
+        for account_id, user_id in accounts:
+            person = self.town.by_id.get(int(user_id))
+            if not events[("account.link", str(account_id))]:
+                self.fail(
+                    "audit", self.town.stage.now(), [p for p in [person] if p], "no link event"
+                )
+            if person and person.blocked and not events[("account.blocked", str(account_id))]:
+                self.fail("audit", person.blocked[0][0], [person], "no account.blocked event")
+            if person and person.linked_at is None and person.guardian is not None:
+                self.fail("privacy", self.town.stage.now(), [person], "linked without a right")
+
+    def summary(self) -> list[dict[str, Any]]:
+        return [asdict(v) for v in self.violations]

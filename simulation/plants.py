@@ -1,0 +1,111 @@
+"""Known bugs the simulation can plant in the product, to prove its invariants catch them.
+
+Each plant monkeypatches product functions inside the simulation's own process for the length
+of a run (never a switch in product code); `planted(names)` applies them and undoes them.
+
+- `cancel-lies`: feedback's "Huỷ" pressed after the feedback was sent answers "Cancelled.
+  Nothing was sent." (caught by the `buttons` invariant).
+- `next-week`: the writing week rule returns the coming week on Saturdays, and the "not before
+  its last school day" check trusts it: a teacher's Saturday "Gửi ngay" sends next week's
+  notice (caught by `week`).
+- `sibling-leak`: a guardian's audience also gets a classmate's notice: every pupil's notice
+  goes to the guardians of the next pupil in the list too (caught by `privacy`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+PLANTS = ("cancel-lies", "next-week", "sibling-leak")
+
+
+@contextmanager
+def _patched(owner: Any, name: str, value: Any) -> Iterator[None]:
+    original = getattr(owner, name)
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+@contextmanager
+def planted(names: tuple[str, ...]) -> Iterator[None]:
+    """Apply the named plants for the length of the block."""
+    unknown = set(names) - set(PLANTS)
+    if unknown:
+        raise ValueError(f"unknown plant(s): {', '.join(sorted(unknown))}; known: {PLANTS}")
+    with ExitStack() as stack:
+        for name in names:
+            stack.enter_context(_PLANTERS[name]())
+        yield
+
+
+@contextmanager
+def _cancel_lies() -> Iterator[None]:
+    from bot.features.feedback.chat import late
+
+    real = late.was_sent
+
+    async def lying(visit: Any, context: Any, started: int) -> str | None:
+        sent = await real(visit, context, started)
+        return None if sent is None else visit._("Cancelled. Nothing was sent.")
+
+    with _patched(late, "was_sent", lying):
+        yield
+
+
+@contextmanager
+def _next_week() -> Iterator[None]:
+    from bot.features.calendar.rules import Calendar, TeachingWeek
+    from bot.features.weekly import notices
+
+    real_week = Calendar.writing_week
+    real_first = notices.first_sending_day
+
+    def writing_week(self: Calendar, day: date) -> Any:
+        if day.weekday() == 5:
+            coming = self.week_of(day + timedelta(days=2))
+            if coming is not None:
+                return coming
+        return real_week(self, day)
+
+    async def first_sending_day(session: Any, school_id: int, week: TeachingWeek) -> date:
+        day: date = await real_first(session, school_id, week)
+        return min(day, week.start - timedelta(days=2))  # from the Saturday it is "written"
+
+    with (
+        _patched(Calendar, "writing_week", writing_week),
+        _patched(Calendar, "working_week", writing_week),
+        _patched(notices, "first_sending_day", first_sending_day),
+    ):
+        yield
+
+
+@contextmanager
+def _sibling_leak() -> Iterator[None]:
+    from bot.delivery import outbox
+
+    real = getattr(outbox, "guardians_reached")  # noqa: B009 - imported there, not exported
+
+    async def leaky(session: Any, school_id: int, pupils: Any) -> Any:
+        reach = await real(session, school_id, pupils)
+        order = sorted(pupils)
+        for pupil, classmate in itertools.pairwise(order):
+            if classmate in reach:
+                reach.setdefault(pupil, {}).update(reach[classmate])
+        return reach
+
+    with _patched(outbox, "guardians_reached", leaky):  # the name outbox.py calls
+        yield
+
+
+_PLANTERS = {
+    "cancel-lies": _cancel_lies,
+    "next-week": _next_week,
+    "sibling-leak": _sibling_leak,
+}
