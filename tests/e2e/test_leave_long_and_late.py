@@ -271,3 +271,48 @@ async def test_refuse_then_confirm_leaves_no_question_open(
     assert "xác nhận" not in answer["text"].lower(), answer["text"]
     (request,) = await requests(session, school)
     assert request.state == RequestState.APPROVED and request.refusal is None
+
+
+async def test_a_long_refusal_is_kept_and_sent_shortened(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    school_year: School,  # noqa: F811
+    session: AsyncSession,
+) -> None:
+    """The teacher's 2,500-character reason for refusing is kept, offered shortened, and the
+    parent receives it; the offer pressed again sends nothing more."""
+    school = school_year
+    mother = await linked_person(make_person, *MOTHER)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    child = await pupil_id(session, school)
+    await ask_leave(mother, child, MONDAY, "Đi chơi xa.")
+    card = await teacher.next_message(timeout=10, new_only=True)
+    await teacher.press("Từ chối", message_id=card["message_id"])
+    await teacher.next_message(timeout=10, new_only=True)  # the question for the reason
+    refusal = ("Tuần này lớp ôn tập và kiểm tra cuối kỳ, cô mong gia đình sắp xếp lại. " * 40)[
+        :2500
+    ]
+    await teacher.send(refusal)
+    offer = await teacher.next_message(timeout=10, new_only=True)
+    assert "2500" in offer["text"] and labels(offer) == ["Gửi bản rút gọn"]
+    (request,) = await requests(session, school)
+    assert request.state == RequestState.PENDING
+    await teacher.press("Gửi bản rút gọn", message_id=offer["message_id"])
+    closed = await reply(teacher)
+    while closed["message_id"] != card["message_id"]:  # the request's own message, last
+        closed = await reply(teacher)
+    assert closed["buttons"] == [] and "❌" in closed["text"]
+    (request,) = await requests(session, school)
+    assert request.state == RequestState.REJECTED
+    assert request.refusal == shorten(refusal) and len(request.refusal) <= 2000
+    await send_due(running_bot)
+    told = await mother.next_message(timeout=10, new_only=True)
+    assert "ôn tập và kiểm tra cuối kỳ" in told["text"]
+    for _twice in range(2):
+        again = await alert_on(sandbox, teacher, data_of(offer, "v1:leave:rshort:"), offer)
+        assert again is not None
+    await send_due(running_bot)
+    assert await pending_kind(session, school, teacher) is None
+    (request,) = await requests(session, school)
+    assert request.refusal == shorten(refusal)

@@ -36,6 +36,7 @@ def register(features: Features) -> None:
     features.press(buttons.CancelForm, parent.cancel_pressed)
     features.press(buttons.Confirm, staff.confirm_pressed)
     features.press(buttons.Refuse, staff.refuse_pressed)
+    features.press(buttons.ShortenRefusal, staff.shorten_pressed)
     for kind in typed.TAKERS:
         media = None if kind == staff.WAIT_REFUSAL else typed.take_media
         features.expect(kind, text=typed.take_text, media=media)

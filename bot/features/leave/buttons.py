@@ -87,3 +87,12 @@ class Refuse(Button):
     """The teacher's "Từ chối": the reason is asked next."""
 
     request_id: int
+
+
+@button(FEATURE, "rshort")
+@dataclass(frozen=True, slots=True)
+class ShortenRefusal(Button):
+    """ "Gửi bản rút gọn" under a refusal over the limit, kept (its length names it)."""
+
+    request_id: int
+    length: int

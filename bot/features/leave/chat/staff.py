@@ -1,6 +1,7 @@
 """Leave requests, the homeroom teacher's side: "Xác nhận" and "Từ chối" under the request
-(queued by bot/features/leave/news.py), the typed reason for a refusal; the parent's news of
-the decision goes through the outbox in the decision's transaction.
+(queued by bot/features/leave/news.py), the typed reason for a refusal (a long one kept and
+offered shortened, bot/core/long_text.py); the parent's news of the decision goes through the
+outbox in the decision's transaction.
 
 The parent's side (/xinnghi) is in bot/features/leave/chat/parent.py.
 """
@@ -10,16 +11,23 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from telegram import Message
+from telegram import InlineKeyboardMarkup, Message
 
-from bot.core import limits, pending
+from bot.core import keyboards, limits, long_text, pending
 from bot.core.context import BotContext, Visit
+from bot.core.i18n import N_
 from bot.features.leave import news, rules
 from bot.features.leave import queries as leave
-from bot.features.leave.buttons import Confirm, Refuse
+from bot.features.leave.buttons import Confirm, Refuse, ShortenRefusal
+from bot.features.leave.chat.form import ANSWERED
+from bot.features.leave.chat.long import NOTHING_KEPT
 from storage.models import LeaveRequest
 
 WAIT_REFUSAL = "leave_refusal"
+REFUSAL_OFFER = N_(
+    "The reason for refusing is {length} characters long, and it may hold at most {limit}. It "
+    "is kept: send it shortened to {limit} characters, or type a shorter one."
+)
 
 
 async def _decided_text(visit: Visit, request: LeaveRequest, note: str) -> str:
@@ -88,15 +96,62 @@ async def refuse_pressed(press: Refuse, visit: Visit, context: BotContext) -> No
 async def typed_refusal(
     message: Message, visit: Visit, context: BotContext, data: dict[str, Any]
 ) -> None:
-    """Refuse the request with the typed reason and tell the parent."""
+    """Refuse the request with the typed reason and tell the parent; a reason over the limit
+    (or the rest of one Telegram cut) is kept and offered shortened, never lost."""
     _ = visit._
+    kept = dict(data)
+    tail = long_text.take(kept, message.text or "", message.date.timestamp())
+    if tail is not None:
+        school_id = visit.actor.school_id
+        await pending.expect(
+            visit.session, visit.account.id, school_id, WAIT_REFUSAL, kept, visit.now
+        )
+        visit.reply(*_refusal_offer(visit, kept, tail))
+        return
     problem = limits.text_problem(message.text)
     if problem is not None:
         visit.reply(rules.explain(problem, _), as_html=False)
         return
     assert message.text is not None
+    await _refuse(visit, data, message.text)
+
+
+def _refusal_offer(
+    visit: Visit, data: dict[str, Any], tail: bool
+) -> tuple[str, InlineKeyboardMarkup]:
+    """How long the kept refusal is and may be, with "Gửi bản rút gọn"."""
+    _ = visit._
+    whole = str(data["long"])
+    lines = [_(long_text.TAIL)] if tail else []
+    lines.append(_(REFUSAL_OFFER).format(length=len(whole), limit=limits.TEXT_LIMIT))
+    short = ShortenRefusal(int(data["request_id"]), len(whole)).data()
+    markup = keyboards.choices([(_(long_text.SHORTENED), short)], per_row=1)
+    return "\n".join(html.escape(line, quote=False) for line in lines), markup
+
+
+async def shorten_pressed(press: ShortenRefusal, visit: Visit, context: BotContext) -> None:
+    """ "Gửi bản rút gọn" under a kept refusal: refuse with it cut to the limit, if it is still
+    the refusal being written for this request."""
+    _ = visit._
+    waiting = await pending.peek(visit.session, visit.account.id, visit.now)
+    data: dict[str, Any] = dict(waiting.data) if waiting is not None else {}
+    mine = waiting is not None and waiting.kind == WAIT_REFUSAL
+    if not mine or data.get("request_id") != press.request_id or not data.get("long"):
+        visit.alert(_(NOTHING_KEPT))
+        visit.edit_markup(None)
+        return
+    if len(str(data["long"])) != press.length:
+        visit.alert(_(ANSWERED))
+        return
+    visit.edit_markup(None)
+    await _refuse(visit, data, long_text.shorten(str(data["long"]).strip()))
+
+
+async def _refuse(visit: Visit, data: dict[str, Any], reason: str) -> None:
+    """Refuse the request with this reason, tell the parent, close the request's message."""
+    _ = visit._
     await pending.clear(visit.session, visit.account.id)
-    decision = await _decide(visit, int(data["request_id"]), message.text)
+    decision = await _decide(visit, int(data["request_id"]), reason)
     why = rules.why_not(decision, _)
     if why is not None or decision.request is None:
         visit.reply(why or "", as_html=False)
