@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.callbacks import Button, button
+from bot.features.weekly.notice_text import HealthNoteShown
 
 # Under notices already sent to families: their data must stay as it is.
 
@@ -18,12 +19,9 @@ class CheckDetails(Button):
     check_id: int
 
 
-@button("hlth", "wn")
-@dataclass(frozen=True, slots=True)
-class NoteDetails(Button):
-    """The button under a weekly notice that opens the nurse's note about the child."""
-
-    note_id: int
+# The button under a weekly notice that opens the nurse's note: declared with the notice it
+# sits under (bot/features/weekly/notice_text.py), answered here.
+NoteDetails = HealthNoteShown
 
 
 # The nurse's screens.

@@ -22,12 +22,14 @@ from bot.delivery.audience import guardians_reached
 from bot.delivery.outbox import REPLY, Audience, enqueue_notice, enqueue_per_pupil
 from bot.features.calendar.rules import TeachingWeek
 from bot.features.weekly.notice_text import (
+    HEALTH_PART,
     HOMEROOM_PART,
     NOTE_PART,
     ClassBatch,
     PupilWeek,
     addendum,
     as_told,
+    buttons,
 )
 from bot.features.weekly.notices import KIND, draft_for, gather, ref, sent_at
 from bot.features.weekly.rules import Told
@@ -97,7 +99,11 @@ async def _tell_pupil(
     reference = addendum_ref(week, batch.class_id, pupil.student_id, part)
     await drop_unsent(session, school_id, reference)
     now_reads = as_told(pupil, batch, part, translator("vi"))
-    if await _as_told(session, school_id, [notice_ref, reference], now_reads):
+    # The nurse's note reads the same line whatever it says (its text is behind the button):
+    # the health feature calls this only when the note's text changed.
+    if part != HEALTH_PART and await _as_told(
+        session, school_id, [notice_ref, reference], now_reads
+    ):
         return Told.NOTHING
     audience = Audience.student(pupil.student_id)
     await _queue(session, school_id, audience, batch, week, pupil, part, now)
@@ -143,7 +149,12 @@ async def _queue(
         session, school_id, audience, ADDENDUM, default, not_before=now + DELAY, now=now
     )
     notice.translations = texts
-    notice.buttons = [list(REPLY)] if pupil is not None else []
+    if pupil is None:
+        notice.buttons = []
+    elif part == HEALTH_PART:  # the note opens behind its button, as in the notice
+        notice.buttons = [list(pair) for pair in buttons(pupil)]
+    else:
+        notice.buttons = [list(REPLY)]
     pupil_id = pupil.student_id if pupil is not None else None
     notice.ref = addendum_ref(week, batch.class_id, pupil_id, part)
 

@@ -11,7 +11,7 @@ import html
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import Button, button
 from bot.core.datefmt import weekday
 from bot.core.i18n import N_, Translator
 from bot.delivery.outbox import REPLY
@@ -20,6 +20,21 @@ from storage.models import DayPart
 from storage.subjects import SUBJECTS
 
 HEALTH_NOTE = N_("Health note")
+NURSE = N_("School nurse")
+FROM = N_("From: {sender}")
+
+
+# The button under a notice (or a health addendum) that opens the nurse's note. It is declared
+# here, where the notice is built, and the health feature answers it (health imports weekly,
+# never the reverse); its data stays "v1:hlth:wn:<id>", as notices already sent carry it.
+@button("hlth", "wn")
+@dataclass(frozen=True, slots=True)
+class HealthNoteShown(Button):
+    """The button under a weekly notice that opens the nurse's note about the child."""
+
+    note_id: int
+
+
 # What the teacher's screens say once the class's notice of the week went out.
 SENT_LINE = N_(
     "This week's contact book has been sent; what is added or changed now reaches the "
@@ -83,6 +98,7 @@ ADDENDUM_TITLE = N_("Addendum to the contact book, week {number} ({start}–{end
 HOMEROOM_PART = "hr"
 ATTENDANCE_PART = "att"
 NOTE_PART = "note"
+HEALTH_PART = "health"  # the nurse's note: its text stays behind HEALTH_NOTE's button
 
 
 def subject_part(code: str) -> str:
@@ -101,8 +117,7 @@ def compose(pupil: PupilWeek, batch: ClassBatch, week: TeachingWeek, _: Translat
     lines += ["", section(pupil, batch, ATTENDANCE_PART, _)]
     if pupil.health:
         # The note itself stays behind the button: notices show in previews (design.md 5).
-        there = _("The school nurse wrote a note this week; press “{button}” to read it.")
-        lines += [_bold(_("Health")) + ": " + html.escape(there.format(button=_(HEALTH_NOTE)))]
+        lines += [section(pupil, batch, HEALTH_PART, _)]
     if batch.note:
         lines += ["", section(pupil, batch, NOTE_PART, _)]
     return "\n".join(lines + signature(batch, _))
@@ -114,7 +129,8 @@ def addendum(
     """What a family (or, for the note, every family of the class) is told when a part of a week
     already sent changes: the part as it now reads, under who sends it."""
     lines = heading(_(ADDENDUM_TITLE), pupil, batch, week, _)
-    return "\n".join([*lines, "", section(pupil, batch, part, _), *signature(batch, _)])
+    signed = _nurse_signature(_) if part == HEALTH_PART else signature(batch, _)
+    return "\n".join([*lines, "", section(pupil, batch, part, _), *signed])
 
 
 def heading(
@@ -144,6 +160,11 @@ def signature(batch: ClassBatch, _: Translator) -> list[str]:
     return ["", f"<i>{html.escape(signed)}</i>"]
 
 
+def _nurse_signature(_: Translator) -> list[str]:
+    """Who sends the nurse's note: the school nurse (the school heads the message)."""
+    return ["", f"<i>{html.escape(_(FROM).format(sender=_(NURSE)))}</i>"]
+
+
 def section(pupil: PupilWeek | None, batch: ClassBatch, part: str, _: Translator) -> str:
     """One part of a pupil's week as the notice and its addenda show it (HTML)."""
     if part == NOTE_PART:
@@ -153,6 +174,9 @@ def section(pupil: PupilWeek | None, batch: ClassBatch, part: str, _: Translator
         return _bold(_("Homeroom teacher’s comment")) + "\n" + html.escape(pupil.homeroom or "")
     if part == ATTENDANCE_PART:
         return _bold(_("Attendance")) + ": " + html.escape(attendance(pupil, _))
+    if part == HEALTH_PART:
+        there = _("The school nurse wrote a note this week; press “{button}” to read it.")
+        return _bold(_("Health")) + ": " + html.escape(there.format(button=_(HEALTH_NOTE)))
     code = part.removeprefix("s.")
     text = dict(pupil.subjects).get(code, "")
     return _bold(_("Subject teachers’ comments")) + "\n" + _subject_line(code, text)
@@ -178,6 +202,5 @@ def _bold(text: str) -> str:
 def buttons(pupil: PupilWeek) -> list[tuple[str, str]]:
     """The notice's buttons: the nurse's note, if any, and "Phản hồi"."""
     if pupil.health and pupil.health_id is not None:
-        # The note opens in the health feature; the data stays as notices already carry it.
-        return [(HEALTH_NOTE, pack("hlth", "wn", pupil.health_id)), REPLY]
+        return [(HEALTH_NOTE, HealthNoteShown(pupil.health_id).data()), REPLY]
     return [REPLY]

@@ -10,15 +10,27 @@ from telegram import Message
 
 from bot.core import pending
 from bot.core.context import BotContext, Visit
+from bot.core.i18n import N_
 from bot.features.calendar.queries import week_label
+from bot.features.health import notes
 from bot.features.health import queries as health
 from bot.features.health.buttons import NotePupil
 from bot.features.health.chat.entry import typed
 from bot.features.health.rules import NOT_FOR_YOU
-from bot.features.weekly.queries import Saved, save_comment
-from storage.models import CommentKind
+from bot.features.weekly.rules import Saved, Told
 
 NOTE = "health_note"  # pending kind: the note's text
+SAVED = N_("Saved the health note for {name}.")
+TOLD = {
+    Told.ADDENDUM: N_(
+        "Saved the health note for {name}. This week's contact book was already sent: the "
+        "family will receive the note as an addendum in a few minutes."
+    ),
+    Told.NOBODY: N_(
+        "Saved the health note for {name}. No parent of {name} has linked an account yet, so "
+        "nobody was notified."
+    ),
+}
 
 
 async def note_pupil(press: NotePupil, visit: Visit, context: BotContext) -> None:
@@ -49,22 +61,25 @@ async def note_pupil(press: NotePupil, visit: Visit, context: BotContext) -> Non
 
 
 async def take_text(message: Message, visit: Visit, context: BotContext) -> bool:
-    """Store the typed note for its pupil and week; False if no note was asked for."""
+    """Store the typed note for its pupil and week (after the week went out too: the family
+    gets an addendum); False if no note was asked for."""
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
     if waiting is None or waiting.kind != NOTE or not typed(message):
         return False
     _ = visit._
     student_id = int(str(waiting.data.get("student_id")))
     week_start = date.fromisoformat(str(waiting.data.get("week_start")))
-    saved = await save_comment(
-        visit.session,
-        visit.actor,
-        student_id,
-        week_start,
-        message.text or "",
-        kind=CommentKind.HEALTH,
+    school_id = visit.actor.school_id
+    week = await notes.week_starting(visit.session, school_id, week_start)
+    if week is None:
+        await pending.clear(visit.session, visit.account.id)
+        visit.reply(_("The school calendar has no teaching week ahead."), as_html=False)
+        return True
+    saved, told = await notes.write_note(
+        visit.session, visit.actor, student_id, week, message.text or "", visit.now
     )
     if saved in (Saved.EMPTY, Saved.TOO_LONG):
+        # The pending note stays: the nurse sends it again, nothing typed is lost by a refusal.
         visit.reply(
             _("The note is empty or too long (at most 1,000 characters). Please send it again."),
             as_html=False,
@@ -72,12 +87,11 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
         return True
     await pending.clear(visit.session, visit.account.id)
     name = await health.pupil_name(visit.session, student_id)
-    replies = {
-        Saved.OK: _("Saved the health note for {name}."),
-        Saved.ALREADY_SENT: _(
-            "This week's notice for the class has already been sent; the note was not saved."
-        ),
-        Saved.NOT_ALLOWED: _("You cannot write a health note for this pupil."),
-    }
-    visit.reply(replies[saved].format(name=name), as_html=False)
+    if saved is Saved.NOT_ALLOWED:
+        reply = _("You cannot write a health note for this pupil.")
+    else:
+        reply = _(TOLD.get(told, SAVED))
+    if told is Told.ADDENDUM:
+        visit.wake_sender()
+    visit.reply(reply.format(name=name), as_html=False)
     return True
