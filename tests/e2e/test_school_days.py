@@ -307,12 +307,14 @@ async def test_the_friday_notice_goes_at_half_past_four_not_a_minute_before(
     local = job.next_t.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     assert (local.isoweekday(), local.strftime("%H:%M")) == (5, "16:30")
 
-    # ... and the JobQueue, on the bot's clock, fires nothing before 16:30...
-    assert await clock.run_until(vn(2026, 12, 4, 16, 29) + timedelta(seconds=59)) == 0
+    # ... and the JobQueue, on the bot's clock, fires nothing before 16:30 (the test database
+    # holds other tests' schools, whose jobs are planned too: count this school's weeks)...
+    await clock.run_until(vn(2026, 12, 4, 16, 29) + timedelta(seconds=59))
     assert await sent_weeks(session, school) == []
     # ... and at 16:30 sends the week, once (nothing more by 16:31).
-    assert await clock.run_until(vn(2026, 12, 4, 16, 31)) == 1
-    assert len(await sent_weeks(session, school)) >= 1
+    assert await clock.run_until(vn(2026, 12, 4, 16, 31)) >= 1
+    sent = await sent_weeks(session, school)
+    assert len(sent) == len(set(sent)) >= 1
     assert job.next_t is not None
     assert job.next_t.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date() == date(2026, 12, 11)
     # The bot's own sender delivers it.
