@@ -25,7 +25,9 @@ from storage.models import (
     AuditEvent,
     Delivery,
     DeliveryState,
+    Feedback,
     FeedbackMessage,
+    FeedbackState,
     Notice,
     Student,
     TelegramAccount,
@@ -259,25 +261,27 @@ class Checks:
                     self.fail("quiet", at, [whom], f"an urgent message held {at - due_at}")
 
     async def _lost(self) -> None:
-        """Every feedback a parent was told was sent is stored, and reached the teacher or
-        stands open in an inbox."""
+        """Every feedback a parent was told was sent is stored, and reached the homeroom
+        teacher of the child it is about (once she linked), or stands open in her inbox."""
         async with self.town.stage.sessions() as session:
-            texts = list(
-                await session.scalars(
-                    select(FeedbackMessage.text).where(
-                        FeedbackMessage.school_id == self.town.stage.school_id
-                    )
+            rows = (
+                await session.execute(
+                    select(FeedbackMessage.text, Student.student_code, Feedback.state)
+                    .join(Feedback, Feedback.id == FeedbackMessage.feedback_id)
+                    .join(Student, Student.id == Feedback.student_id)
+                    .where(FeedbackMessage.school_id == self.town.stage.school_id)
                 )
-            )
+            ).all()
         for sent in self.town.feedbacks:
-            stored = any(sent.token in text for text in texts)
-            if not stored:
+            found = [(code, state) for text, code, state in rows if sent.token in text]
+            if not found:
                 self.fail("lost", sent.at, [sent.parent], f"“{sent.token}” is not stored")
                 continue
-            klass = self.town.school.pupil(sent.parent.guardian.children[0]).klass  # type: ignore[union-attr]
-            teacher = self.town.teacher(klass)
+            code, state = found[0]
+            teacher = self.town.teacher(self.town.school.pupil(code).klass)
             told = self.received(teacher, lambda t, s=sent: s.token in t)
-            if teacher.linked_at and not told and not teacher.is_blocked:
+            waiting = state is FeedbackState.OPEN or not teacher.linked_at or teacher.is_blocked
+            if not told and not waiting:
                 self.fail("lost", sent.at, [sent.parent, teacher], f"“{sent.token}” unread")
 
     def _buttons(self) -> None:

@@ -107,6 +107,18 @@ async def consent(person: Person) -> bool:
     return await person.answer() is not None
 
 
+async def link_by_code(person: Person, code: str) -> bool:
+    """/start with the code of the school's invitation slip, then consent."""
+    await person.client.skip_pending()
+    await person.client.command("start", code)
+    screen = await person.answer()
+    if screen is None or not data_of(screen, "v1:"):
+        return False
+    await person.client.press("Đồng ý")
+    welcome = await person.answer()
+    return welcome is not None and "đã được liên kết" in welcome["text"]
+
+
 async def link(person: Person, *, stranger_phone: str | None = None) -> bool:
     """/start, consent, (a stranger's card first,) then the person's own contact."""
     if not await consent(person):

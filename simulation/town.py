@@ -132,12 +132,19 @@ class Town:
     # --- actions -----------------------------------------------------------------------------
 
     def _link(self, person: Person, stranger: str | None = None) -> Action:
+        code = self.stage.slips.get(person.name)
+        stale = person.guardian is not None and person.guardian.stale
+        # The slip's code: always when the export's number is stale, else one time in four.
+        by_code = code is not None and (stale or self.rng.random() < 0.25)
+
         async def act() -> None:
-            how = "stranger-card" if stranger else "contact"
-            if person.guardian is not None and person.guardian.stale:
-                how = "stale-phone"
-            self.link_attempts[person.id] = how
-            if await people.link(person, stranger_phone=stranger):
+            how = "code" if by_code else "stranger-card" if stranger else "contact"
+            self.link_attempts[person.id] = "stale-phone" if stale and not by_code else how
+            if by_code and code is not None:
+                linked = await people.link_by_code(person, code)
+            else:
+                linked = await people.link(person, stranger_phone=stranger)
+            if linked:
                 person.linked_at = self.stage.now()
 
         return act

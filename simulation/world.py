@@ -30,6 +30,7 @@ from bot.app import build_application, startup
 from bot.core.clock import ClockedJobQueue, run_until
 from bot.core.context import BotApplication
 from bot.core.settings import load_settings
+from bot.features.accounts.invitations import issue_for_class
 from bot.features.administration.imports import import_roster, import_staff
 from bot.features.calendar.rules import Break, Calendar
 from sandbox.config import LimitsConfig, SandboxConfig
@@ -37,7 +38,7 @@ from sandbox.server import RunningSandbox, running_sandbox
 from sandbox.world import ChatLog, Entry
 from storage import migrate
 from storage.db import create_engine, session_factory
-from storage.models import Delivery, DeliveryState, SchoolBreak
+from storage.models import Delivery, DeliveryState, SchoolBreak, SchoolClass
 from storage.queries import ensure_school
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -124,6 +125,7 @@ class Stage:
     kills: list[datetime] = field(default_factory=list)
     started_wall: float = field(default_factory=time.monotonic)
     problems: list[str] = field(default_factory=list)
+    slips: dict[str, str] = field(default_factory=dict)  # guardian's name -> invitation code
 
     @property
     def services(self) -> Any:
@@ -277,8 +279,11 @@ def _of_the_bot(task: asyncio.Task[Any]) -> bool:
     return any(part in name for part in ("/telegram/", "/bot/", "/apscheduler/"))
 
 
-async def prepare_database(options: Options, folder: Path, school: Any) -> tuple[str, str]:
-    """A migrated database with the school, its calendar, roster and staff; (url, code)."""
+async def prepare_database(
+    options: Options, folder: Path, school: Any
+) -> tuple[str, str, dict[str, str]]:
+    """A migrated database with the school, its calendar, roster and staff, and invitation
+    slips issued; (url, school code, guardian's name -> invitation code)."""
     url = options.database_url or f"sqlite+aiosqlite:///{folder / 'term.db'}"
     engine = create_engine(url)
     code = f"sim{uuid.uuid4().hex[:8]}"
@@ -294,10 +299,25 @@ async def prepare_database(options: Options, folder: Path, school: Any) -> tuple
             assert not done.refused, done.problems
             members = await import_staff(session, row, staff, actor="sim")
             assert not members.refused, members.problems
+            await session.flush()
+            slips = await invitation_slips(session, row.id, options.start)
             await session.commit()
     finally:
         await engine.dispose()
-    return url, code
+    return url, code, slips
+
+
+async def invitation_slips(session: Any, school_id: int, start: date) -> dict[str, str]:
+    """The slips `schoolbot invites` would print for every class: guardian's name -> code."""
+    moment = datetime.combine(start, datetime.min.time(), tzinfo=ZONE)
+    slips: dict[str, str] = {}
+    for class_id in await session.scalars(
+        select(SchoolClass.id).where(SchoolClass.school_id == school_id)
+    ):
+        for slip in await issue_for_class(session, school_id, class_id, moment, days=60):
+            if slip.guardian_name:
+                slips[slip.guardian_name] = slip.code
+    return slips
 
 
 @asynccontextmanager
@@ -305,7 +325,7 @@ async def stage(options: Options, school: Any) -> AsyncIterator[Stage]:
     """The sandbox, the database and the bot for one run; everything stopped at the end."""
     with tempfile.TemporaryDirectory(prefix="term-") as temp:
         folder = options.folder or Path(temp)
-        url, code = await prepare_database(options, folder, school)
+        url, code, slips = await prepare_database(options, folder, school)
         config = SandboxConfig(strict=True, limits=LimitsConfig(rates=False))
         config.faults.seed = options.seed
         start = datetime.combine(options.start, datetime.min.time(), tzinfo=ZONE)
@@ -321,6 +341,7 @@ async def stage(options: Options, school: Any) -> AsyncIterator[Stage]:
                 http,
                 random.Random(options.seed),
             )
+            here.slips = slips
             here.record()
             await here.start_bot()
             try:
