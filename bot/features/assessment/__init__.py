@@ -57,6 +57,24 @@ def register(features: Features) -> None:
         position=42,
     )
     features.press(book.BookTemplate, book.template_pressed)
+    _leaders(features)
     features.press(results.ResultsChild, results.child_pressed)
     features.press(results.ResultsPeriod, results.period_pressed)
     features.sheet(book.try_file, position=3)
+
+
+def _leaders(features: Features) -> None:
+    """The leaders' screens: the table, a period, its locks, its deadline, its publication."""
+    from bot.features.assessment.chat import buttons as b
+    from bot.features.assessment.chat import dates, leaders
+
+    features.press(b.LeadHome, leaders.home_pressed)
+    features.press(b.LeadPeriod, leaders.period_pressed)
+    features.press(b.LeadScopes, leaders.scopes_pressed)
+    features.press(b.LeadScope, leaders.scope_pressed)
+    features.press(b.SetLock, leaders.lock_pressed)
+    features.press(b.LeadDeadline, dates.deadline_pressed)
+    features.press(b.SetDeadline, dates.day_pressed)
+    features.press(b.ResetDeadline, dates.default_pressed)
+    features.press(b.AskPublish, dates.ask_pressed)
+    features.press(b.Publish, dates.publish_pressed)

@@ -40,8 +40,14 @@ def register(features: Features) -> None:
     features.menu_button(
         keyboards.MENU_CORRECT, presses.command, visible=holding(*teachers), position=50
     )
+    # The leaders decide; the administrator enters approved changes in the official system.
+    leaders = holding(Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+    features.menu_button(keyboards.MENU_DECIDE, commands.list_command, visible=leaders, position=60)
     features.menu_button(
-        keyboards.MENU_DECIDE, commands.list_command, visible=holding(*deciders), position=60
+        keyboards.MENU_APPLY,
+        commands.list_command,
+        visible=lambda roles: Role.ADMIN in roles and not leaders(roles),
+        position=61,
     )
     _presses(features)
     _inputs(features)

@@ -43,6 +43,12 @@ def register(features: Features) -> None:
     features.menu_button(
         keyboards.MENU_FEEDBACK, parent.feedback_command, visible=holding(Role.PARENT), position=11
     )
+    features.menu_button(
+        keyboards.MENU_OVERVIEW,
+        leaders.list_command,
+        visible=holding(Role.PRINCIPAL, Role.VICE_PRINCIPAL),
+        position=26,
+    )
     features.press(buttons.FromNotice, parent.from_notice_pressed)
     features.press(buttons.PickChild, parent.child_pressed)
     features.press(buttons.PickRecipient, parent.recipient_pressed)

@@ -109,3 +109,15 @@ async def counts(session: AsyncSession, school_id: int) -> dict[str, Counter[Fee
     ):
         found.setdefault(klass, Counter())[topic] += 1
     return dict(sorted(found.items()))
+
+
+async def state_counts(session: AsyncSession, school_id: int) -> dict[str, Counter[FeedbackState]]:
+    """Items per class name and state (open, answered, closed)."""
+    found: dict[str, Counter[FeedbackState]] = {}
+    for klass, state in await session.execute(
+        select(SchoolClass.name, Feedback.state)
+        .join(SchoolClass, SchoolClass.id == Feedback.class_id)
+        .where(Feedback.school_id == school_id)
+    ):
+        found.setdefault(klass, Counter())[state] += 1
+    return found

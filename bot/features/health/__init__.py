@@ -11,9 +11,11 @@ if TYPE_CHECKING:
 def register(features: Features) -> None:
     """Add this feature's commands, buttons, presses and inputs."""
     # Imported here, so that importing the rules or queries does not load the chat side.
+    from bot.core import keyboards
+    from bot.core.features import holding
     from bot.core.i18n import N_
     from bot.features.health import buttons as press
-    from bot.features.health.chat import alerts, classes, details, entry, notes, sheet
+    from bot.features.health.chat import alerts, classes, details, entry, menu, notes, sheet
     from storage.models import Role
 
     features.command(
@@ -29,6 +31,15 @@ def register(features: Features) -> None:
         N_("A health notice to every family"),
         roles=(Role.MEDICAL, Role.PRINCIPAL),
         position=15,
+    )
+    nurse = holding(Role.MEDICAL)
+    features.menu_button(keyboards.MENU_HEALTH, classes.health_command, visible=nurse, position=35)
+    features.menu_button(keyboards.MENU_HEALTH_IMPORT, menu.import_help, visible=nurse, position=36)
+    features.menu_button(
+        keyboards.MENU_HEALTH_ALERT,
+        alerts.alert_command,
+        visible=holding(Role.MEDICAL, Role.PRINCIPAL),
+        position=37,
     )
     # The families' buttons under notices already sent.
     features.press(press.CheckDetails, details.check_details)

@@ -1,6 +1,8 @@
 """The principal's side of the assessment book: /khoaso, /mokhoa, /congbo and /hansua.
 
-Only the principal changes anything; the vice principal sees the same table. Arguments are a
+Only the principal changes anything; the vice principal sees the same table. Without arguments
+each command shows the table with a button per period (the screens of chat/leaders.py and
+chat/dates.py, which call the same operations); with arguments it is a shortcut. Arguments are a
 period code (gk1, ck1, gk2, cn) and a scope: nothing for the school, "khoi 3" for a grade,
 a class name for a class (chat/arguments.py).
 """
@@ -14,9 +16,10 @@ from telegram import Update
 
 from bot.core.context import BotContext, Visit
 from bot.core.datefmt import short
-from bot.core.i18n import N_, Translator
+from bot.core.i18n import N_
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.chat.arguments import BadArgument, date_of, period_of, scope_of
+from bot.features.assessment.chat.leaders import home_markup, overview
 from bot.features.assessment.rules import Period, RuleError, locks_refusal
 from storage.names import search_key
 
@@ -33,44 +36,6 @@ USAGE = (
 )
 
 
-async def overview(visit: Visit, context: BotContext) -> str:
-    """The year's periods: lock state with its exceptions, the deadline, publication (HTML)."""
-    _ = visit._
-    today = context.today(visit.now)
-    year = assessment.school_year_of(today)
-    states, names = await assessment.year_table(visit.session, visit.actor, year, today)
-    lines = [_("Assessment book, school year {year}:").format(year=year)]
-    for state in states:
-        shown = _("locked") if state.locked else _("open")
-        exceptions = [
-            _("{scope}: {state}").format(
-                scope=_scope_name(scope, names, _), state=_("locked") if locked else _("open")
-            )
-            for scope, locked in state.exceptions
-        ]
-        if exceptions:
-            shown += " (" + "; ".join(exceptions) + ")"
-        last = short(state.deadline)
-        if state.default_deadline:
-            last = _("{date} (default)").format(date=last)
-        lines.append(
-            _("<b>{period}</b>: {state}; last day for corrections {date}; {published}").format(
-                period=assessment.period_name(state.period, _),
-                state=shown,
-                date=last,
-                published=_("published") if state.published else _("not published"),
-            )
-        )
-    return "\n".join(lines)
-
-
-def _scope_name(scope: str, names: dict[int, str], _: Translator) -> str:
-    kind, _sep, value = scope.partition(":")
-    if kind == "grade":
-        return _("grade {grade}").format(grade=value)
-    return _("class {name}").format(name=html.escape(names.get(int(value), value)))
-
-
 def _refused(visit: Visit, changing: bool) -> bool:
     """Answer people outside the school's leaders, and changes by anyone but the principal."""
     refusal = locks_refusal(visit.actor, changing=changing)
@@ -81,7 +46,7 @@ def _refused(visit: Visit, changing: bool) -> bool:
 
 async def _show_overview(visit: Visit, context: BotContext) -> None:
     usage = "\n".join(html.escape(visit._(line), quote=False) for line in USAGE)
-    visit.reply(await overview(visit, context) + "\n\n" + usage)
+    visit.reply(await overview(visit, context) + "\n\n" + usage, home_markup(visit._))
 
 
 async def _lock(update: Update, context: BotContext, locked: bool) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
 
 from telegram import Update
 
@@ -12,7 +13,8 @@ from bot.core.i18n import N_
 from bot.features.feedback import queries as feedback
 from bot.features.feedback import rules
 from bot.features.feedback.rules import ANSWER_WITHIN, TOPICS
-from bot.features.feedback.waiting import counts, school_overdue
+from bot.features.feedback.waiting import Waiting, counts, school_overdue, state_counts
+from storage.models import FeedbackState
 
 OFF = ("tat", "tắt", "off")
 LINE = N_("{title} · {sender} → {recipient} · waiting since {date}: “{text}”")
@@ -24,31 +26,41 @@ def _esc(text: str) -> str:
 
 
 async def list_command(update: Update, context: BotContext) -> None:
-    """The leaders' list: counts per class and topic, and items waiting too long."""
+    """The leaders' overview (/gopy_bgh, the menu's "Góp ý của phụ huynh"): per class the open,
+    answered and overdue items and the topics, then each item waiting too long."""
     async with context.visit(update) as visit:
         if not rules.may_list(visit.actor):
             visit.reply(visit._(rules.NOT_LEADER), as_html=False)
             return
-        lines = await _counts(visit) + await _overdue(visit, context)
+        waiting = await school_overdue(visit.session, visit.actor.school_id, visit.now)
+        lines = await _counts(visit, waiting) + _overdue(visit, context, waiting)
         visit.reply("\n".join(lines))
 
 
-async def _counts(visit: Visit) -> list[str]:
-    _ = visit._
+async def _counts(visit: Visit, waiting: list[Waiting]) -> list[str]:
+    """Per class: open, answered and overdue items, then the topics."""
+    _, school_id = visit._, visit.actor.school_id
+    late = Counter(entry.about.class_name for entry in waiting)
+    states = await state_counts(visit.session, school_id)
     lines = ["<b>" + _esc(_("Feedback per class and topic")) + "</b>"]
-    for klass, counter in (await counts(visit.session, visit.actor.school_id)).items():
+    for klass, counter in (await counts(visit.session, school_id)).items():
+        state = states.get(klass, Counter())
+        shown = _("open {open}, answered {answered}, overdue {overdue}").format(
+            open=state[FeedbackState.OPEN],
+            answered=state[FeedbackState.ANSWERED] + state[FeedbackState.CLOSED],
+            overdue=late[klass],
+        )
         topics = [f"{_(label)} {counter[t]}" for t, label in TOPICS.items() if counter[t]]
-        lines.append(_esc(f"{klass}: " + ", ".join(topics)))
+        lines.append(_esc(f"{klass}: {shown} · " + ", ".join(topics)))
     if len(lines) == 1:
         lines.append(_esc(_("No feedback yet.")))
     return lines
 
 
-async def _overdue(visit: Visit, context: BotContext) -> list[str]:
+def _overdue(visit: Visit, context: BotContext, waiting: list[Waiting]) -> list[str]:
     _ = visit._
     title = _("Unanswered for more than {days} working days").format(days=ANSWER_WITHIN)
     lines = ["", "<b>" + _esc(title) + "</b>"]
-    waiting = await school_overdue(visit.session, visit.actor.school_id, visit.now)
     zone = context.settings.zone
     for entry in waiting:
         item, text = entry.item, entry.last.text
