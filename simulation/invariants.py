@@ -13,16 +13,17 @@ import json
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from simulation.people import Person
 from simulation.town import Town
-from simulation.world import Delivered, calendar, quiet, vn
+from simulation.world import ZONE, Delivered, calendar, quiet, vn
 from storage.models import (
     AuditEvent,
+    CommentKind,
     Delivery,
     DeliveryState,
     Feedback,
@@ -31,6 +32,7 @@ from storage.models import (
     Notice,
     Student,
     TelegramAccount,
+    WeeklyComment,
 )
 from storage.names import nfc
 
@@ -210,6 +212,39 @@ class Checks:
 
             for person in self.town.guardians_of(code):
                 self._count(person, moment, mine, notice_id in in_flight, f"week {week.number}")
+        async with stage.sessions() as session:
+            commented = {
+                (monday.isoformat(), students[pupil])
+                for pupil, monday in await session.execute(
+                    select(WeeklyComment.student_id, WeeklyComment.week_start).where(
+                        WeeklyComment.school_id == school,
+                        WeeklyComment.kind == CommentKind.HOMEROOM,
+                    )
+                )
+            }
+        made = {(str(r).split(":")[1], students[int(str(r).split(":")[3])]) for _, r, _ in notices}
+        self._every_week(made, commented, end)
+
+    def _every_week(
+        self, made: set[tuple[str, str]], commented: set[tuple[str, str]], end: datetime
+    ) -> None:
+        """Each week whose Friday 16:30 has passed has a notice for every pupil with a comment
+        (the others wait: no class note) and a guardian linked and not blocking the bot then."""
+        town = self.town
+        for week in calendar().weeks():
+            friday = datetime.combine(week.end, time(16, 30), tzinfo=ZONE)
+            if not town.start <= friday < end - timedelta(hours=14):
+                continue
+            for pupil in town.school.pupils:
+                reached = [
+                    p
+                    for p in town.guardians_of(pupil.code)
+                    if p.linked_by(friday) and not p.blocked_at(friday)
+                ]
+                key = (week.start.isoformat(), pupil.code)
+                if reached and key in commented and key not in made:
+                    detail = f"no notice of week {week.number} for {pupil.name}"
+                    self.fail("delivery", friday, reached, detail)
 
     def _count(
         self, person: Person, moment: datetime, mine: Any, in_flight: bool, what: str

@@ -11,6 +11,7 @@ database and the sandbox stay, and a new Application starts on them.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import tempfile
 import time
@@ -269,6 +270,20 @@ class Stage:
         )
 
 
+class BotErrors(logging.Handler):
+    """The errors the bot logs during a run (a failed job, a failed update), with the
+    simulated moment: the report's `problems`."""
+
+    def __init__(self, stage: Stage) -> None:
+        super().__init__(logging.ERROR)
+        self.stage = stage
+
+    def emit(self, record: logging.LogRecord) -> None:
+        kind = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else ""
+        moment = f"{vn(self.stage.now()):%d/%m/%Y %H:%M}"
+        self.stage.problems.append(f"{moment}: {record.name}: {record.getMessage()} {kind}")
+
+
 def _of_the_bot(task: asyncio.Task[Any]) -> bool:
     """A task of PTB, APScheduler or the bot (not the sandbox's, not the simulation's)."""
     if task is asyncio.current_task():
@@ -343,8 +358,11 @@ async def stage(options: Options, school: Any) -> AsyncIterator[Stage]:
             )
             here.slips = slips
             here.record()
+            errors = BotErrors(here)
+            logging.getLogger("bot").addHandler(errors)
             await here.start_bot()
             try:
                 yield here
             finally:
                 await here.stop_bot()
+                logging.getLogger("bot").removeHandler(errors)
