@@ -57,6 +57,7 @@ def register(features: Features) -> None:
         position=42,
     )
     features.press(book.BookTemplate, book.template_pressed)
+    features.press(book.BookClass, book.class_pressed)
     _leaders(features)
     features.press(results.ResultsChild, results.child_pressed)
     features.press(results.ResultsPeriod, results.period_pressed)

@@ -51,6 +51,14 @@ class BookTemplate(Button):
     period: Annotated[str, Max(3)]
 
 
+@button(FEATURE, "cls")
+@dataclass(frozen=True, slots=True)
+class BookClass(Button):
+    """The administrator's choice of a class, then its periods."""
+
+    class_id: int
+
+
 async def book_command(update: Update, context: BotContext) -> None:
     """Offer the periods of the class summary spreadsheet (/sodiem, or /sodiem 3A)."""
     args = list(context.args or [])
@@ -63,21 +71,34 @@ async def book_command(update: Update, context: BotContext) -> None:
             )
             return
         klass = await _chosen_class(visit, args)
-        if klass is None:
-            return
-        year = assessment.school_year_of(context.today(visit.now))
-        buttons = []
-        for period in Period:
-            label = assessment.period_name(period, _)
-            if await assessment.is_locked(visit.session, klass.school_id, year, period, klass):
-                label = "\U0001f512 " + label
-            buttons.append((label, BookTemplate(klass.id, period.value).data()))
-        visit.reply(
-            _("Class summary of {class_name}, school year {year}: which period?").format(
-                class_name=html.escape(klass.name), year=year
-            ),
-            keyboards.choices(buttons, per_row=2),
-        )
+        if klass is not None:
+            await _periods(visit, context, klass)
+
+
+async def class_pressed(press: BookClass, visit: Visit, context: BotContext) -> None:
+    """A class chosen from the buttons: its periods (only a class the presser keeps)."""
+    klass = await assessment.book_class(visit.session, visit.actor, press.class_id)
+    if klass is None:
+        visit.alert(visit._(NOT_YOURS))
+        return
+    await _periods(visit, context, klass)
+
+
+async def _periods(visit: Visit, context: BotContext, klass: SchoolClass) -> None:
+    _ = visit._
+    year = assessment.school_year_of(context.today(visit.now))
+    buttons = []
+    for period in Period:
+        label = assessment.period_name(period, _)
+        if await assessment.is_locked(visit.session, klass.school_id, year, period, klass):
+            label = "\U0001f512 " + label
+        buttons.append((label, BookTemplate(klass.id, period.value).data()))
+    visit.reply(
+        _("Class summary of {class_name}, school year {year}: which period?").format(
+            class_name=html.escape(klass.name), year=year
+        ),
+        keyboards.choices(buttons, per_row=2),
+    )
 
 
 async def _chosen_class(visit: Visit, args: list[str]) -> SchoolClass | None:
@@ -100,12 +121,9 @@ async def _chosen_class(visit: Visit, args: list[str]) -> SchoolClass | None:
         klass = await assessment.book_class(visit.session, actor, min(actor.homeroom_classes))
         if klass is not None:
             return klass
-    names = ", ".join(name for _id, name in await school_classes(visit.session, actor.school_id))
-    visit.reply(
-        _("Which class? Write for example /sodiem 3A. Classes: {names}").format(
-            names=html.escape(names)
-        )
-    )
+    classes = await school_classes(visit.session, actor.school_id)
+    buttons = [(name, BookClass(class_id).data()) for class_id, name in classes]
+    visit.reply(html.escape(_("Which class?")), keyboards.choices(buttons, per_row=4))
     return None
 
 
