@@ -35,7 +35,6 @@ from bot.features.assessment.rules import GRADES, Period, RuleError, locks_refus
 from storage.queries import class_by_name, school_classes
 
 BACK = N_("« Back")
-CHANGES = N_("What would you like to do?")
 ALREADY = N_("{period} is already locked for {scope}: nothing changed.")
 ALREADY_OPEN = N_("{period} is already open for {scope}: nothing changed.")
 
