@@ -35,6 +35,7 @@ from bot.features import (
     inbox,
     leave,
     urgent,
+    web_access,
     weekly,
 )
 from storage.db import create_engine, session_factory
@@ -57,6 +58,7 @@ FEATURES = (
     assessment,
     corrections,
     archive,
+    web_access,
 )
 
 

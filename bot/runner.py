@@ -6,11 +6,14 @@ import asyncio
 import contextlib
 import signal
 
+from starlette.types import ASGIApp
 from telegram import Update
 
 from bot.app import build_application, shutdown, startup
+from bot.core.context import BotApplication
 from bot.core.settings import Settings
-from bot.core.webhook import WebhookReceiver
+from bot.core.webhook import AppServer, WebhookReceiver
+from bot.web import build_web_app
 
 
 def stop_on_signals(stop: asyncio.Event | None = None) -> asyncio.Event:
@@ -29,6 +32,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
     application = build_application(settings)
     try:
         await startup(application)
+        web = build_web_app(application.bot_data["services"]) if settings.web_url else None
         if settings.webhook_url:
             # Settings refuse webhook mode without a secret; the receiver checks it on each POST.
             assert settings.webhook_secret is not None
@@ -38,6 +42,7 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
                 path=settings.webhook_path,
                 secret=settings.webhook_secret.get_secret_value(),
                 listen=settings.listen,
+                web=web,  # the contact book on the web, on the webhook's own server
             )
             await receiver.start()
             try:
@@ -45,10 +50,24 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None
             finally:
                 await receiver.stop()
         else:
-            updater = application.updater
-            assert updater is not None
-            await updater.start_polling(allowed_updates=Update.ALL_TYPES)
-            await stop.wait()
-            await updater.stop()
+            await _poll(application, stop, web, settings.listen)
     finally:
         await shutdown(application)
+
+
+async def _poll(
+    application: BotApplication, stop: asyncio.Event, web: ASGIApp | None, listen: str
+) -> None:
+    """Poll for updates until `stop`; the web contact book, if served, on SCHOOLBOT_LISTEN."""
+    server = AppServer(web, listen, "web") if web is not None else None
+    if server is not None:
+        await server.start()
+    try:
+        updater = application.updater
+        assert updater is not None
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await stop.wait()
+        await updater.stop()
+    finally:
+        if server is not None:
+            await server.stop()

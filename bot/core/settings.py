@@ -42,14 +42,21 @@ class Settings(BaseSettings):
     school: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     school_name: str | None = None
     # The heading and the place line of documents such as correction minutes (Nghị định 30).
-    school_place: str | None = None  # "Quận 3": "Quận 3, ngày 05 tháng 12 năm 2026"
-    school_authority: str | None = None  # the governing body: "UBND QUẬN 3"
+    # Used where the school's own setting (school.settings["place"], "governing_body") is not
+    # given: the school's setting wins. Today's wards and communes (since July 2025).
+    school_place: str | None = None  # "Xuân Hòa": "Xuân Hòa, ngày 05 tháng 12 năm 2026"
+    school_authority: str | None = None  # the governing body: "UBND PHƯỜNG XUÂN HÒA"
     # The school's phone printed on invitation slips (a school's own setting "phone" wins).
     school_phone: str | None = None  # "028 3829 1234", stored as E.164
     concurrent_updates: int = Field(default=64, ge=1, le=1024)
     send_per_second: float = Field(default=29.0, gt=0, le=1000)
     send_outbox: bool = True
     outbox_lease_seconds: int = Field(default=120, ge=5, le=3600)
+    # The contact book on the web (docs/web.md): its public base URL; unset, it is not served.
+    web_url: str | None = None
+    web_init_max_age: int = Field(default=3600, ge=60, le=86400)  # a Mini App's init data, s
+    web_link_minutes: int = Field(default=15, ge=1, le=1440)  # a one-time link from /web
+    web_session_hours: int = Field(default=12, ge=1, le=24 * 30)  # a browser stays signed in
 
     @field_validator("database_url")
     @classmethod
@@ -91,7 +98,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value
 
-    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @field_validator("webhook_url", "webhook_secret", "web_url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -105,6 +112,16 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be a full URL such as https://bot.example.edu.vn/hook")
         return value.strip()
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlparse(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError("must be a full URL such as https://solienlac.example.edu.vn/")
+        return value.strip().rstrip("/") + "/"
 
     @field_validator("webhook_secret")
     @classmethod
@@ -128,6 +145,16 @@ class Settings(BaseSettings):
     def webhook_path(self) -> str:
         """Return the path of the webhook URL, where the bot listens ("/" when none)."""
         return urlparse(self.webhook_url or "").path or "/"
+
+    @property
+    def web_path(self) -> str:
+        """Return the path the web contact book is served under ("" at the root)."""
+        return urlparse(self.web_url or "").path.rstrip("/")
+
+    @property
+    def web_is_https(self) -> bool:
+        """Tell whether the web contact book is public over HTTPS (Telegram opens only such)."""
+        return (self.web_url or "").startswith("https://")
 
     @property
     def bot_api_url(self) -> str:

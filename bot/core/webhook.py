@@ -19,7 +19,8 @@ from collections.abc import Iterator
 import uvicorn
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route, Router
+from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.types import ASGIApp
 from telegram import Update
 from telegram.ext import ExtBot
 
@@ -38,8 +39,11 @@ def secret_matches(given: str | None, secret: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "replace"), secret.encode("utf-8"))
 
 
-def build_receiver(application: BotApplication, path: str, secret: str) -> Router:
-    """Return the ASGI app that accepts updates on `path` carrying `secret`."""
+def build_receiver(
+    application: BotApplication, path: str, secret: str, web: ASGIApp | None = None
+) -> Router:
+    """Return the ASGI app that accepts updates on `path` carrying `secret`; every other path
+    goes to `web` (the contact book on the web) when it is given."""
 
     async def receive(request: Request) -> Response:
         if not secret_matches(request.headers.get(SECRET_HEADER), secret):
@@ -58,7 +62,10 @@ def build_receiver(application: BotApplication, path: str, secret: str) -> Route
         await application.update_queue.put(update)
         return Response(status_code=200)
 
-    return Router(routes=[Route(path, receive, methods=["POST"])], redirect_slashes=False)
+    routes: list[BaseRoute] = [Route(path, receive, methods=["POST"])]
+    if web is not None:
+        routes.append(Mount("", app=web))
+    return Router(routes=routes, redirect_slashes=False)
 
 
 class _Server(uvicorn.Server):
@@ -85,6 +92,42 @@ def _bind(listen: str) -> socket.socket:
     return sock
 
 
+class AppServer:
+    """An ASGI app served on an address inside the bot's event loop: start, then stop."""
+
+    def __init__(self, app: ASGIApp, listen: str, name: str) -> None:
+        self.listen = listen
+        self.name = name
+        config = uvicorn.Config(
+            app,
+            log_config=None,  # our logging (and its redacting filter) handles uvicorn's lines
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=3,
+        )
+        self.server = _Server(config)
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Listen (an error binding the address is raised here)."""
+        sock = _bind(self.listen)
+        self.task = asyncio.create_task(self.server.serve(sockets=[sock]), name=self.name)
+        while not self.server.started:
+            if self.task.done():
+                self.task.result()
+                raise RuntimeError(f"the {self.name} server stopped while starting")
+            await asyncio.sleep(0.01)
+
+    async def stop(self) -> None:
+        """Stop listening."""
+        if self.task is None:
+            return
+        self.server.should_exit = True
+        await self.task
+        self.task = None
+
+
 class WebhookReceiver:
     """The receiving server for one application: start it, then tell Telegram; stop it."""
 
@@ -96,39 +139,28 @@ class WebhookReceiver:
         path: str,
         secret: str,
         listen: str,
+        web: ASGIApp | None = None,
     ) -> None:
         self.application = application
         self.url = url
         self.secret = secret
         self.listen = listen
-        config = uvicorn.Config(
-            build_receiver(application, path, secret),
-            log_config=None,  # our logging (and its redacting filter) handles uvicorn's lines
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=3,
+        self.app_server = AppServer(
+            build_receiver(application, path, secret, web), listen, "webhook"
         )
-        self.server = _Server(config)
-        self.task: asyncio.Task[None] | None = None
+
+    @property
+    def server(self) -> uvicorn.Server:
+        """The uvicorn server (tests look at it)."""
+        return self.app_server.server
 
     async def start(self) -> None:
         """Listen (an error binding the address is raised here), then set the webhook."""
-        sock = _bind(self.listen)
-        self.task = asyncio.create_task(self.server.serve(sockets=[sock]), name="webhook")
-        while not self.server.started:
-            if self.task.done():
-                self.task.result()
-                raise RuntimeError("the webhook server stopped while starting")
-            await asyncio.sleep(0.01)
+        await self.app_server.start()
         await self.application.bot.set_webhook(
             url=self.url, secret_token=self.secret, allowed_updates=Update.ALL_TYPES
         )
 
     async def stop(self) -> None:
         """Stop listening; Telegram keeps the webhook and holds updates until the next start."""
-        if self.task is None:
-            return
-        self.server.should_exit = True
-        await self.task
-        self.task = None
+        await self.app_server.stop()

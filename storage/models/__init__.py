@@ -68,6 +68,7 @@ from storage.models.school import (
     StudentStatus,
     TeachingAssignment,
 )
+from storage.models.web import WebSession, WebSignIn
 from storage.models.weekly import Absence, ClassWeek, CommentKind, DayPart, WeeklyComment
 
 __all__ = [
@@ -129,5 +130,7 @@ __all__ = [
     "TelegramAccount",
     "UTCDateTime",
     "Updated",
+    "WebSession",
+    "WebSignIn",
     "WeeklyComment",
 ]

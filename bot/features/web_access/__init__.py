@@ -1,0 +1,23 @@
+"""The contact book on the web: /web gives a one-time link and code; the pages are bot/web/."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core.features import Features
+
+
+def register(features: Features) -> None:
+    """Add /web for everyone on the school's lists."""
+    from bot.core.i18n import N_
+    from bot.features.web_access import chat
+    from storage.models import Role
+
+    features.command(
+        "web",
+        chat.web_command,
+        N_("Open the contact book on the web"),
+        roles=tuple(Role),
+        position=27,
+    )

@@ -1,0 +1,45 @@
+"""The contact book on the web (docs/web.md): an ASGI app inside the bot's process.
+
+The pages call the features' own rules and queries, each request in one unit of work
+(bot/web/visit.py); who someone is comes from a one-time link or code given by /web, or from
+a Telegram Mini App's init data, then a short-lived session cookie.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.core.context import Services
+from bot.web import family, feedback, signin
+from bot.web.security import SecurityHeaders
+
+STATIC = Path(__file__).parent / "static"
+
+
+def routes(services: Services) -> list[BaseRoute]:
+    """The pages, relative to the web's base path."""
+    return [
+        Route("/", family.family_page(services)),
+        Route("/login", signin.sign_in(services), methods=["POST"]),
+        Route("/login/{secret}", signin.link_page(services)),
+        Route("/app", signin.mini_app(services)),
+        Route("/auth/telegram", signin.from_telegram(services), methods=["POST"]),
+        Route("/logout", signin.sign_out(services), methods=["POST"]),
+        Route("/language", signin.choose_language(services), methods=["POST"]),
+        Route("/seen", family.seen(services), methods=["POST"]),
+        Route("/feedback", feedback.feedback_form(services)),
+        Route("/feedback", feedback.send_feedback(services), methods=["POST"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def build_web_app(services: Services) -> SecurityHeaders:
+    """The web app for a running bot's services, under the path of SCHOOLBOT_WEB_URL."""
+    base = services.settings.web_path
+    pages = routes(services)
+    app = Starlette(routes=[Mount(base, routes=pages)] if base else pages)
+    return SecurityHeaders(app)

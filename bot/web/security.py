@@ -1,0 +1,67 @@
+"""The web's protections: the session cookie, the form token, and headers on every answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+COOKIE = "sb_session"
+LANGUAGE_COOKIE = "sb_lang"
+# The Mini App runs inside Telegram's apps and web.telegram.org's frame; nothing else frames it.
+POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'self' https://web.telegram.org"
+)
+HEADERS = [
+    (b"content-security-policy", POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),  # a one-time link in the address never leaks
+]
+
+
+def set_session_cookie(
+    response: Response, token: str, expires: datetime, now: datetime, *, path: str, secure: bool
+) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS, for the session's life."""
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=max(0, int((expires - now).total_seconds())),
+        path=path or "/",
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+
+
+def clear_session_cookie(response: Response, *, path: str, secure: bool) -> None:
+    """Forget the session cookie."""
+    response.delete_cookie(COOKIE, path=path or "/", httponly=True, samesite="lax", secure=secure)
+
+
+def is_https(request: Request, configured: bool) -> bool:
+    """Whether the person reached us over HTTPS (as configured, or as this request says)."""
+    return configured or request.url.scheme == "https"
+
+
+class SecurityHeaders:
+    """An ASGI middleware adding the security headers to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

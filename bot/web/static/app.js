@@ -1,0 +1,64 @@
+/* The few lines of Telegram's Mini App script this site needs, served from here (no CDN):
+   the theme colours and the init data come in the address's hash when Telegram opens /app
+   (core.telegram.org/bots/webapps); the page then tells Telegram it is ready. */
+(function () {
+  "use strict";
+  var hash = new URLSearchParams(location.hash.slice(1));
+  var names = ["bg", "text", "hint", "link", "button", "button_text", "secondary_bg"];
+
+  function readTheme() {
+    try {
+      var raw = hash.get("tgWebAppThemeParams");
+      if (raw) { sessionStorage.setItem("tgTheme", raw); }
+      return JSON.parse(raw || sessionStorage.getItem("tgTheme") || "null");
+    } catch (e) { return null; }
+  }
+
+  function applyTheme(theme) {
+    if (!theme) { return; }
+    names.forEach(function (name) {
+      var value = theme[name + "_color"];
+      if (/^#[0-9a-fA-F]{3,8}$/.test(value || "")) {
+        document.documentElement.style.setProperty("--tg-" + name.replace("_", "-"), value);
+      }
+    });
+  }
+
+  function postEvent(type, data) {
+    var body = JSON.stringify(data || {});
+    if (window.TelegramWebviewProxy) {
+      window.TelegramWebviewProxy.postEvent(type, body);
+    } else if (window.external && "notify" in window.external) {
+      window.external.notify(JSON.stringify({ eventType: type, eventData: data || {} }));
+    } else if (window.parent !== window) {
+      window.parent.postMessage(JSON.stringify({ eventType: type, eventData: data || {} }), "*");
+    }
+  }
+
+  function signIn(box) {
+    var data = hash.get("tgWebAppData");
+    var status = document.getElementById("status");
+    if (!data) {
+      status.hidden = true;
+      document.getElementById("waiting").hidden = false;
+      return;
+    }
+    history.replaceState(null, "", location.pathname);  // the init data leaves the address
+    fetch(box.dataset.auth, {
+      method: "POST",
+      credentials: "same-origin",
+      body: new URLSearchParams({ init_data: data })
+    }).then(function (response) {
+      return response.json();
+    }).then(function (answer) {
+      if (answer.next) { location.replace(answer.next); } else { status.textContent = answer.error; }
+    }).catch(function () { status.textContent = "…"; });
+  }
+
+  applyTheme(readTheme());
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("miniapp");
+    if (box) { signIn(box); }
+    postEvent("web_app_ready");
+  });
+})();
