@@ -8,9 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.core.datefmt import everyday, local_time, short, weekday
+from bot.core.datefmt import everyday, short, weekday
 from bot.core.i18n import N_
-from bot.delivery.buttons import READ_BUTTON, SEEN
+from bot.delivery.buttons import REPLY, SEEN
 from bot.delivery.status import mark_read
 from bot.features.assessment.queries import school_year_of
 from bot.features.health.notices import details as health_details
@@ -44,7 +44,7 @@ def _seen_label(visit: WebVisit, shown: book.Delivered) -> str | None:
     if shown.read_at is None:
         return None
     local = shown.read_at.astimezone(visit.settings.zone)
-    return READ_BUTTON + visit._("Seen at {time}, {date}").format(
+    return visit._("Seen at {time}, {date}").format(
         time=local.strftime("%H:%M"), date=local.strftime("%d/%m")
     )
 
@@ -93,8 +93,8 @@ async def _sections(visit: WebVisit, child: book.Child) -> dict[str, Any]:
             }
             for check, name, klass in checks
         ],
-        "seen_label": READ_BUTTON + _(SEEN),
-        "read_time": local_time,
+        "seen_label": _(SEEN),  # the chat's "✅ Đã xem", without the emoji cheap phones lack
+        "respond_label": _(REPLY[0]),  # the chat's "Phản hồi"
     }
 
 
