@@ -13,7 +13,7 @@ from bot.app import build_application, shutdown, startup
 from bot.core.context import BotApplication
 from bot.core.settings import Settings
 from bot.core.webhook import AppServer, WebhookReceiver
-from bot.web import build_web_app
+from bot.web import Extra, build_web_app
 
 
 def stop_on_signals(stop: asyncio.Event | None = None) -> asyncio.Event:
@@ -26,13 +26,17 @@ def stop_on_signals(stop: asyncio.Event | None = None) -> asyncio.Event:
     return stop
 
 
-async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Run until `stop` is set or the process gets SIGINT/SIGTERM."""
+async def run_bot(
+    settings: Settings, stop: asyncio.Event | None = None, web_extra: Extra | None = None
+) -> None:
+    """Run until `stop` is set or the process gets SIGINT/SIGTERM (`web_extra`: more pages
+    for the web contact book, the demo's)."""
     stop = stop_on_signals(stop)
     application = build_application(settings)
     try:
         await startup(application)
-        web = build_web_app(application.bot_data["services"]) if settings.web_url else None
+        services = application.bot_data["services"]
+        web = build_web_app(services, web_extra) if settings.web_url else None
         if settings.webhook_url:
             # Settings refuse webhook mode without a secret; the receiver checks it on each POST.
             assert settings.webhook_secret is not None

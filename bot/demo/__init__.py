@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from bot.core.i18n import Translator
 from bot.core.labels import ROLE_LABELS
 from bot.core.settings import Settings, load_settings
 from bot.demo.assessment import seed_book
+from bot.demo.web import demo_routes
 from bot.features.administration.imports import import_roster, import_staff
 from bot.runner import run_bot, stop_on_signals
 from sandbox.server import RunningSandbox, running_sandbox
@@ -126,6 +128,13 @@ def _add_teacher(sandbox: RunningSandbox, klass: str, teacher: Staff | None, _: 
         sandbox.add_person(teacher.full_name, teacher.phone, "vi", label)
 
 
+def free_port(host: str) -> int:
+    """A port free on `host` now, for the web contact book beside the sandbox."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
 def fresh_database_file(folder: Path) -> Path:
     """Return the demo's database path after removing the previous run's files."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -141,6 +150,7 @@ async def run_demo(host: str, port: int, folder: Path, _: Translator) -> None:
     base = load_settings(database_url=database_url)
     await prepare_school(database_url, base, _)
     stop = stop_on_signals()
+    web_port = free_port(host)
     async with running_sandbox(host=host, port=port) as sandbox:
         sandbox.add_bot(DEMO_TOKEN, DEMO_USERNAME, _("School contact book"))
         await add_people(sandbox, database_url, _)
@@ -150,12 +160,20 @@ async def run_demo(host: str, port: int, folder: Path, _: Translator) -> None:
             api_base_url=sandbox.url,
             school="demo",
             webhook_url=None,
+            # The contact book on the web, beside the sandbox (polling mode: on `listen`).
+            web_url=f"http://{host}:{web_port}/",
+            listen=f"{host}:{web_port}",
         )
-        bot = asyncio.create_task(run_bot(settings, stop))
+        door = demo_routes(sandbox, DEMO_TOKEN, _)
+        bot = asyncio.create_task(run_bot(settings, stop, web_extra=door))
         print(
             _("The demo is running: open {url} in a browser. Press Ctrl-C to stop.").format(
                 url=f"{sandbox.url}/"
             ),
+            flush=True,
+        )
+        print(
+            _("The contact book on the web: {url}").format(url=f"{settings.web_url}demo"),
             flush=True,
         )
         await stop.wait()

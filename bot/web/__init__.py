@@ -7,6 +7,7 @@ a Telegram Mini App's init data, then a short-lived session cookie.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -37,9 +38,13 @@ def routes(services: Services) -> list[BaseRoute]:
     ]
 
 
-def build_web_app(services: Services) -> SecurityHeaders:
-    """The web app for a running bot's services, under the path of SCHOOLBOT_WEB_URL."""
+Extra = Callable[[Services], list[BaseRoute]]
+
+
+def build_web_app(services: Services, extra: Extra | None = None) -> SecurityHeaders:
+    """The web app for a running bot's services, under the path of SCHOOLBOT_WEB_URL (`extra`:
+    more pages, such as the demo's door)."""
     base = services.settings.web_path
-    pages = routes(services)
+    pages = routes(services) + (extra(services) if extra is not None else [])
     app = Starlette(routes=[Mount(base, routes=pages)] if base else pages)
     return SecurityHeaders(app)

@@ -108,7 +108,9 @@ def family_page(services: Any) -> Any:
             context = await common(visit)
             children = await book.children(visit.session, visit.actor)
             if not children:
-                return page("message.html", visit._, message=visit._(STAFF_HOME), **context)
+                return page(
+                    "message.html", visit._, message=visit._(STAFF_HOME), home=True, **context
+                )
             child = _chosen(visit, children, request.query_params.get("child"))
             if child is None:
                 return not_found(visit, context)
