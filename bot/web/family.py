@@ -74,6 +74,7 @@ async def _sections(visit: WebVisit, child: book.Child) -> dict[str, Any]:
     start = date(int(school_year_of(today)[:4]), 8, 1)
     missed = await book.absences(visit.session, visit.actor, child.student_id, start)
     checks = await book.health_checks(visit.session, visit.actor, child.student_id)
+    results = await book.published_results(visit.session, visit.actor, child.student_id, today, _)
     return {
         "this_week": _notice(visit, weeks[0]) if weeks else None,
         "earlier": [_notice(visit, w) for w in weeks[1:]],
@@ -93,6 +94,7 @@ async def _sections(visit: WebVisit, child: book.Child) -> dict[str, Any]:
             }
             for check, name, klass in checks
         ],
+        "results": [{"name": name, "html": telegram_html(text)} for name, text in results],
         "seen_label": _(SEEN),  # the chat's "✅ Đã xem", without the emoji cheap phones lack
         "respond_label": _(REPLY[0]),  # the chat's "Phản hồi"
     }

@@ -3,18 +3,23 @@ button does, feedback through the feedback feature; nobody else's ids reach anyt
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import BotApplication
+from bot.features.assessment.queries import publish, school_year_of
+from bot.features.assessment.rules import Period
 from sandbox.pytest_plugin import PersonFactory
 from storage.models import (
+    AssessmentKind,
+    AssessmentResult,
     Feedback,
     FeedbackTopic,
     Guardian,
+    HealthCheck,
     School,
     Student,
     StudentGuardian,
@@ -168,3 +173,55 @@ async def test_feedback_from_the_web_is_the_chats_feedback(
     assert [(i.student_id, i.topic, i.to_leaders) for i in items] == [
         (child, FeedbackTopic.BOARDING, False)
     ]
+
+
+async def test_published_results_and_health_behind_a_tap(
+    web_bot: BotApplication,
+    browser: httpx.AsyncClient,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    child = await pupil(session, lists, CHILD)
+    class_id = await session.scalar(select(Student.class_id).where(Student.id == child))
+    assert class_id is not None
+    year = school_year_of(datetime.now(UTC).date())
+    for period, value in ((Period.GK1, "hoan_thanh_tot"), (Period.CK1, "chua_hoan_thanh")):
+        session.add(
+            AssessmentResult(
+                school_id=lists.id,
+                student_id=child,
+                class_id=class_id,
+                school_year=year,
+                period=period.value,
+                kind=AssessmentKind.LEVEL,
+                item="TV",
+                value=value,
+            )
+        )
+    await publish(
+        session,
+        school_id=lists.id,
+        school_year=year,
+        period=Period.GK1,
+        by=None,
+        actor="test",
+        now=datetime.now(UTC),
+    )
+    session.add(
+        HealthCheck(
+            school_id=lists.id,
+            student_id=child,
+            measured_on=date(2026, 10, 5),
+            height_cm=121.5,
+            weight_kg=23.0,
+            bmi=15.6,
+        )
+    )
+    await session.commit()
+    home = await signed_in_mother(make_person, browser)
+    assert "Tiếng Việt" in home.text  # the published mid-term
+    assert home.text.count("<summary>") >= 2  # results and the health check, behind a tap
+    assert "05/10/2026" in home.text and "121" in home.text
+    assert "Hoàn thành tốt" in home.text  # the published mid-term's level
+    assert "Chưa hoàn thành" not in home.text  # the end of term is not published

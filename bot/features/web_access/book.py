@@ -14,6 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor
+from bot.core.i18n import Translator
+from bot.features.assessment import parent_view
+from bot.features.assessment import queries as assessment
 from bot.features.feedback.rules import pupil_of_ref
 from bot.features.health import queries as health
 from bot.features.weekly.notices import KIND as WEEKLY
@@ -150,3 +153,22 @@ async def health_checks(
     )
     shown = [await health.check_for(session, actor, check_id) for check_id in ids]
     return [found for found in shown if found is not None]
+
+
+async def published_results(
+    session: AsyncSession, actor: Actor, student_id: int, today: date, _: Translator
+) -> list[tuple[str, str]]:
+    """The child's results of each published period of this school year, newest first:
+    (the period's name, the text /ketqua shows), only to the child's guardians."""
+    found = await assessment.child_of(session, actor, student_id)
+    if found is None or student_id not in actor.children:
+        return []
+    student, klass = found
+    year = assessment.school_year_of(today)
+    shown = []
+    for period in reversed(await assessment.published(session, actor.school_id, year)):
+        results = await assessment.pupil_results(session, student_id, year, period)
+        values = {item: row.value for item, row in results.items()}
+        text = parent_view.results_text(_, student, klass, year, period, values)
+        shown.append((assessment.period_name(period, _), text))
+    return shown
