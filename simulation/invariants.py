@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import select
 
 from simulation.people import Person
+from simulation.report import Violation
+from simulation.texts import CANCELLED, CODE, HEADING, NOTICE, RANKED
 from simulation.town import Town
 from simulation.world import ZONE, Delivered, calendar, quiet, vn
 from storage.models import (
@@ -35,24 +37,6 @@ from storage.models import (
     WeeklyComment,
 )
 from storage.names import nfc
-
-HEADING = re.compile(
-    r"(?:Sổ liên lạc tuần|Contact book, week|contact book, week|sổ liên lạc tuần) (\d+) "
-    r"\((\d\d)/(\d\d)–(\d\d)/(\d\d)/(\d{4})\)"
-)
-NOTICE = re.compile(r"^(?:Sổ liên lạc tuần|Contact book, week) (\d+) ")
-RANKED = re.compile(r"(?<!\w)(hạng|xếp thứ|rank(?:ed|ing)?)(?!\w)", re.IGNORECASE)
-CANCELLED = ("đã hủy", "đã huỷ", "không có gì được gửi", "cancelled", "nothing was sent")
-CODE = re.compile(r"(?<!\d)79\d{8}(?!\d)")
-
-
-@dataclass
-class Violation:
-    invariant: str
-    seed: int
-    at: str
-    people: list[str]
-    detail: str
 
 
 @dataclass

@@ -10,6 +10,15 @@ from typing import Any
 
 
 @dataclass
+class Violation:
+    invariant: str
+    seed: int
+    at: str
+    people: list[str]
+    detail: str
+
+
+@dataclass
 class Report:
     seed: int
     simulated_days: int
