@@ -18,6 +18,8 @@ from simulation.run import simulate
 from simulation.world import Options
 
 SEED = 18
+# ~25 s alone; under `make test`'s six workers on two cores it may take twice that.
+pytestmark = pytest.mark.timeout(240)
 
 
 async def test_a_short_term_keeps_every_promise(tmp_path: Path) -> None:
