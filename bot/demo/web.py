@@ -41,11 +41,12 @@ def demo_routes(
     def build(services: Services) -> list[BaseRoute]:
         async def index(request: Request) -> Response:
             rows = []
+            family_page, mini_app = html.escape(_("Family page")), html.escape(_("Mini App"))
             for person in sandbox.state.people.values():
                 name = html.escape(f"{person.first_name} · {person.label}")
                 rows.append(
-                    f'<li>{name}<br><a href="demo/family/{person.id}">{_("Family page")}</a>'
-                    f' · <a href="demo/app/{person.id}">{_("Mini App")}</a></li>'
+                    f'<li>{name}<br><a href="demo/family/{person.id}">{family_page}</a>'
+                    f' · <a href="demo/app/{person.id}">{mini_app}</a></li>'
                 )
             title = html.escape(_("The contact book on the web (demo)"))
             hint = html.escape(
