@@ -12,6 +12,9 @@
   again with exponential backoff, failed after `max_attempts`.
 - How one delivery is sent (text in parts, a file by its kind, a stored document read in its
   own short session) is bot/delivery/sending.py.
+- A feature may be told when a delivery of one of its notice kinds fails for good (`on_failure`):
+  its hook runs in the transaction that records the failure, so what it queues (telling the
+  people concerned) is stored with the failure or not at all.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,10 +39,43 @@ from bot.delivery.quiet import quiet_schools
 from bot.delivery.report import Reports
 from bot.delivery.sending import CAPTION_LIMIT, Claimed, MissingDocument, send_delivery
 
-__all__ = ["CAPTION_LIMIT", "Claimed", "Dispatcher"]  # CAPTION_LIMIT: urgent's preview
+__all__ = [  # CAPTION_LIMIT: urgent's preview
+    "CAPTION_LIMIT",
+    "Claimed",
+    "Dispatcher",
+    "Failure",
+    "FailureHook",
+    "on_failure",
+]
 from storage.models import AccountState, Delivery, DeliveryState, Notice, TelegramAccount
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A delivery that failed for good, as a feature's failure hook receives it."""
+
+    delivery_id: int
+    notice_id: int
+    account_id: int
+    school_id: int
+    kind: str  # the notice's kind
+    ref: str | None  # the notice's ref
+    state: DeliveryState  # FAILED (refused, or out of attempts) or UNREACHABLE (blocked)
+    error: str | None
+    at: datetime
+
+
+FailureHook = Callable[[AsyncSession, Failure], Awaitable[None]]
+_HOOKS: dict[str, FailureHook] = {}
+
+
+def on_failure(kind: str, hook: FailureHook) -> None:
+    """Call `hook(session, failure)` when a delivery of a notice of `kind` fails for good, in the
+    transaction that records the failure (a feature registers it; delivery knows no feature).
+    A hook that raises is logged and undone; the failure is recorded all the same."""
+    _HOOKS[kind] = hook
 
 
 def utc_now() -> datetime:
@@ -242,6 +279,39 @@ class Dispatcher:
                     )
                     .values(state=AccountState.BLOCKED)
                 )
+            if state is not DeliveryState.SENT and _HOOKS:
+                await self._failed(session, item, state, error)
+
+    async def _failed(
+        self, session: AsyncSession, item: Claimed, state: DeliveryState, error: str | None
+    ) -> None:
+        """Run the failure hook of the notice's kind, if one is registered, in a savepoint."""
+        row = (
+            await session.execute(
+                select(Notice.kind, Notice.ref, Delivery.account_id)
+                .join(Delivery, Delivery.notice_id == Notice.id)
+                .where(Delivery.id == item.id)
+            )
+        ).first()
+        hook = None if row is None else _HOOKS.get(row[0])
+        if row is None or hook is None:
+            return
+        failure = Failure(
+            item.id,
+            item.notice_id,
+            row[2],
+            item.school_id,
+            row[0],
+            row[1],
+            state,
+            error,
+            self.clock(),
+        )
+        try:
+            async with session.begin_nested():
+                await hook(session, failure)
+        except Exception:
+            log.exception("the failure hook of %s failed for delivery %s", row[0], item.id)
 
     async def _retry(self, item: Claimed, error: BaseException) -> None:
         if item.attempts >= self.max_attempts:

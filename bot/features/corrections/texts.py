@@ -19,7 +19,21 @@ from storage.models import CorrectionFile, CorrectionRequest
 WHAT = N_("{item} ({period}) of {pupil}, class {class_name}")
 STATE = N_("The correction of {what}, filed on {day}: {state}.")
 PHOTO = N_("photo {number}")
-FILE = N_("file {name}")
+# A file sent as a file is named by its kind and numbered within it, never by its name.
+PDF_FILE = N_("PDF file {number}")
+WORD_FILE = N_("Word file {number}")
+PICTURE_FILE = N_("picture file {number}")
+OTHER_FILE = N_("file {number}")
+_FILE_KINDS = {
+    "pdf": PDF_FILE,
+    "doc": WORD_FILE,
+    "docx": WORD_FILE,
+    "jpg": PICTURE_FILE,
+    "jpeg": PICTURE_FILE,
+    "png": PICTURE_FILE,
+    "heic": PICTURE_FILE,
+    "webp": PICTURE_FILE,
+}
 
 
 def what(request: CorrectionRequest, facts: RequestFacts, _: Translator) -> str:
@@ -54,27 +68,35 @@ def is_photo(file: CorrectionFile) -> bool:
     return file.name.startswith("anh-") and (file.mime or "").startswith("image/")
 
 
+def file_kind(name: str) -> str:
+    """The msgid naming a file sent as a file by its kind: "tệp PDF {number}", …"""
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    return _FILE_KINDS.get(extension, OTHER_FILE)
+
+
+def _numbered(kinds: Sequence[str], _: Translator) -> list[str]:
+    """ "ảnh 1", "tệp PDF 1", "ảnh 2": each kind numbered on its own, in the order sent."""
+    counts: dict[str, int] = {}
+    labels = []
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+        labels.append(_(kind).format(number=counts[kind]))
+    return labels
+
+
 def evidence_labels(files: Sequence[CorrectionFile], _: Translator) -> list[str]:
-    """Each evidence file as people name it: "ảnh 1", "ảnh 2", "tệp bai-kiem-tra.pdf"."""
-    labels, photos = [], 0
-    for file in files:
-        if is_photo(file):
-            photos += 1
-            labels.append(_(PHOTO).format(number=photos))
-        else:
-            labels.append(_(FILE).format(name=file.name))
-    return labels
+    """Each evidence file as people name it: "ảnh 1", "ảnh 2", "tệp PDF 1" (never its name)."""
+    return _numbered([PHOTO if is_photo(f) else file_kind(f.name) for f in files], _)
 
 
-def draft_labels(entries: Sequence[Mapping[str, Any]], _: Translator) -> list[str]:
-    """The files of a draft or an addition, named as `evidence_labels` names kept ones."""
-    labels: list[str] = []
-    for entry in entries:
-        if entry.get("photo"):
-            labels.append(_(PHOTO).format(number=entry.get("number", len(labels) + 1)))
-        else:
-            labels.append(_(FILE).format(name=entry["name"]))
-    return labels
+def draft_labels(
+    entries: Sequence[Mapping[str, Any]], _: Translator, kept: Sequence[CorrectionFile] = ()
+) -> list[str]:
+    """The files of a draft or an addition, named as `evidence_labels` will name them once kept
+    (after the request's `kept` files, for an addition)."""
+    kinds = [PHOTO if is_photo(f) else file_kind(f.name) for f in kept]
+    kinds += [PHOTO if e.get("photo") else file_kind(str(e["name"])) for e in entries]
+    return _numbered(kinds, _)[len(kept) :]
 
 
 ALERT_LIMIT = 200  # Telegram's longest answer to a press
