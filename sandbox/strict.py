@@ -53,6 +53,8 @@ _MARKUPS = (
 )
 # Fields of an inline button that say what it does; exactly one must be used.
 _NOT_ACTIONS = frozenset({"text", "icon_custom_emoji_id", "style"})
+# A button's colour: the spec's text lists these; the server refuses anything else.
+_STYLES = frozenset({"danger", "success", "primary"})
 
 
 def check_method(name: str, implemented: bool) -> None:
@@ -203,6 +205,11 @@ def _text_buttons(rows: Any) -> Any:
 
 
 def _one_action(kind: Kind, button: dict[str, Any]) -> None:
+    style = button.get("style")
+    if style is not None and style not in _STYLES:
+        # The wording is a guess in the server's manner (its parse errors of a button read
+        # "Can't parse inline keyboard button: ..."); the spec says only which values exist.
+        raise refused("Can't parse inline keyboard button: unsupported button style specified")
     used = [
         name
         for name in kind.fields

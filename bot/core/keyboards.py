@@ -38,11 +38,20 @@ MENU_ARCHIVE = N_("Year archive")
 MENU_FEEDBACK = N_("Feedback to the school")
 
 
-def inline(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    """Build an inline keyboard from rows of (label, callback data)."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
+# The Bot API's button colours (InlineKeyboardButton.style): green to approve, red to refuse.
+SUCCESS, DANGER, PRIMARY = "success", "danger", "primary"
+
+
+def button(label: str, data: str, style: str | None = None) -> InlineKeyboardButton:
+    """One inline button; `style` is one of the Bot API's colours, or None for the app's own."""
+    if style is None:
+        return InlineKeyboardButton(label, callback_data=data)
+    return InlineKeyboardButton(label, callback_data=data, style=style)
+
+
+def inline(rows: Sequence[Sequence[tuple[str, ...]]]) -> InlineKeyboardMarkup:
+    """Build an inline keyboard from rows of (label, callback data[, style])."""
+    return InlineKeyboardMarkup([[button(*entry[:3]) for entry in row] for row in rows])
 
 
 def share_phone(_: Translator) -> ReplyKeyboardMarkup:
@@ -55,7 +64,7 @@ def share_phone(_: Translator) -> ReplyKeyboardMarkup:
 
 
 def choices(
-    items: Sequence[tuple[str, str]], per_row: int = 2, extra: Sequence[tuple[str, str]] = ()
+    items: Sequence[tuple[str, ...]], per_row: int = 2, extra: Sequence[tuple[str, ...]] = ()
 ) -> InlineKeyboardMarkup:
     """Lay out many (label, data) buttons, then one row of extra buttons."""
     rows = [list(items[i : i + per_row]) for i in range(0, len(items), per_row)]

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.callbacks import Button, button
 from bot.core.i18n import N_, Translator
+from bot.core.keyboards import button as styled
 from bot.delivery.outbox import REPLY
 
 __all__ = ["READ_BUTTON", "REPLY", "SEEN", "Seen", "SeenAgain", "notice_markup"]
@@ -44,7 +45,8 @@ def notice_markup(
 ) -> InlineKeyboardMarkup | None:
     """The receipt button (or, once pressed, when it was read) and the notice's extra buttons.
 
-    `extra` holds (label msgid, callback data) pairs; "{delivery}" in the data is the delivery id.
+    `extra` holds (label msgid, callback data[, style]) rows; "{delivery}" in the data is the
+    delivery id; a style is one of the Bot API's button colours ("success", "danger").
     Up to three buttons share one row, as they always did; more (a link request naming every
     pupil of a phone) go two per row under the receipt, since Telegram refuses long rows.
     """
@@ -59,8 +61,12 @@ def notice_markup(
                 InlineKeyboardButton(seen_label, callback_data=SeenAgain(delivery_id).data())
             )
     buttons = [
-        InlineKeyboardButton(_(label), callback_data=data.replace("{delivery}", str(delivery_id)))
-        for label, data in extra
+        styled(
+            _(entry[0]),
+            entry[1].replace("{delivery}", str(delivery_id)),
+            entry[2] if len(entry) > 2 else None,
+        )
+        for entry in extra
     ]
     if len(first) + len(buttons) <= ONE_ROW:
         rows = [first + buttons]

@@ -222,7 +222,7 @@ async def enqueue_news(
     kind: str,
     texts: Mapping[str, str],
     *,
-    buttons: Sequence[tuple[str, str]] = (),
+    buttons: Sequence[tuple[str, ...]] = (),
     media: tuple[str, str] | None = None,
     created_by: int | None = None,
     now: datetime | None = None,
@@ -234,11 +234,12 @@ async def enqueue_news(
     leave decision to the parent): what others learn must not depend on anything that happens
     after the step is stored, such as an edit of the pressed message. `texts` is the HTML by
     language code ("vi" is the default; with `media` it is the caption); `buttons` are (label
-    msgid, callback data) pairs. The news answers something a person waits for, not a
-    broadcast: it goes at once (urgent, so quiet hours do not hold it, as they did not when it
-    was sent directly) and has no receipt button. With `kept_until`, people the audience reaches
-    who link before that moment get it too (bot/delivery/kept.py): for what is addressed to a
-    role nobody holds in the bot yet.
+    msgid, callback data) pairs, or with a third element, the button's colour ("success",
+    "danger": the Bot API's InlineKeyboardButton.style). The news answers something a person
+    waits for, not a broadcast: it goes at once (urgent, so quiet hours do not hold it, as they
+    did not when it was sent directly) and has no receipt button. With `kept_until`, people the
+    audience reaches who link before that moment get it too (bot/delivery/kept.py): for what is
+    addressed to a role nobody holds in the bot yet.
     """
     notice = await enqueue_notice(
         session,

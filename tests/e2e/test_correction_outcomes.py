@@ -230,7 +230,7 @@ async def test_the_principal_sees_the_outcome_change_the_rules_give(
     card = await reply(principal)
     text = card["text"]
     assert CHILD in text and f"{CHANGE_LINE}: {case.change}" in text.splitlines(), text
-    assert datas(card) == [f"v1:corr:{a}:{request.id}" for a in ("ok", "no", "more")]
+    assert datas(card) == [f"v1:corr:{a}:{request.id}" for a in ("okq", "noq", "more")]
     outcome = f"{OUTCOME_LINE}: {OUTCOME_VI[case.before]} → {OUTCOME_VI[case.after]}"
     if case.before == case.after:
         assert OUTCOME_LINE not in text, text

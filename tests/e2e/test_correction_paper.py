@@ -14,6 +14,7 @@ from storage.models import CorrectionState, School
 from tests.e2e.conftest import send_outbox
 from tests.e2e.test_corrections import (
     book,  # noqa: F401  (a fixture)
+    confirm,
     datas,
     edited,
     reply,
@@ -34,7 +35,7 @@ async def test_the_administrator_gives_the_schools_details_before_the_first_minu
     await session.commit()
     desk = await request_on_the_desk(running_bot, sandbox, make_person, session, book)
     school_id, rid = desk.school_id, desk.request_id
-    await desk.principal.press(data=f"v1:corr:ok:{rid}", message_id=desk.card["message_id"])
+    await confirm(desk.principal, "ok", rid, desk.card["message_id"])
     await edited(desk.principal)
     await send_outbox(running_bot)
     to_admin = await reply(desk.admin)

@@ -110,6 +110,21 @@ def datas(message: dict[str, Any]) -> list[str]:
     return [button["callback_data"] for row in message.get("buttons") or [] for button in row]
 
 
+CARD = ("okq", "noq", "more")  # the card's "Duyệt", "Từ chối" (both confirmed), "Cần bổ sung"
+
+
+async def confirm(person: PersonClient, action: str, rid: int, message_id: int) -> None:
+    """The card's "Duyệt" ("ok") or "Từ chối" ("no"), then its "Xác nhận …" on the same card,
+    once the card shows it (what the bot sent before that edit is read on the way)."""
+    await person.press(data=f"v1:corr:{action}q:{rid}", message_id=message_id)
+    wanted = f"v1:corr:{action}:{rid}"
+    while True:
+        event = await person.next_message(timeout=10)
+        if event["message_id"] == message_id and wanted in datas(event):
+            break
+    await person.press(data=wanted, message_id=message_id)
+
+
 async def reply(person: PersonClient) -> dict[str, Any]:
     return await person.next_message(timeout=10, new_only=True)
 
@@ -294,12 +309,12 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
     card = await reply(principal)
     assert "8 → 9" in card["text"] and CHILD in card["text"]
     assert "Hoàn thành tốt → Hoàn thành xuất sắc" in card["text"], card["text"]
-    assert datas(card) == [f"v1:corr:{a}:{rid}" for a in ("ok", "no", "more")]
+    assert datas(card) == [f"v1:corr:{a}:{rid}" for a in CARD]
     evidence = [await reply(principal), await reply(principal)]
     assert [m["file"]["kind"] for m in evidence] == ["photo", "document"], evidence
     assert evidence[1]["file"]["file_name"] == "bai-kiem-tra.pdf", evidence[1]["file"]
 
-    await principal.press(data=f"v1:corr:ok:{rid}", message_id=card["message_id"])
+    await confirm(principal, "ok", rid, card["message_id"])
     await edited(principal)
     await send_outbox(running_bot)
     told = await reply(teacher)
@@ -319,6 +334,14 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
         ask = await reply(person)
         assert f"v1:corr:sign:{rid}:{role}" in datas(ask), ask
         assert ask["buttons"][0][0]["text"].startswith("Ký xác nhận ("), ask["buttons"]
+        # The draft comes with the request to sign: read before signing, marked DỰ THẢO.
+        assert ask["file"]["kind"] == "document", ask
+        draft = Document(io.BytesIO(await download(sandbox, ask)))
+        assert "DỰ THẢO" in "\n".join(p.text for p in draft.paragraphs), role
+    drafts = await session.scalars(
+        select(CorrectionFile.kind).where(CorrectionFile.request_id == rid)
+    )
+    assert sorted(drafts) == ["draft", "evidence", "evidence"]  # kept apart from the evidence
     for person, role in ((principal, "principal"), (admin, "admin"), (teacher, "teacher")):
         await person.press(data=f"v1:corr:sign:{rid}:{role}")
         signed = await reply(person)
@@ -350,7 +373,8 @@ async def test_the_whole_path_ends_in_minutes_signed_by_three(
         assert "Đồng ý cho sửa" in fields.values(), fields
         values = " | ".join(fields.values())
         assert CHILD in values and "1A" in values and "8" in values and "9" in values, fields
-        assert "ảnh 1" in values and "tệp bai-kiem-tra.pdf" in values, fields
+        assert "ảnh 1" in values and ("tệp PDF 1" in values or "PDF file 1" in values), fields
+        assert "bai-kiem-tra" not in values, fields  # files by kind, never by their names
         assert names[0] not in values and "SHA-256" not in values, fields  # in the index only
         number = document.tables[0].rows[1].cells[0].text
         assert number == "Số: 01/BB-THNK", number
@@ -408,14 +432,14 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     assert sent["text"] == f"Nội dung bổ sung cho đề nghị sửa {TOAN_CN} đã được gửi Hiệu trưởng."
     assert await send_outbox(running_bot) == 3  # the card again, and the two files
     again = await reply(principal)
-    assert datas(again) == [f"v1:corr:{a}:{rid}" for a in ("ok", "no", "more")]
+    assert datas(again) == [f"v1:corr:{a}:{rid}" for a in CARD]
     (request,) = await requests(session, school_id)
     rid = request.id
     assert request.state is CorrectionState.PENDING
 
     for _ in range(2):  # the evidence, now two files
         await reply(principal)
-    await principal.press(data=f"v1:corr:no:{rid}", message_id=again["message_id"])
+    await confirm(principal, "no", rid, again["message_id"])
     await reply(principal)
     await principal.send("Bài kiểm tra ghi 8 điểm, không có sai sót.")
     await reply(principal)
@@ -457,7 +481,7 @@ async def test_a_pdf_and_a_jpeg_sent_as_files_reach_the_principal_as_documents(
 
     assert await send_outbox(running_bot) == 4
     card = await reply(principal)
-    assert datas(card) == [f"v1:corr:{a}:{request.id}" for a in ("ok", "no", "more")]
+    assert datas(card) == [f"v1:corr:{a}:{request.id}" for a in CARD]
     received = [await reply(principal) for _ in range(3)]
     kinds = [(m["file"]["kind"], m["file"]["file_name"]) for m in received]
     assert kinds[:2] == [("document", "so-diem.jpg"), ("document", "bai-kiem-tra.pdf")], kinds
@@ -664,7 +688,7 @@ async def test_the_vice_principal_decides_while_the_principal_is_away(
     assert await forge(sandbox, principal, f"v1:corr:ok:{rid}") is not None
     await vice.command("duyet")
     listed = await reply(vice)
-    assert datas(listed) == [f"v1:corr:{a}:{rid}" for a in ("ok", "no", "more")]
+    assert datas(listed) == [f"v1:corr:{a}:{rid}" for a in CARD]
     assert await send_outbox(running_bot) == 1  # the card's evidence follows it, by its kind
     shown = await reply(vice)
     assert shown["file"]["kind"] == "photo" and shown["caption"].endswith(": ảnh 1"), shown
@@ -775,7 +799,7 @@ async def test_an_old_cancel_of_a_sent_request_says_so_and_changes_nothing(
     clock.set(vn(2026, 12, 4, 8, 0))
     await send_outbox(running_bot)
     card = await reply(principal)
-    await principal.press(data=f"v1:corr:ok:{request.id}", message_id=card["message_id"])
+    await confirm(principal, "ok", request.id, card["message_id"])
     await edited(principal)
     for _ in range(100):  # the decision is stored (its card may be edited before we look)
         session.expire_all()
@@ -869,17 +893,24 @@ async def test_the_decisions_and_the_addition_pressed_late_and_twice(
     # "Từ chối" then "Duyệt": the question for the reason is over, a typed text is not a reason.
     await send_outbox(running_bot)
     again = await principal.next_message(timeout=10, new_only=True)
-    while f"v1:corr:ok:{rid}" not in datas(again):
+    while f"v1:corr:okq:{rid}" not in datas(again):
         again = await principal.next_message(timeout=10, new_only=True)
-    await principal.press(data=f"v1:corr:no:{rid}", message_id=again["message_id"])
+    await confirm(principal, "no", rid, again["message_id"])
     await reply(principal)
-    await principal.press(data=f"v1:corr:ok:{rid}", message_id=again["message_id"])
+    await principal.press(data=f"v1:corr:ok:{rid}", message_id=again["message_id"], forged=True)
     await edited(principal)
     await principal.send("Không đồng ý vì thiếu chữ ký.")
     approved = (
         f"Đề nghị sửa {TOAN_CN}, gửi ngày 03/12/2026: đã được duyệt, chờ cập nhật trên hệ thống."
     )
-    for action in ("ok", "no", "more"):  # late and twice: the state, nothing decided again
+    for action in (
+        "ok",
+        "no",
+        "more",
+        "okq",
+        "noq",
+        "back",
+    ):  # late and twice: the state, nothing decided again
         assert await alert_on(sandbox, principal, f"v1:corr:{action}:{rid}", again) == approved
     (request,) = await requests(session, desk.school_id)
     assert request.state is CorrectionState.APPROVED and request.decision_note is None
@@ -962,9 +993,7 @@ async def test_a_correction_of_a_published_result_is_told_to_the_family(
     await session.commit()
     mother = await linked_person(make_person, *MOTHER)
     desk = await request_on_the_desk(running_bot, sandbox, make_person, session, book)
-    await desk.principal.press(
-        data=f"v1:corr:ok:{desk.request_id}", message_id=desk.card["message_id"]
-    )
+    await confirm(desk.principal, "ok", desk.request_id, desk.card["message_id"])
     await edited(desk.principal)
     await send_outbox(running_bot)
     to_admin = await desk.admin.next_message(timeout=10, new_only=True)
@@ -994,7 +1023,7 @@ async def test_a_correction_of_a_published_result_is_told_to_the_family(
 # Files as what they are -----------------------------------------------------------------------
 
 
-async def test_a_file_telegram_refuses_to_show_is_sent_again_and_reported_before_deciding(
+async def test_a_file_telegram_refuses_to_show_is_sent_again_and_reported_at_once(
     running_bot: BotApplication,
     sandbox: RunningSandbox,
     make_person: PersonFactory,
@@ -1025,29 +1054,27 @@ async def test_a_file_telegram_refuses_to_show_is_sent_again_and_reported_before
     carrying.media_file = "AgACunknownfileid"
     await session.commit()
 
-    assert await send_outbox(running_bot) == 3
+    # Refused when it is sent: at once, the photo's kept bytes go again to the principal, who
+    # is told which file (by kind and number) and the teacher too; nothing waits for a press.
+    assert await send_outbox(running_bot) == 6
     card = await reply(principal)
-    assert "Minh chứng: ảnh 1, tệp bai-kiem-tra.pdf" in card["text"], card["text"]
+    assert "ảnh 1, " in card["text"] and "bai-kiem-tra" not in card["text"], card["text"]
     pdf = await reply(principal)
-    assert pdf["caption"] == f"Minh chứng cho đề nghị sửa {TOAN_CN}: tệp bai-kiem-tra.pdf"
-    refused = await alert_on(sandbox, principal, f"v1:corr:ok:{rid}", card)
-    assert refused == (
-        "Chưa quyết định: Telegram không hiển thị được ảnh 1 cho thầy/cô; tệp được gửi lại ở "
-        "dưới. Thầy/cô vui lòng xem rồi quyết định."
-    ), refused
-    (request,) = await requests(session, school_id)
-    assert request.state is CorrectionState.PENDING
-
-    assert await send_outbox(running_bot) == 2  # the photo's bytes again, the teacher's news
+    assert pdf["file"]["kind"] == "document" and "bai-kiem-tra" not in pdf["caption"], pdf
     again = await reply(principal)
     assert again["file"]["kind"] == "document" and again["file"]["file_name"] == "anh-1.jpg"
     assert await download(sandbox, again) == PHOTO
     assert again["caption"] == f"Minh chứng cho đề nghị sửa {TOAN_CN}: ảnh 1"
-    told = await reply(teacher)
-    assert told["text"] == (
-        f"Telegram không hiển thị được ảnh 1 của đề nghị sửa {TOAN_CN} cho Hiệu trưởng; hệ thống "
-        "đã gửi lại dưới dạng tệp."
-    ), told["text"]
-    assert await alert_on(sandbox, principal, f"v1:corr:ok:{rid}", card) is None  # decided
+    told = await reply(principal)
+    assert "ảnh 1" in told["text"] and TOAN_CN in told["text"], told["text"]  # vi: catalog
+    to_teacher = await reply(teacher)
+    assert "ảnh 1" in to_teacher["text"] and TOAN_CN in to_teacher["text"], to_teacher["text"]
+    assert await send_outbox(running_bot) == 0  # told once
+    await confirm(principal, "ok", rid, card["message_id"])  # every file shown: decided
+    for _ in range(100):
+        (request,) = await requests(session, school_id)
+        if request.state is not CorrectionState.PENDING:
+            break
+        await asyncio.sleep(0.05)
     (request,) = await requests(session, school_id)
     assert request.state is CorrectionState.APPROVED

@@ -216,7 +216,9 @@ async def test_an_approval_killed_before_the_news_went_out_is_told_once_after_th
                 TelegramAccount.chat_id == principal.person_id,
             )
         )
-    assert datas(card) == [f"v1:corr:{a}:{rid}" for a in ("ok", "no", "more")], card
+    assert datas(card) == [f"v1:corr:{a}:{rid}" for a in ("okq", "noq", "more")], card
+    await principal.press(data=f"v1:corr:okq:{rid}", message_id=card["message_id"])
+    await principal.next_message(timeout=10)  # "Xác nhận duyệt" in place of the card's buttons
 
     calls = len(sandbox.state.recorder.calls)
 

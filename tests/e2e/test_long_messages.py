@@ -171,7 +171,7 @@ async def test_a_card_after_a_needs_more_round_with_the_longest_texts_can_still_
     (request,) = await requests(session, school_id)
     rid = request.id
     first = [m for m in await everything_new(principal) if m.get("text")]
-    (card,) = [m for m in first if f"v1:corr:ok:{rid}" in datas(m)]
+    (card,) = [m for m in first if f"v1:corr:okq:{rid}" in datas(m)]
     await principal.press(data=f"v1:corr:more:{rid}", message_id=card["message_id"])
     await reply(principal)
     await principal.send(question)
@@ -191,13 +191,15 @@ async def test_a_card_after_a_needs_more_round_with_the_longest_texts_can_still_
     received = [m for m in await everything_new(principal) if m.get("text")]
     assert all(len(m["text"]) <= TELEGRAM_LIMIT for m in received)
     (again,) = [
-        m for m in received if datas(m) == [f"v1:corr:{a}:{rid}" for a in ["ok", "no", "more"]]
+        m for m in received if datas(m) == [f"v1:corr:{a}:{rid}" for a in ["okq", "noq", "more"]]
     ]
     before = "".join(m["text"] for m in received if m["message_id"] < again["message_id"])
     assert squashed(reason) in squashed(before) and squashed(addition) in squashed(before)
     assert again["text"].count("…") == 1 and "KẾT" in again["text"]  # the end of the addition
 
     # The principal decides in chat; the edited card stays within the limit.
+    await principal.press(data=f"v1:corr:okq:{rid}", message_id=again["message_id"])
+    await principal.next_message(timeout=10)  # "Xác nhận duyệt" in place of the card's buttons
     await principal.press(data=f"v1:corr:ok:{rid}", message_id=again["message_id"])
     decided = await principal.next_message(timeout=10)
     assert decided["event"] == "edit" and len(decided["text"]) <= TELEGRAM_LIMIT

@@ -81,6 +81,8 @@ async def test_an_approval_reaches_the_teacher_and_the_admins_when_the_card_cann
     teacher, principal, admin = desk.teacher, desk.principal, desk.admin
     school_id, rid, card = desk.school_id, desk.request_id, desk.card
 
+    await principal.press(data=f"v1:corr:okq:{rid}", message_id=card["message_id"])
+    await principal.next_message(timeout=10)  # "Xác nhận duyệt" in place of the card's buttons
     edits_fail(sandbox)
     await pressed(sandbox, principal, data=f"v1:corr:ok:{rid}", message_id=card["message_id"])
     assert await edit_failed(sandbox, principal) == 1

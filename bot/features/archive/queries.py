@@ -40,6 +40,7 @@ from storage.queries import audit
 __all__ = ["Archive", "build_archive", "parse_school_year", "record_export", "safe_name"]
 
 INDEX = "index.csv"
+ARCHIVED = ("evidence", "minutes")  # the kinds of kept files the archive holds
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 NAME_LIMIT = 80  # characters of a stored file's name, extension included
 
@@ -87,6 +88,7 @@ def _columns(_: Translator) -> list[str]:
         _("Changed in the official system at"),
         _("Completed at"),
         _("Files"),
+        _("SHA-256 of the files"),
     ]
 
 
@@ -106,7 +108,8 @@ async def build_archive(
     rows = await _requests(session, school_id, school_year)
     files = await _files(session, school_id, school_year)
     paths: dict[int, list[tuple[int, str]]] = {}
-    for file_id, request_id, kind, name in files:
+    digests = {file_id: digest for file_id, _request, _kind, _name, digest in files}
+    for file_id, request_id, kind, name, _digest in files:
         taken = paths.setdefault(request_id, [])
         taken.append((file_id, _path(request_id, kind, name, taken)))
     buffer = io.BytesIO()
@@ -118,8 +121,9 @@ async def build_archive(
             stored = paths.get(request.id, [])
             minutes_first = sorted(stored, key=lambda file: not file[1].startswith("bien-ban/"))
             names = "; ".join(path for _id, path in minutes_first)
+            hashes = "; ".join(f"{path}: {digests[file_id]}" for file_id, path in minutes_first)
             people = (pupil, code, class_name, asked_by, decided_by)
-            writer.writerow(csv_row(_row(request, people, names, zone, _)))
+            writer.writerow(csv_row([*_row(request, people, names, zone, _), hashes]))
             for file_id, path in stored:
                 content = await session.scalar(
                     select(CorrectionFile.content).where(CorrectionFile.id == file_id)
@@ -156,18 +160,20 @@ async def _requests(session: AsyncSession, school_id: int, school_year: str) -> 
 
 
 async def _files(session: AsyncSession, school_id: int, school_year: str) -> list[Any]:
-    """The year's kept files (id, request, kind, name), by request."""
+    """The year's kept files (id, request, kind, name, SHA-256), by request."""
     rows = await session.execute(
         select(
             CorrectionFile.id,
             CorrectionFile.request_id,
             CorrectionFile.kind,
             CorrectionFile.name,
+            CorrectionFile.sha256,
         )
         .join(CorrectionRequest, CorrectionRequest.id == CorrectionFile.request_id)
         .where(
             CorrectionFile.school_id == school_id,
             CorrectionRequest.school_year == school_year,
+            CorrectionFile.kind.in_(ARCHIVED),  # not the drafts the three read before signing
         )
         .order_by(CorrectionFile.request_id, CorrectionFile.id)
     )

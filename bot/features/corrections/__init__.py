@@ -14,7 +14,8 @@ def register(features: Features) -> None:
     from bot.core import keyboards
     from bot.core.features import holding
     from bot.core.i18n import N_
-    from bot.features.corrections import jobs
+    from bot.delivery.dispatcher import on_failure
+    from bot.features.corrections import jobs, unshown
     from bot.features.corrections.chat import commands, presses
     from storage.models import Role
 
@@ -52,6 +53,7 @@ def register(features: Features) -> None:
     _presses(features)
     _inputs(features)
     jobs.register()
+    on_failure(unshown.NEWS, unshown.evidence_refused)  # a refused evidence file, told at once
 
 
 def _presses(features: Features) -> None:
@@ -70,6 +72,9 @@ def _presses(features: Features) -> None:
     features.press(b.CancelDraft, sending.cancel_pressed)
     features.press(b.AddToRequest, addition.add_pressed)
     features.press(b.SendAddition, addition.send_pressed)
+    features.press(b.AskApprove, review.ask_pressed)
+    features.press(b.AskReject, review.ask_pressed)
+    features.press(b.BackToCard, review.ask_pressed)
     features.press(b.Approve, review.approve_pressed)
     features.press(b.Reject, review.note_pressed)
     features.press(b.AskMore, review.note_pressed)

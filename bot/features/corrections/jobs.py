@@ -24,6 +24,7 @@ from bot.features.assessment.queries import Item
 from bot.features.calendar.queries import load_calendar
 from bot.features.corrections import deciders as absences
 from bot.features.corrections import minutes, reads
+from bot.features.corrections.chat import signatures
 from storage.models import (
     CorrectionRequest,
     CorrectionState,
@@ -107,6 +108,7 @@ async def remind_waiting(
     First, the minutes of a request signed by all three but left without them (a crash after
     the third signature) are made (minutes.finish_signed)."""
     await minutes.finish_signed(sessions, school_id, now)
+    await minutes.finish_applied(sessions, school_id, now, signatures.ask_signatures)
     async with sessions() as session, session.begin():
         school = await session.get(School, school_id)
         assert school is not None

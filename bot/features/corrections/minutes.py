@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import html
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
@@ -218,11 +218,18 @@ async def produce(
     return True
 
 
+SIGNED_CAPTION = N_("Minutes of the correction of {what}, signed by all three.")
+
+
 async def _queue(
-    session: AsyncSession, request: CorrectionRequest, minutes: CorrectionFile, now: datetime
+    session: AsyncSession,
+    request: CorrectionRequest,
+    minutes: CorrectionFile,
+    now: datetime,
+    caption: str = SIGNED_CAPTION,
 ) -> None:
-    """Queue the kept minutes for the three: one notice, a delivery per person (a person
-    holding two roles gets them once), the caption in each one's language."""
+    """Queue the kept minutes (or their draft) for the three: one notice, a delivery per person
+    (a person holding two roles gets them once), the caption in each one's language."""
     people = await reads.linked_account_ids(session, [request.decided_by, request.applied_by])
     if request.requester_account is not None:
         people.add(request.requester_account)
@@ -230,8 +237,7 @@ async def _queue(
     for code in LANGUAGES:
         tr = translator(code)
         what = texts.what(request, await reads.request_facts(session, request, tr), tr)
-        caption = tr("Minutes of the correction of {what}, signed by all three.")
-        captions[code] = html.escape(caption.format(what=what))
+        captions[code] = html.escape(tr(caption).format(what=what))
     await enqueue_news(
         session,
         request.school_id,
@@ -241,6 +247,64 @@ async def _queue(
         media=stored_document(minutes),
         now=now,
     )
+
+
+DRAFT = "draft"  # the kind of the kept draft: never among the evidence, nor archived
+Ask = Callable[[AsyncSession, CorrectionRequest, CorrectionFile], Awaitable[None]]
+
+
+async def produce_draft(
+    sessions: async_sessionmaker[AsyncSession],
+    request_id: int,
+    now: datetime,
+    ask: Ask,
+    build: Build | None = None,
+) -> bool:
+    """Make the draft minutes (DỰ THẢO) of an applied request and `ask` the three to sign with
+    it, once; True when this call made it. No transaction is open while the .docx is laid out.
+    The draft is kept as its own kind ("draft"), so that the outbox sends the same bytes after a
+    retry; it is neither evidence nor minutes, and the archive leaves it out."""
+    async with sessions() as session, session.begin():
+        request = await session.get(CorrectionRequest, request_id)
+        if request is None or request.state is not CorrectionState.APPLIED:
+            return False
+        if await reads.files_of(session, request_id, DRAFT):
+            return False
+        facts = await minutes_of(session, request, now=now, draft=True)
+    content = await asyncio.to_thread(build or paper.build_minutes, facts, translator("vi"))
+    async with sessions() as session, session.begin():
+        request = await session.get(CorrectionRequest, request_id)
+        if request is None or request.state is not CorrectionState.APPLIED:
+            return False
+        if await reads.files_of(session, request_id, DRAFT):
+            return False  # made meanwhile by another run
+        name = "du-thao-bien-ban-sua-diem.docx"
+        (kept,) = add_files(session, request, [Evidence(name, DOCX, content)], None, kind=DRAFT)
+        await session.flush()
+        await ask(session, request, kept)
+    return True
+
+
+async def finish_applied(
+    sessions: async_sessionmaker[AsyncSession], school_id: int, now: datetime, ask: Ask
+) -> int:
+    """Ask for the signatures of every applied request of a school that has no draft yet (a
+    crash after the administrator's change); how many were asked."""
+    async with sessions() as session:
+        drafted = select(CorrectionFile.request_id).where(CorrectionFile.kind == DRAFT)
+        ids = list(
+            await session.scalars(
+                select(CorrectionRequest.id).where(
+                    CorrectionRequest.school_id == school_id,
+                    CorrectionRequest.state == CorrectionState.APPLIED,
+                    CorrectionRequest.id.not_in(drafted),
+                )
+            )
+        )
+    made = 0
+    for request_id in ids:
+        made += await produce_draft(sessions, request_id, now, ask)
+    return made
 
 
 async def finish_signed(

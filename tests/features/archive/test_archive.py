@@ -250,3 +250,24 @@ def test_stored_names_are_safe_everywhere() -> None:
     assert safe_name("ảnh") == "anh"
     assert safe_name("....") == "tep"
     assert len(safe_name("a" * 300 + ".jpeg")) == 80
+
+
+async def test_the_index_carries_each_files_sha256_and_no_draft(
+    session: AsyncSession, school: School
+) -> None:
+    seeded = await seed_requests(session, school)
+    session.add(_file(school.id, seeded.signed, "draft", "du-thao.docx", b"draft bytes"))
+    await session.commit()
+    archive = await build_archive(session, school.id, YEAR, ZONE, _=EN)
+    rows = read_index(archive.data)
+    signed = rows[0]
+    names = zipfile.ZipFile(io.BytesIO(archive.data)).namelist()
+    assert not any("du-thao" in name for name in names), names  # the draft stays out
+    digests = dict(
+        entry.split(": ") for entry in signed["SHA-256 of the files"].split("; ") if entry
+    )
+    assert list(digests) == signed["Files"].split("; ")
+    for path, digest in digests.items():
+        content = zipfile.ZipFile(io.BytesIO(archive.data)).read(path)
+        assert hashlib.sha256(content).hexdigest() == digest, path
+    assert rows[2]["SHA-256 of the files"] == ""

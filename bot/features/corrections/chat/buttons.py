@@ -128,10 +128,34 @@ class SendAddition(Button):
 # The leader's decision -------------------------------------------------------------------------
 
 
+@button(FEATURE, "okq")
+@dataclass(frozen=True, slots=True)
+class AskApprove(Button):
+    """ "Duyệt" under the card: asks "Xác nhận duyệt" / "Quay lại" first."""
+
+    request_id: int
+
+
+@button(FEATURE, "noq")
+@dataclass(frozen=True, slots=True)
+class AskReject(Button):
+    """ "Từ chối" under the card: asks "Xác nhận từ chối" / "Quay lại" first."""
+
+    request_id: int
+
+
+@button(FEATURE, "back")
+@dataclass(frozen=True, slots=True)
+class BackToCard(Button):
+    """ "Quay lại": the card's own buttons again, nothing decided."""
+
+    request_id: int
+
+
 @button(FEATURE, "ok")
 @dataclass(frozen=True, slots=True)
 class Approve(Button):
-    """ "Duyệt" under the card."""
+    """ "Xác nhận duyệt" (cards sent before the confirmation carried it as "Duyệt")."""
 
     request_id: int
 
@@ -139,7 +163,7 @@ class Approve(Button):
 @button(FEATURE, "no")
 @dataclass(frozen=True, slots=True)
 class Reject(Button):
-    """ "Từ chối": the reason is typed next."""
+    """ "Xác nhận từ chối": the reason is typed next (once "Từ chối" itself)."""
 
     request_id: int
 

@@ -24,7 +24,15 @@ from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import OUTCOME_NAMES, Outcome
 from bot.features.corrections import reads, texts
-from bot.features.corrections.chat.buttons import Approve, AskMore, Reject, SendAddition
+from bot.features.corrections.chat.buttons import (
+    Approve,
+    AskApprove,
+    AskMore,
+    AskReject,
+    BackToCard,
+    Reject,
+    SendAddition,
+)
 from bot.features.corrections.rules import Refused, Stale
 from storage.models import CorrectionRequest, CorrectionState, Notice
 
@@ -67,15 +75,34 @@ def add_done_button(_: Translator, request_id: int) -> InlineKeyboardMarkup:
     return keyboards.choices([(_("Send the addition"), SendAddition(request_id).data())])
 
 
-def decision_pairs(request_id: int) -> list[tuple[str, str]]:
-    """The leader's "Duyệt", "Từ chối" and "Cần bổ sung" as (label msgid, callback data)."""
-    kinds = (Approve, Reject, AskMore)
-    return [(label, kind(request_id).data()) for label, kind in zip(DECISIONS, kinds, strict=True)]
+def decision_pairs(request_id: int) -> list[tuple[str, ...]]:
+    """The leader's "Duyệt" (green), "Từ chối" (red) and "Cần bổ sung" as (label msgid, callback
+    data, style); the first two ask to confirm."""
+    return [
+        (DECISIONS[0], AskApprove(request_id).data(), keyboards.SUCCESS),
+        (DECISIONS[1], AskReject(request_id).data(), keyboards.DANGER),
+        (DECISIONS[2], AskMore(request_id).data()),
+    ]
 
 
 def decision_buttons(_: Translator, request_id: int) -> InlineKeyboardMarkup:
     """Those three buttons in one row."""
-    return keyboards.choices([(_(label), data) for label, data in decision_pairs(request_id)], 3)
+    rows = [(_(label), *rest) for label, *rest in decision_pairs(request_id)]
+    return keyboards.choices(rows, 3)
+
+
+CONFIRM_APPROVE = N_("Confirm approval")
+CONFIRM_REJECT = N_("Confirm rejection")
+BACK = N_("Back")
+
+
+def confirm_buttons(_: Translator, request_id: int, approve: bool) -> InlineKeyboardMarkup:
+    """ "Xác nhận duyệt" (green) or "Xác nhận từ chối" (red), and "Quay lại"."""
+    if approve:
+        first = (_(CONFIRM_APPROVE), Approve(request_id).data(), keyboards.SUCCESS)
+    else:
+        first = (_(CONFIRM_REJECT), Reject(request_id).data(), keyboards.DANGER)
+    return keyboards.choices([first, (_(BACK), BackToCard(request_id).data())], 2)
 
 
 def show_card(visit: Visit, text: str, *, message_id: int | None = None) -> None:
@@ -90,7 +117,7 @@ async def news(
     audience: Audience,
     texts: Mapping[str, str],
     *,
-    buttons: Sequence[tuple[str, str]] = (),
+    buttons: Sequence[tuple[str, ...]] = (),
     media: tuple[str, str] | None = None,
 ) -> Notice:
     """Queue news of this request's step, in the step's transaction."""

@@ -80,6 +80,6 @@ async def take_detail(message: Message, visit: Visit, context: BotContext) -> bo
     await pending.clear(visit.session, visit.account.id)
     message_id = data.get("message_id")
     await applying.apply_change(
-        visit, int(data["request"]), int(message_id) if message_id else None
+        visit, context, int(data["request"]), int(message_id) if message_id else None
     )
     return True

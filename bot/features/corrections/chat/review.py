@@ -15,9 +15,20 @@ from bot.core.context import BotContext, Visit
 from bot.core.i18n import LANGUAGES, N_, translator
 from bot.delivery.outbox import Audience
 from bot.features.corrections import reads, steps, texts
-from bot.features.corrections.chat.buttons import AddToRequest, Applied, Approve, AskMore, Reject
+from bot.features.corrections.chat.buttons import (
+    AddToRequest,
+    Applied,
+    Approve,
+    AskApprove,
+    AskMore,
+    AskReject,
+    BackToCard,
+    Reject,
+)
 from bot.features.corrections.chat.card import (
     card,
+    confirm_buttons,
+    decision_buttons,
     expect,
     news,
     open_draft,
@@ -45,6 +56,36 @@ TO_TEACHER = {
         "button to add to it."
     ),
 }
+
+
+async def ask_pressed(
+    press: AskApprove | AskReject | BackToCard, visit: Visit, context: BotContext
+) -> None:
+    """ "Duyệt" or "Từ chối" on the card: the request is read again and, if it still waits for
+    this leader, the card's buttons become "Xác nhận …" and "Quay lại" ("Quay lại" puts the
+    card's own back); nothing is decided. On a request that moved on: its state."""
+    try:
+        request = await steps.open_decision(
+            visit.session,
+            visit.actor,
+            press.request_id,
+            today=context.today(visit.now),
+            who=visit.who,
+        )
+    except (Refused, Stale) as error:
+        await refusal(visit, error)
+        return
+    if visit.query is None or visit.query.message is None:
+        return
+    if isinstance(press, BackToCard):
+        asked = await open_draft(visit, WAIT_NOTE)  # a reason asked for: no longer
+        if asked is not None and int(asked["request"]) == request.id:
+            await pending.clear(visit.session, visit.account.id)
+        visit.edit_markup(decision_buttons(visit._, request.id))
+        return
+    if not await all_shown(visit, request):
+        return
+    visit.edit_markup(confirm_buttons(visit._, request.id, isinstance(press, AskApprove)))
 
 
 async def approve_pressed(press: Approve, visit: Visit, context: BotContext) -> None:

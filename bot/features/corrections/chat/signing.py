@@ -23,7 +23,7 @@ async def applied_pressed(press: Applied, visit: Visit, context: BotContext) -> 
     (before the school's first minutes, the details they need are asked first: chat/paper.py)."""
     if await paper.ask_first(visit, context, press.request_id):
         return
-    await applying.apply_change(visit, press.request_id)
+    await applying.apply_change(visit, context, press.request_id)
 
 
 async def sign_pressed(press: Sign, visit: Visit, context: BotContext) -> None:
