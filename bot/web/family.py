@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot.core.context import Services
 from bot.core.datefmt import everyday, short, weekday
 from bot.core.i18n import N_
 from bot.delivery.buttons import REPLY, SEEN
@@ -17,7 +18,7 @@ from bot.features.health.notices import details as health_details
 from bot.features.web_access import book
 from bot.features.weekly.notice_text import PARTS
 from bot.web.render import page, telegram_html
-from bot.web.signin import FORM_EXPIRED, common, sign_in_page
+from bot.web.signin import FORM_EXPIRED, Endpoint, common, sign_in_page
 from bot.web.visit import WebVisit, web_visit
 
 NOT_FOUND = N_("There is nothing here for you.")
@@ -100,7 +101,7 @@ async def _sections(visit: WebVisit, child: book.Child) -> dict[str, Any]:
     }
 
 
-def family_page(services: Any) -> Any:
+def family_page(services: Services) -> Endpoint:
     """GET /: the signed-in family's page (or the sign-in page)."""
 
     async def endpoint(request: Request) -> Response:
@@ -128,7 +129,7 @@ def family_page(services: Any) -> Any:
     return endpoint
 
 
-def seen(services: Any) -> Any:
+def seen(services: Services) -> Endpoint:
     """POST /seen: "Đã xem" records the first read, only by the delivery's own recipient."""
 
     async def endpoint(request: Request) -> Response:

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.core import limits
+from bot.core.context import Services
 from bot.core.i18n import N_
 from bot.features.feedback import news
 from bot.features.feedback import queries as feedback
@@ -15,7 +16,7 @@ from bot.features.feedback.rules import NOT_PARENT, TOPICS, Draft, may_write, sc
 from bot.features.web_access import book
 from bot.web.family import not_found
 from bot.web.render import page
-from bot.web.signin import FORM_EXPIRED, common, sign_in_page
+from bot.web.signin import FORM_EXPIRED, Endpoint, common, sign_in_page
 from bot.web.visit import WebVisit, web_visit
 from storage.models import FeedbackTopic
 
@@ -43,7 +44,7 @@ async def _child(visit: WebVisit, asked: str | None) -> tuple[list[book.Child], 
     return children, next((c for c in children if str(c.student_id) == asked), None)
 
 
-def feedback_form(services: Any) -> Any:
+def feedback_form(services: Services) -> Endpoint:
     """GET /feedback: the form (the child, to whom, the topic, anonymity, the text)."""
 
     async def endpoint(request: Request) -> Response:
@@ -61,7 +62,7 @@ def feedback_form(services: Any) -> Any:
     return endpoint
 
 
-def send_feedback(services: Any) -> Any:
+def send_feedback(services: Services) -> Endpoint:
     """POST /feedback: stored and queued for the school by the feedback feature."""
 
     async def endpoint(request: Request) -> Response:

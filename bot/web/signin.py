@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from bot.core.access import load_actor
+from bot.core.context import Services
 from bot.core.i18n import LANGUAGES, N_
 from bot.features.web_access import queries
 from bot.features.web_access.rules import NOT_LINKED, check_init_data
@@ -18,8 +22,9 @@ from bot.web.security import (
     set_session_cookie,
 )
 from bot.web.visit import WebVisit, web_visit
-from storage.models import School
+from storage.models import School, TelegramAccount
 
+Endpoint = Callable[[Request], Awaitable[Response]]
 NO_INIT_DATA = N_("Open the contact book with the button in the bot's chat.")
 
 
@@ -48,13 +53,13 @@ async def sign_in_page(visit: WebVisit, error: str | None = None, status: int = 
     )
 
 
-def _signed_in(visit: WebVisit, response: Response, token: str, expires: Any) -> Response:
+def _signed_in(visit: WebVisit, response: Response, token: str, expires: datetime) -> Response:
     secure = is_https(visit.request, visit.settings.web_is_https)
     set_session_cookie(response, token, expires, visit.now, path=visit.base or "/", secure=secure)
     return response
 
 
-def link_page(services: Any) -> Any:
+def link_page(services: Services) -> Endpoint:
     """GET /login/<secret>: a button that signs in (a link preview fetching the page spends
     nothing: only the press, a POST, uses the link)."""
 
@@ -70,7 +75,7 @@ def link_page(services: Any) -> Any:
     return endpoint
 
 
-def sign_in(services: Any) -> Any:
+def sign_in(services: Services) -> Endpoint:
     """POST /login: the link's secret or the typed code, once, before it expires."""
 
     async def endpoint(request: Request) -> Response:
@@ -93,7 +98,7 @@ def sign_in(services: Any) -> Any:
     return endpoint
 
 
-def mini_app(services: Any) -> Any:
+def mini_app(services: Services) -> Endpoint:
     """GET /app: the Mini App's first page; its script sends the init data to /auth/telegram."""
 
     async def endpoint(request: Request) -> Response:
@@ -103,7 +108,7 @@ def mini_app(services: Any) -> Any:
     return endpoint
 
 
-def from_telegram(services: Any) -> Any:
+def from_telegram(services: Services) -> Endpoint:
     """POST /auth/telegram: check the init data with the bot's token, then open a session."""
 
     async def endpoint(request: Request) -> Response:
@@ -141,19 +146,32 @@ def from_telegram(services: Any) -> Any:
     return endpoint
 
 
-async def _linked(visit: WebVisit, account: Any) -> bool:
-    from bot.core.access import load_actor
-
+async def _linked(visit: WebVisit, account: TelegramAccount) -> bool:
     return (await load_actor(visit.session, account)).linked
 
 
-def sign_out(services: Any) -> Any:
+def local_path(back: str, base: str) -> str:
+    """Where to go back to: a path of this site only (never another site's address)."""
+    if not back.startswith(f"{base}/") or back[len(base) + 1 : len(base) + 2] in ("/", "\\"):
+        return f"{base}/"
+    return back if "\\" not in back else f"{base}/"
+
+
+def sign_out(services: Services) -> Endpoint:
     """POST /logout: end the session (with the form's token)."""
 
     async def endpoint(request: Request) -> Response:
         async with web_visit(services, request) as visit:
-            if visit.cookie is None or await visit.form_ok() is None:
+            if visit.cookie is None:
                 return await sign_in_page(visit)
+            if await visit.form_ok() is None:
+                return page(
+                    "message.html",
+                    visit._,
+                    status_code=403,
+                    message=visit._(FORM_EXPIRED),
+                    **await common(visit),
+                )
             await queries.revoke(visit.session, visit.cookie, visit.now)
             response = RedirectResponse(f"{visit.base}/", status_code=303)
             secure = is_https(request, visit.settings.web_is_https)
@@ -163,7 +181,7 @@ def sign_out(services: Any) -> Any:
     return endpoint
 
 
-def choose_language(services: Any) -> Any:
+def choose_language(services: Services) -> Endpoint:
     """POST /language: Tiếng Việt or English (saved with the account, as /ngonngu does)."""
 
     async def endpoint(request: Request) -> Response:
@@ -186,9 +204,7 @@ def choose_language(services: Any) -> Any:
                 code = "vi"
             if visit.account is not None:
                 visit.account.language = code
-            back = form.get("next", "")
-            if not back.startswith(f"{visit.base}/") or back.startswith("//"):
-                back = f"{visit.base}/"
+            back = local_path(form.get("next", ""), visit.base)
             response = RedirectResponse(back, status_code=303)
             response.set_cookie(
                 LANGUAGE_COOKIE, code, max_age=365 * 86400, path=visit.base or "/", samesite="lax"

@@ -73,7 +73,9 @@ async def test_a_family_signs_in_with_a_link_and_reads_this_weeks_notice(
     tmp_path: Path,
 ) -> None:
     playwright_api = pytest.importorskip("playwright.async_api")
-    child = await session.scalar(select(Student.id).where(Student.full_name == CHILD))
+    child = await session.scalar(
+        select(Student.id).where(Student.school_id == lists.id, Student.full_name == CHILD)
+    )
     assert child is not None
     mother = await linked_person(make_person, *MOTHER)
     notice = await weekly_notice(
