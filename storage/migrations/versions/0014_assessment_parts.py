@@ -4,7 +4,9 @@ Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-05
 
-Reserved for this change; it alters nothing until filled.
+The parts of Nghệ thuật (Âm nhạc, Mĩ thuật) and of Tin học và Công nghệ (Tin học, Công nghệ)
+are stored as items of their own in the existing assessment tables (`level.AN`, `score.TIN`,
+...), so no table changes: this revision only marks the step in the schema's history.
 """
 
 from __future__ import annotations
