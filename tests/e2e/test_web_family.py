@@ -107,6 +107,14 @@ async def test_a_family_signs_in_with_a_link_and_reads_this_weeks_notice(
             await page.screenshot(path=str(tmp_path / "web-seen.png"), full_page=True)
             (delivery,) = await deliveries_of(session, notice)
             assert delivery.read_at is not None
+            # "Phản hồi" under the notice: the same feedback as in chat.
+            await page.locator(f"#d{delivery.id} a.button").click()
+            await page.locator("textarea#text").fill("Cô cho con ôn thêm bảng nhân 3 ạ.")
+            await page.screenshot(path=str(tmp_path / "web-feedback.png"), full_page=True)
+            await page.locator("form.card button.primary").click()
+            await page.locator(".message").wait_for(timeout=10_000)
+            await page.screenshot(path=str(tmp_path / "web-feedback-sent.png"))
+            assert await page.locator(".message").count() == 1
             # The same link in another browser: it worked once.
             other = await browser.new_context(viewport=PHONE)
             again = await other.new_page()
