@@ -11,6 +11,7 @@ from bot.core import keyboards
 from bot.core.context import BotApplication
 from bot.features.administration.buttons import ShowUnlinked
 from bot.features.assessment.chat.book import BookClass
+from bot.features.corrections.chat.official import MENU_OFFICIAL
 from bot.features.health.buttons import TemplateWanted
 from bot.features.inbox.chat import MENU_INBOX
 from sandbox.client import PersonClient
@@ -111,6 +112,7 @@ async def test_the_administrators_menu(
         keyboards.MENU_INVITES,
         keyboards.MENU_BOOK,
         keyboards.MENU_APPLY,
+        MENU_OFFICIAL,
         keyboards.MENU_IMPORT,
         keyboards.MENU_REQUESTS,
         *COMMON,
@@ -133,6 +135,8 @@ async def test_the_administrators_menu(
     assert vi("End of term I") in inline(periods)
     waiting = await tap(admin, keyboards.MENU_APPLY)
     assert vi("No correction request is waiting for you.") in waiting["text"]
+    official = await tap(admin, MENU_OFFICIAL)  # tests/e2e/test_official_export.py goes on
+    assert vi("End of term I") in inline(official)
     lists_help = await tap(admin, keyboards.MENU_IMPORT)
     assert ".xlsx" in lists_help["text"]
     requests = await tap(admin, keyboards.MENU_REQUESTS)

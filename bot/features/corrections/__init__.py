@@ -16,7 +16,7 @@ def register(features: Features) -> None:
     from bot.core.i18n import N_
     from bot.delivery.dispatcher import on_failure
     from bot.features.corrections import jobs, unshown
-    from bot.features.corrections.chat import commands, presses
+    from bot.features.corrections.chat import commands, official, presses
     from storage.models import Role
 
     teachers = (Role.HOMEROOM, Role.SUBJECT_TEACHER)
@@ -50,6 +50,16 @@ def register(features: Features) -> None:
         visible=lambda roles: Role.ADMIN in roles and not leaders(roles),
         position=61,
     )
+    features.command(
+        "xuatsuadiem",
+        official.official_command,
+        N_("Approved corrections of a period as a spreadsheet for the official system"),
+        roles=(Role.ADMIN, Role.PRINCIPAL, Role.VICE_PRINCIPAL),
+        position=21,
+    )
+    features.menu_button(
+        official.MENU_OFFICIAL, official.official_command, visible=holding(Role.ADMIN), position=62
+    )
     _presses(features)
     _inputs(features)
     jobs.register()
@@ -58,7 +68,15 @@ def register(features: Features) -> None:
 
 def _presses(features: Features) -> None:
     """Each kind of press to its handler."""
-    from bot.features.corrections.chat import addition, draft, presses, review, sending, signing
+    from bot.features.corrections.chat import (
+        addition,
+        draft,
+        official,
+        presses,
+        review,
+        sending,
+        signing,
+    )
     from bot.features.corrections.chat import buttons as b
 
     features.press(b.PickClass, presses.class_pressed)
@@ -80,6 +98,7 @@ def _presses(features: Features) -> None:
     features.press(b.AskMore, review.note_pressed)
     features.press(b.Applied, signing.applied_pressed)
     features.press(b.Sign, signing.sign_pressed)
+    features.press(b.OfficialPeriod, official.period_pressed)
 
 
 def _inputs(features: Features) -> None:

@@ -194,3 +194,14 @@ class Sign(Button):
 
     request_id: int
     role: Annotated[str, Max(9)]
+
+
+# The approved corrections for the official system -----------------------------------------------
+
+
+@button(FEATURE, "xp")
+@dataclass(frozen=True, slots=True)
+class OfficialPeriod(Button):
+    """The period whose approved corrections to download ("gk1", "ck1", "gk2", "cn")."""
+
+    period: Annotated[str, Max(3)]
