@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -89,6 +89,20 @@ async def corrections_this_year(session: AsyncSession, staff_id: int | None, yea
         )
     )
     return int(count or 0)
+
+
+async def filed_between(
+    session: AsyncSession, school_id: int, start: datetime, end: datetime
+) -> list[tuple[datetime, str | None]]:
+    """Requests filed from `start` to before `end`: when, and by which teacher (the leaders'
+    dashboard counts them per month and per teacher)."""
+    filed = CorrectionRequest.created_at
+    rows = await session.execute(
+        select(filed, Staff.full_name)
+        .outerjoin(Staff, Staff.id == CorrectionRequest.requested_by)
+        .where(CorrectionRequest.school_id == school_id, filed >= start, filed < end)
+    )
+    return [(created, name) for created, name in rows]
 
 
 async def waiting(

@@ -35,6 +35,7 @@ from storage.models import (
     Feedback,
     FeedbackMessage,
     FeedbackState,
+    FeedbackTopic,
     Notice,
     SchoolClass,
     Staff,
@@ -320,3 +321,16 @@ def _audit(
         entity_id=item.id,
         after=after,
     )
+
+
+async def received_between(
+    session: AsyncSession, school_id: int, start: datetime, end: datetime
+) -> list[tuple[int, FeedbackTopic, FeedbackState]]:
+    """The school's items received from `start` to before `end`: (id, topic, state), for the
+    leaders' dashboard (which marks the overdue ones with waiting.school_overdue)."""
+    rows = await session.execute(
+        select(Feedback.id, Feedback.topic, Feedback.state).where(
+            Feedback.school_id == school_id, Feedback.created_at >= start, Feedback.created_at < end
+        )
+    )
+    return [(item_id, topic, state) for item_id, topic, state in rows]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import limits
@@ -247,3 +247,20 @@ async def deciders(session: AsyncSession, request: LeaveRequest) -> list[Telegra
             .order_by(TelegramAccount.id)
         )
     )
+
+
+async def state_counts(
+    session: AsyncSession, school_id: int, first: date, last: date
+) -> dict[RequestState, int]:
+    """How many of the school's requests covering a day from `first` to `last` are in each
+    state (the leaders' dashboard)."""
+    rows = await session.execute(
+        select(LeaveRequest.state, func.count())
+        .where(
+            LeaveRequest.school_id == school_id,
+            LeaveRequest.first_day <= last,
+            LeaveRequest.last_day >= first,
+        )
+        .group_by(LeaveRequest.state)
+    )
+    return {state: count for state, count in rows}
