@@ -10,6 +10,7 @@ SQLite serves one process, which is always the leader.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 
@@ -34,6 +35,9 @@ class Leadership:
         self.name = name
         self.key = lock_key(name)
         self._connection: AsyncConnection | None = None
+        # The sender's loop and the scheduled jobs ask at the same moment (07:15 on a school
+        # day): one connection serves one statement at a time, so they take turns.
+        self._turn = asyncio.Lock()
 
     @property
     def shared(self) -> bool:
@@ -44,6 +48,10 @@ class Leadership:
         """Return whether this process leads now, taking the lock if it is free."""
         if not self.shared:
             return True
+        async with self._turn:
+            return await self._check()
+
+    async def _check(self) -> bool:
         if self._connection is not None:
             try:
                 await self._connection.execute(text("SELECT 1"))
@@ -70,6 +78,10 @@ class Leadership:
 
     async def release(self) -> None:
         """Give the lock up (at shutdown), so that another process takes over at once."""
+        async with self._turn:
+            await self._release()
+
+    async def _release(self) -> None:
         if self._connection is None:
             return
         try:
