@@ -1,0 +1,150 @@
+"""Bar charts as plain SVG, written on the server: no library, no script, nothing to download.
+
+A chart is rows (a class, a topic, a grade) of values, one per series, drawn as horizontal bars
+(stacked, or side by side): each row's label on its own line above its bar, so long names never
+squeeze the bars on a 360 px phone. The drawing is 320 units wide and scales with its viewBox;
+at a phone's width one unit is about one CSS pixel, so the 16-unit text reads at 16 px. Colours
+are presentation attributes (the page's CSP allows no inline style) and differ in lightness, so
+a black-and-white print still tells them apart; every bar's number is written beside it, and the
+page shows the same numbers in a table for screen readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
+
+WIDTH = 320
+FONT = 16
+LINE = 22  # a text line
+BAR = 18  # a bar's thickness (stacked); side by side, each series' bar is THIN
+THIN = 12
+GAP = 12  # between rows
+NUMBER_ROOM = 44  # room right of the longest bar for its number
+SWATCH = 14
+MOST_COLUMNS = 3  # series shown as table columns; more are shown as rows
+CHAR = 0.56 * FONT  # a rough average width of a character, to wrap the legend
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One kind of value, its name (in the legend and the table's header) and its fill."""
+
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One category and its values, one per series."""
+
+    label: str
+    values: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        """The row's values added up."""
+        return sum(self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A bar chart and what its table says: the title, the first column's header, the rows."""
+
+    key: str  # the element ids on the page
+    title: str
+    heading: str  # the table's first column: "Class", "Topic", "Grade"
+    series: tuple[Series, ...]
+    rows: tuple[Row, ...]
+    stacked: bool = True
+    note: str = ""  # what is counted, under the title
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to draw: no row has a value."""
+        return not any(row.total for row in self.rows)
+
+    @property
+    def transposed(self) -> bool:
+        """Whether the table turns rows into columns: many series (the BMI categories) would
+        not fit a phone's width as columns; a few rows (the grades) do."""
+        return len(self.series) > MOST_COLUMNS
+
+    @property
+    def totals(self) -> bool:
+        """Whether the table shows a total column (stacked series add up)."""
+        return self.stacked and 1 < len(self.series) <= MOST_COLUMNS
+
+
+def _legend(series: tuple[Series, ...]) -> tuple[list[str], int]:
+    """The legend's swatches and names, wrapped in lines; the parts and the height used."""
+    if len(series) < 2:
+        return [], 0
+    parts: list[str] = []
+    x, y = 0.0, 0
+    for entry in series:
+        width = SWATCH + 6 + len(entry.label) * CHAR + 14
+        if x > 0 and x + width > WIDTH:
+            x, y = 0.0, y + LINE
+        parts.append(
+            f'<rect x="{x:.0f}" y="{y + 4}" width="{SWATCH}" height="{SWATCH}" '
+            f'fill="{entry.colour}"/>'
+            f'<text x="{x + SWATCH + 6:.0f}" y="{y + 16}">{escape(entry.label)}</text>'
+        )
+        x += width
+    return parts, y + LINE + 6
+
+
+def _bars(chart: Chart, top: int, scale: float) -> tuple[list[str], int]:
+    """Each row: its label, then its bars and numbers; the parts and the height used."""
+    parts: list[str] = []
+    y = top
+    for row in chart.rows:
+        parts.append(f'<text x="0" y="{y + 16}">{escape(row.label)}</text>')
+        y += LINE
+        if chart.stacked:
+            x = 0.0
+            for entry, value in zip(chart.series, row.values, strict=True):
+                if value:
+                    parts.append(_rect(x, y, value * scale, BAR, entry.colour))
+                x += value * scale
+            parts.append(_number(x, y, BAR, row.total))
+            y += BAR
+        else:
+            for entry, value in zip(chart.series, row.values, strict=True):
+                parts.append(_rect(0, y, value * scale, THIN, entry.colour))
+                parts.append(_number(value * scale, y, THIN, value))
+                y += THIN + 2
+        y += GAP
+    return parts, y
+
+
+def _rect(x: float, y: int, width: float, height: int, colour: str) -> str:
+    return (
+        f'<rect x="{x:.1f}" y="{y}" width="{max(width, 0):.1f}" height="{height}" fill="{colour}"/>'
+    )
+
+
+def _number(x: float, y: int, height: int, value: int) -> str:
+    return f'<text x="{x + 4:.1f}" y="{y + height / 2 + 5.5:.1f}">{value}</text>'
+
+
+def svg(chart: Chart) -> Markup:
+    """The chart as an inline SVG element (every text escaped here)."""
+    largest = max(
+        (row.total if chart.stacked else max(row.values, default=0) for row in chart.rows),
+        default=0,
+    )
+    scale = (WIDTH - NUMBER_ROOM) / largest if largest else 0.0
+    legend, top = _legend(chart.series)
+    bars, height = _bars(chart, top, scale)
+    return Markup(  # every text above went through escape()
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'class="chart" role="img" aria-labelledby="{chart.key}-title" '
+        f'aria-describedby="{chart.key}-table" font-size="{FONT}" fill="currentColor">'
+        f'<title id="{chart.key}-title">{escape(chart.title)}</title>'
+        + "".join(legend + bars)
+        + "</svg>"
+    )
