@@ -19,7 +19,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.core import split
@@ -139,7 +139,7 @@ class Visit:
                     assert query is not None
                     await query.edit_message_text(shown, reply_markup=markup)
             except TelegramError as error:
-                log.warning("edit not made: %s", type(error).__name__)
+                _log_refused_edit("edit not made", error)
 
         self.sends.append(send)
 
@@ -152,7 +152,7 @@ class Visit:
             try:
                 await query.edit_message_reply_markup(markup)
             except TelegramError as error:
-                log.warning("buttons not changed: %s", type(error).__name__)
+                _log_refused_edit("buttons not changed", error)
 
         self.sends.append(send)
 
@@ -270,3 +270,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 BotApplication = Application[
     ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
 ]
+
+
+def _log_refused_edit(what: str, error: TelegramError) -> None:
+    """An edit to what the message already shows (a button pressed twice) is no failure."""
+    if isinstance(error, BadRequest) and "not modified" in error.message.lower():
+        log.debug("%s: the message already shows it", what)
+    else:
+        log.warning("%s: %s", what, type(error).__name__)

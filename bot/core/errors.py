@@ -41,6 +41,8 @@ _KINDS = (
 
 def describe(update: object) -> str:
     """Name a failed update by ids and kinds only: never its texts, names or phone numbers."""
+    if update is None:  # a scheduled job or the sender failed, not a person's update
+        return "a job (no update)"
     if not isinstance(update, Update):
         return f"not an update ({type(update).__name__})"
     kind = next((name for name in _KINDS if getattr(update, name, None) is not None), "unknown")
@@ -64,6 +66,10 @@ def _content_kind(message: object) -> str:
 
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure and tell the person something went wrong."""
+    job = context.job
+    if update is None and job is not None:
+        log.error("job %s failed", job.name, exc_info=context.error)
+        return
     log.error("update failed: %s", describe(update), exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
