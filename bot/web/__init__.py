@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.core.context import Services
-from bot.web import dashboard, family, feedback, signin
+from bot.web import dashboard, family, feedback, signin, teacher_routes
 from bot.web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -34,6 +34,8 @@ def routes(services: Services) -> list[BaseRoute]:
         Route("/seen", family.seen(services), methods=["POST"]),
         Route("/feedback", feedback.feedback_form(services)),
         Route("/feedback", feedback.send_feedback(services), methods=["POST"]),
+        # The homeroom teacher's class grid (bot/web/teacher*.py).
+        *teacher_routes.routes(services),
         # The leaders' dashboard (bot/web/dashboard*.py).
         Route("/dashboard", dashboard.dashboard_page(services)),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -22,9 +22,6 @@ from bot.web.signin import FORM_EXPIRED, Endpoint, common, sign_in_page
 from bot.web.visit import WebVisit, web_visit
 
 NOT_FOUND = N_("There is nothing here for you.")
-STAFF_HOME = N_(
-    "The class grid and the leaders' dashboard will be here. For now, please use the bot's chat."
-)
 
 
 def not_found(visit: WebVisit, common_context: dict[str, Any]) -> Response:
@@ -111,9 +108,9 @@ def family_page(services: Services) -> Endpoint:
             context = await common(visit)
             children = await book.children(visit.session, visit.actor)
             if not children:
-                return page(
-                    "message.html", visit._, message=visit._(STAFF_HOME), home=True, **context
-                )
+                from bot.web.teacher import staff_home  # the staff's page (teacher.py imports us)
+
+                return await staff_home(visit, context)
             child = _chosen(visit, children, request.query_params.get("child"))
             if child is None:
                 return not_found(visit, context)

@@ -49,6 +49,7 @@ __all__ = [
     "open_sheet",
     "pupil_sheet",
     "recent_day",
+    "set_state",
     "start_day",
     "tell_absences",
     "week_days",
@@ -200,6 +201,24 @@ async def cycle(
 
     With `now`, a change to a week whose notice went out reaches the family as an addendum.
     """
+    after = NEXT[_state(await _absence(session, student_id, day, part))]
+    return await set_state(session, actor, student_id, day, part, after, who, today=today, now=now)
+
+
+async def set_state(
+    session: AsyncSession,
+    actor: Actor,
+    student_id: int,
+    day: date,
+    part: DayPart,
+    after: AttendanceState,
+    who: str,
+    *,
+    today: date,
+    now: datetime | None = None,
+) -> AttendanceState | DayRefused | None:
+    """Set a pupil's session (the web grid's choice); None if not allowed. The same checks,
+    audit and addendum as `cycle`; the same state again changes nothing."""
     class_id = await pupil_class(session, actor.school_id, student_id)
     if class_id is None or not may_take_attendance(actor, class_id):
         return None
@@ -209,22 +228,24 @@ async def cycle(
         return refused
     absence = await _absence(session, student_id, day, part)
     before = _state(absence)
-    after = NEXT[before]
-    if absence is None:
+    if before is after:
+        return after
+    if after is AttendanceState.PRESENT:
+        assert absence is not None
+        await session.delete(absence)
+    elif absence is None:
         session.add(
             Absence(
                 school_id=actor.school_id,
                 student_id=student_id,
                 day=day,
                 part=part,
-                excused=True,
+                excused=after is AttendanceState.EXCUSED,
                 recorded_by=actor.account.id,
             )
         )
-    elif after is AttendanceState.UNEXCUSED:
-        absence.excused, absence.recorded_by = False, actor.account.id
     else:
-        await session.delete(absence)
+        absence.excused, absence.recorded_by = after is AttendanceState.EXCUSED, actor.account.id
     await session.flush()
     _audit(session, actor.school_id, who, student_id, day, part, before, after)
     week = calendar.week_of(day)

@@ -37,6 +37,9 @@
 
   function signIn(box) {
     var data = hash.get("tgWebAppData");
+    // "Nhập cả lớp" opens /app?next=teacher: after signing in, the class grid.
+    var page = /^[a-z]{1,20}$/.test(new URLSearchParams(location.search).get("next") || "")
+      ? new URLSearchParams(location.search).get("next") : "";
     var status = document.getElementById("status");
     if (!data) {
       status.hidden = true;
@@ -51,10 +54,11 @@
     }).then(function (response) {
       return response.json();
     }).then(function (answer) {
-      if (answer.next) { location.replace(answer.next); } else { status.textContent = answer.error; }
+      if (answer.next) { location.replace(answer.next + page); } else { status.textContent = answer.error; }
     }).catch(function () { status.textContent = "…"; });
   }
 
+  window.schoolbot = { postEvent: postEvent };  // grid.js closes the Mini App after "Gửi"
   applyTheme(readTheme());
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.getElementById("miniapp");

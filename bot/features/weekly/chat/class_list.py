@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core import keyboards, pending
 from bot.core.context import BotContext, Visit
-from bot.core.i18n import N_, Translator
+from bot.core.i18n import Translator
 from bot.features.calendar.queries import TeachingWeek, school_calendar, week_label
 from bot.features.weekly import queries as weekly
 from bot.features.weekly import views
@@ -24,7 +24,8 @@ from bot.features.weekly.chat.buttons import (
     WriteNote,
 )
 from bot.features.weekly.notice_text import SENT_LINE
-from bot.features.weekly.rules import Saved, Told
+from bot.features.weekly.rules import Saved
+from bot.features.weekly.wording import refusal
 from storage.models import CommentKind
 from storage.queries import class_name
 from storage.subjects import SUBJECTS
@@ -35,24 +36,6 @@ Screen = tuple[str, InlineKeyboardMarkup]
 def comment_kind(subject: str) -> tuple[CommentKind, str]:
     """The kind of comment and the subject code a button's subject argument stands for."""
     return (CommentKind.HOMEROOM, "") if subject == HOMEROOM else (CommentKind.SUBJECT, subject)
-
-
-TOLD = {
-    Told.ADDENDUM: N_(
-        "This week's contact book was already sent: the family will receive this as an "
-        "addendum in a few minutes."
-    ),
-    Told.NOTICE: N_(
-        "The family had not received this week's contact book: it is sent now, with this comment."
-    ),
-}
-
-
-def told_line(told: Told, names: str, _: Translator) -> str:
-    """What the teacher is told about the family after a change (plain text; may be empty)."""
-    if told is Told.NOBODY and names:
-        return _("No parent linked yet (please call the family): {names}.").format(names=names)
-    return _(TOLD[told]) if told in TOLD else ""
 
 
 async def current_week(visit: Visit, context: BotContext) -> TeachingWeek | None:
@@ -83,22 +66,6 @@ async def pressed_week(visit: Visit, context: BotContext) -> TeachingWeek | None
     if week is None:
         visit.alert(visit._("There is no teaching week ahead in the school calendar."))
     return week
-
-
-def refusal(saved: Saved, _: Translator) -> str:
-    """Why a comment, a note or a setting was not saved (plain text)."""
-    return {
-        Saved.NOT_ALLOWED: _("This is not one of your classes."),
-        Saved.EMPTY: _("The comment is empty."),
-        Saved.TOO_LONG: _(
-            "The comment is too long: at most {limit} characters, please shorten it."
-        ).format(limit=weekly.COMMENT_LIMIT),
-        Saved.ALREADY_SENT: _(
-            "This week's contact book has already been sent to the families; it can no longer "
-            "be changed."
-        ),
-        Saved.OK: "",
-    }[saved]
 
 
 async def mode_label(visit: Visit, class_id: int, subject: str) -> str:

@@ -13,7 +13,6 @@ from telegram import Update
 
 from bot.core import keyboards, pending
 from bot.core.context import BotContext, Visit
-from bot.core.i18n import N_
 from bot.features.calendar.queries import TeachingWeek, week_label
 from bot.features.weekly import views, writing
 from bot.features.weekly.chat.buttons import (
@@ -30,19 +29,11 @@ from bot.features.weekly.chat.class_list import (
     current_week,
     mode_label,
     pressed_week,
-    refusal,
-    told_line,
 )
 from bot.features.weekly.rules import Saved
+from bot.features.weekly.wording import PHRASES, refusal, told_line
 
 WAIT_COMMENT = "weekly_comment"
-PHRASES = (
-    N_("Well behaved and keen to speak up in class."),
-    N_("Completes the class exercises carefully and well."),
-    N_("Reads aloud clearly; needs to practise neater handwriting."),
-    N_("Needs to concentrate more and finish the exercises in class."),
-    N_("Gets on well with classmates and likes to help them."),
-)
 
 
 async def comments_command(update: Update, context: BotContext) -> None:

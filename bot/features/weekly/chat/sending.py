@@ -15,8 +15,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core import keyboards
 from bot.core.context import BotContext, Visit
-from bot.core.datefmt import everyday, local_datetime
-from bot.core.i18n import N_, Translator
+from bot.core.datefmt import local_datetime
+from bot.core.i18n import Translator
 from bot.features.calendar.queries import TeachingWeek, week_label
 from bot.features.weekly.chat.buttons import (
     WRITING_WEEK,
@@ -25,15 +25,19 @@ from bot.features.weekly.chat.buttons import (
     ShowList,
     ShowPreview,
 )
-from bot.features.weekly.chat.class_list import pressed_week, refusal, teaching_week
+from bot.features.weekly.chat.class_list import pressed_week, teaching_week
 from bot.features.weekly.jobs import tell_teachers
 from bot.features.weekly.notice_text import compose
 from bot.features.weekly.notices import Preview, preview, send_week, sent_at
 from bot.features.weekly.rules import NotYourClass, Saved, TooEarly
+from bot.features.weekly.wording import (
+    SENT,
+    confirmation_lines,
+    not_yet,
+    ready_line,
+    refusal,
+)
 from storage.queries import class_name
-
-NOT_YET = N_("The contact book of {week} can be sent from {day}, its last school day.")
-SENT = N_("The contact book of {week} for class {class_name} was already sent at {time}.")
 
 
 async def show_preview(press: ShowPreview, visit: Visit, context: BotContext) -> None:
@@ -46,9 +50,7 @@ async def show_preview(press: ShowPreview, visit: Visit, context: BotContext) ->
     if isinstance(seen, Saved):
         await refuse(visit, context, seen, press.class_id, week, sending=False)
         return
-    counts = _(
-        "Notices ready for {count} pupils; held back: {held}; families not linked: {unlinked}."
-    ).format(count=seen.ready, held=seen.held, unlinked=seen.unlinked)
+    counts = ready_line(seen, _)
     lines = [
         html.escape(
             _("Preview of the notice to one family (each family sees only its own child):")
@@ -151,30 +153,9 @@ async def refuse(
         visit.edit_markup(None)
 
 
-def not_yet(week: TeachingWeek, first_day: date, _: Translator) -> str:
-    """Why a week cannot go yet: its last school day has not come (plain text)."""
-    return _(NOT_YET).format(week=week_label(week, _), day=everyday(first_day, _))
-
-
 def confirmation(seen: Preview, week: TeachingWeek, _: Translator) -> str:
-    """What "Gửi ngay" will send: pupils with a comment, without one and what those get, and
-    the families nobody reaches yet; then the question (HTML)."""
-    lines = [
-        _("Send the contact book of {week} for class {class_name} now?").format(
-            week=week_label(week, _), class_name=seen.batch.class_name
-        ),
-        _("With a comment: {count} pupils.").format(count=seen.written),
-    ]
-    if seen.without:
-        without = (
-            N_("Without a comment: {count} pupils; they get the class note only.")
-            if seen.note_only
-            else N_("Without a comment: {count} pupils; they are held back and get nothing yet.")
-        )
-        lines.append(_(without).format(count=seen.without))
-    lines.append(
-        _("Families not linked yet, whom nothing reaches: {count}.").format(count=seen.unlinked)
-    )
+    """What "Gửi ngay" will send, then the question (HTML)."""
+    lines = confirmation_lines(seen, week, _)
     return "<b>" + html.escape(lines[0]) + "</b>\n" + html.escape("\n".join(lines[1:]))
 
 

@@ -20,7 +20,6 @@ from bot.features.weekly.chat.buttons import GetSheet
 from bot.features.weekly.chat.class_list import (
     current_week,
     pressed_week,
-    refusal,
     week_starting,
 )
 from bot.features.weekly.documents import (
@@ -36,6 +35,7 @@ from bot.features.weekly.documents import (
     summary_missing,
 )
 from bot.features.weekly.rules import Saved, Told
+from bot.features.weekly.wording import refusal
 from storage.queries import class_name
 from storage.roster.problems import FileRefused
 from storage.roster.table import locate, read_rows

@@ -17,12 +17,11 @@ from bot.features.weekly.chat.class_list import (
     class_list,
     comment_kind,
     pressed_week,
-    refusal,
-    told_line,
     week_starting,
 )
 from bot.features.weekly.chat.comments import WAIT_COMMENT, new_ask, next_prompt
 from bot.features.weekly.rules import Saved
+from bot.features.weekly.wording import refusal, told_line
 from storage.models import CommentKind
 
 WAIT_NOTE = "weekly_note"
