@@ -23,9 +23,8 @@ BAR = 18  # a bar's thickness (stacked); side by side, each series' bar is THIN
 THIN = 12
 GAP = 12  # between rows
 NUMBER_ROOM = 44  # room right of the longest bar for its number
-SWATCH = 14
+SWATCH = 14  # a legend's colour square, in CSS px
 MOST_COLUMNS = 3  # series shown as table columns; more are shown as rows
-CHAR = 0.56 * FONT  # a rough average width of a character, to wrap the legend
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,29 +71,20 @@ class Chart:
         not fit a phone's width as columns; a few rows (the grades) do."""
         return len(self.series) > MOST_COLUMNS
 
-    @property
-    def totals(self) -> bool:
-        """Whether the table shows a total column (stacked series add up)."""
-        return self.stacked and 1 < len(self.series) <= MOST_COLUMNS
 
-
-def _legend(series: tuple[Series, ...]) -> tuple[list[str], int]:
-    """The legend's swatches and names, wrapped in lines; the parts and the height used."""
-    if len(series) < 2:
-        return [], 0
-    parts: list[str] = []
-    x, y = 0.0, 0
-    for entry in series:
-        width = SWATCH + 6 + len(entry.label) * CHAR + 14
-        if x > 0 and x + width > WIDTH:
-            x, y = 0.0, y + LINE
-        parts.append(
-            f'<rect x="{x:.0f}" y="{y + 4}" width="{SWATCH}" height="{SWATCH}" '
-            f'fill="{entry.colour}"/>'
-            f'<text x="{x + SWATCH + 6:.0f}" y="{y + 16}">{escape(entry.label)}</text>'
-        )
-        x += width
-    return parts, y + LINE + 6
+def legend(chart: Chart) -> Markup:
+    """The series' swatches and names as an HTML list (it wraps as text does; a chart of one
+    series needs none)."""
+    if len(chart.series) < 2:
+        return Markup("")
+    items = "".join(
+        f'<li><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SWATCH} {SWATCH}" '
+        f'width="{SWATCH}" height="{SWATCH}" aria-hidden="true">'
+        f'<rect width="{SWATCH}" height="{SWATCH}" fill="{entry.colour}"/></svg> '
+        f"{escape(entry.label)}</li>"
+        for entry in chart.series
+    )
+    return Markup(f'<ul class="legend">{items}</ul>')  # every name escaped above
 
 
 def _bars(chart: Chart, top: int, scale: float) -> tuple[list[str], int]:
@@ -138,13 +128,10 @@ def svg(chart: Chart) -> Markup:
         default=0,
     )
     scale = (WIDTH - NUMBER_ROOM) / largest if largest else 0.0
-    legend, top = _legend(chart.series)
-    bars, height = _bars(chart, top, scale)
+    bars, height = _bars(chart, 4, scale)
     return Markup(  # every text above went through escape()
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'class="chart" role="img" aria-labelledby="{chart.key}-title" '
         f'aria-describedby="{chart.key}-table" font-size="{FONT}" fill="currentColor">'
-        f'<title id="{chart.key}-title">{escape(chart.title)}</title>'
-        + "".join(legend + bars)
-        + "</svg>"
+        f'<title id="{chart.key}-title">{escape(chart.title)}</title>' + "".join(bars) + "</svg>"
     )

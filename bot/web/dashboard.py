@@ -14,7 +14,7 @@ from bot.core.access import WHOLE_SCHOOL, Actor
 from bot.core.context import Services
 from bot.core.i18n import N_
 from bot.features.calendar.queries import school_calendar
-from bot.web.charts import svg
+from bot.web.charts import legend, svg
 from bot.web.dashboard_figures import Asked, all_charts
 from bot.web.dashboard_spans import PERIOD, WEEK, Span, choices
 from bot.web.render import page
@@ -80,6 +80,7 @@ async def _dashboard(visit: WebVisit, context: dict[str, Any], asked: str | None
         weeks=weeks,
         periods=periods,
         charts=[(chart, svg(chart)) for chart in charts],
+        legend=legend,
         **context,
     )
 
