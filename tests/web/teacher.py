@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.calendar.rules import Calendar
+from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from storage.models import (
     Absence,
@@ -49,7 +50,11 @@ async def signed_in(
     make_person: PersonFactory, browser: httpx.AsyncClient, who: tuple[str, str]
 ) -> str:
     """Link the person, sign in on the web with /web's link; the grid's form token."""
-    person = await linked_person(make_person, *who)
+    return await sign_in_again(await linked_person(make_person, *who), browser)
+
+
+async def sign_in_again(person: PersonClient, browser: httpx.AsyncClient) -> str:
+    """A new link from /web (a session lasts hours, not days); the form token."""
     secret, _code = await web_link(person)
     assert (await sign_in(browser, secret)).status_code == 303
     return csrf_of(await browser.get("/"))
