@@ -115,7 +115,7 @@ async def test_the_principal_sees_the_weeks_numbers_in_tables_and_svg_charts(
         assert tuple(int(v) for v in bmi[series]) == tuple(
             EXPECTED["bmi"][grade][index] for grade in grades
         ), series
-    drawings = re.findall(r"<svg.*?</svg>", page.text, flags=re.S)
+    drawings = re.findall(r"<svg [^>]*class=\"chart\".*?</svg>", page.text, flags=re.S)
     assert len(drawings) == len(EXPECTED)
     for drawing in drawings:
         root = ET.fromstring(drawing)  # well-formed XML
