@@ -6,11 +6,12 @@ from __future__ import annotations
 import html
 from datetime import date, timedelta
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.core import keyboards, pending
 from bot.core.context import BotContext, Visit
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
+from bot.core.settings import Settings
 from bot.features.calendar.queries import TeachingWeek, school_calendar, week_label
 from bot.features.weekly import queries as weekly
 from bot.features.weekly import views
@@ -31,6 +32,17 @@ from storage.queries import class_name
 from storage.subjects import SUBJECTS
 
 Screen = tuple[str, InlineKeyboardMarkup]
+GRID = N_("Fill in the whole class")
+
+
+def with_grid(screen: Screen, settings: Settings, subject: str, _: Translator) -> Screen:
+    """Under a homeroom list, "Nhập cả lớp" opens the class grid as a Mini App (only over
+    HTTPS: Telegram opens nothing else)."""
+    if subject != HOMEROOM or settings.web_url is None or not settings.web_is_https:
+        return screen
+    grid = InlineKeyboardButton(_(GRID), web_app=WebAppInfo(f"{settings.web_url}app?next=teacher"))
+    text, markup = screen
+    return text, InlineKeyboardMarkup([*markup.inline_keyboard, [grid]])
 
 
 def comment_kind(subject: str) -> tuple[CommentKind, str]:
@@ -142,7 +154,7 @@ async def show_list(press: ShowList, visit: Visit, context: BotContext) -> None:
         visit.alert(refusal(Saved.NOT_ALLOWED, visit._))
         return
     await end_question(visit, press.ask)
-    visit.edit(*screen)
+    visit.edit(*with_grid(screen, context.settings, press.subject, visit._))
 
 
 async def end_question(visit: Visit, ask: int) -> None:

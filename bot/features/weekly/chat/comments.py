@@ -29,6 +29,7 @@ from bot.features.weekly.chat.class_list import (
     current_week,
     mode_label,
     pressed_week,
+    with_grid,
 )
 from bot.features.weekly.rules import Saved
 from bot.features.weekly.wording import PHRASES, refusal, told_line
@@ -54,7 +55,7 @@ async def comments_command(update: Update, context: BotContext) -> None:
         if len(modes) == 1:
             screen = await class_list(visit, week, *modes[0])
             assert screen is not None  # the person's own class
-            visit.reply(*screen)
+            visit.reply(*with_grid(screen, context.settings, modes[0][1], _))
             return
         buttons = [
             (await mode_label(visit, class_id, subject), ShowList(class_id, subject).data())
