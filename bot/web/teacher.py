@@ -35,8 +35,8 @@ from storage.models import CommentKind, Role
 NO_WEEK = N_("There is no teaching week ahead in the school calendar.")
 STATES = {
     AttendanceState.PRESENT: N_("Present"),
-    AttendanceState.EXCUSED: N_("Absent, excused"),
-    AttendanceState.UNEXCUSED: N_("Absent, not excused"),
+    AttendanceState.EXCUSED: N_("Excused absence"),
+    AttendanceState.UNEXCUSED: N_("Unexcused absence"),
 }
 STAFF_OTHER = N_("For the rest of your work, please use the bot's chat.")
 LEADERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)

@@ -30,8 +30,8 @@ from bot.web.visit import WebVisit, web_visit
 
 PREVIEW_INTRO = N_("Preview of the notice to one family (each family sees only its own child):")
 ON_ITS_WAY = N_(
-    "The contact book of {week} for class {class_name} is on its way to the families: "
-    "{count} notices. The summary will come in the bot's chat."
+    "The contact book of {week} for class {class_name} is being sent: the families of {count} "
+    "pupils get it now. The summary, with the families not reached, will come in the bot's chat."
 )
 
 
