@@ -10,6 +10,12 @@ of a run (never a switch in product code); `planted(names)` applies them and und
   notice (caught by `week`).
 - `sibling-leak`: a guardian's audience also gets a classmate's notice: every pupil's notice
   goes to the guardians of the next pupil in the list too (caught by `privacy`).
+- `leave-says-sent`: a leave form's old "Gửi" answers "already sent" even after the teacher
+  decided (caught by `buttons`).
+- `absence-untold`: absences entered after the week's notice went out (Friday's on Saturday, a
+  leave confirmed late) never reach the family as an addendum (caught by `absence`).
+- `unreachable-hidden`: the sender's delivery report leaves out who blocked the bot (caught by
+  `unreachable`).
 """
 
 from __future__ import annotations
@@ -20,7 +26,14 @@ from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from typing import Any
 
-PLANTS = ("cancel-lies", "next-week", "sibling-leak")
+PLANTS = (
+    "cancel-lies",
+    "next-week",
+    "sibling-leak",
+    "leave-says-sent",
+    "absence-untold",
+    "unreachable-hidden",
+)
 
 
 @contextmanager
@@ -104,8 +117,45 @@ def _sibling_leak() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _leave_says_sent() -> Iterator[None]:
+    from bot.features.leave import rules
+
+    with _patched(rules, "after_sending", lambda request: rules.ALREADY_SENT):
+        yield
+
+
+@contextmanager
+def _absence_untold() -> Iterator[None]:
+    from bot.features.attendance import queries
+
+    async def untold(*args: Any, **kwargs: Any) -> dict[int, Any]:
+        return {}
+
+    with _patched(queries, "tell_changes", untold):
+        yield
+
+
+@contextmanager
+def _unreachable_hidden() -> Iterator[None]:
+    from bot.delivery import report
+
+    real = report.report_text
+
+    async def hidden(session: Any, notice: Any, _: Any) -> str:
+        text: str = await real(session, notice, _)
+        blocked = _("Blocked the bot: {count}").split(":")[0]
+        return "\n".join(line for line in text.split("\n") if not line.startswith(blocked))
+
+    with _patched(report, "report_text", hidden):
+        yield
+
+
 _PLANTERS = {
     "cancel-lies": _cancel_lies,
     "next-week": _next_week,
     "sibling-leak": _sibling_leak,
+    "leave-says-sent": _leave_says_sent,
+    "absence-untold": _absence_untold,
+    "unreachable-hidden": _unreachable_hidden,
 }

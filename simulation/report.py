@@ -31,6 +31,7 @@ class Report:
     duplicates: int
     kills: int
     violations: list[dict[str, Any]] = field(default_factory=list)
+    acts: dict[str, int] = field(default_factory=dict)  # how often people did each thing
     problems: list[str] = field(default_factory=list)
     plants: list[str] = field(default_factory=list)
     wall_seconds: float = 0.0

@@ -9,7 +9,9 @@ from datetime import timedelta
 
 from bot.core.clock import run_until
 from simulation.invariants import Checks
+from simulation.life import Life
 from simulation.plants import planted
+from simulation.promises import Promises
 from simulation.report import Report, peak_memory_mb
 from simulation.school import generate
 from simulation.town import Town
@@ -28,6 +30,8 @@ async def simulate(options: Options) -> Report:
         async with stage(options, school) as here:
             town = Town(here, school, here.rng, here.now())
             town.plan(options.weeks)
+            life = Life(town)
+            life.plan(options.weeks)
             checks = Checks(town)
             hours = options.weeks * 7 * 24
             for index in range(1, hours + 1):
@@ -41,6 +45,7 @@ async def simulate(options: Options) -> Report:
                     checks.messages()
                     await checks.audit()
             await checks.at_end(town.at(hours))
+            await Promises(checks, life).at_end(town.at(hours))
             notices = sum(1 for d in here.log if not d.edit)
             report = Report(
                 seed=options.seed,
@@ -56,6 +61,7 @@ async def simulate(options: Options) -> Report:
                 violations=checks.summary(),
                 problems=here.problems,
                 plants=list(options.plants),
+                acts=life.acts(),
             )
     report.wall_seconds = round(time.monotonic() - began, 1)
     report.peak_memory_mb = peak_memory_mb()

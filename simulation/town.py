@@ -51,6 +51,10 @@ class Town:
     feedbacks: list[SentFeedback] = field(default_factory=list)
     urgents: list[Urgent] = field(default_factory=list)
     link_attempts: dict[int, str] = field(default_factory=dict)  # person id -> how
+    # More reactions to each new message (simulation/life.py): (hour index, person, message)
+    reactions: list[Callable[[int, Person, Delivered], None]] = field(default_factory=list)
+    # "Đã xem" pressed: (person, message, moment of the first press, pressed twice)
+    seen_presses: list[tuple[Person, Delivered, datetime, bool]] = field(default_factory=list)
     seen_log: int = 0  # how much of the stage's log people have looked at
 
     def add(self, name: str, phone: str, **known: Any) -> Person:
@@ -249,6 +253,8 @@ class Town:
             person = self.by_id.get(delivered.chat_id)
             if person is None or delivered.edit:
                 continue
+            for reaction in self.reactions:
+                reaction(index, person, delivered)
             if any(d.startswith("v1:rcpt:ok:") for d in delivered.buttons):
                 if self.rng.random() < 0.6:
                     later = index + self.rng.randrange(72)
@@ -263,6 +269,7 @@ class Town:
     def _seen(self, person: Person, delivered: Delivered, twice: bool) -> Action:
         async def act() -> None:
             if not person.is_blocked:
+                self.seen_presses.append((person, delivered, self.stage.now(), twice))
                 await people.seen(person, delivered, twice)
 
         return act

@@ -3,8 +3,9 @@ it can fail.
 
 One class, two simulated weeks (the week before Tết and the week Tết begins), the real bot on
 the strict sandbox with its outbox sender on, a Bad Gateway storm and a kill while Friday's
-notices are being sent. Every invariant of simulation/invariants.py must hold; each planted
-bug of simulation/plants.py must be reported by the invariant named for it.
+notices are being sent. Every invariant of simulation/invariants.py and simulation/promises.py
+must hold; each planted bug of simulation/plants.py must be reported by the invariant named for
+it (the plants that touch different flows share one run, each found by its own detail).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from simulation.run import simulate
 from simulation.world import Options
 
 SEED = 18
-# ~25 s alone; under `make test`'s six workers on two cores it may take twice that.
+# ~30 s alone; under `make test`'s six workers on two cores it may take twice that.
 pytestmark = pytest.mark.timeout(240)
 
 
@@ -28,16 +29,35 @@ async def test_a_short_term_keeps_every_promise(tmp_path: Path) -> None:
     assert report.problems == []
     assert report.kills == 1
     assert report.linked >= 25 and report.messages_delivered >= 200 and report.notices >= 40
+    acts = report.acts
+    assert acts["leave_requests"] >= 2 and acts["leave_presses"] >= 2, acts
+    assert acts["absences_marked"] >= 2 and acts["blocks"] >= 2 and acts["urgent"] >= 2, acts
+
+
+# (plants, and per plant: the invariant that must name it and a word of its detail)
+PLANTED = [
+    (("next-week",), [("week", "before its last school day")]),
+    (("sibling-leak",), [("privacy", "data")]),
+    (
+        ("cancel-lies", "leave-says-sent", "absence-untold", "unreachable-hidden"),
+        [
+            ("buttons", "old “Huỷ”"),
+            ("buttons", "parent's Gửi"),
+            ("absence", "recorded"),
+            ("unreachable", "blocked"),
+        ],
+    ),
+]
 
 
 @pytest.mark.parametrize(
-    ("plant", "invariant"),
-    [("cancel-lies", "buttons"), ("next-week", "week"), ("sibling-leak", "privacy")],
+    ("plants", "caught_by"), PLANTED, ids=["next-week", "sibling-leak", "four-at-once"]
 )
 async def test_a_planted_bug_is_caught_by_its_invariant(
-    plant: str, invariant: str, tmp_path: Path
+    plants: tuple[str, ...], caught_by: list[tuple[str, str]], tmp_path: Path
 ) -> None:
-    report = await simulate(Options(seed=SEED, weeks=1, kills=0, plants=(plant,), folder=tmp_path))
-    caught = report.violated(invariant)
-    assert caught, f"{plant} went unnoticed: {report.to_json()}"
-    assert all(v["seed"] == SEED and v["at"] and v["people"] for v in caught)
+    report = await simulate(Options(seed=SEED, weeks=1, kills=0, plants=plants, folder=tmp_path))
+    for plant, (invariant, word) in zip(plants, caught_by, strict=True):
+        caught = [v for v in report.violated(invariant) if word in v["detail"]]
+        assert caught, f"{plant} went unnoticed: {report.to_json()}"
+        assert all(v["seed"] == SEED and v["at"] and v["people"] for v in caught)
