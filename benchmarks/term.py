@@ -1,12 +1,14 @@
 """A school term in minutes (issue 18): the long run of the seeded simulation.
 
 Run: .venv/bin/python benchmarks/term.py [--seed 1] [--weeks 18] [--classes 10]
-     [--per-class 35] [--database-url URL] [--plant NAME ...]
+     [--per-class 35] [--kills 2] [--database-url URL] [--plant NAME ...]
 
 A generated school of `--classes` classes (about `--per-class` pupils each, with namesakes,
 siblings across classes, minority names and stale phones) lives `--weeks` weeks of term II
 (Tết inside) on a fast clock: the real bot with its outbox sender, the strict sandbox, a Bad
-Gateway storm and a kill on the first Friday while the notices go out (simulation/). With
+Gateway and flood-control (429) storm and a kill on the first Friday while the notices go out,
+429 storms every fourth Friday from the third week and a second kill in the first of them
+(simulation/). With
 --database-url (e.g. PostgreSQL) the school is added to that database under a fresh code;
 without it a fresh SQLite file is used. The last line is JSON: seed, simulated days, people,
 messages delivered, duplicates, violations (must be 0), wall seconds and peak memory.
@@ -35,6 +37,7 @@ def main() -> int:
     parser.add_argument("--weeks", type=int, default=18)
     parser.add_argument("--classes", type=int, default=10)
     parser.add_argument("--per-class", type=int, default=35)
+    parser.add_argument("--kills", type=int, default=2)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--plant", action="append", choices=PLANTS, default=[])
     args = parser.parse_args()
@@ -46,6 +49,7 @@ def main() -> int:
         weeks=args.weeks,
         start=TERM_START,
         database_url=args.database_url,
+        kills=args.kills,
         plants=tuple(args.plant),
     )
     report = asyncio.run(simulate(options))

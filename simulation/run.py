@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from datetime import timedelta
 
 from bot.core.clock import run_until
@@ -18,8 +19,24 @@ from simulation.town import Town
 from simulation.world import Options, Stage, stage
 
 log = logging.getLogger(__name__)
-# The kill: the first Friday at 16:30, while the weekly notices are being sent through faults.
+# The kill: the first Friday at 16:30, while the weekly notices are being sent through a Bad
+# Gateway storm and Telegram's flood control (429). From the third week on, every fourth
+# Friday's notices go out through a 429 storm, and the second kill (if any) falls in the first.
 KILL_DAY, KILL_HOUR = 4, 16
+STORM_WEEKS = range(2, 1000, 4)
+
+
+def storm_at(index: int, options: Options) -> tuple[bool, bool] | None:
+    """(with 502s, with a kill) if the hour ending at `index` is a storm's, else None."""
+    day, hour = divmod(index - 1, 24)
+    week, weekday = divmod(day, 7)
+    if weekday != KILL_DAY or hour != KILL_HOUR:
+        return None
+    if week == 0:
+        return True, options.kills >= 1
+    if week in STORM_WEEKS:
+        return False, week == STORM_WEEKS[0] and options.kills >= 2
+    return None
 
 
 async def simulate(options: Options) -> Report:
@@ -34,9 +51,12 @@ async def simulate(options: Options) -> Report:
             life.plan(options.weeks)
             checks = Checks(town)
             hours = options.weeks * 7 * 24
+            storms = 0
             for index in range(1, hours + 1):
-                if options.kills and index == KILL_DAY * 24 + KILL_HOUR + 1:
-                    await killed_while_sending(here, town)
+                storm = storm_at(index, options)
+                if storm is not None:
+                    await sending_in_a_storm(here, town, index - 1, *storm)
+                    storms += 1
                 else:
                     await here.run_until(town.at(index))
                 await town.hour(index)
@@ -61,22 +81,40 @@ async def simulate(options: Options) -> Report:
                 violations=checks.summary(),
                 problems=here.problems,
                 plants=list(options.plants),
-                acts=life.acts(),
+                acts=life.acts() | {"storms": storms, **refused(here)},
             )
     report.wall_seconds = round(time.monotonic() - began, 1)
     report.peak_memory_mb = peak_memory_mb()
     return report
 
 
-async def killed_while_sending(here: Stage, town: Town) -> None:
-    """Friday 16:30 through a Bad Gateway storm: the notices go out, the bot dies mid-way
-    (nothing shut down, nothing committed) and a new one starts on the same database."""
-    faults = here.sandbox.state.faults
-    index = KILL_DAY * 24 + KILL_HOUR
-    faults.update(error_rate=0.3, methods=["sendmessage"])
+def refused(here: Stage) -> dict[str, int]:
+    """How many calls the sandbox answered with flood control (429) or a Bad Gateway (502)."""
+    codes = Counter(c.error_code for c in here.sandbox.state.recorder.calls if c.error_code)
+    return {"answered_429": codes[429], "answered_502": codes[502]}
+
+
+async def sending_in_a_storm(
+    here: Stage, town: Town, index: int, bad_gateway: bool, kill: bool
+) -> None:
+    """Friday 16:30 through Telegram's flood control (429 with retry_after, the sandbox's own
+    rate limits switched on) and, the first Friday, a Bad Gateway storm: the notices go out,
+    and the bot may die mid-way (nothing shut down, nothing committed) and a new one start on
+    the same database. Nobody acts in the storm: the people's hour comes after it."""
+    world = here.sandbox.state
+    limits = world.config.limits
+    if bad_gateway:
+        world.faults.update(error_rate=0.3, methods=["sendmessage"])
+    limits.rates, limits.global_per_second = True, 20
     assert here.app is not None
-    await run_until(here.app, town.at(index) + timedelta(minutes=30), here.clock.set)
-    await asyncio.sleep(0.03)  # the sender is at work
-    await here.kill()
-    faults.update(error_rate=0.0)
+    try:
+        await run_until(here.app, town.at(index) + timedelta(minutes=30), here.clock.set)
+        await asyncio.sleep(0.03)  # the sender is at work
+        if kill:
+            await here.kill()
+        else:
+            await here.settle()
+    finally:
+        world.faults.update(error_rate=0.0)
+        limits.rates = False
     await here.run_until(town.at(index + 1))
