@@ -105,7 +105,10 @@ class CorrectionFile(Base):
     request_id: Mapped[int] = mapped_column(
         ForeignKey("correction_requests.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(12))  # "evidence" or "minutes"
+    kind: Mapped[str] = mapped_column(String(12))  # "evidence", "minutes" or "draft"
+    # What an evidence file shows, as the teacher marked it: "book" (a page of the record book),
+    # "test" (the pupil's test), "other"; None for the minutes and for files kept before 0016.
+    evidence_kind: Mapped[str | None] = mapped_column(String(8))
     name: Mapped[str] = mapped_column(String(200))
     mime: Mapped[str | None] = mapped_column(String(100))
     size: Mapped[int]

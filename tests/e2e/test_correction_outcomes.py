@@ -30,6 +30,7 @@ from tests.e2e.test_corrections import (
     PRINCIPAL,
     datas,
     edited,
+    mark,
     reply,
     requests,
     start_request,
@@ -176,7 +177,8 @@ async def write_book(session: AsyncSession, lists: School, baseline: dict[Item, 
 async def file_correction(
     teacher: PersonClient, sandbox: RunningSandbox, student_id: int, case: Case
 ) -> dict[str, Any]:
-    """The teacher's whole CN request for `case.item` with one photo; the bot's last answer."""
+    """The teacher's whole CN request for `case.item` with a photo of the record book (and the
+    test, for a score), each marked with what it shows; the bot's last answer."""
     asked = await start_request(sandbox, teacher, student_id, Period.CN, case.item)
     assert not isinstance(asked, str), asked
     # The buttons without the form's flow token, and "Hủy" apart.
@@ -201,6 +203,11 @@ async def file_correction(
     await reply(teacher)
     await teacher.send_photo(PHOTO, "so-diem.jpg")
     await reply(teacher)
+    await mark(teacher, "book")
+    if case.item.kind is AssessmentKind.SCORE:  # a score needs the pupil's test too
+        await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
+        await reply(teacher)
+        await mark(teacher, "test")
     await tap(teacher, "v1:corr:done")
     await edited(teacher)
     await tap(teacher, "v1:corr:send")
@@ -226,7 +233,8 @@ async def test_the_principal_sees_the_outcome_change_the_rules_give(
     (request,) = await requests(session, school_id)
     assert done["text"].startswith("Đề nghị sửa ") and " đã được gửi Hiệu trưởng" in done["text"]
     assert (request.outcome_before, request.outcome_after) == (case.before, case.after)
-    assert await send_outbox(running_bot) == 2  # the card, then the photo
+    files = 2 if case.item.kind is AssessmentKind.SCORE else 1  # the photo (and the test)
+    assert await send_outbox(running_bot) == 1 + files  # the card, then the evidence
     card = await reply(principal)
     text = card["text"]
     assert CHILD in text and f"{CHANGE_LINE}: {case.change}" in text.splitlines(), text

@@ -15,9 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import BotApplication
+from bot.core.i18n import translator
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import Period
+from bot.features.corrections.chat.evidence import RECEIVED
 from bot.features.corrections.documents import minutes_fields
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
@@ -51,6 +53,7 @@ PRINCIPAL = ("Trịnh Văn Khải", "+84789183623")
 VICE = ("Nguyễn Thị Hồng", "+84901078852")
 CHILD = "Hoàng Anh Đăng"  # 1A, grade 1
 PHOTO = b"\xff\xd8\xff\xe0" + b"mark book page" * 50
+vi = translator("vi")
 SCORE_TOAN = Item(AssessmentKind.SCORE, "TOAN")
 # How messages name the request: by the item, the period and the pupil, never by a number.
 TOAN_CN = f"Toán — điểm kiểm tra định kỳ (Cuối năm học) của {CHILD}, lớp 1A"
@@ -208,10 +211,31 @@ async def file_request(
     if files:
         await teacher.send_photo(PHOTO, "so-diem.jpg")
         await reply(teacher)
+        await mark(teacher, "book")
     if files > 1:
         await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
         await reply(teacher)
+        await mark(teacher, "test")
     return await send_draft(teacher)
+
+
+def taken_text(label: str) -> str:
+    """The answer to a file taken, naming it as people do ("ảnh 1", "tệp PDF 1"), never by the
+    teacher's own file name (the msgid until the catalog has it)."""
+    text = vi(RECEIVED).format(file=label)
+    return text[:1].upper() + text[1:]
+
+
+async def mark(teacher: PersonClient, kind: str) -> dict[str, Any]:
+    """Say what the file just received shows ("book", "test", "other") with its button under
+    the bot's last message that has them, as a teacher does; the bot's edit."""
+    for message in reversed(await teacher.messages()):
+        found = [d for d in datas(message) if d.startswith("v1:corr:ek:")]
+        if message["from_bot"] and found:
+            (data,) = [d for d in found if d.split(":")[4] == kind]
+            await teacher.press(data=data, message_id=message["message_id"])
+            return await edited(teacher)
+    raise AssertionError("no file waits for its kind")
 
 
 async def requests(session: AsyncSession, school_id: int) -> list[CorrectionRequest]:
@@ -244,17 +268,19 @@ async def request_on_the_desk(
     book: School,
 ) -> OnTheDesk:
     """The teacher, principal and administrator linked; a request for the child's Toán score
-    with one photo filed, its card and evidence queued and received by the principal."""
+    with a photo of the record book's page and the test as a PDF filed (a score needs both),
+    its card and evidence queued and received by the principal."""
     teacher = await linked_person(make_person, *TEACHER_1A)
     principal = await linked_person(make_person, *PRINCIPAL)
     admin = await linked_person(make_person, *ADMIN)
     school_id = book.id  # read before `requests` rolls the session back
     student_id = await pupil_id(session, book, CHILD)
-    await file_request(sandbox, teacher, student_id, "9", files=1)
+    await file_request(sandbox, teacher, student_id, "9")
     (request,) = await requests(session, school_id)
-    assert await send_outbox(running_bot) == 2  # the card and the photo
+    assert await send_outbox(running_bot) == 3  # the card, the photo and the PDF
     card = await principal.next_message(timeout=10, new_only=True)
-    await principal.next_message(timeout=10, new_only=True)  # the evidence
+    await principal.next_message(timeout=10, new_only=True)  # the evidence: the photo
+    await principal.next_message(timeout=10, new_only=True)  # and the PDF
     return OnTheDesk(teacher, principal, admin, school_id, request.id, card)
 
 
@@ -405,12 +431,13 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     student_id = await pupil_id(session, book, CHILD)
     school_id = book.id
 
-    await file_request(sandbox, teacher, student_id, "9", files=1)
+    await file_request(sandbox, teacher, student_id, "9")
     (request,) = await requests(session, school_id)
     rid = request.id
     await send_outbox(running_bot)
     card = await reply(principal)
-    await reply(principal)
+    await reply(principal)  # the photo of the book's page
+    await reply(principal)  # the test
     await principal.press(data=f"v1:corr:more:{rid}", message_id=card["message_id"])
     await reply(principal)
     await principal.send("Xin gửi thêm ảnh bài kiểm tra của con.")
@@ -425,19 +452,20 @@ async def test_a_rejection_and_a_needs_more_round_trip(
     assert request.state is CorrectionState.NEEDS_INFO
     await teacher.press(data=f"v1:corr:add:{rid}")
     await reply(teacher)
-    await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
+    await teacher.send_document(b"%PDF-1.4 bai kiem tra lam lai", "bai-kiem-tra.pdf")
     await reply(teacher)
+    await mark(teacher, "test")
     await teacher.press(data=f"v1:corr:addok:{rid}")
     sent = await edited(teacher)
     assert sent["text"] == f"Nội dung bổ sung cho đề nghị sửa {TOAN_CN} đã được gửi Hiệu trưởng."
-    assert await send_outbox(running_bot) == 3  # the card again, and the two files
+    assert await send_outbox(running_bot) == 4  # the card again, and the three files
     again = await reply(principal)
     assert datas(again) == [f"v1:corr:{a}:{rid}" for a in CARD]
     (request,) = await requests(session, school_id)
     rid = request.id
     assert request.state is CorrectionState.PENDING
 
-    for _ in range(2):  # the evidence, now two files
+    for _ in range(3):  # the evidence, now three files
         await reply(principal)
     await confirm(principal, "no", rid, again["message_id"])
     await reply(principal)
@@ -470,11 +498,16 @@ async def test_a_pdf_and_a_jpeg_sent_as_files_reach_the_principal_as_documents(
     pdf = b"%PDF-1.4 bai kiem tra cua con"
     await draft_to_evidence(sandbox, teacher, student_id, "9")
     await teacher.send_document(PHOTO, "so-diem.jpg", mime_type="image/jpeg")
-    assert (await reply(teacher))["text"].startswith("Đã nhận tệp so-diem.jpg. ")
+    assert (await reply(teacher))["text"] == taken_text(
+        vi("picture file {number}").format(number=1)
+    )
+    await mark(teacher, "book")
     await teacher.send_document(pdf, "bai-kiem-tra.pdf", mime_type="application/pdf")
     await reply(teacher)
+    await mark(teacher, "test")
     await teacher.send_photo(PHOTO, "anh.jpg")
     await reply(teacher)
+    await mark(teacher, "other")
     done = await send_draft(teacher)
     (request,) = await requests(session, school_id)
     assert done["text"].startswith(f"Đề nghị sửa {TOAN_CN} đã được gửi"), done
@@ -503,7 +536,7 @@ async def test_deadline_lock_and_duplicate_rules(
     teacher = await linked_person(make_person, *TEACHER_1A)
     student_id = await pupil_id(session, book, CHILD)
     school_id = book.id
-    await file_request(sandbox, teacher, student_id, "9", files=1)
+    await file_request(sandbox, teacher, student_id, "9")
     assert len(await requests(session, school_id)) == 1
 
     # The same item again, the next morning: refused while the first is open, which is named
@@ -609,7 +642,7 @@ async def test_forged_double_and_stale_presses_change_nothing(
     principal = await linked_person(make_person, *PRINCIPAL)
     student_id = await pupil_id(session, book, CHILD)
     school_id = book.id
-    await file_request(sandbox, teacher, student_id, "9", files=1)
+    await file_request(sandbox, teacher, student_id, "9")
     (request,) = await requests(session, school_id)
     rid = request.id
 
@@ -673,7 +706,7 @@ async def test_the_vice_principal_decides_while_the_principal_is_away(
     await reply(vice)
 
     # Today the principal is present: the card goes to the principal, the vice's press fails.
-    await file_request(sandbox, teacher, student_id, "9", files=1)
+    await file_request(sandbox, teacher, student_id, "9")
     (request,) = await requests(session, school_id)
     rid = request.id
     assert await forge(sandbox, vice, f"v1:corr:ok:{rid}") is not None
@@ -689,9 +722,10 @@ async def test_the_vice_principal_decides_while_the_principal_is_away(
     await vice.command("duyet")
     listed = await reply(vice)
     assert datas(listed) == [f"v1:corr:{a}:{rid}" for a in CARD]
-    assert await send_outbox(running_bot) == 1  # the card's evidence follows it, by its kind
+    assert await send_outbox(running_bot) == 2  # the card's evidence follows it, by its kind
     shown = await reply(vice)
     assert shown["file"]["kind"] == "photo" and shown["caption"].endswith(": ảnh 1"), shown
+    await reply(vice)  # the test, as a PDF
     assert await forge(sandbox, vice, f"v1:corr:ok:{rid}") is None
     (request,) = await requests(session, school_id)
     assert request.state is CorrectionState.APPROVED and request.decided_role == "vice_principal"
@@ -768,12 +802,16 @@ async def test_an_old_cancel_of_a_sent_request_says_so_and_changes_nothing(
     await draft_to_evidence(sandbox, teacher, student_id, "9")
     await teacher.send_photo(PHOTO, "so-diem.jpg")
     taken = await reply(teacher)
-    assert taken["text"].startswith("Đã nhận ảnh 1. "), taken["text"]  # no machine file name
+    assert taken["text"] == taken_text("ảnh 1"), taken["text"]  # no machine file name
     cancel, done = with_flow(taken, "v1:corr:x"), with_flow(taken, "v1:corr:done")
+    await mark(teacher, "book")
+    await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
+    await reply(teacher)
+    await mark(teacher, "test")
     # A typed text while the form waits for "Gửi đề nghị" is no answer to anything.
     await tap(teacher, "v1:corr:done")
     summary = await edited(teacher)
-    assert "Minh chứng: ảnh 1" in summary["text"], summary["text"]
+    assert "Minh chứng: ảnh 1, tệp PDF 1" in summary["text"], summary["text"]
     send = with_flow(summary, "v1:corr:send")
     await teacher.send("Cảm ơn Ban giám hiệu ạ")
     ready = await reply(teacher)
@@ -878,7 +916,8 @@ async def test_the_decisions_and_the_addition_pressed_late_and_twice(
     await reply(teacher)
     await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
     taken = await reply(teacher)
-    assert taken["text"].startswith("Đã nhận tệp bai-kiem-tra.pdf. "), taken["text"]
+    assert taken["text"] == taken_text("tệp PDF 2"), taken["text"]  # after the request's PDF
+    await mark(teacher, "test")
     await teacher.press(data=f"v1:corr:add:{rid}", message_id=asked["message_id"])
     kept = await reply(teacher)
     assert kept["text"].startswith("Phần bổ sung đang mở (đã có 1 tệp)"), kept["text"]
@@ -962,7 +1001,7 @@ async def test_two_pupils_of_one_name_are_told_apart_in_the_list_the_prompts_and
     await tap(teacher, f"v1:corr:pup:{namesake_id}")
     periods = await edited(teacher)
     assert periods["text"].startswith(f"{CHILD} (sinh ngày 03/10/2019), lớp 1A"), periods["text"]
-    await file_request(sandbox, teacher, student_id, "9", files=1)
+    await file_request(sandbox, teacher, student_id, "9")
     await send_outbox(running_bot)
     card = await reply(principal)
     assert f"Học sinh: {CHILD} (sinh ngày 25/01/2019), lớp 1A" in card["text"], card["text"]

@@ -200,9 +200,10 @@ async def test_an_approval_killed_before_the_news_went_out_is_told_once_after_th
     admin = await linked_person(make_person, *ADMIN)
     async with sessions() as session:
         student_id = await pupil_id(session, book, CHILD)
-    await file_request(sandbox, teacher, student_id, "9", files=1)
+    await file_request(sandbox, teacher, student_id, "9")  # a score: the book's page and the test
     card = await principal.next_message(timeout=10, new_only=True)
-    await principal.next_message(timeout=10, new_only=True)  # the evidence
+    await principal.next_message(timeout=10, new_only=True)  # the evidence: the photo
+    await principal.next_message(timeout=10, new_only=True)  # and the PDF
     async with sessions() as session:
         (rid,) = await session.scalars(
             select(CorrectionRequest.id).where(CorrectionRequest.school_id == book.id)

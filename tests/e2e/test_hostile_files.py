@@ -23,6 +23,7 @@ from tests.e2e.test_corrections import (
     book,  # noqa: F401  (a fixture)
     datas,
     edited,
+    mark,
     reply,
     requests,
     start_request,
@@ -122,7 +123,11 @@ async def test_evidence_that_is_not_what_its_name_says_is_refused_and_not_kept(
     await teacher.send_photo(PHOTO, "so-diem.jpg")
     taken = await reply(teacher)
     # Taken, and named by its kind, never by a machine file name (vi "ảnh 1": the catalog).
-    assert "ảnh 1" in taken["text"] and "so-diem" not in taken["text"], taken["text"]
+    assert "ảnh 1" in taken["text"].lower() and "so-diem" not in taken["text"], taken["text"]
+    await mark(teacher, "book")  # what it shows; a score needs the pupil's test too
+    await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
+    await reply(teacher)
+    await mark(teacher, "test")
     await tap(teacher, "v1:corr:done")
     summary = await edited(teacher)
     assert any(data.startswith("v1:corr:send:") for data in datas(summary))
@@ -132,5 +137,6 @@ async def test_evidence_that_is_not_what_its_name_says_is_refused_and_not_kept(
     kept = (
         await session.scalars(select(CorrectionFile).where(CorrectionFile.request_id == request.id))
     ).all()
-    assert [file.content for file in kept] == [PHOTO]
+    assert [file.content for file in kept] == [PHOTO, b"%PDF-1.4 bai kiem tra"]
+    assert [file.evidence_kind for file in kept] == ["book", "test"]
     assert isinstance(request, CorrectionRequest)

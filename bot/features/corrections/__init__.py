@@ -71,6 +71,7 @@ def _presses(features: Features) -> None:
     from bot.features.corrections.chat import (
         addition,
         draft,
+        kinds,
         official,
         presses,
         review,
@@ -86,6 +87,7 @@ def _presses(features: Features) -> None:
     features.press(b.PickValue, draft.value_pressed)
     features.press(b.PickReason, draft.reason_pressed)
     features.press(b.EvidenceDone, sending.done_pressed)
+    features.press(b.EvidenceKind, kinds.kind_pressed)
     features.press(b.SendRequest, sending.send_pressed)
     features.press(b.CancelDraft, sending.cancel_pressed)
     features.press(b.AddToRequest, addition.add_pressed)

@@ -18,15 +18,18 @@ from bot.core.datefmt import administrative, short
 from bot.core.i18n import Translator
 from bot.core.labels import ASSESSMENT_KIND_LABELS
 from bot.features.assessment.rules import (
+    PART_NAMES,
     PERIOD_NAMES,
     QUALITIES,
     QUALITY_LEVEL_NAMES,
     SUBJECT_LEVEL_NAMES,
     Period,
 )
+from bot.features.assessment.rules import item_name as assessment_item_name
+from bot.features.corrections import evidence_kinds
 from bot.features.corrections import layout as page
 from storage.models import AssessmentKind
-from storage.subjects import SUBJECTS, subject_name
+from storage.subjects import SUBJECTS
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 HEADING_COLUMNS = (Cm(6.5), Cm(9.5))
@@ -42,6 +45,7 @@ class EvidenceFile:
     size: int
     sha256: str
     label: str = ""
+    kind: str = ""  # what it shows, in words ("" for a file kept before files had kinds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +128,11 @@ def period_label(period: str, _: Translator) -> str:
 
 
 def item_name(kind: AssessmentKind, item: str) -> str:
-    """Return the subject's, quality's or competence's official Vietnamese name."""
+    """Return the subject's (or part's: "level.AN" is "Âm nhạc"), quality's or competence's
+    official Vietnamese name."""
     if kind is AssessmentKind.QUALITY:
         return QUALITIES.get(item, item)
-    return subject_name(item) if item in SUBJECTS else item
+    return assessment_item_name(item) if item in SUBJECTS or item in PART_NAMES else item
 
 
 def item_label(kind: AssessmentKind, item: str, _: Translator) -> str:
@@ -251,8 +256,8 @@ def _rows(m: Minutes, _: Translator) -> list[tuple[str, list[str]]]:
     if m.outcome_before is not None or m.outcome_after is not None:
         rows.append((_("End-of-year outcome before the correction"), [m.outcome_before or "—"]))
         rows.append((_("End-of-year outcome after the correction"), [m.outcome_after or "—"]))
-    kinds = [_("{kinds}:").format(kinds=", ".join(m.evidence_kinds))] if m.evidence_kinds else []
-    evidence = kinds + [f"{n}. {f.label or f.name}" for n, f in enumerate(m.evidence, start=1)]
+    files = [(f.kind, f.label or f.name) for f in m.evidence]
+    evidence = evidence_kinds.listed(files, m.evidence_kinds, _)
     r, d, a = m.requester, m.decision, m.applied
     return [
         *rows,

@@ -27,6 +27,7 @@ from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import OUTCOME_NAMES, Outcome
 from bot.features.corrections import documents as paper
+from bot.features.corrections import evidence_kinds as kinds
 from bot.features.corrections import reads, rules, texts
 from bot.features.corrections.queries import Evidence, add_files
 from bot.features.corrections.settings import school_paper
@@ -130,8 +131,11 @@ async def minutes_of(
         reason=tr(CORRECTION_REASON_LABELS[request.reason].formal),
         reason_text=request.reason_text,
         evidence=tuple(
-            paper.EvidenceFile(f.name, f.size, f.sha256, label)
-            for f, label in zip(facts.evidence, labels, strict=True)
+            paper.EvidenceFile(f.name, f.size, f.sha256, label, _kind_words(f.evidence_kind, tr))
+            for f, label in sorted(
+                zip(facts.evidence, labels, strict=True),
+                key=lambda pair: kinds.place(pair[0].evidence_kind),
+            )
         ),
         evidence_kinds=tuple(tr(kind) for kind in evidence_kinds(request)),
         requester=paper.Act(people[2].name, tr("Teacher"), request.created_at),
@@ -148,6 +152,10 @@ async def minutes_of(
         acting=acting,
         draft=draft,
     )
+
+
+def _kind_words(kind: str | None, tr: Translator) -> str:
+    return tr(kinds.WORDS[kind]) if kind in kinds.WORDS else ""
 
 
 def _signers(

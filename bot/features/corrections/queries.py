@@ -29,7 +29,7 @@ from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import Period
 from bot.features.calendar.queries import Calendar
-from bot.features.corrections import rules
+from bot.features.corrections import evidence_kinds, rules
 from bot.features.corrections.rules import NO_EVIDENCE as NO_EVIDENCE
 from bot.features.corrections.rules import NO_REASON, NO_REQUEST
 from bot.features.corrections.rules import NOT_DECIDER as NOT_DECIDER
@@ -52,6 +52,8 @@ from storage.models import (
 )
 from storage.queries import audit
 
+Codes = tuple[str, ...]  # subject codes
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -61,16 +63,20 @@ class Evidence:
     mime: str | None
     content: bytes
     telegram_file_id: str | None = None
+    kind: str | None = None  # evidence_kinds: "book", "test", "other", as the teacher marked it
 
 
 # Scope -----------------------------------------------------------------------------------------
 
 
-def items_in_scope(actor: Actor, klass: SchoolClass, period: Period) -> list[Item]:
-    """The items of a period a teacher may ask to correct in a class."""
+def items_in_scope(
+    actor: Actor, klass: SchoolClass, period: Period, optional: tuple[str, ...] = ()
+) -> list[Item]:
+    """The items of a period a teacher may ask to correct in a class (with the `optional`
+    subjects its school teaches in the grade: assessment.optional_subjects)."""
     return [
         item
-        for item in assessment.items_for(klass.grade, period)
+        for item in assessment.items_for(klass.grade, period, optional)
         if may_request(actor, klass.id, item)
     ]
 
@@ -113,7 +119,8 @@ async def check_target(
         raise Refused(NOT_YOURS)
     if not may_request(actor, klass.id, item):
         raise Refused(NOT_YOURS)
-    if item not in assessment.items_for(klass.grade, period):
+    optional = await assessment.optional_subjects(session, klass)
+    if item not in assessment.items_for(klass.grade, period, optional):
         raise Refused(
             N_("{item} is not assessed in grade {grade} at {period}."),
             item=item,
@@ -179,11 +186,11 @@ async def outcome_now(session: AsyncSession, target: Target) -> str | None:
 
 
 def checked_value(
-    item: Item, text: str, *, grade: int, period: Period, recorded: str | None
+    item: Item, text: str, *, grade: int, period: Period, recorded: str | None, optional: Codes = ()
 ) -> str:
     """The stored form of a new value: RuleError when it is not valid, Refused when it is the
     value the book holds already."""
-    value = assessment.parse_value(item, text, grade=grade, period=period)
+    value = assessment.parse_value(item, text, grade=grade, period=period, optional=optional)
     if value == recorded:
         raise Refused(SAME_VALUE)
     return value
@@ -219,8 +226,9 @@ async def submit(
         today=today,
         calendar=calendar,
     )
+    optional, old = await assessment.optional_subjects(session, target.klass), target.old_value
     new_value = checked_value(
-        item, new_text, grade=target.klass.grade, period=period, recorded=target.old_value
+        item, new_text, grade=target.klass.grade, period=period, recorded=old, optional=optional
     )
     if not reason_text.strip() or not evidence:
         raise Refused(NO_EVIDENCE if reason_text.strip() else NO_REASON)
@@ -258,7 +266,9 @@ async def _store(
     flow: str,
 ) -> None:
     """Insert a new request with its files, audited; Refused when another one for the same
-    item is open (the unique open key, should two be filed at the same moment)."""
+    item is open (the unique open key, should two be filed at the same moment), or when the
+    evidence lacks a kind the correction needs (a score: the book's page and the test)."""
+    evidence_kinds.check(request.kind, [file.kind for file in evidence])
     try:
         async with session.begin_nested():
             session.add(request)
@@ -301,6 +311,7 @@ def add_files(
             sha256=hashlib.sha256(file.content).hexdigest(),
             content=file.content,
             telegram_file_id=file.telegram_file_id,
+            evidence_kind=file.kind if kind == "evidence" else None,
             added_by=account_id,
         )
         for file in files

@@ -15,6 +15,7 @@ from bot.core import limits, pending
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import N_
 from bot.features.corrections import reads, rules, steps, texts
+from bot.features.corrections.chat import kinds
 from bot.features.corrections.chat.buttons import AddToRequest, SendAddition
 from bot.features.corrections.chat.card import (
     add_done_button,
@@ -96,6 +97,8 @@ async def send_pressed(press: SendAddition, visit: Visit, context: BotContext) -
         return
     except Refused as refused:
         visit.alert(refused.message(visit._))
+        return
+    if not await kinds.ready(visit, draft, WAIT_ADD):
         return
     sending = draft | {"sending": True}
     await expect(visit, WAIT_ADD, sending)

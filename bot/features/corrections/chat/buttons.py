@@ -205,3 +205,15 @@ class OfficialPeriod(Button):
     """The period whose approved corrections to download ("gk1", "ck1", "gk2", "cn")."""
 
     period: Annotated[str, Max(3)]
+
+
+@button(FEATURE, "ek")
+@dataclass(frozen=True, slots=True)
+class EvidenceKind(Button):
+    """What a file just sent shows ("book", "test", "other"), by its place among the files of
+    the open form (`flow`) or of the open addition to `request_id`."""
+
+    index: int
+    kind: Annotated[str, Max(5)]
+    flow: Flow = ""
+    request_id: int = 0

@@ -87,6 +87,7 @@ async def _set_value(visit: Visit, context: BotContext, draft: dict[str, Any], t
             grade=klass.grade,
             period=period,
             recorded=recorded.value if recorded else None,
+            optional=await assessment.optional_subjects(visit.session, klass),
         )
     except RuleError as error:
         told = error.message(_) + "\n" + _("Nothing was recorded; please enter the value again.")

@@ -16,15 +16,23 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.core import keyboards, limits, pending
 from bot.core.context import BotContext, Visit
-from bot.core.i18n import Translator
-from bot.features.corrections.chat.buttons import CancelDraft, EvidenceDone
-from bot.features.corrections.chat.card import add_done_button, expect
+from bot.core.i18n import N_, Translator
+from bot.features.corrections import evidence_kinds as kinds
+from bot.features.corrections import reads, texts
+from bot.features.corrections.chat.buttons import (
+    CancelDraft,
+    EvidenceDone,
+    EvidenceKind,
+    SendAddition,
+)
+from bot.features.corrections.chat.card import expect
 from bot.features.corrections.chat.late import WAIT_FILES
 from bot.features.corrections.queries import Evidence
 from bot.features.corrections.rules import MAX_FILES, TOO_MANY_FILES
 
 WAIT_ADD = "corr_add"  # the addition waits for its text and files
 TAKING = (WAIT_FILES, WAIT_ADD)
+RECEIVED = N_("{file} received. What does it show? Then send more, or press the button below.")
 
 
 def done_button(_: Translator, flow: str) -> InlineKeyboardMarkup:
@@ -40,7 +48,10 @@ async def download(context: BotContext, files: Sequence[dict[str, Any]]) -> list
     for entry in files:
         telegram_file = await context.bot.get_file(str(entry["id"]))
         content = bytes(await telegram_file.download_as_bytearray())
-        kept.append(Evidence(str(entry["name"]), entry.get("mime"), content, str(entry["id"])))
+        kind = entry.get("kind")
+        kept.append(
+            Evidence(str(entry["name"]), entry.get("mime"), content, str(entry["id"]), kind)
+        )
     return kept
 
 
@@ -112,15 +123,31 @@ async def _check_and_keep(
             entry = entry | {"name": f"anh-{number}.jpg", "number": number}
         files.append(entry)
         await expect(visit, kind, draft | {"files": files})
-        _ = visit._
-        if kind == WAIT_FILES:
-            markup = done_button(_, str(draft.get("flow", "")))
-        else:
-            markup = add_done_button(_, int(draft["request"]))
-        if entry.get("photo"):
-            text = _("Photo {number} received. Send more, or press the button below.")
-        else:
-            text = _("File {name} received. Send more, or press the button below.")
-        visit.reply(
-            text.format(number=entry.get("number"), name=html.escape(entry["name"])), markup
-        )
+        label = await file_label(visit, draft | {"files": files}, len(files) - 1)
+        request_id = 0 if kind == WAIT_FILES else int(draft["request"])
+        markup = kind_buttons(visit._, len(files) - 1, str(draft.get("flow", "")), request_id)
+        text = visit._(RECEIVED).format(file=label)
+        visit.reply(html.escape(text[:1].upper() + text[1:]), markup)
+
+
+async def file_label(visit: Visit, draft: dict[str, Any], index: int) -> str:
+    """A draft's or an addition's file as people name it ("ảnh 2", "tệp PDF 1"), numbered
+    after the files the request keeps already (an addition)."""
+    kept = await reads.files_of(visit.session, int(draft["request"])) if "request" in draft else []
+    return texts.draft_labels(draft.get("files", []), visit._, kept)[index]
+
+
+def tail_row(_: Translator, flow: str, request_id: int) -> list[tuple[str, str]]:
+    """ "Xong" and "Hủy" of a draft, or "Gửi bổ sung" of an addition."""
+    if request_id:
+        return [(_("Send the addition"), SendAddition(request_id).data())]
+    return [(_("Done"), EvidenceDone(flow).data()), (_("Cancel"), CancelDraft(flow).data())]
+
+
+def kind_buttons(_: Translator, index: int, flow: str, request_id: int) -> InlineKeyboardMarkup:
+    """What the file shows (one button per kind), then the form's own buttons."""
+    rows = [
+        [(_(kinds.BUTTONS[kind]), EvidenceKind(index, kind, flow, request_id).data())]
+        for kind in kinds.KINDS
+    ]
+    return keyboards.inline([*rows, tail_row(_, flow, request_id)])

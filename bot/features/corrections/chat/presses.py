@@ -137,7 +137,8 @@ async def period_pressed(press: PickPeriod, visit: Visit, context: BotContext) -
         visit.session, student.id, year_of(context, visit), period
     )
     buttons = []
-    for index, item in enumerate(corrections.items_in_scope(visit.actor, klass, period)):
+    optional = await assessment.optional_subjects(visit.session, klass)
+    for index, item in enumerate(corrections.items_in_scope(visit.actor, klass, period, optional)):
         row = book.get(item)
         value = assessment.value_text(item, row.value if row else None, _)
         data = PickItem(student.id, period.value, index, press.flow).data()
@@ -149,8 +150,9 @@ async def period_pressed(press: PickPeriod, visit: Visit, context: BotContext) -
     visit.edit(text, keyboards.choices(buttons, per_row=1))
 
 
-def _item_at(klass: SchoolClass, period: Period, visit: Visit, index: int) -> Item | None:
-    items = corrections.items_in_scope(visit.actor, klass, period)
+async def _item_at(klass: SchoolClass, period: Period, visit: Visit, index: int) -> Item | None:
+    optional = await assessment.optional_subjects(visit.session, klass)
+    items = corrections.items_in_scope(visit.actor, klass, period, optional)
     return items[index] if 0 <= index < len(items) else None
 
 
@@ -161,7 +163,7 @@ async def item_pressed(press: PickItem, visit: Visit, context: BotContext) -> No
     if period is None:
         return
     found = await reads.pupil_in_scope(visit.session, visit.actor, press.student_id)
-    item = None if found is None else _item_at(found[1], period, visit, press.index)
+    item = None if found is None else await _item_at(found[1], period, visit, press.index)
     if found is None or item is None:
         visit.alert(_(NOT_YOURS))
         return

@@ -20,6 +20,7 @@ from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import Period, RuleError
 from bot.features.corrections import queries as corrections
 from bot.features.corrections import reads, texts
+from bot.features.corrections.chat import kinds
 from bot.features.corrections.chat.buttons import CancelDraft, EvidenceDone, SendRequest
 from bot.features.corrections.chat.card import expect, open_draft
 from bot.features.corrections.chat.deciding import send_to_deciders
@@ -60,6 +61,8 @@ async def done_pressed(press: EvidenceDone, visit: Visit, context: BotContext) -
         return
     if not draft.get("files"):
         visit.alert(texts.alert_sized(Refused(NO_EVIDENCE).message(_)))
+        return
+    if not await kinds.ready(visit, draft, WAIT_FILES):
         return
     await expect(visit, WAIT_READY, draft)
     flow = str(draft.get("flow", ""))
@@ -106,6 +109,10 @@ async def send_pressed(press: SendRequest, visit: Visit, context: BotContext) ->
         return
     if draft.get("sending"):
         visit.toast(visit._(SENDING))
+        return
+    if not await kinds.ready(visit, draft, WAIT_READY):  # a draft from before files had kinds
+        if visit.query is not None:
+            visit.edit_markup(None)
         return
     sending = draft | {"sending": True}
     await expect(visit, WAIT_READY, sending)
