@@ -29,6 +29,7 @@ from tests.e2e.test_corrections import (
     book,  # noqa: F401  (a fixture)
     datas,
     edited,
+    mark,
     reply,
     requests,
     start_request,
@@ -137,6 +138,10 @@ async def file_long_request(
     await reply(teacher)
     await teacher.send_photo(PHOTO, "so-diem.jpg")
     await reply(teacher)
+    await mark(teacher, "book")  # a score needs the record book's page and the pupil's test
+    await teacher.send_document(b"%PDF-1.4 bai kiem tra", "bai-kiem-tra.pdf")
+    await reply(teacher)
+    await mark(teacher, "test")
     await tap(teacher, "v1:corr:done")
     await edited(teacher)
     await tap(teacher, "v1:corr:send")
