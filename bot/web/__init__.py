@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -51,4 +52,6 @@ def build_web_app(services: Services, extra: Extra | None = None) -> SecurityHea
     base = services.settings.web_path
     pages = routes(services) + (extra(services) if extra is not None else [])
     app = Starlette(routes=[Mount(base, routes=pages)] if base else pages)
-    return SecurityHeaders(app)
+    # Text answers of 500 bytes or more go gzipped to a browser that accepts it (a page
+    # weighs about a fifth); images are left as they are. Form tokens are masked per answer.
+    return SecurityHeaders(GZipMiddleware(app, minimum_size=500, compresslevel=6))

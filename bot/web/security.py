@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from starlette.requests import Request
@@ -21,6 +22,31 @@ HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),  # a one-time link in the address never leaks
 ]
+
+
+MASKED_OF = 32  # the form token's length in hex (bot/features/web_access/rules.csrf_token)
+
+
+def mask_token(token: str) -> str:
+    """The form token (hex) under a fresh random pad: the pad, then token XOR pad, in hex. Each
+    answer carries other bytes, so a compressed page's length tells nothing of the token
+    (BREACH: guesses reflected beside a secret shorten a gzipped answer when they match)."""
+    raw = bytes.fromhex(token)
+    pad = secrets.token_bytes(len(raw))
+    return (pad + bytes(a ^ b for a, b in zip(raw, pad, strict=True))).hex()
+
+
+def unmask_token(given: str | None) -> str | None:
+    """The form token behind a masked one; anything else as given (the plain token is the same
+    secret, so it is checked as it is)."""
+    if given is None or len(given) != 2 * MASKED_OF:
+        return given
+    try:
+        raw = bytes.fromhex(given)
+    except ValueError:
+        return given
+    half = len(raw) // 2
+    return bytes(a ^ b for a, b in zip(raw[half:], raw[:half], strict=True)).hex()
 
 
 def set_session_cookie(

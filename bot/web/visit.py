@@ -19,7 +19,7 @@ from bot.core.pacing import current_session
 from bot.core.settings import Settings
 from bot.features.web_access import queries
 from bot.features.web_access.rules import csrf_matches, csrf_token
-from bot.web.security import COOKIE, LANGUAGE_COOKIE
+from bot.web.security import COOKIE, LANGUAGE_COOKIE, mask_token, unmask_token
 from storage.models import TelegramAccount
 
 
@@ -37,6 +37,7 @@ class WebVisit:
     cookie: str | None = None
     wake_after: bool = False
     touched: list[int] = field(default_factory=list)  # notices whose reports changed
+    masked: str = ""  # this answer's form token, masked once per request
 
     @property
     def settings(self) -> Settings:
@@ -55,14 +56,17 @@ class WebVisit:
         return f"tg:{self.account.telegram_user_id}"
 
     def csrf(self) -> str:
-        """The form token of this session ("" when nobody is signed in)."""
-        return csrf_token(self.cookie) if self.cookie else ""
+        """The form token of this session ("" when nobody is signed in), masked afresh for each
+        answer so that compressed pages never repeat it (BREACH)."""
+        if self.cookie and not self.masked:
+            self.masked = mask_token(csrf_token(self.cookie))
+        return self.masked if self.cookie else ""
 
     async def form_ok(self) -> dict[str, str] | None:
         """The posted form if its token is this session's; None (refused) otherwise."""
         form = await self.request.form()
         fields = {key: value for key, value in form.items() if isinstance(value, str)}
-        if self.cookie is None or not csrf_matches(self.cookie, fields.get("csrf")):
+        if self.cookie is None or not csrf_matches(self.cookie, unmask_token(fields.get("csrf"))):
             return None
         return fields
 
