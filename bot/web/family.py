@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot.core.access import WHOLE_SCHOOL, Actor
 from bot.core.context import Services
 from bot.core.datefmt import everyday, short, weekday
 from bot.core.i18n import N_
@@ -22,6 +23,12 @@ from bot.web.signin import FORM_EXPIRED, Endpoint, common, sign_in_page
 from bot.web.visit import WebVisit, web_visit
 
 NOT_FOUND = N_("There is nothing here for you.")
+
+
+def staff_links(actor: Actor) -> dict[str, bool]:
+    """For a member of staff who is also a parent: the header's links to their own pages, by
+    the same checks as the staff's landing page (each page checks again when opened)."""
+    return {"grid_link": bool(actor.homeroom_classes), "dashboard_link": actor.has(*WHOLE_SCHOOL)}
 
 
 def not_found(visit: WebVisit, common_context: dict[str, Any]) -> Response:
@@ -119,6 +126,7 @@ def family_page(services: Services) -> Endpoint:
                 visit._,
                 children=children,
                 child=child,
+                **staff_links(visit.actor),
                 **await _sections(visit, child),
                 **context,
             )
