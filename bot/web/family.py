@@ -19,6 +19,7 @@ from bot.features.health.notices import details as health_details
 from bot.features.web_access import book
 from bot.features.weekly.notice_text import PARTS
 from bot.web.render import page, telegram_html
+from bot.web.security import record_id
 from bot.web.signin import FORM_EXPIRED, Endpoint, common, sign_in_page
 from bot.web.visit import WebVisit, web_visit
 
@@ -151,12 +152,12 @@ def seen(services: Services) -> Endpoint:
                     message=visit._(FORM_EXPIRED),
                     **context,
                 )
-            delivery_id = form.get("delivery", "")
-            if not delivery_id.isdigit() or len(delivery_id) > 12:
+            delivery_id = record_id(form.get("delivery", ""))
+            if delivery_id is None:
                 return not_found(visit, context)
             assert visit.account is not None
             delivery, first = await mark_read(
-                visit.session, visit.account.id, int(delivery_id), visit.now
+                visit.session, visit.account.id, delivery_id, visit.now
             )
             if delivery is None:
                 return not_found(visit, context)

@@ -91,3 +91,15 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+LARGEST_ID = 2**31 - 1  # record ids are 32-bit integers (PostgreSQL's integer)
+
+
+def record_id(text: str | None) -> int | None:
+    """A record id posted or put in an address, or None when it cannot be one (not digits, or
+    beyond a 32-bit id): the caller answers "not found", as for someone else's record."""
+    if not text or not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= LARGEST_ID else None

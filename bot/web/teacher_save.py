@@ -25,6 +25,7 @@ from bot.features.weekly.rules import Saved, Told
 from bot.features.weekly.wording import PHRASES, refusal, told_line
 from bot.web.family import NOT_FOUND
 from bot.web.render import page
+from bot.web.security import record_id
 from bot.web.signin import FORM_EXPIRED, Endpoint, common
 from bot.web.teacher import TeacherClass, grid_context, posted_week, school_days, teacher_class
 from bot.web.visit import WebVisit, web_visit
@@ -74,10 +75,9 @@ async def checked(visit: WebVisit) -> Posted:
 async def pupil_of(visit: WebVisit, posted: Posted) -> int:
     """The posted pupil, only if of the teacher's class (any other id reaches nothing)."""
     assert visit.actor is not None
-    asked = posted.form.get("pupil", "")
-    if not asked.isdigit() or len(asked) > 12:
+    pupil = record_id(posted.form.get("pupil", ""))
+    if pupil is None:
         raise Refused(404, visit._(NOT_FOUND))
-    pupil = int(asked)
     if await pupil_class(visit.session, visit.actor.school_id, pupil) != posted.mine.class_id:
         raise Refused(404, visit._(NOT_FOUND))
     return pupil

@@ -172,7 +172,9 @@ async def test_nothing_of_a_week_goes_before_its_last_school_day(
     with pytest.raises(TooEarly):
         await send_week(session, school.id, WEEK, teacher, class_ids=[klass.id], now=thursday)
     sent = await session.scalar(
-        select(func.count()).select_from(ClassWeek).where(ClassWeek.sent_at.is_not(None))
+        select(func.count())
+        .select_from(ClassWeek)
+        .where(ClassWeek.school_id == school.id, ClassWeek.sent_at.is_not(None))
     )
     assert sent == 0
     friday_night = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)  # Friday 00:00 in Hà Nội
