@@ -167,8 +167,9 @@ async def run_demo(host: str, port: int, folder: Path, _: Translator) -> None:
         door = demo_routes(sandbox, DEMO_TOKEN, _)
         bot = asyncio.create_task(run_bot(settings, stop, web_extra=door))
         print(
+            # ?web=: the page links to the web contact book's door (sandbox/static/index.html).
             _("The demo is running: open {url} in a browser. Press Ctrl-C to stop.").format(
-                url=f"{sandbox.url}/"
+                url=f"{sandbox.url}/?web={web_port}"
             ),
             flush=True,
         )
