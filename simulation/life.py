@@ -147,7 +147,6 @@ class Life:
             if parent.is_blocked:
                 await parent.client.unblock()
                 parent.blocked[-1] = (parent.blocked[-1][0], self.town.stage.now())
-                await parent.quiet_answer()
 
         return act
 

@@ -13,10 +13,13 @@ from sqlalchemy import select
 
 from bot.features.accounts.invitations import issue_for_class
 from bot.features.administration.imports import import_roster, import_staff
+from bot.features.assessment import queries as assessment
+from bot.features.assessment.queries import Item
+from bot.features.assessment.rules import Period
 from simulation.world import TET, YEAR_START, ZONE, Options
 from storage import migrate
 from storage.db import create_engine, session_factory
-from storage.models import SchoolBreak, SchoolClass
+from storage.models import AssessmentKind, SchoolBreak, SchoolClass, Student
 from storage.queries import ensure_school
 
 
@@ -42,10 +45,55 @@ async def prepare_database(
             assert not members.refused, members.problems
             await session.flush()
             slips = await invitation_slips(session, row.id, options.start)
+            await term_one_book(session, row, options.start)
             await session.commit()
     finally:
         await engine.dispose()
     return url, code, slips
+
+
+PAPER = {"governing_body": "UBND PHƯỜNG MÔ PHỎNG", "place": "Mô Phỏng", "abbreviation": "THMP"}
+
+
+async def term_one_book(session: Any, school: Any, start: date) -> None:
+    """Every pupil's end-of-term-I results (Toán 8, Tiếng Việt 9, "Hoàn thành tốt", "Tốt"), the
+    period locked for the school, and what the minutes of a correction need of the school."""
+    school.settings = {**(school.settings or {}), **PAPER}
+    year = assessment.school_year_of(start)
+    rows = await session.execute(
+        select(Student.id, Student.class_id, SchoolClass.grade)
+        .join(SchoolClass, SchoolClass.id == Student.class_id)
+        .where(Student.school_id == school.id)
+    )
+    for student_id, class_id, grade in rows.all():
+        values: dict[Item, str | None] = {}
+        for item in assessment.items_for(int(grade), Period.CK1):
+            if item.kind is AssessmentKind.LEVEL:
+                values[item] = "hoan_thanh_tot"
+            elif item.kind is AssessmentKind.QUALITY:
+                values[item] = "tot"
+            else:
+                values[item] = "9" if item.code == "TV" else "8"
+        await assessment.record(
+            session,
+            school_id=school.id,
+            student_id=student_id,
+            class_id=class_id,
+            school_year=year,
+            period=Period.CK1,
+            values=values,
+            by=None,
+        )
+    await assessment.set_lock(
+        session,
+        school_id=school.id,
+        school_year=year,
+        period=Period.CK1,
+        scope="school",
+        locked=True,
+        by=None,
+        actor="sim",
+    )
 
 
 async def invitation_slips(session: Any, school_id: int, start: date) -> dict[str, str]:

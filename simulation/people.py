@@ -183,7 +183,7 @@ async def send_week_now(person: Person) -> str | None:
     if not previews or listing is None:
         return "no preview"
     await person.press(previews[0], listing["message_id"])
-    preview = await person.answer()
+    preview = await person.answer(new_only=False)  # the listing becomes the preview
     sends = data_of(preview, "v1:wk:send:")
     if not sends or preview is None:
         return "no send"

@@ -16,6 +16,8 @@ of a run (never a switch in product code); `planted(names)` applies them and und
   leave confirmed late) never reach the family as an addendum (caught by `absence`).
 - `unreachable-hidden`: the sender's delivery report leaves out who blocked the bot (caught by
   `unreachable`).
+- `away-ignored`: the principal's /vangmat days are ignored when the decider is chosen: a
+  correction filed while she is away goes to her, not to the vice principal (caught by `lost`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ PLANTS = (
     "leave-says-sent",
     "absence-untold",
     "unreachable-hidden",
+    "away-ignored",
 )
 
 
@@ -151,6 +154,17 @@ def _unreachable_hidden() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _away_ignored() -> Iterator[None]:
+    from bot.features.corrections import deciders
+
+    async def present(*args: Any, **kwargs: Any) -> bool:
+        return False
+
+    with _patched(deciders, "principal_absent", present):
+        yield
+
+
 _PLANTERS = {
     "cancel-lies": _cancel_lies,
     "next-week": _next_week,
@@ -158,4 +172,5 @@ _PLANTERS = {
     "leave-says-sent": _leave_says_sent,
     "absence-untold": _absence_untold,
     "unreachable-hidden": _unreachable_hidden,
+    "away-ignored": _away_ignored,
 }

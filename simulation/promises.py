@@ -237,9 +237,8 @@ class Promises:
                 continue
             shown = _missed_in(told[-1])
             if shown != expected:
-                detail = (
-                    f"week {number} of {name}: told {sorted(shown)}, recorded {sorted(expected)}"
-                )
+                told_list, recorded = _listed(shown), _listed(expected)
+                detail = f"week {number} of {name}: told [{told_list}], recorded [{recorded}]"
                 self.checks.fail("absence", end, [person], detail)
 
     def _leave_is_absence(self, recorded: set[tuple[int, date]]) -> None:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from bot.core.clock import run_until
 from simulation.invariants import Checks
 from simulation.life import Life
+from simulation.office import Office
 from simulation.plants import planted
 from simulation.promises import Promises
 from simulation.report import Report, peak_memory_mb
@@ -49,6 +50,8 @@ async def simulate(options: Options) -> Report:
             town.plan(options.weeks)
             life = Life(town)
             life.plan(options.weeks)
+            office = Office(town)
+            office.plan(options.weeks)
             checks = Checks(town)
             hours = options.weeks * 7 * 24
             storms = 0
@@ -66,6 +69,7 @@ async def simulate(options: Options) -> Report:
                     await checks.audit()
             await checks.at_end(town.at(hours))
             await Promises(checks, life).at_end(town.at(hours))
+            await office.check(checks)
             notices = sum(1 for d in here.log if not d.edit)
             report = Report(
                 seed=options.seed,
@@ -81,7 +85,7 @@ async def simulate(options: Options) -> Report:
                 violations=checks.summary(),
                 problems=here.problems,
                 plants=list(options.plants),
-                acts=life.acts() | {"storms": storms, **refused(here)},
+                acts=life.acts() | office.acts() | {"storms": storms, **refused(here)},
             )
     report.wall_seconds = round(time.monotonic() - began, 1)
     report.peak_memory_mb = peak_memory_mb()
@@ -105,7 +109,7 @@ async def sending_in_a_storm(
     limits = world.config.limits
     if bad_gateway:
         world.faults.update(error_rate=0.3, methods=["sendmessage"])
-    limits.rates, limits.global_per_second = True, 20
+    limits.rates, limits.global_per_second = True, 5
     assert here.app is not None
     try:
         await run_until(here.app, town.at(index) + timedelta(minutes=30), here.clock.set)

@@ -211,7 +211,6 @@ class Town:
                 else:
                     await person.client.unblock()
                     person.blocked[-1] = (person.blocked[-1][0], self.stage.now())
-                await person.quiet_answer()
 
         return act
 

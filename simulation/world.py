@@ -207,10 +207,18 @@ class Stage:
         while time.monotonic() < deadline:
             if self.services.dispatcher is not None:
                 self.services.dispatcher.wake()
-            if not await self.outbox_busy():
+            if not self.handling() and not await self.outbox_busy():
                 return
             await asyncio.sleep(0.01)
         self.problems.append(f"{vn(self.now()):%d/%m %H:%M}: the outbox did not settle")
+
+    def handling(self) -> bool:
+        """Whether the bot still has an update to handle (or its sends after the commit, like
+        the draft minutes laid out once a change is applied): the clock waits for it."""
+        assert self.app is not None
+        return bool(
+            self.app.update_queue.qsize() or self.app.update_processor.current_concurrent_updates
+        )
 
     async def outbox_busy(self) -> int:
         now = self.now()
