@@ -14,6 +14,7 @@ from simulation.life import Life
 from simulation.office import Office
 from simulation.plants import planted
 from simulation.promises import Promises
+from simulation.records import Records
 from simulation.report import Report, peak_memory_mb
 from simulation.school import generate
 from simulation.town import Town
@@ -52,6 +53,8 @@ async def simulate(options: Options) -> Report:
             life.plan(options.weeks)
             office = Office(town)
             office.plan(options.weeks)
+            records = Records(town)
+            records.plan(options.weeks)
             checks = Checks(town)
             hours = options.weeks * 7 * 24
             storms = 0
@@ -70,6 +73,7 @@ async def simulate(options: Options) -> Report:
             await checks.at_end(town.at(hours))
             await Promises(checks, life).at_end(town.at(hours))
             await office.check(checks)
+            records.check(checks)
             notices = sum(1 for d in here.log if not d.edit)
             report = Report(
                 seed=options.seed,
@@ -85,7 +89,10 @@ async def simulate(options: Options) -> Report:
                 violations=checks.summary(),
                 problems=here.problems,
                 plants=list(options.plants),
-                acts=life.acts() | office.acts() | {"storms": storms, **refused(here)},
+                acts=life.acts()
+                | office.acts()
+                | records.acts()
+                | {"storms": storms, **refused(here)},
             )
     report.wall_seconds = round(time.monotonic() - began, 1)
     report.peak_memory_mb = peak_memory_mb()
