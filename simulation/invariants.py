@@ -340,7 +340,7 @@ class Checks:
                 )
             if person and person.blocked and not events[("account.blocked", str(account_id))]:
                 self.fail("audit", person.blocked[0][0], [person], "no account.blocked event")
-            if person and person.linked_at is None and person.guardian is not None:
+            if person and person.linked_at is None and person.member is None:
                 self.fail("privacy", self.town.stage.now(), [person], "linked without a right")
 
     def summary(self) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from simulation.plants import planted
 from simulation.promises import Promises
 from simulation.records import Records
 from simulation.report import Report, peak_memory_mb
+from simulation.requests import Requests
 from simulation.school import generate
 from simulation.town import Town
 from simulation.world import Options, Stage, stage
@@ -48,7 +49,9 @@ async def simulate(options: Options) -> Report:
     with planted(options.plants):
         async with stage(options, school) as here:
             town = Town(here, school, here.rng, here.now())
+            requests = Requests(town)
             town.plan(options.weeks)
+            requests.plan()
             life = Life(town)
             life.plan(options.weeks)
             office = Office(town)
@@ -74,6 +77,7 @@ async def simulate(options: Options) -> Report:
             await Promises(checks, life).at_end(town.at(hours))
             await office.check(checks)
             records.check(checks)
+            await requests.check(checks)
             notices = sum(1 for d in here.log if not d.edit)
             report = Report(
                 seed=options.seed,
@@ -92,6 +96,7 @@ async def simulate(options: Options) -> Report:
                 acts=life.acts()
                 | office.acts()
                 | records.acts()
+                | requests.acts()
                 | {"storms": storms, **refused(here)},
             )
     report.wall_seconds = round(time.monotonic() - began, 1)

@@ -53,6 +53,8 @@ class Town:
     link_attempts: dict[int, str] = field(default_factory=dict)  # person id -> how
     # More reactions to each new message (simulation/life.py): (hour index, person, message)
     reactions: list[Callable[[int, Person, Delivered], None]] = field(default_factory=list)
+    # Parents who link through a link request instead (simulation/requests.py): id -> the flow
+    by_request: dict[int, Action] = field(default_factory=dict)
     # "Đã xem" pressed: (person, message, moment of the first press, pressed twice)
     seen_presses: list[tuple[Person, Delivered, datetime, bool]] = field(default_factory=list)
     seen_log: int = 0  # how much of the stage's log people have looked at
@@ -142,6 +144,9 @@ class Town:
         by_code = code is not None and (stale or self.rng.random() < 0.25)
 
         async def act() -> None:
+            if person.id in self.by_request:
+                self.link_attempts[person.id] = "request"
+                return await self.by_request[person.id]()
             how = "code" if by_code else "stranger-card" if stranger else "contact"
             self.link_attempts[person.id] = "stale-phone" if stale and not by_code else how
             if by_code and code is not None:
@@ -300,5 +305,6 @@ class Town:
     def role_of(self, person: Person) -> str:
         if person.guardian is not None:
             return "phụ huynh"
-        assert person.member is not None
+        if person.member is None:
+            return "người lạ"
         return person.member.role + (f" {person.member.homeroom}" if person.member.homeroom else "")

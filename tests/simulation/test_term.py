@@ -51,6 +51,7 @@ async def test_a_short_term_keeps_every_promise(tmp_path: Path) -> None:
     assert acts["corrections"] >= 2 and acts["correction_presses"] >= 4, acts
     assert acts["principal_away_days"] == 7 and acts["answered_429"] >= 1, acts
     assert acts["health_sheets"] == 1 and acts["archives"] == 1, acts
+    assert acts["link_requests"] >= 2 and acts["late_link_presses"] >= 1, acts
 
 
 # (plants, and per plant: the invariant that must name it and a word of its detail)
