@@ -16,6 +16,8 @@ of a run (never a switch in product code); `planted(names)` applies them and und
   leave confirmed late) never reach the family as an addendum (caught by `absence`).
 - `unreachable-hidden`: the sender's delivery report leaves out who blocked the bot (caught by
   `unreachable`).
+- `seen-moves`: "✅ Đã xem" pressed again records the new press as the reading (caught by
+  `buttons`: the button shows, and the database keeps, a time that is not the first press's).
 - `away-ignored`: the principal's /vangmat days are ignored when the decider is chosen: a
   correction filed while she is away goes to her, not to the vice principal (caught by `lost`).
 """
@@ -36,6 +38,7 @@ PLANTS = (
     "absence-untold",
     "unreachable-hidden",
     "away-ignored",
+    "seen-moves",
 )
 
 
@@ -165,6 +168,23 @@ def _away_ignored() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _seen_moves() -> Iterator[None]:
+    from bot.delivery import receipts
+
+    async def moving(session: Any, account_id: int, delivery_id: int, now: Any) -> Any:
+        from storage.models import Delivery
+
+        delivery = await session.get(Delivery, delivery_id)
+        if delivery is None or delivery.account_id != account_id:
+            return None, False
+        delivery.read_at = now
+        return delivery, True
+
+    with _patched(receipts, "mark_read", moving):
+        yield
+
+
 _PLANTERS = {
     "cancel-lies": _cancel_lies,
     "next-week": _next_week,
@@ -173,4 +193,5 @@ _PLANTERS = {
     "absence-untold": _absence_untold,
     "unreachable-hidden": _unreachable_hidden,
     "away-ignored": _away_ignored,
+    "seen-moves": _seen_moves,
 }

@@ -123,12 +123,11 @@ class Promises:
     async def _seen_twice(self) -> None:
         """ "✅ Đã xem" pressed (twice): the button shows when it was first read, as recorded."""
         stage = self.town.stage
-        ids = {
-            int(d.split(":")[3]): (who, delivered, at)
-            for who, delivered, at, _twice in self.town.seen_presses
-            for d in delivered.buttons[:1]
-            if d.startswith("v1:rcpt:ok:")
-        }
+        ids: dict[int, tuple[Person, Any, datetime]] = {}
+        for who, delivered, at, _twice in self.town.seen_presses:
+            for d in delivered.buttons[:1]:
+                if d.startswith("v1:rcpt:ok:"):
+                    ids.setdefault(int(d.split(":")[3]), (who, delivered, at))  # the first
         async with stage.sessions() as session:
             read = dict(
                 (
@@ -141,7 +140,9 @@ class Promises:
         for delivery_id, (who, delivered, at) in ids.items():
             read_at = read.get(delivery_id)
             if read_at is None or read_at > at + timedelta(minutes=1):
-                self.checks.fail("buttons", at, [who], f"“Đã xem” not recorded: {read_at}")
+                when = f"{vn(read_at):%d/%m %H:%M}" if read_at else "never"
+                detail = f"“Đã xem” first pressed {vn(at):%d/%m %H:%M}, recorded {when}"
+                self.checks.fail("buttons", at, [who], detail)
                 continue
             local = vn(read_at)
             wanted = [s.format(time=f"{local:%H:%M}", date=f"{local:%d/%m}") for s in SEEN_AT]

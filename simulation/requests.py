@@ -16,6 +16,8 @@ Checked at the end (`Requests.check`):
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -148,10 +150,16 @@ class Requests:
         """A press on a decided request: what the message says after it (the card is shown
         as handled, or a pop-up)."""
         answer = await decider.press(data, message_id, forged=True)
-        await decider.quiet_answer()
         stage = self.town.stage
-        entry = stage.sandbox.state.chat_log(stage.bot_id, decider.id).by_id.get(message_id)
-        shown = str(entry.message.get("text") or "") if entry else ""
+        chat = stage.sandbox.state.chat_log(stage.bot_id, decider.id)
+        shown = ""
+        deadline = time.monotonic() + people.ANSWER_SECONDS
+        while not answer and time.monotonic() < deadline:  # the card's edit comes after
+            entry = chat.by_id.get(message_id)
+            shown = str(entry.message.get("text") or "") if entry else ""
+            if shown.startswith(HANDLED):
+                break
+            await asyncio.sleep(0.02)
         self.late.append((decider, stage.now(), answer or shown))
 
     def _button_of(self, decider: Person, card: Delivered, pupil: Pupil) -> str | None:

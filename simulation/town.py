@@ -274,7 +274,10 @@ class Town:
         async def act() -> None:
             if not person.is_blocked:
                 self.seen_presses.append((person, delivered, self.stage.now(), twice))
-                await people.seen(person, delivered, twice)
+                await people.seen(person, delivered, False)
+                if twice:  # the old button again, hours later
+                    later = self._index() + self.rng.randint(1, 30)
+                    self.agenda[later].append(self._seen(person, delivered, False))
 
         return act
 

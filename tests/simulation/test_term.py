@@ -59,20 +59,28 @@ PLANTED = [
     (("next-week",), [("week", "before its last school day")]),
     (("sibling-leak",), [("privacy", "data")]),
     (
-        ("cancel-lies", "leave-says-sent", "absence-untold", "unreachable-hidden", "away-ignored"),
+        (
+            "cancel-lies",
+            "leave-says-sent",
+            "absence-untold",
+            "unreachable-hidden",
+            "away-ignored",
+            "seen-moves",
+        ),
         [
             ("buttons", "old “Huỷ”"),
             ("buttons", "parent's Gửi"),
             ("absence", "recorded"),
             ("unreachable", "blocked"),
             ("lost", "never reached"),
+            ("buttons", "“Đã xem” first pressed"),
         ],
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("plants", "caught_by"), PLANTED, ids=["next-week", "sibling-leak", "five-at-once"]
+    ("plants", "caught_by"), PLANTED, ids=["next-week", "sibling-leak", "six-at-once"]
 )
 async def test_a_planted_bug_is_caught_by_its_invariant(
     plants: tuple[str, ...], caught_by: list[tuple[str, str]], tmp_path: Path
