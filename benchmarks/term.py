@@ -21,6 +21,7 @@ import asyncio
 import json
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ def main() -> int:
         print(json.dumps(violation, ensure_ascii=False), file=sys.stderr)
     summary = json.loads(report.to_json())
     summary["violations"] = summary.pop("violation_count")
+    summary["violated"] = dict(Counter(v["invariant"] for v in report.violations))
     print(json.dumps(summary, ensure_ascii=False))
     return 0 if not report.violations or args.plant else 1
 

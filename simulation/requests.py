@@ -126,9 +126,9 @@ class Requests:
             choice = self._button_of(decider, card, asked.pupil)
             if choice is None:
                 return
+            await decider.client.skip_pending()
             await decider.press(choice, card.message_id, forged=True)
-            question = await decider.answer(new_only=False)
-            yes = data_of(question, "v1:lnk:yes:")
+            yes = await self._confirmation(decider, card.message_id)
             if not yes:
                 return
             await decider.press(yes[0], card.message_id, forged=True)
@@ -139,6 +139,16 @@ class Requests:
                 self.town.agenda[again].append(self._again(decider, yes[0], card.message_id))
 
         return act
+
+    async def _confirmation(self, decider: Person, message_id: int) -> list[str]:
+        """The "Có, liên kết" of the card's second question (its own edit, not another's)."""
+        for _ in range(5):
+            event = await decider.answer(new_only=False)
+            if event is None:
+                return []
+            if event["message_id"] == message_id:
+                return data_of(event, "v1:lnk:yes:")
+        return []
 
     def _again(self, decider: Person, data: str, message_id: int) -> Action:
         async def act() -> None:

@@ -201,8 +201,9 @@ class Stage:
         await run_until(self.app, moment, self.clock.set)
         await self.settle()
 
-    async def settle(self, seconds: float = 20.0) -> None:
-        """Wait (real time) until the outbox has nothing due and nothing in flight."""
+    async def settle(self, seconds: float = 20.0, *, report: bool = True) -> None:
+        """Wait (real time) until the outbox has nothing due and nothing in flight (else, if
+        `report`, say so in the problems)."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.services.dispatcher is not None:
@@ -210,7 +211,8 @@ class Stage:
             if not self.handling() and not await self.outbox_busy():
                 return
             await asyncio.sleep(0.01)
-        self.problems.append(f"{vn(self.now()):%d/%m %H:%M}: the outbox did not settle")
+        if report:
+            self.problems.append(f"{vn(self.now()):%d/%m %H:%M}: the outbox did not settle")
 
     def handling(self) -> bool:
         """Whether the bot still has an update to handle (or its sends after the commit, like
