@@ -258,7 +258,8 @@ async def _queue(
 
 
 DRAFT = "draft"  # the kind of the kept draft: never among the evidence, nor archived
-Ask = Callable[[AsyncSession, CorrectionRequest, CorrectionFile], Awaitable[None]]
+# (session, request, the draft, now by the bot's clock)
+Ask = Callable[[AsyncSession, CorrectionRequest, CorrectionFile, datetime], Awaitable[None]]
 
 
 async def produce_draft(
@@ -289,7 +290,7 @@ async def produce_draft(
         name = "du-thao-bien-ban-sua-diem.docx"
         (kept,) = add_files(session, request, [Evidence(name, DOCX, content)], None, kind=DRAFT)
         await session.flush()
-        await ask(session, request, kept)
+        await ask(session, request, kept, now)
     return True
 
 

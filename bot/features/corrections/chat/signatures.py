@@ -5,6 +5,7 @@ the transaction that keeps the draft (minutes.produce_draft)."""
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +31,7 @@ ASK = N_(
 
 
 async def ask_signatures(
-    session: AsyncSession, request: CorrectionRequest, draft: CorrectionFile
+    session: AsyncSession, request: CorrectionRequest, draft: CorrectionFile, now: datetime
 ) -> None:
     """Queue "Ký xác nhận" for each of the three with the draft minutes (the document, its
     caption and the buttons in one message per person, a button for each of their roles)."""
@@ -56,4 +57,5 @@ async def ask_signatures(
             texts,
             buttons=buttons,
             media=stored_document(draft),
+            now=now,  # the bot's clock, as every step's news
         )
