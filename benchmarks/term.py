@@ -54,8 +54,11 @@ def main() -> int:
         plants=tuple(args.plant),
     )
     report = asyncio.run(simulate(options))
-    for violation in report.violations[:50]:
-        print(json.dumps(violation, ensure_ascii=False), file=sys.stderr)
+    shown: Counter[str] = Counter()
+    for violation in report.violations:  # the first five of each invariant
+        shown[violation["invariant"]] += 1
+        if shown[violation["invariant"]] <= 5:
+            print(json.dumps(violation, ensure_ascii=False), file=sys.stderr)
     summary = json.loads(report.to_json())
     summary["violations"] = summary.pop("violation_count")
     summary["violated"] = dict(Counter(v["invariant"] for v in report.violations))
