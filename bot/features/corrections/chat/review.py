@@ -58,22 +58,30 @@ TO_TEACHER = {
 }
 
 
+async def _opened(visit: Visit, context: BotContext, request_id: int) -> CorrectionRequest | None:
+    """The request re-read for this leader's decision, or None once the refusal or the
+    request's state has been answered."""
+    try:
+        return await steps.open_decision(
+            visit.session,
+            visit.actor,
+            request_id,
+            today=context.today(visit.now),
+            who=visit.who,
+        )
+    except (Refused, Stale) as error:
+        await refusal(visit, error)
+        return None
+
+
 async def ask_pressed(
     press: AskApprove | AskReject | BackToCard, visit: Visit, context: BotContext
 ) -> None:
     """ "Duyệt" or "Từ chối" on the card: the request is read again and, if it still waits for
     this leader, the card's buttons become "Xác nhận …" and "Quay lại" ("Quay lại" puts the
     card's own back); nothing is decided. On a request that moved on: its state."""
-    try:
-        request = await steps.open_decision(
-            visit.session,
-            visit.actor,
-            press.request_id,
-            today=context.today(visit.now),
-            who=visit.who,
-        )
-    except (Refused, Stale) as error:
-        await refusal(visit, error)
+    request = await _opened(visit, context, press.request_id)
+    if request is None:
         return
     if visit.query is None or visit.query.message is None:
         return
@@ -91,18 +99,8 @@ async def ask_pressed(
 async def approve_pressed(press: Approve, visit: Visit, context: BotContext) -> None:
     """ "Duyệt": decided at once (once every evidence file reached the leader); the card shows
     the decision."""
-    try:
-        opened = await steps.open_decision(
-            visit.session,
-            visit.actor,
-            press.request_id,
-            today=context.today(visit.now),
-            who=visit.who,
-        )
-    except (Refused, Stale) as error:
-        await refusal(visit, error)
-        return
-    if not await all_shown(visit, opened):
+    opened = await _opened(visit, context, press.request_id)
+    if opened is None or not await all_shown(visit, opened):
         return
     try:
         request = await steps.decide(
@@ -128,16 +126,8 @@ async def approve_pressed(press: Approve, visit: Visit, context: BotContext) -> 
 async def note_pressed(press: Reject | AskMore, visit: Visit, context: BotContext) -> None:
     """ "Từ chối" and "Cần bổ sung" ask for the reason or the question first."""
     _ = visit._
-    try:
-        request = await steps.open_decision(
-            visit.session,
-            visit.actor,
-            press.request_id,
-            today=context.today(visit.now),
-            who=visit.who,
-        )
-    except (Refused, Stale) as error:
-        await refusal(visit, error)
+    request = await _opened(visit, context, press.request_id)
+    if request is None:
         return
     if not await all_shown(visit, request):
         return
