@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, Defaults, filters
@@ -38,8 +40,12 @@ from bot.features import (
     web_access,
     weekly,
 )
+from storage import bots
 from storage.db import create_engine, session_factory
+from storage.models import School
 from storage.queries import ensure_school
+
+log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
 # The order features register in: their handlers are tried in this order.
@@ -66,12 +72,20 @@ def build_application(
     settings: Settings,
     *,
     request: BaseRequest | None = None,
+    engine: AsyncEngine | None = None,
+    updater: bool = True,
 ) -> BotApplication:
-    """Build the Application with its services; nothing connects until it starts."""
+    """Build the Application with its services; nothing connects until it starts.
+
+    A district's worker builds one per school's bot with the worker's shared `engine` (which
+    it disposes of itself) and no `updater` (its own routes feed the updates)."""
     if settings.token is None:
         raise ValueError("SCHOOLBOT_TOKEN is required")
-    engine = create_engine(settings.database_url, write_lock_at_begin=True)
-    services = Services(settings=settings, engine=engine, sessions=session_factory(engine))
+    owned = engine is None
+    engine = engine or create_engine(settings.database_url, write_lock_at_begin=True)
+    services = Services(
+        settings=settings, engine=engine, sessions=session_factory(engine), owns_engine=owned
+    )
     builder = (
         Application.builder()
         .token(settings.token.get_secret_value())
@@ -85,6 +99,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    if not updater:
+        builder = builder.updater(None)
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     queue = application.job_queue
@@ -111,6 +127,9 @@ async def startup(application: BotApplication) -> None:
         services.school_id = school.id
         await schedules.ensure_defaults(session, school.id)
     await application.initialize()
+    services.bot_username = application.bot.username or ""
+    async with services.sessions() as session, session.begin():
+        await _keep_bot_row(session, services, application.bot.username)
     await _publish_commands(application)
     await application.start()
     if services.settings.send_outbox:
@@ -143,8 +162,31 @@ async def shutdown(application: BotApplication) -> None:
     if application.running:
         await application.stop()
     await application.shutdown()
-    if isinstance(services, Services):
+    if isinstance(services, Services) and services.owns_engine:
         await services.engine.dispose()
+
+
+async def _keep_bot_row(session: AsyncSession, services: Services, username: str) -> None:
+    """Record the school's bot (its token, username and webhook secret) in the bots table, so
+    that a single school run with SCHOOLBOT_TOKEN is the one-school case of a district's
+    deployment (`schoolbot school list` shows it; `schoolbot worker` can take it over)."""
+    settings = services.settings
+    assert settings.token is not None
+    school = await session.get(School, services.school_id)
+    assert school is not None
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    try:
+        await bots.put_bot(
+            session,
+            school,
+            settings.token.get_secret_value(),
+            username=username,
+            webhook_secret=secret,
+        )
+    except (
+        ValueError
+    ):  # another school of this database has the bot (or a token unlike BotFather's)
+        log.warning("school %s: its bot is recorded for another school; not recorded", school.id)
 
 
 async def _publish_commands(application: BotApplication) -> None:

@@ -79,3 +79,16 @@ async def school_session(
             yield session, school
     finally:
         await engine.dispose()
+
+
+@asynccontextmanager
+async def deployment_session(settings: Settings, _: Translator) -> AsyncIterator[AsyncSession]:
+    """A session in one transaction over the whole deployment (every school), after the
+    schema check; the engine is disposed of on the way out."""
+    engine = create_engine(settings.database_url)
+    try:
+        await _check_schema(engine, _)
+        async with session_factory(engine)() as session, session.begin():
+            yield session
+    finally:
+        await engine.dispose()

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import NoReturn, TypeAlias
 
-from bot.cli import commands, records
+from bot.cli import commands, records, schools
 from bot.core.i18n import Translator
 
 
@@ -56,7 +56,7 @@ def build_parser(_: Translator) -> Parser:
     )
     parser.add_argument("--database", metavar="URL", help=_("database URL (overrides settings)"))
     sub = parser.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
-    for add in (_servers, _db, _imports, _invites, _outbox, _calendar, _export):
+    for add in (_servers, _db, _schools, _imports, _invites, _outbox, _calendar, _export):
         add(sub, _)
     return parser
 
@@ -100,6 +100,32 @@ def _db(sub: Subparsers, _: Translator) -> None:
     db_sub = db.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
     upgrade = _child(db_sub, "upgrade", _("upgrade the schema to the newest version"), _)
     upgrade.set_defaults(handler=commands.db_upgrade)
+
+
+def _schools(sub: Subparsers, _: Translator) -> None:
+    school = _child(sub, "school", _("the schools of this deployment and their bots"), _)
+    school_sub = school.add_subparsers(title=_("Commands"), metavar="COMMAND", required=True)
+    add = _child(school_sub, "add", _("add a school with its bot (or give it a new token)"), _)
+    add.add_argument("--code", required=True, help=_("the school's code, e.g. th-xuanhoa"))
+    add.add_argument("--name", required=True, help=_("the school's name"))
+    add.add_argument(
+        "--token",
+        required=True,
+        help=_("the bot token from BotFather; - reads it from standard input"),
+    )
+    add.add_argument("--username", help=_("the bot's username, without @"))
+    add.add_argument("--timezone", default="Asia/Ho_Chi_Minh", help=_("the school's time zone"))
+    add.set_defaults(handler=schools.add)
+    listing = _child(school_sub, "list", _("list the schools and their bots"), _)
+    _json(listing, _)
+    listing.set_defaults(handler=schools.listing)
+    for action, help_text in (
+        ("disable", _("stop a school's bot (the workers let it go within seconds)")),
+        ("enable", _("run a stopped school's bot again")),
+    ):
+        child = _child(school_sub, action, help_text, _)
+        child.add_argument("code", metavar="CODE", help=_("the school's code"))
+        child.set_defaults(handler=schools.switch, action=action)
 
 
 def _imports(sub: Subparsers, _: Translator) -> None:

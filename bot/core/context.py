@@ -45,6 +45,7 @@ class Services:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     school_id: int = 0
+    owns_engine: bool = True  # False when a district's worker shares its engine
     features: Features | None = None
     # The bot's one source of "now" (UTC): updates, jobs and the dispatcher read it; tests and
     # the simulation set it to move the bot's clock without sleeping.
@@ -52,6 +53,7 @@ class Services:
     dispatcher: Dispatcher | None = None
     dispatcher_stop: asyncio.Event | None = None
     dispatcher_task: asyncio.Task[None] | None = None
+    bot_username: str = ""  # the bot's @username once started: the web's t.me deep links
 
 
 Send = Callable[[], Awaitable[object]]

@@ -34,6 +34,7 @@ from storage.models.base import (
     Updated,
     UTCDateTime,
 )
+from storage.models.bots import SchoolBot
 from storage.models.corrections import (
     CorrectionFile,
     CorrectionReason,
@@ -117,6 +118,7 @@ __all__ = [
     "Role",
     "Schedule",
     "School",
+    "SchoolBot",
     "SchoolBreak",
     "SchoolClass",
     "SchoolFK",
