@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from simulation.people import Person
+from simulation.world import vn
 from storage.models import CorrectionRequest, CorrectionState
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"trang so diem" * 50
@@ -154,9 +155,10 @@ async def press(
 
 
 async def away(principal: Person, first: datetime, last: datetime) -> bool:
-    """/vangmat dd/mm-dd/mm: the vice principal decides on those days."""
+    """/vangmat dd/mm-dd/mm: the vice principal decides on those days (Vietnam's dates: the
+    moments are the simulation's UTC ones)."""
     await principal.client.skip_pending()
-    await principal.client.command("vangmat", f"{first:%d/%m}-{last:%d/%m}")
+    await principal.client.command("vangmat", f"{vn(first):%d/%m}-{vn(last):%d/%m}")
     return await principal.answer() is not None
 
 
