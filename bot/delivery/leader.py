@@ -1,9 +1,11 @@
-"""One sender per bot: leadership through a PostgreSQL advisory lock.
+"""One sender per bot: leadership through PostgreSQL advisory locks.
 
-Several bot processes may share one PostgreSQL database (webhook receivers behind a proxy). Only
-the one holding the lock named after the bot sends its outbox (and, later, runs its schedule).
-The lock lives on a connection kept open for that purpose: when the process dies the connection
-drops, PostgreSQL releases the lock, and another process that keeps trying takes over.
+Several bot processes may share one PostgreSQL database (webhook receivers behind a proxy, a
+district's workers). Only the process holding the lock named after a bot sends its outbox and
+runs its school's schedules. The locks are session-level advisory locks held on one connection
+per engine, kept open for that purpose: a worker running a hundred schools' bots holds their
+hundred locks on that one connection, not on a hundred. When the process dies the connection
+drops, PostgreSQL releases every lock on it, and the other workers, which keep asking, take over.
 
 SQLite serves one process, which is always the leader.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import weakref
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -27,6 +30,84 @@ def lock_key(name: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+class LockHolder:
+    """The one connection of an engine that holds this process's advisory locks.
+
+    Statements on it take turns (one connection serves one statement at a time: the sender's
+    loop and a scheduled job ask at the same moment at 07:15 on a school day).
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.connection: AsyncConnection | None = None
+        self.held: set[int] = set()
+        self.turn = asyncio.Lock()
+
+    async def holds(self, key: int, name: str) -> bool:
+        """Whether this process holds `key` now, taking it if it is free (call in turn)."""
+        if self.connection is not None:
+            try:
+                await self.connection.execute(text("SELECT 1"))
+                await self.connection.commit()  # never idle in a transaction
+            except DBAPIError:
+                log.warning("lost the connection holding %d locks; leadership lost", len(self.held))
+                await self.drop()
+        if key in self.held:
+            return True
+        if self.connection is None:
+            self.connection = await self.engine.connect()
+        try:
+            taken = await self.connection.scalar(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
+            )
+            await self.connection.commit()
+        except BaseException:
+            await self.drop()
+            raise
+        if not taken:
+            if not self.held:
+                await self.drop()  # hold no idle connection while leading nothing
+            return False
+        self.held.add(key)
+        log.info("this process now leads %s", name)
+        return True
+
+    async def let_go(self, key: int) -> None:
+        """Release `key` (at shutdown); the connection closes with the last lock."""
+        if key not in self.held or self.connection is None:
+            return
+        self.held.discard(key)
+        try:
+            await self.connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            await self.connection.commit()
+        except DBAPIError:
+            await self.drop()
+            return
+        if not self.held:
+            await self.drop()
+
+    async def drop(self) -> None:
+        """Close the connection: every lock on it is gone."""
+        connection, self.connection = self.connection, None
+        self.held.clear()
+        if connection is not None:
+            try:
+                await connection.close()
+            except DBAPIError:
+                await connection.invalidate()
+
+
+_holders: weakref.WeakKeyDictionary[AsyncEngine, LockHolder] = weakref.WeakKeyDictionary()
+
+
+def holder_of(engine: AsyncEngine) -> LockHolder:
+    """The engine's lock holder (one per engine, so one connection per worker)."""
+    holder = _holders.get(engine)
+    if holder is None:
+        holder = _holders[engine] = LockHolder(engine)
+    return holder
+
+
 class Leadership:
     """Try to become, and stay, the holder of a named lock."""
 
@@ -34,68 +115,28 @@ class Leadership:
         self.engine = engine
         self.name = name
         self.key = lock_key(name)
-        self._connection: AsyncConnection | None = None
-        # The sender's loop and the scheduled jobs ask at the same moment (07:15 on a school
-        # day): one connection serves one statement at a time, so they take turns.
-        self._turn = asyncio.Lock()
+        self.holder = holder_of(engine)
 
     @property
     def shared(self) -> bool:
         """Tell whether other processes may compete (PostgreSQL)."""
         return self.engine.dialect.name == "postgresql"
 
+    @property
+    def _connection(self) -> AsyncConnection | None:
+        """The connection holding this lock, while it is held (tests look at it)."""
+        return self.holder.connection if self.key in self.holder.held else None
+
     async def check(self) -> bool:
         """Return whether this process leads now, taking the lock if it is free."""
         if not self.shared:
             return True
-        async with self._turn:
-            return await self._check()
-
-    async def _check(self) -> bool:
-        if self._connection is not None:
-            try:
-                await self._connection.execute(text("SELECT 1"))
-                await self._connection.commit()  # never idle in a transaction
-                return True
-            except DBAPIError:
-                log.warning("lost the connection holding %s; leadership lost", self.name)
-                await self._drop()
-        connection = await self.engine.connect()
-        try:
-            taken = await connection.scalar(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}
-            )
-            await connection.commit()
-        except BaseException:
-            await connection.close()
-            raise
-        if not taken:
-            await connection.close()
-            return False
-        self._connection = connection
-        log.info("this process now leads %s", self.name)
-        return True
+        async with self.holder.turn:
+            return await self.holder.holds(self.key, self.name)
 
     async def release(self) -> None:
         """Give the lock up (at shutdown), so that another process takes over at once."""
-        async with self._turn:
-            await self._release()
-
-    async def _release(self) -> None:
-        if self._connection is None:
+        if not self.shared:
             return
-        try:
-            await self._connection.execute(
-                text("SELECT pg_advisory_unlock(:key)"), {"key": self.key}
-            )
-            await self._connection.commit()
-        finally:
-            await self._drop()
-
-    async def _drop(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                await connection.close()
-            except DBAPIError:
-                await connection.invalidate()
+        async with self.holder.turn:
+            await self.holder.let_go(self.key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import text
+
 from bot.delivery.leader import Leadership
 from storage.db import create_engine
 
@@ -24,3 +26,42 @@ async def test_the_sender_and_a_job_asking_at_the_same_moment_both_hear_yes(
     finally:
         await leadership.release()
         await engine.dispose()
+
+
+async def test_one_connection_holds_every_bot_and_a_dead_worker_hands_them_over(
+    database_url: str,
+) -> None:
+    # A district's worker leads many bots: one connection holds all their locks. When that
+    # connection dies (the worker is killed), another worker takes every bot over at its next
+    # check.
+    first, second = create_engine(database_url), create_engine(database_url)
+    names = [f"sender:test-district-{n}" for n in range(20)]
+    mine = [Leadership(first, name) for name in names]
+    theirs = [Leadership(second, name) for name in names]
+    try:
+        assert all([await leader.check() for leader in mine])
+        if not mine[0].shared:
+            return  # SQLite: one process, always the leader
+        connections = {id(leader._connection) for leader in mine}
+        assert len(connections) == 1 and None not in connections
+        assert not any([await leader.check() for leader in theirs])
+        assert all(leader._connection is None for leader in theirs)
+        async with second.connect() as admin:
+            pid = await mine[0]._connection.scalar(text("SELECT pg_backend_pid()"))  # type: ignore[union-attr]
+            await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            await admin.commit()
+            gone = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+            for _ in range(500):  # the backend ends (and its locks go) just after the signal
+                if not await admin.scalar(gone, {"pid": pid}):
+                    break
+                await admin.commit()
+                await asyncio.sleep(0.01)
+        assert all([await leader.check() for leader in theirs])
+        assert not any([await leader.check() for leader in mine])  # its connection is gone
+        await theirs[0].release()
+        assert await mine[0].check()  # a released bot is taken at once by the other worker
+    finally:
+        for leader in (*mine, *theirs):
+            await leader.release()
+        await first.dispose()
+        await second.dispose()
