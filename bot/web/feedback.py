@@ -12,15 +12,44 @@ from bot.core.context import Services
 from bot.core.i18n import N_
 from bot.features.feedback import news
 from bot.features.feedback import queries as feedback
-from bot.features.feedback.rules import NOT_PARENT, TOPICS, Draft, may_write, school_label
+from bot.features.feedback.rules import NOT_PARENT, TOPICS, Draft, may_write, school_label, title
 from bot.features.web_access import book
 from bot.web.family import not_found
 from bot.web.render import page
 from bot.web.signin import FORM_EXPIRED, Endpoint, common, sign_in_page
 from bot.web.visit import WebVisit, web_visit
-from storage.models import FeedbackTopic
+from storage.models import FeedbackState, FeedbackTopic
 
-SENT = N_("Sent to {recipient}. The answer will come in the bot's chat.")
+SENT = N_(
+    "Sent to {recipient}. The answer will show on the “Feedback” page, and in the bot's chat "
+    "if you use Telegram."
+)
+STATES = {
+    FeedbackState.OPEN: N_("Waiting for an answer"),
+    FeedbackState.ANSWERED: N_("Answered"),
+    FeedbackState.CLOSED: N_("Closed"),
+}
+
+
+async def _threads(visit: WebVisit, child: book.Child) -> list[dict[str, Any]]:
+    """The parent's latest items about the child with the school's answers, as shown."""
+    assert visit.actor is not None
+    _, zone = visit._, visit.settings.zone
+    shown = []
+    for item, messages in await feedback.threads_of(visit.session, visit.actor, child.student_id):
+        lines = [
+            {
+                "mine": message.from_parent,
+                "who": _("You") if message.from_parent else _("The school's answer"),
+                "at": message.created_at.astimezone(zone).strftime("%H:%M %d/%m/%Y"),
+                "text": message.text,
+            }
+            for message in messages
+        ]
+        shown.append(
+            {"title": title(item, zone, _), "state": _(STATES[item.state]), "lines": lines}
+        )
+    return shown
 
 
 def _form(visit: WebVisit, children: list[book.Child], chosen: book.Child, **extra: Any) -> Any:
@@ -57,7 +86,9 @@ def feedback_form(services: Services) -> Endpoint:
             children, child = await _child(visit, request.query_params.get("child"))
             if child is None:
                 return not_found(visit, context)
-            return page("feedback.html", visit._, **_form(visit, children, child), **context)
+            threads = await _threads(visit, child)
+            shown = _form(visit, children, child, threads=threads)
+            return page("feedback.html", visit._, **shown, **context)
 
     return endpoint
 

@@ -24,7 +24,8 @@ from storage.models import (
     Student,
     StudentGuardian,
 )
-from tests.e2e.conftest import MOTHER, linked_person
+from tests.e2e.conftest import MOTHER, TEACHER_1A, linked_person
+from tests.e2e.test_feedback import send_due
 from tests.web.conftest import csrf_of, deliveries_of, sign_in, web_link, weekly_notice
 
 CHILD = "Hoàng Anh Đăng"  # the mother's child in 1A
@@ -225,3 +226,40 @@ async def test_published_results_and_health_behind_a_tap(
     assert "05/10/2026" in home.text and "121" in home.text
     assert "Hoàn thành tốt" in home.text  # the published mid-term's level
     assert "Chưa hoàn thành" not in home.text  # the end of term is not published
+
+
+async def test_the_schools_answer_shows_on_the_web_for_a_family_outside_telegram(
+    web_bot: BotApplication,
+    browser: httpx.AsyncClient,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    # Telegram may be unreachable for the family: the teacher answers in her chat, and the
+    # mother reads the answer on the web's "Phản hồi" page (her own items only).
+    child = await pupil(session, lists, CHILD)
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    await signed_in_mother(make_person, browser)
+    form = await browser.get(f"/feedback?child={child}")
+    assert "Con bị ho." not in form.text
+    fields = {"child": str(child), "topic": "health", "to": "teacher", "text": "Con bị ho."}
+    sent = await browser.post("/feedback", data={**fields, "csrf": csrf_of(form)})
+    assert sent.status_code == 200 and "Phản hồi" in sent.text
+    item = await session.scalar(select(Feedback).where(Feedback.school_id == lists.id))
+    assert item is not None
+    waiting = await browser.get(f"/feedback?child={child}")
+    assert "Con bị ho." in waiting.text and "Đang chờ trả lời" in waiting.text
+
+    await send_due(web_bot)
+    await teacher.next_message(timeout=10, new_only=True)  # the item, with "Trả lời"
+    await teacher.press(data=f"v1:fb:reply:{item.id}")
+    await teacher.next_message(timeout=10, new_only=True)
+    await teacher.send("Cô đã cho con uống nước ấm <b>và</b> báo y tế.")
+    assert "Đã gửi" in (await teacher.next_message(timeout=10, new_only=True))["text"]
+
+    answered = await browser.get(f"/feedback?child={child}")
+    assert "Đã trả lời" in answered.text and "Nhà trường trả lời" in answered.text
+    assert "Cô đã cho con uống nước ấm &lt;b&gt;và&lt;/b&gt; báo y tế." in answered.text
+    assert answered.text.index("Con bị ho.") < answered.text.index("uống nước ấm")
+    other_child = await browser.get("/feedback?child=999999")
+    assert other_child.status_code == 404 and "uống nước ấm" not in other_child.text
