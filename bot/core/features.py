@@ -9,7 +9,7 @@ command list Telegram shows, the press router (bot/core/presses.py) and the inpu
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,7 @@ class Features:
     sheets: list[Sheet] = field(default_factory=list)
     handlers: list[BaseHandler[Update, BotContext, None]] = field(default_factory=list)
     late_handlers: list[BaseHandler[Update, BotContext, None]] = field(default_factory=list)
+    start_payloads: dict[str, Callback] = field(default_factory=dict)
 
     def command(
         self,
@@ -129,9 +130,36 @@ class Features:
         """Add plain PTB handlers; `late` ones run after every feature's (free text)."""
         (self.late_handlers if late else self.handlers).extend(handlers)
 
+    def start_payload(self, prefix: str, callback: Callback) -> None:
+        """Take the deep links `https://t.me/<bot>?start=<prefix>-...` ("/start <prefix>-...")
+        before /start itself; `prefix` is letters only."""
+        if not prefix.isalpha() or prefix in self.start_payloads:
+            raise ValueError(f"start payload {prefix!r} not a word or registered twice")
+        self.start_payloads[prefix] = callback
+
     def ordered_commands(self) -> list[Command]:
-        """The commands in /help order."""
-        return sorted(self.commands, key=lambda command: command.position)
+        """The commands in /help order; /start first hands the deep links registered with
+        `start_payload` to their features."""
+        ordered = sorted(self.commands, key=lambda command: command.position)
+        if not self.start_payloads:
+            return ordered
+        return [
+            replace(command, callback=self._start(command.callback))
+            if command.name == "start"
+            else command
+            for command in ordered
+        ]
+
+    def _start(self, plain: Callback) -> Callback:
+        """/start: "/start <prefix>-..." to the feature that registered the prefix, else
+        `plain` (linking, invitation codes)."""
+
+        async def start(update: Update, context: BotContext) -> None:
+            prefix, dash, _rest = (context.args[0] if context.args else "").partition("-")
+            taker = self.start_payloads.get(prefix) if dash else None
+            await (taker or plain)(update, context)
+
+        return start
 
     def menu_labels(self, roles: frozenset[Role]) -> list[str]:
         """The msgids of the menu buttons for a set of roles, in keyboard order."""

@@ -60,6 +60,10 @@ def register(features: Features) -> None:
     features.menu_button(
         official.MENU_OFFICIAL, official.official_command, visible=holding(Role.ADMIN), position=62
     )
+    from bot.features.corrections import deep_link
+    from bot.features.corrections.chat import start
+
+    features.start_payload(deep_link.PREFIX, start.start_link)  # the web grid's locked cells
     _presses(features)
     _inputs(features)
     jobs.register()

@@ -172,21 +172,33 @@ async def item_pressed(press: PickItem, visit: Visit, context: BotContext) -> No
         await closed(visit, press.flow)
         return
     try:
-        target = await corrections.check_target(
-            visit.session,
-            visit.actor,
-            student_id=found[0].id,
-            school_year=year_of(context, visit),
-            period=period,
-            item=item,
-            today=context.today(visit.now),
-            calendar=await calendar_of(visit, context),
+        text, markup = await begin_item(
+            visit, context, found[0], period, item, str(form.get("flow") or press.flow)
         )
     except Refused as refused:
         visit.alert(refused.message(_))
         return
+    visit.edit(text, markup)
+
+
+async def begin_item(
+    visit: Visit, context: BotContext, student: Student, period: Period, item: Item, flow: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The item checked (locked, before the deadline, no open request; Refused says why not),
+    the form kept as waiting for the new value; the question and its buttons."""
+    _ = visit._
+    target = await corrections.check_target(
+        visit.session,
+        visit.actor,
+        student_id=student.id,
+        school_year=year_of(context, visit),
+        period=period,
+        item=item,
+        today=context.today(visit.now),
+        calendar=await calendar_of(visit, context),
+    )
     draft = {"student": target.student.id, "period": period.value, "item": item.key}
-    flow = str(form.get("flow") or press.flow or new_flow())
+    flow = flow or new_flow()
     await expect(visit, WAIT_VALUE, draft | {"year": target.school_year, "flow": flow})
     text = _("{pupil}, {period}, {item}: the book holds {value}.").format(
         pupil=html.escape(await reads.pupil_label(visit.session, target.student, _)),
@@ -198,7 +210,7 @@ async def item_pressed(press: PickItem, visit: Visit, context: BotContext) -> No
         text += "\n" + _("Please type the correct score (a whole number from 0 to 10).")
     else:
         text += "\n" + _("Please choose the correct level (or type it).")
-    visit.edit(text, _value_buttons(item, target.old_value, flow, _))
+    return text, _value_buttons(item, target.old_value, flow, _)
 
 
 def _value_buttons(
