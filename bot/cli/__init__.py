@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
 import sys
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 
 from bot.cli.database import CommandRefused
 from bot.cli.parser import build_parser
-from bot.core import logsafety
+from bot.core import logjson, logsafety
 from bot.core.i18n import supported, translator
 from bot.core.settings import SettingsError, load_settings
 
@@ -24,21 +25,53 @@ def cli_language() -> str:
     return "vi"
 
 
+def start_logging(*, verbose: bool) -> logging.Handler | None:
+    """Log to standard error, at INFO for the servers and WARNING for the other commands.
+
+    Returns the handler made here, whose format the settings then choose (SCHOOLBOT_LOG_FORMAT);
+    None when the root logger already had handlers (under pytest), which are left as they are.
+    """
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    root = logging.getLogger()
+    if root.handlers:
+        return None
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(logjson.TEXT_FORMAT))
+    context = _context_filter()
+    if context is not None:
+        handler.addFilter(context)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    return handler
+
+
+def _context_filter() -> logging.Filter | None:
+    """The worker's filter that puts the school and the bot on each record, when it exists."""
+    try:
+        module = importlib.import_module("bot.district.logcontext")
+    except ModuleNotFoundError as missing:
+        if missing.name not in ("bot.district", "bot.district.logcontext"):
+            raise
+        return None
+    found = module.ContextFilter()
+    return found if isinstance(found, logging.Filter) else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command and return its exit status."""
     _ = translator(cli_language())
     parser = build_parser(_)
     args = parser.parse_args(argv)
-    level = logging.INFO if getattr(args, "verbose_logs", False) else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # No phone number or token in any log line, from the first one on.
+    handler = start_logging(verbose=getattr(args, "verbose_logs", False))
+    # No phone number or token in any log line, from the first one on: the redacting filter sits
+    # on the handler, so it rewrites each record before the formatter (text or JSON) sees it.
     with logsafety.redacting(os.environ.get("SCHOOLBOT_TOKEN")) as redacting:
         try:
             settings = load_settings(**({"database_url": args.database} if args.database else {}))
         except SettingsError as exc:
             print(_("Invalid configuration: {reason}").format(reason=exc), file=sys.stderr)
             return 2
+        if handler is not None:
+            handler.setFormatter(logjson.formatter(settings.log_format))
         redacting.redactor.add(
             *(
                 secret.get_secret_value()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,6 +58,8 @@ class Settings(BaseSettings):
     web_init_max_age: int = Field(default=3600, ge=60, le=86400)  # a Mini App's init data, s
     web_link_minutes: int = Field(default=15, ge=1, le=1440)  # a one-time link from /web
     web_session_hours: int = Field(default=12, ge=1, le=24 * 30)  # a browser stays signed in
+    # Log lines as text for a person, or one JSON object a line for a log collector.
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("database_url")
     @classmethod
@@ -66,6 +69,11 @@ class Settings(BaseSettings):
         except ArgumentError as exc:
             raise ValueError("not a database URL") from exc
         return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lowercase(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod
