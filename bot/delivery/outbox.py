@@ -8,7 +8,7 @@ reaches is in bot/delivery/audience.py; counts, retries and receipts in bot/deli
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -46,10 +46,47 @@ REPLY = (N_("Respond"), "v1:fb:new:{delivery}")
 # The media kind of a document whose name and bytes the database keeps (the notice's
 # `media_file` is then a reference, "<source>:<id>", not a Telegram file_id).
 STORED = "stored"
+# A photo drawn when it is sent (a chart of the week): `media_file` is "<source>:<key>", and the
+# source's drawer, registered by its feature (`draws`), reads the figures and writes the caption.
+DRAWN = "drawn"
 # Each file goes by its kind: Telegram refuses a document's file id in sendPhoto, and so on.
-MEDIA_KINDS = ("photo", "document", "video", "voice", "audio", STORED)
+MEDIA_KINDS = ("photo", "document", "video", "voice", "audio", STORED, DRAWN)
 # What a stored reference can name: the source's prefix and its table.
 STORED_SOURCES: dict[str, type[CorrectionFile]] = {"correction_file": CorrectionFile}
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """A photo to send: its caption (HTML, read now) and `draw`, which makes the PNG from the
+    same figures (blocking: the sender runs it in a thread, with no session open)."""
+
+    caption: str
+    draw: Callable[[], bytes]
+
+
+# (session, school id, key, language) -> the drawing, or None when the key names nothing.
+Drawer = Callable[[AsyncSession, int, str, str], Awaitable[Drawing | None]]
+_DRAWERS: dict[str, Drawer] = {}
+
+
+def draws(source: str, drawer: Drawer) -> None:
+    """Let `drawer` draw the photos of `source` (a feature registers it; delivery knows none)."""
+    _DRAWERS[source] = drawer
+
+
+def drawn_photo(source: str, key: str) -> tuple[str, str]:
+    """The `media` of a notice whose photo `source`'s drawer draws when it is sent."""
+    return DRAWN, f"{source}:{key}"
+
+
+async def read_drawn(
+    session: AsyncSession, school_id: int, reference: str, language: str
+) -> Drawing | None:
+    """The drawing a drawn photo's reference names, in the reader's language; None if its
+    source draws nothing for it (or is not registered)."""
+    source, _, key = reference.partition(":")
+    drawer = _DRAWERS.get(source)
+    return None if drawer is None else await drawer(session, school_id, key, language)
 
 
 async def enqueue_notice(

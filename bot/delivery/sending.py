@@ -1,10 +1,12 @@
 """Sending one claimed delivery: the text in parts with the buttons under the last, or a file by
 its kind (Telegram refuses a document's file id in sendPhoto) with the text as its caption; a
-stored document is read from the database in its own short session, closed before it travels.
+stored document is read from the database in its own short session, closed before it travels;
+a drawn photo's figures and caption are read the same way, then it is drawn in a thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,7 +16,7 @@ from telegram.constants import ParseMode
 from bot.core.i18n import translator
 from bot.core.split import split_html
 from bot.delivery.buttons import notice_markup
-from bot.delivery.outbox import STORED, read_stored
+from bot.delivery.outbox import DRAWN, STORED, read_drawn, read_stored
 
 CAPTION_LIMIT = 1024
 
@@ -50,8 +52,21 @@ async def send_delivery(
     sent: list[Message] = []
     text = item.translations.get(_.language) or item.text
     if item.media_kind and item.media_file:
+        photo = None
+        if item.media_kind == DRAWN:
+            text, photo = await _drawn(sessions, item, _.language)
         caption = text if len(text) <= CAPTION_LIMIT else None
-        if item.media_kind == STORED:
+        if photo is not None:
+            sent.append(
+                await bot.send_photo(
+                    item.chat_id,
+                    photo,
+                    caption,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup if caption is not None else None,
+                )
+            )
+        elif item.media_kind == STORED:
             name, content = await _stored(sessions, item)
             sent.append(
                 await bot.send_document(
@@ -115,3 +130,16 @@ async def _stored(sessions: async_sessionmaker[AsyncSession], item: Claimed) -> 
     if found is None:
         raise MissingDocument(f"stored document {item.media_file} is gone")
     return found
+
+
+async def _drawn(
+    sessions: async_sessionmaker[AsyncSession], item: Claimed, language: str
+) -> tuple[str, bytes]:
+    """A drawn photo's caption and PNG: the figures read in a short session, drawn after it
+    closes, in a thread (never on the event loop)."""
+    assert item.media_file is not None
+    async with sessions() as session:
+        drawing = await read_drawn(session, item.school_id, item.media_file, language)
+    if drawing is None:
+        raise MissingDocument(f"nothing draws {item.media_file}")
+    return drawing.caption, await asyncio.to_thread(drawing.draw)

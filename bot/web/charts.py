@@ -11,10 +11,14 @@ page shows the same numbers in a table for screen readers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
 from markupsafe import Markup
+
+# The chart as data is shared with the Saturday summary's photos (bot/core/chart_png.py).
+from bot.core.charts import Chart, Row, Series
+
+__all__ = ["Chart", "Row", "Series", "legend", "svg"]
 
 WIDTH = 320
 FONT = 16
@@ -24,52 +28,6 @@ THIN = 12
 GAP = 12  # between rows
 NUMBER_ROOM = 44  # room right of the longest bar for its number
 SWATCH = 14  # a legend's colour square, in CSS px
-MOST_COLUMNS = 3  # series shown as table columns; more are shown as rows
-
-
-@dataclass(frozen=True, slots=True)
-class Series:
-    """One kind of value, its name (in the legend and the table's header) and its fill."""
-
-    label: str
-    colour: str
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One category and its values, one per series."""
-
-    label: str
-    values: tuple[int, ...]
-
-    @property
-    def total(self) -> int:
-        """The row's values added up."""
-        return sum(self.values)
-
-
-@dataclass(frozen=True, slots=True)
-class Chart:
-    """A bar chart and what its table says: the title, the first column's header, the rows."""
-
-    key: str  # the element ids on the page
-    title: str
-    heading: str  # the table's first column: "Class", "Topic", "Grade"
-    series: tuple[Series, ...]
-    rows: tuple[Row, ...]
-    stacked: bool = True
-    note: str = ""  # what is counted, under the title
-
-    @property
-    def empty(self) -> bool:
-        """Nothing to draw: no row has a value."""
-        return not any(row.total for row in self.rows)
-
-    @property
-    def transposed(self) -> bool:
-        """Whether the table turns rows into columns: many series (the BMI categories) would
-        not fit a phone's width as columns; a few rows (the grades) do."""
-        return len(self.series) > MOST_COLUMNS
 
 
 def legend(chart: Chart) -> Markup:

@@ -2,10 +2,8 @@
 laid out as charts (bot/web/charts.py).
 
 - Notices: the weekly notices delivered and marked "Đã xem" per class, summed over the span's
-  weeks (weekly/jobs.class_figures, the Saturday summary's own figures).
-- Feedback received in the span per topic: answered (or closed), open, overdue (open and
-  unanswered for feedback.rules.ANSWER_WITHIN working days, waiting.school_overdue: the very
-  list /gopy_bgh shows).
+  weeks, and feedback received in the span per topic (answered, open, overdue): read by
+  weekly/figures.py, shared with the Saturday summary's photos (weekly/pictures.py).
 - Leave requests covering a day of the span, per state.
 - Correction requests filed this school year up to the span's end, per month and per teacher.
 - Health: each pupil's latest check this school year up to the span's end, per grade, by
@@ -21,23 +19,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.charts import DARK, GREEN, GREY, ORANGE, RED, Chart, Row, Series
 from bot.core.i18n import N_, Translator
 from bot.features.corrections.reads import filed_between
-from bot.features.feedback.queries import received_between
-from bot.features.feedback.rules import ANSWER_WITHIN, TOPICS
-from bot.features.feedback.waiting import school_overdue
 from bot.features.health import screening
 from bot.features.health.growth import Nutrition
 from bot.features.health.notices import NUTRITION_LABELS
 from bot.features.leave.queries import state_counts
-from bot.features.weekly.jobs import class_figures
-from bot.web.charts import Chart, Row, Series
+from bot.features.weekly import figures
 from bot.web.dashboard_spans import Span
-from storage.models import FeedbackState, RequestState
-from storage.queries import school_classes
+from storage.models import RequestState
 
-DARK, LIGHT = "#0b57d0", "#9ec5f8"
-GREEN, ORANGE, RED, GREY = "#a8dab5", "#f29900", "#8c1d18", "#dadce0"
 LEAVE_STATES = {
     RequestState.PENDING: N_("Waiting for the teacher"),
     RequestState.APPROVED: N_("Confirmed"),
@@ -71,52 +63,12 @@ class Asked:
 
 async def notices(a: Asked) -> Chart:
     """Weekly notices delivered and seen, per class."""
-    session, school_id, _ = a.session, a.school_id, a._
-    sums: Counter[tuple[int, int]] = Counter()
-    for week in a.span.weeks:
-        for class_id, (_pupils, _written, delivered, seen) in (
-            await class_figures(session, school_id, week.start)
-        ).items():
-            sums[(class_id, 0)] += delivered
-            sums[(class_id, 1)] += seen
-    rows = tuple(
-        Row(name, (sums[(class_id, 0)], sums[(class_id, 1)]))
-        for class_id, name in await school_classes(session, school_id)
-    )
-    return Chart(
-        "notices",
-        _("Weekly notices delivered and seen, per class"),
-        _("Class"),
-        (Series(_("Delivered"), LIGHT), Series(_("Seen"), DARK)),
-        rows,
-        stacked=False,
-        note=_("Seen: the family pressed \u201cĐã xem\u201d (in the chat or on the web)."),
-    )
+    return await figures.notices(a.session, a.school_id, [week.start for week in a.span.weeks], a._)
 
 
 async def feedback(a: Asked) -> Chart:
     """Feedback received in the span, per topic: answered, open, overdue."""
-    _ = a._
-    start, end = a.span.moments(a.zone)
-    late = {waiting.item.id for waiting in await school_overdue(a.session, a.school_id, a.now)}
-    counts: Counter[tuple[object, int]] = Counter()
-    for item_id, topic, state in await received_between(a.session, a.school_id, start, end):
-        column = 2 if item_id in late else 1 if state is FeedbackState.OPEN else 0
-        counts[(topic, column)] += 1
-    rows = tuple(
-        Row(_(label), tuple(counts[(topic, column)] for column in range(3)))
-        for topic, label in TOPICS.items()
-    )
-    return Chart(
-        "feedback",
-        _("Parents' feedback by topic and state"),
-        _("Topic"),
-        (Series(_("Answered"), GREEN), Series(_("Open"), ORANGE), Series(_("Overdue"), RED)),
-        rows,
-        note=_("Received in this span; overdue: open for more than {days} working days.").format(
-            days=ANSWER_WITHIN
-        ),
-    )
+    return await figures.feedback(a.session, a.school_id, a.span.moments(a.zone), a.now, a._)
 
 
 async def leave(a: Asked) -> Chart:

@@ -1,4 +1,5 @@
-"""The weekly schedule's work: Thursday's reminder, Friday's notice, Saturday's summary.
+"""The weekly schedule's work: Thursday's reminder, Friday's notice, Saturday's summary (its
+text, then the week's charts as photos: bot/features/weekly/pictures.py).
 
 Each job runs once per school in the leading process (bot/core/schedules.py) and only
 in a teaching week of the school's calendar. Messages to staff go through the outbox too.
@@ -11,27 +12,23 @@ import logging
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core import schedules
 from bot.core.i18n import Translator, translator
 from bot.delivery.outbox import Audience, enqueue_notice
 from bot.features.calendar.queries import Calendar, TeachingWeek, load_calendar
+from bot.features.weekly import pictures
+from bot.features.weekly.figures import class_figures
 from bot.features.weekly.notice_text import ClassBatch
-from bot.features.weekly.notices import KIND, ClassSent, gather, send_week
+from bot.features.weekly.notices import ClassSent, gather, send_week
 from bot.features.weekly.rules import SCHOOL, notice_moment
 from storage.models import (
     ClassWeek,
-    CommentKind,
-    Delivery,
-    DeliveryState,
-    Notice,
     Role,
     Schedule,
     School,
-    Student,
-    WeeklyComment,
 )
 
 log = logging.getLogger(__name__)
@@ -43,6 +40,7 @@ def register() -> None:
     schedules.register("weekly_reminder", schedules.job(remind_due))
     schedules.register(NOTICE_KIND, schedules.job(send_due))
     schedules.register("weekly_summary", schedules.job(summarise_due))
+    pictures.register()
 
 
 async def this_week(session: AsyncSession, school_id: int, now: datetime) -> TeachingWeek | None:
@@ -190,59 +188,11 @@ async def remind_due(
         )
 
 
-async def class_figures(
-    session: AsyncSession, school_id: int, week_start: date
-) -> dict[int, tuple[int, int, int, int]]:
-    """Per class: (pupils, comments written, notices delivered, notices read)."""
-    pupils = dict(
-        (
-            await session.execute(
-                select(Student.class_id, func.count())
-                .where(Student.school_id == school_id)
-                .group_by(Student.class_id)
-            )
-        ).all()
-    )
-    written = dict(
-        (
-            await session.execute(
-                select(Student.class_id, func.count())
-                .join(WeeklyComment, WeeklyComment.student_id == Student.id)
-                .where(
-                    WeeklyComment.school_id == school_id,
-                    WeeklyComment.week_start == week_start,
-                    WeeklyComment.kind == CommentKind.HOMEROOM,
-                )
-                .group_by(Student.class_id)
-            )
-        ).all()
-    )
-    sent: dict[int, tuple[int, int]] = {}
-    rows = await session.execute(
-        select(Notice.ref, func.count(), func.count(Delivery.read_at))
-        .join(Delivery, Delivery.notice_id == Notice.id)
-        .where(
-            Notice.school_id == school_id,
-            Notice.ref.like(f"{KIND}:{week_start.isoformat()}:%"),
-            Delivery.state == DeliveryState.SENT,
-        )
-        .group_by(Notice.ref)
-    )
-    for ref, delivered, read in rows:
-        class_id = int(str(ref).split(":")[2])
-        before = sent.get(class_id, (0, 0))
-        sent[class_id] = (before[0] + delivered, before[1] + read)
-    return {
-        class_id: (count, written.get(class_id, 0), *sent.get(class_id, (0, 0)))
-        for class_id, count in pupils.items()
-    }
-
-
 async def summarise_due(
     sessions: async_sessionmaker[AsyncSession], school_id: int, now: datetime
 ) -> None:
     """Saturday: the principal and vice principal get one summary per class of the week, with
-    the pupils absent by name."""
+    the pupils absent by name, then the week's charts as photos."""
     _ = translator("vi")
     async with sessions() as session, session.begin():
         week = await this_week(session, school_id, now)
@@ -265,6 +215,7 @@ async def summarise_due(
             requires_ack=False,
             now=now,
         )
+        await pictures.queue_charts(session, school_id, week, now)
 
 
 def class_summary(
