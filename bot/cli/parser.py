@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import NoReturn, TypeAlias
 
-from bot.cli import commands, records, schools
+from bot.cli import commands, records, schools, worker
 from bot.core.i18n import Translator
 
 
@@ -83,6 +83,10 @@ def _json(child: Parser, _: Translator) -> None:
 def _servers(sub: Subparsers, _: Translator) -> None:
     run = _child(sub, "run", _("run the bot (polling, or a webhook when configured)"), _)
     run.set_defaults(handler=commands.run, verbose_logs=True)
+    district = _child(
+        sub, "worker", _("run the bot of every enabled school (a district's worker, webhooks)"), _
+    )
+    district.set_defaults(handler=worker.worker, verbose_logs=True)
     demo = _child(
         sub, "demo", _("run a demo school with the sandbox and the bot, no token needed"), _
     )

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     web_init_max_age: int = Field(default=3600, ge=60, le=86400)  # a Mini App's init data, s
     web_link_minutes: int = Field(default=15, ge=1, le=1440)  # a one-time link from /web
     web_session_hours: int = Field(default=12, ge=1, le=24 * 30)  # a browser stays signed in
+    # A district's worker (docs/district.md): the https base behind the proxy where each bot's
+    # /tg/<bot id> is reachable, and how often it reads the bots table again (seconds).
+    public_url: str | None = None
+    worker_refresh_seconds: float = Field(default=10.0, gt=0, le=3600)
     # Log lines as text for a person, or one JSON object a line for a log collector.
     log_format: Literal["text", "json"] = "text"
 
@@ -106,7 +110,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value
 
-    @field_validator("webhook_url", "webhook_secret", "web_url", mode="before")
+    @field_validator("webhook_url", "webhook_secret", "web_url", "public_url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -120,6 +124,16 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be a full URL such as https://bot.example.edu.vn/hook")
         return value.strip()
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlparse(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError("must be a full URL such as https://bot.phonggd.example.edu.vn")
+        return value.strip().rstrip("/")
 
     @field_validator("web_url")
     @classmethod

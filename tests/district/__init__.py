@@ -1,0 +1,1 @@
+"""Tests of a district: many schools and bots on one deployment."""
