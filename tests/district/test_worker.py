@@ -7,10 +7,12 @@ bot added, disabled or refused by Telegram is picked up by `District.refresh()`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,11 +24,14 @@ from storage.db import create_engine, session_factory
 from storage.models import AuditEvent, TelegramAccount
 from tests.databases import PG_ENV, fresh_database, migrated, postgres_server
 from tests.district.workers import (
+    HEADER,
     SchoolBotRow,
     add_school,
     disable_every_bot,
+    message,
     school,
     serving,
+    set_enabled,
     worker_settings,
 )
 from tests.e2e.conftest import MOTHER
@@ -121,3 +126,126 @@ async def test_two_schools_bots_answer_each_in_its_own_school(
     (account_b,) = await accounts(engine, b.school_id, mother.person_id)
     assert account_a.guardian_id is not None
     assert account_b.guardian_id is None
+
+
+async def test_a_forged_or_other_bots_secret_is_refused_and_nothing_stored(
+    sandbox: RunningSandbox, engine: AsyncEngine, district_url: str
+) -> None:
+    a = await add_school(engine, "Trường A", in_sandbox=sandbox)
+    b = await add_school(engine, "Trường B", in_sandbox=sandbox)
+    attacker = sandbox.add_person("Kẻ lạ", "+84999000111")
+    sandbox.state.bot(a.telegram_id).contacts.add(attacker.id)  # A could answer if it took it
+    settings = worker_settings(sandbox, district_url)
+    base = settings.public_url
+    audited = await audit_count(engine, a.school_id)
+    async with serving(settings), httpx.AsyncClient() as http:
+        attempts = [
+            (f"{base}/tg/{a.telegram_id}", {}, 403),  # no secret
+            (f"{base}/tg/{a.telegram_id}", {HEADER: ""}, 403),
+            (f"{base}/tg/{a.telegram_id}", {HEADER: b.secret}, 403),  # the other bot's secret
+            (f"{base}/tg/{a.telegram_id}", {HEADER: a.secret[:-1]}, 403),
+            (f"{base}/tg/{b.telegram_id}", {HEADER: a.secret}, 403),
+            (f"{base}/tg/123456", {HEADER: a.secret}, 404),  # a bot this worker does not run
+            (f"{base}/tg/hook", {HEADER: a.secret}, 404),
+        ]
+        for url, headers, status in attempts:
+            answer = await http.post(url, json=message(attacker.id, "/start"), headers=headers)
+            assert answer.status_code == status, (url, headers)
+        # The same route takes the update with A's own secret: the refusals were the checks'.
+        control = sandbox.add_person("Khách", "+84999000222")
+        sandbox.state.bot(a.telegram_id).contacts.add(control.id)
+        answer = await http.post(
+            f"{base}/tg/{a.telegram_id}",
+            json=message(control.id, "/start"),
+            headers={HEADER: a.secret},
+        )
+        assert answer.status_code == 200  # answered after the update was handled
+        visitor = PersonClient(sandbox.url, control.id, a.telegram_id)
+        assert WELCOME in (await visitor.last_message() or {}).get("text", "").lower()
+    for row in (a, b):
+        assert await accounts(engine, row.school_id, attacker.id) == []
+    assert await audit_count(engine, a.school_id) == audited
+    assert await PersonClient(sandbox.url, attacker.id, a.telegram_id).messages() == []
+
+
+async def test_a_bot_added_while_running_answers_after_the_refresh(
+    sandbox: RunningSandbox, engine: AsyncEngine, district_url: str
+) -> None:
+    a = await add_school(engine, "Trường A", in_sandbox=sandbox)
+    async with serving(worker_settings(sandbox, district_url)) as district:
+        c = await add_school(engine, "Trường C", in_sandbox=sandbox)
+        assert district.find(c.telegram_id) is None
+        await district.refresh()
+        assert district.find(c.telegram_id) is not None
+        parent = person(sandbox, "Hoa", "+84901000003", c)
+        await parent.command("start")
+        assert WELCOME in (await parent.next_message(timeout=10))["text"].lower()
+        assert district.find(a.telegram_id) is not None  # A kept running through the refresh
+    assert len(await accounts(engine, c.school_id, parent.person_id)) == 1
+
+
+async def test_a_disabled_bot_stops_and_its_webhook_is_deleted(
+    sandbox: RunningSandbox, engine: AsyncEngine, district_url: str
+) -> None:
+    a = await add_school(engine, "Trường A", in_sandbox=sandbox)
+    b = await add_school(engine, "Trường B", in_sandbox=sandbox)
+    settings = worker_settings(sandbox, district_url)
+    async with serving(settings) as district, httpx.AsyncClient() as http:
+        await set_enabled(engine, b, False)
+        await district.refresh()
+        visitor = sandbox.add_person("Khách", "+84999000333")
+        answer = await http.post(
+            f"{settings.public_url}/tg/{b.telegram_id}",
+            json=message(visitor.id, "/start"),
+            headers={HEADER: b.secret},
+        )
+        assert answer.status_code == 404
+        assert sandbox.state.recorder.find(bot_id=b.telegram_id, method="deleteWebhook", ok=True)
+        assert sandbox.state.bot(b.telegram_id).webhook is None  # Telegram holds B's updates
+        assert not sandbox.state.recorder.find(bot_id=a.telegram_id, method="deleteWebhook")
+        parent = person(sandbox, "Mai", "+84901000004", a)
+        await parent.command("start")
+        assert WELCOME in (await parent.next_message(timeout=10))["text"].lower()
+        # Enabled again, it is started again at the next refresh, its webhook set again.
+        await set_enabled(engine, b, True)
+        await district.refresh()
+        assert district.find(b.telegram_id) is not None
+        assert sandbox.state.bot(b.telegram_id).webhook is not None
+
+
+async def test_health_readiness_and_a_bot_telegram_refuses(
+    sandbox: RunningSandbox,
+    engine: AsyncEngine,
+    district_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    a = await add_school(engine, "Trường A", in_sandbox=sandbox)
+    settings = worker_settings(sandbox, district_url)
+    base = settings.public_url
+    async with serving(settings) as district, httpx.AsyncClient() as http:
+        assert (await http.get(f"{base}/healthz")).status_code == 200
+        ready = await http.get(f"{base}/readyz")
+        assert (ready.status_code, ready.json()) == (200, {"ready": True, "bots": 1})
+        # A school whose token Telegram does not know (revoked, mistyped): the bot does not
+        # start, the worker says why (by the school and bot id, never the token), A runs on.
+        refused = await add_school(engine, "Trường D", in_sandbox=None)
+        with caplog.at_level(logging.WARNING, logger="bot.district"):
+            await district.refresh()
+        assert district.find(refused.telegram_id) is None
+        assert str(refused.telegram_id) in caplog.text and refused.code in caplog.text
+        assert refused.token not in caplog.text
+        assert refused.token.split(":")[1] not in caplog.text
+        ready = await http.get(f"{base}/readyz")
+        assert ready.status_code == 503
+        assert ready.json() == {
+            "ready": False,
+            "reason": "bots not started",
+            "schools": [refused.code],
+        }
+        assert (await http.get(f"{base}/healthz")).status_code == 200
+        assert district.find(a.telegram_id) is not None
+        # Once Telegram knows the token, the next refresh starts it.
+        sandbox.add_bot(refused.token, f"{refused.code}_bot")
+        await district.refresh()
+        assert district.find(refused.telegram_id) is not None
+        assert (await http.get(f"{base}/readyz")).status_code == 200
