@@ -102,7 +102,8 @@ async def ensure_defaults(session: AsyncSession, school_id: int) -> None:
 
 
 async def rebuild(application: BotApplication) -> list[Planned]:
-    """Replace the scheduled jobs with those of the `schedules` table."""
+    """Replace the scheduled jobs with those of the `schedules` table for the bot's school
+    (another school's schedules run in that school's own bot, whichever process runs it)."""
     services: Services = application.bot_data["services"]
     queue = application.job_queue
     assert queue is not None, "python-telegram-bot[job-queue] is required"
@@ -114,7 +115,7 @@ async def rebuild(application: BotApplication) -> list[Planned]:
             await session.execute(
                 select(Schedule, School.timezone)
                 .join(School, School.id == Schedule.school_id)
-                .where(Schedule.enabled)
+                .where(Schedule.enabled, Schedule.school_id == services.school_id)
                 .order_by(Schedule.school_id, Schedule.kind)
             )
         ).all()
