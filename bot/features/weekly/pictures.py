@@ -8,6 +8,10 @@ it back). Each photo's caption says its numbers in words. A chart with nothing t
 with nothing sent, no feedback) is not sent: an empty picture tells less than the summary's
 text, which already says "delivered 0", and costs a download on a cheap phone.
 
+A photo holds at most ROWS_PER_PHOTO rows (some 1,700 px high): Telegram shrinks a photo's long
+side to 1,280-2,560 px, so one picture of 50 classes would be unreadable; a big school's
+notices come as several photos, "(1/5)" to "(5/5)".
+
 The figures are the dashboard's (bot/features/weekly/figures.py). The photo is drawn when the
 sender sends it (bot/delivery/outbox.py, `drawn_photo`), in the leader's language: the notice
 keeps the reference "<week's Monday>:<chart>:<the summary's moment>", and the caption and the
@@ -16,6 +20,7 @@ picture are read from the same figures at that moment, so they always agree.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,6 +38,7 @@ SOURCE = "weekly_chart"
 KIND = "weekly_chart"
 CHARTS = ("notices", "feedback")
 LEADERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+ROWS_PER_PHOTO = 12
 
 
 def register() -> None:
@@ -60,32 +66,50 @@ async def queue_charts(
     """Queue a photo of each of the week's charts that has something to show; the charts."""
     queued = []
     for name in CHARTS:
-        chart = await week_chart(session, school_id, week.start, name, now, "vi")
-        if chart.empty:
+        whole = await week_chart(session, school_id, week.start, name, now, "vi")
+        if whole.empty:
             continue
-        key = f"{week.start.isoformat()}:{name}:{int(now.timestamp())}"
-        await enqueue_notice(
-            session,
-            school_id,
-            Audience.staff(*LEADERS),
-            KIND,
-            in_words(chart, translator("vi")),
-            requires_ack=False,
-            media=drawn_photo(SOURCE, key),
-            now=now,
-        )
-        queued.append(chart)
+        for index in range(parts(whole)):
+            chart = part(whole, index)
+            key = f"{week.start.isoformat()}:{name}:{int(now.timestamp())}:{index}"
+            await enqueue_notice(
+                session,
+                school_id,
+                Audience.staff(*LEADERS),
+                KIND,
+                in_words(chart, translator("vi")),
+                requires_ack=False,
+                media=drawn_photo(SOURCE, key),
+                now=now,
+            )
+            queued.append(chart)
     return queued
+
+
+def parts(chart: Chart) -> int:
+    """How many photos the chart takes."""
+    return max(1, -(-len(chart.rows) // ROWS_PER_PHOTO))
+
+
+def part(chart: Chart, index: int) -> Chart:
+    """The chart's `index`th photo: its rows, and "(2/3)" after the title when it has several."""
+    count = parts(chart)
+    rows = chart.rows[index * ROWS_PER_PHOTO : (index + 1) * ROWS_PER_PHOTO]
+    title = f"{chart.title} ({index + 1}/{count})" if count > 1 else chart.title
+    return replace(chart, title=title, rows=rows)
 
 
 async def draw(session: AsyncSession, school_id: int, key: str, language: str) -> Drawing | None:
     """The photo a reference names: its caption now, its picture drawn from the same chart."""
     try:
-        monday, name, moment = key.split(":")
+        monday, name, moment, index = key.split(":")
         start, at = date.fromisoformat(monday), datetime.fromtimestamp(int(moment), UTC)
     except ValueError:
         return None
-    if name not in CHARTS:
+    if name not in CHARTS or not index.isdigit():
         return None
-    chart = await week_chart(session, school_id, start, name, at, language)
+    whole = await week_chart(session, school_id, start, name, at, language)
+    if int(index) >= parts(whole):
+        return None
+    chart = part(whole, int(index))
     return Drawing(in_words(chart, translator(language)), lambda: chart_png.png(chart))
