@@ -8,7 +8,6 @@ bot added, disabled or refused by Telegram is picked up by `District.refresh()`.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -20,14 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.features.administration.imports import import_roster
 from sandbox.client import PersonClient
 from sandbox.server import RunningSandbox
-from storage.db import create_engine, session_factory
+from storage.db import session_factory
 from storage.models import AuditEvent, TelegramAccount
-from tests.databases import PG_ENV, fresh_database, migrated, postgres_server
+from tests.district import workers
 from tests.district.workers import (
     HEADER,
     SchoolBotRow,
     add_school,
-    disable_every_bot,
     message,
     school,
     serving,
@@ -39,25 +37,9 @@ from tests.factories import shared_file
 
 WELCOME = "sổ liên lạc điện tử"
 
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def district_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A database of this module's own: a worker runs every enabled bot it holds."""
-    if request.param == "postgresql" and postgres_server() is None:
-        pytest.skip(f"PostgreSQL tests need {PG_ENV}")
-    with fresh_database(request.param, tmp_path_factory.mktemp("district")) as url:
-        yield migrated(url)
-
-
-@pytest.fixture
-async def engine(district_url: str) -> AsyncIterator[AsyncEngine]:
-    """An engine on the module's database, with no bot enabled by an earlier test."""
-    engine = create_engine(district_url)
-    await disable_every_bot(engine)
-    yield engine
-    await engine.dispose()
+# The fixtures of the module's own database.
+worker_url = workers.worker_url
+worker_engine = workers.worker_engine
 
 
 def person(sandbox: RunningSandbox, name: str, phone: str, row: SchoolBotRow) -> PersonClient:
@@ -95,21 +77,21 @@ async def link(parent: PersonClient) -> str:
 
 
 async def test_two_schools_bots_answer_each_in_its_own_school(
-    sandbox: RunningSandbox, engine: AsyncEngine, district_url: str, tmp_path: Path
+    sandbox: RunningSandbox, worker_engine: AsyncEngine, worker_url: str, tmp_path: Path
 ) -> None:
-    a = await add_school(engine, "Trường Tiểu học Xuân Hòa", in_sandbox=sandbox)
-    b = await add_school(engine, "Trường Tiểu học Bến Thành", in_sandbox=sandbox)
-    async with session_factory(engine)() as session:
+    a = await add_school(worker_engine, "Trường Tiểu học Xuân Hòa", in_sandbox=sandbox)
+    b = await add_school(worker_engine, "Trường Tiểu học Bến Thành", in_sandbox=sandbox)
+    async with session_factory(worker_engine)() as session:
         outcome = await import_roster(
             session,
-            await school(engine, a.school_id),
+            await school(worker_engine, a.school_id),
             shared_file("roster.xlsx"),
             today=date(2026, 11, 23),
             actor="test",
         )
         assert not outcome.refused, outcome.problems
         await session.commit()
-    async with serving(worker_settings(sandbox, district_url)) as district:
+    async with serving(worker_settings(sandbox, worker_url)) as district:
         assert set(district.by_telegram_id) == {a.telegram_id, b.telegram_id}
         for row in (a, b):  # each bot's webhook is its own route with its own secret
             hook = sandbox.state.bot(row.telegram_id).webhook
@@ -122,22 +104,22 @@ async def test_two_schools_bots_answer_each_in_its_own_school(
         assert await in_b.messages() == []
         answer_in_b = await link(in_b)
         assert "đã được liên kết" not in answer_in_b
-    (account_a,) = await accounts(engine, a.school_id, mother.person_id)
-    (account_b,) = await accounts(engine, b.school_id, mother.person_id)
+    (account_a,) = await accounts(worker_engine, a.school_id, mother.person_id)
+    (account_b,) = await accounts(worker_engine, b.school_id, mother.person_id)
     assert account_a.guardian_id is not None
     assert account_b.guardian_id is None
 
 
 async def test_a_forged_or_other_bots_secret_is_refused_and_nothing_stored(
-    sandbox: RunningSandbox, engine: AsyncEngine, district_url: str
+    sandbox: RunningSandbox, worker_engine: AsyncEngine, worker_url: str
 ) -> None:
-    a = await add_school(engine, "Trường A", in_sandbox=sandbox)
-    b = await add_school(engine, "Trường B", in_sandbox=sandbox)
+    a = await add_school(worker_engine, "Trường A", in_sandbox=sandbox)
+    b = await add_school(worker_engine, "Trường B", in_sandbox=sandbox)
     attacker = sandbox.add_person("Kẻ lạ", "+84999000111")
     sandbox.state.bot(a.telegram_id).contacts.add(attacker.id)  # A could answer if it took it
-    settings = worker_settings(sandbox, district_url)
+    settings = worker_settings(sandbox, worker_url)
     base = settings.public_url
-    audited = await audit_count(engine, a.school_id)
+    audited = await audit_count(worker_engine, a.school_id)
     async with serving(settings), httpx.AsyncClient() as http:
         attempts = [
             (f"{base}/tg/{a.telegram_id}", {}, 403),  # no secret
@@ -163,17 +145,17 @@ async def test_a_forged_or_other_bots_secret_is_refused_and_nothing_stored(
         visitor = PersonClient(sandbox.url, control.id, a.telegram_id)
         assert WELCOME in (await visitor.last_message() or {}).get("text", "").lower()
     for row in (a, b):
-        assert await accounts(engine, row.school_id, attacker.id) == []
-    assert await audit_count(engine, a.school_id) == audited
+        assert await accounts(worker_engine, row.school_id, attacker.id) == []
+    assert await audit_count(worker_engine, a.school_id) == audited
     assert await PersonClient(sandbox.url, attacker.id, a.telegram_id).messages() == []
 
 
 async def test_a_bot_added_while_running_answers_after_the_refresh(
-    sandbox: RunningSandbox, engine: AsyncEngine, district_url: str
+    sandbox: RunningSandbox, worker_engine: AsyncEngine, worker_url: str
 ) -> None:
-    a = await add_school(engine, "Trường A", in_sandbox=sandbox)
-    async with serving(worker_settings(sandbox, district_url)) as district:
-        c = await add_school(engine, "Trường C", in_sandbox=sandbox)
+    a = await add_school(worker_engine, "Trường A", in_sandbox=sandbox)
+    async with serving(worker_settings(sandbox, worker_url)) as district:
+        c = await add_school(worker_engine, "Trường C", in_sandbox=sandbox)
         assert district.find(c.telegram_id) is None
         await district.refresh()
         assert district.find(c.telegram_id) is not None
@@ -181,17 +163,17 @@ async def test_a_bot_added_while_running_answers_after_the_refresh(
         await parent.command("start")
         assert WELCOME in (await parent.next_message(timeout=10))["text"].lower()
         assert district.find(a.telegram_id) is not None  # A kept running through the refresh
-    assert len(await accounts(engine, c.school_id, parent.person_id)) == 1
+    assert len(await accounts(worker_engine, c.school_id, parent.person_id)) == 1
 
 
 async def test_a_disabled_bot_stops_and_its_webhook_is_deleted(
-    sandbox: RunningSandbox, engine: AsyncEngine, district_url: str
+    sandbox: RunningSandbox, worker_engine: AsyncEngine, worker_url: str
 ) -> None:
-    a = await add_school(engine, "Trường A", in_sandbox=sandbox)
-    b = await add_school(engine, "Trường B", in_sandbox=sandbox)
-    settings = worker_settings(sandbox, district_url)
+    a = await add_school(worker_engine, "Trường A", in_sandbox=sandbox)
+    b = await add_school(worker_engine, "Trường B", in_sandbox=sandbox)
+    settings = worker_settings(sandbox, worker_url)
     async with serving(settings) as district, httpx.AsyncClient() as http:
-        await set_enabled(engine, b, False)
+        await set_enabled(worker_engine, b, False)
         await district.refresh()
         visitor = sandbox.add_person("Khách", "+84999000333")
         answer = await http.post(
@@ -207,7 +189,7 @@ async def test_a_disabled_bot_stops_and_its_webhook_is_deleted(
         await parent.command("start")
         assert WELCOME in (await parent.next_message(timeout=10))["text"].lower()
         # Enabled again, it is started again at the next refresh, its webhook set again.
-        await set_enabled(engine, b, True)
+        await set_enabled(worker_engine, b, True)
         await district.refresh()
         assert district.find(b.telegram_id) is not None
         assert sandbox.state.bot(b.telegram_id).webhook is not None
@@ -215,12 +197,12 @@ async def test_a_disabled_bot_stops_and_its_webhook_is_deleted(
 
 async def test_health_readiness_and_a_bot_telegram_refuses(
     sandbox: RunningSandbox,
-    engine: AsyncEngine,
-    district_url: str,
+    worker_engine: AsyncEngine,
+    worker_url: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    a = await add_school(engine, "Trường A", in_sandbox=sandbox)
-    settings = worker_settings(sandbox, district_url)
+    a = await add_school(worker_engine, "Trường A", in_sandbox=sandbox)
+    settings = worker_settings(sandbox, worker_url)
     base = settings.public_url
     async with serving(settings) as district, httpx.AsyncClient() as http:
         assert (await http.get(f"{base}/healthz")).status_code == 200
@@ -228,7 +210,7 @@ async def test_health_readiness_and_a_bot_telegram_refuses(
         assert (ready.status_code, ready.json()) == (200, {"ready": True, "bots": 1})
         # A school whose token Telegram does not know (revoked, mistyped): the bot does not
         # start, the worker says why (by the school and bot id, never the token), A runs on.
-        refused = await add_school(engine, "Trường D", in_sandbox=None)
+        refused = await add_school(worker_engine, "Trường D", in_sandbox=None)
         with caplog.at_level(logging.WARNING, logger="bot.district"):
             await district.refresh()
         assert district.find(refused.telegram_id) is None

@@ -7,10 +7,11 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,11 +21,33 @@ from bot.district.routes import build_routes
 from bot.district.worker import District
 from sandbox.server import RunningSandbox
 from storage import bots
-from storage.db import session_factory
+from storage.db import create_engine, session_factory
 from storage.models import School, SchoolBot
 from storage.queries import ensure_school
+from tests.databases import PG_ENV, fresh_database, migrated, postgres_server
 
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def worker_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database of the test module's own: a worker runs every enabled bot it holds, so it
+    must not see the bots other tests record in the run's shared database."""
+    if request.param == "postgresql" and postgres_server() is None:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV}")
+    with fresh_database(request.param, tmp_path_factory.mktemp("district")) as url:
+        yield migrated(url)
+
+
+@pytest.fixture
+async def worker_engine(worker_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the module's database, with no bot left enabled by an earlier test."""
+    engine = create_engine(worker_url)
+    await disable_every_bot(engine)
+    yield engine
+    await engine.dispose()
 
 
 def free_port() -> int:
