@@ -10,7 +10,7 @@ from starlette.responses import Response
 from bot.core import limits
 from bot.core.context import Services
 from bot.core.i18n import N_
-from bot.features.feedback import news
+from bot.features.feedback import news, threads
 from bot.features.feedback import queries as feedback
 from bot.features.feedback.rules import NOT_PARENT, TOPICS, Draft, may_write, school_label, title
 from bot.features.web_access import book
@@ -36,7 +36,7 @@ async def _threads(visit: WebVisit, child: book.Child) -> list[dict[str, Any]]:
     assert visit.actor is not None
     _, zone = visit._, visit.settings.zone
     shown = []
-    for item, messages in await feedback.threads_of(visit.session, visit.actor, child.student_id):
+    for item, messages in await threads.threads_of(visit.session, visit.actor, child.student_id):
         lines = [
             {
                 "mine": message.from_parent,
