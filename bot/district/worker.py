@@ -227,6 +227,7 @@ class District:
                 await application.update_processor.process_update(
                     update, application.process_update(update)
                 )
+            log.debug("update %s handled", update.update_id)
 
     async def readiness(self) -> dict[str, object]:
         """Whether the worker is ready: the database answers and every enabled bot runs."""
