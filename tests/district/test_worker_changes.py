@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.core.settings import SettingsError, load_settings
 from bot.district.logcontext import ContextFilter
 from sandbox.client import PersonClient
 from sandbox.server import RunningSandbox
@@ -164,3 +165,15 @@ async def test_schoolbot_worker_runs_the_bots_and_stops_on_sigterm(
     assert process.returncode == 0, stderr.decode()
     assert a.token not in stderr.decode() and a.secret not in stderr.decode()
     assert sandbox.state.bot(a.telegram_id).webhook is not None  # kept for the other workers
+
+
+def test_the_worker_settings_are_checked() -> None:
+    assert load_settings(_env_file=None, public_url="https://bot.example.vn/").public_url == (
+        "https://bot.example.vn"
+    )
+    assert load_settings(_env_file=None, public_url=" ").public_url is None
+    assert load_settings(_env_file=None).worker_refresh_seconds == 10
+    with pytest.raises(SettingsError, match="SCHOOLBOT_PUBLIC_URL"):
+        load_settings(_env_file=None, public_url="bot.example.vn/tg")
+    with pytest.raises(SettingsError, match="SCHOOLBOT_WORKER_REFRESH_SECONDS"):
+        load_settings(_env_file=None, worker_refresh_seconds=0)
