@@ -6,7 +6,8 @@
   that dies half-way gets it posted again by Telegram; 503 when the chat's lock was not had in
   time (Telegram retries). Nothing of a refused request is read, stored or logged.
 - `GET /healthz`: 200 while the process runs. `GET /readyz`: 200 when the database answers and
-  every enabled bot is started, else 503 with the reason in JSON.
+  the bots have been started once (schools whose bot did not start are named in
+  `not_started`), else 503 with the reason in JSON.
 - `/s/{school code}/...`: that school's web contact book, when SCHOOLBOT_WEB_URL is set.
 The paths are those of SCHOOLBOT_PUBLIC_URL and SCHOOLBOT_WEB_URL: the proxy passes them as is.
 """

@@ -106,10 +106,11 @@ def chat_of(update: Update) -> int:
 
 
 def district_engine(database_url: str) -> AsyncEngine:
-    """The engine every bot of the worker shares. On PostgreSQL its pool is wide: each bot
-    this worker leads keeps a connection for its sender's advisory lock."""
+    """The engine every bot of the worker shares. On PostgreSQL its pool serves the units of
+    work of every bot (the locks of the bots it leads are all held on one more connection,
+    bot/delivery/leader.py; the chats' locks have their own small pool, chat_lock.py)."""
     if make_url(database_url).get_backend_name() == "postgresql":
-        return create_engine(database_url, pool_size=20, max_overflow=80)
+        return create_engine(database_url, pool_size=20, max_overflow=20)
     return create_engine(database_url, write_lock_at_begin=True)
 
 
@@ -230,7 +231,10 @@ class District:
             log.debug("update %s handled", update.update_id)
 
     async def readiness(self) -> dict[str, object]:
-        """Whether the worker is ready: the database answers and every enabled bot runs."""
+        """Whether this worker can take traffic: the database answers and the bots have been
+        read and started once. A school whose bot does not start (a token Telegram refuses) is
+        named in `not_started` but does not make the worker unready: the proxy must not take a
+        whole district's workers out for one school's token."""
         try:
             async with asyncio.timeout(READY_SECONDS), self.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
@@ -241,9 +245,10 @@ class District:
         waiting = sorted(
             code for bot_id, code in self.enabled.items() if bot_id not in self.running
         )
+        state: dict[str, object] = {"ready": True, "bots": len(self.running)}
         if waiting:
-            return {"ready": False, "reason": "bots not started", "schools": waiting}
-        return {"ready": True, "bots": len(self.running)}
+            state["not_started"] = waiting
+        return state
 
     async def close(self) -> None:
         """Stop every bot (their webhooks stay: other workers serve them) and the engine."""
