@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import os
 import sys
@@ -14,6 +13,7 @@ from bot.cli.parser import build_parser
 from bot.core import logjson, logsafety
 from bot.core.i18n import supported, translator
 from bot.core.settings import SettingsError, load_settings
+from bot.district import logcontext
 
 
 def cli_language() -> str:
@@ -37,23 +37,9 @@ def start_logging(*, verbose: bool) -> logging.Handler | None:
         return None
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(logjson.TEXT_FORMAT))
-    context = _context_filter()
-    if context is not None:
-        handler.addFilter(context)
+    handler.addFilter(logcontext.ContextFilter())  # the school and the bot of each line
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     return handler
-
-
-def _context_filter() -> logging.Filter | None:
-    """The worker's filter that puts the school and the bot on each record, when it exists."""
-    try:
-        module = importlib.import_module("bot.district.logcontext")
-    except ModuleNotFoundError as missing:
-        if missing.name not in ("bot.district", "bot.district.logcontext"):
-            raise
-        return None
-    found = module.ContextFilter()
-    return found if isinstance(found, logging.Filter) else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,6 +16,7 @@ import pytest
 from bot.cli import main, schools
 from bot.core.logjson import JsonFormatter
 from bot.core.settings import SettingsError, load_settings
+from bot.district import logcontext
 
 TOKEN = "7012345678:AAHk3xQ9vLm2Pq8RsT4uVw5XyZ0aBcDeFgH"
 CONFIGURED = "123456789:TEST-configured-secret"  # too short for the pattern: hidden as configured
@@ -113,9 +114,6 @@ def test_vietnamese_stays_readable_and_an_exception_is_one_line() -> None:
 
 
 def test_the_workers_context_filter_fills_school_and_bot() -> None:
-    logcontext = pytest.importorskip(
-        "bot.district.logcontext", reason="the worker's log context has not landed yet"
-    )
     record = _record()
     school_token = logcontext.school_var.set("th-hoamai")
     bot_token = logcontext.bot_var.set(7100000001)
