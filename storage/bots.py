@@ -113,7 +113,7 @@ async def listed(session: AsyncSession) -> list[tuple[School, SchoolBot | None]]
         .outerjoin(SchoolBot, SchoolBot.school_id == School.id)
         .order_by(School.code)
     )
-    return [(school, bot) for school, bot in rows.tuples()]
+    return [(school, bot) for school, bot in rows.all()]
 
 
 async def runnable(session: AsyncSession) -> list[RunnableBot]:
@@ -137,5 +137,5 @@ async def runnable(session: AsyncSession) -> list[RunnableBot]:
             username=bot.username,
             updated_at=bot.updated_at,
         )
-        for bot, school in rows.tuples()
+        for bot, school in rows.all()
     ]
