@@ -276,15 +276,21 @@ async def drop_updates(http: httpx.AsyncClient, url: str, token: str) -> int:
 
 
 async def prepare_database(
-    url: str, school_code: str, roster: Path, people: list[int], text_html: str
+    url: str,
+    school_code: str,
+    roster: Path,
+    people: list[int],
+    text_html: str | None,
+    school_name: str = "Trường Tiểu học Thử",
 ) -> int:
-    """Migrate, create the school, import the roster, link one mother per person, enqueue."""
+    """Migrate, create the school, import the roster, link one mother per person, enqueue
+    (nothing with `text_html` None: then the school's id is returned)."""
     engine = create_engine(url)
     try:
         await migrate.upgrade(engine)
         sessions = session_factory(engine)
         async with sessions() as session, session.begin():
-            school = await ensure_school(session, school_code, "Trường Tiểu học Thử")
+            school = await ensure_school(session, school_code, school_name)
             # start == end: never quiet, so that the routine notice goes now, whatever the hour.
             school.settings = {"quiet_hours": {"start": "00:00", "end": "00:00"}}
             outcome = await import_roster(
@@ -323,6 +329,8 @@ async def prepare_database(
                     for person, guardian in zip(people, mothers, strict=False)
                 ],
             )
+            if text_html is None:
+                return int(school.id)
             notice = await enqueue_notice(session, school.id, Audience.school(), "class", text_html)
             notice_id = notice.id
         async with sessions() as session:
