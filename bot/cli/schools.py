@@ -71,7 +71,7 @@ async def add(args: argparse.Namespace, settings: Settings, _: Translator) -> in
         )
         name, telegram_id = school.name, bot.telegram_id
     print(
-        _("School {name} ({code}) will be served by bot {bot}.").format(
+        _("{name} ({code}) will be served by bot {bot}.").format(
             name=name, code=args.code, bot=f"@{args.username}" if args.username else telegram_id
         )
     )
