@@ -9,14 +9,15 @@ as a person would. What people do when is drawn from the run's seeded random gen
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sandbox.client import PersonClient, SandboxClientError
 from simulation.school import Guardian, Member
-from simulation.world import Stage, vn
+from simulation.world import Stage, calendar, vn
 
 ANSWER_SECONDS = 6.0
 COMMENTS = [
@@ -94,6 +95,29 @@ def data_of(message: dict[str, Any] | None, prefix: str) -> list[str]:
     return [d for d in found if d.startswith(prefix)]
 
 
+@dataclass
+class Given:
+    """A comment a teacher gave for a pupil's week (the week's Monday), in chat or by sheet."""
+
+    student_id: int
+    week: date
+    text: str
+    at: datetime
+    how: str  # "chat" or "sheet"
+
+
+WEEK_SHOWN = re.compile(r"(\d\d)/(\d\d)–\d\d/\d\d")
+
+
+def week_shown(text: str) -> date | None:
+    """The Monday of the teaching week a screen names ("Tuần 21, 25/01–29/01")."""
+    found = WEEK_SHOWN.search(text)
+    if found is None:
+        return None
+    shown = f"{found.group(1)}/{found.group(2)}"
+    return next((w.start for w in calendar().weeks() if f"{w.start:%d/%m}" == shown), None)
+
+
 # --- linking ----------------------------------------------------------------------------------
 
 
@@ -151,8 +175,11 @@ async def language(person: Person, code: str) -> None:
 # --- teachers ---------------------------------------------------------------------------------
 
 
-async def write_comments(person: Person, count: int, phrase: int) -> int:
-    """/nhanxet, a pupil, then `count` comments typed one after another; how many were saved."""
+async def write_comments(
+    person: Person, count: int, phrase: int, given: list[Given] | None = None
+) -> int:
+    """/nhanxet, a pupil, then `count` comments typed one after another (each one for the pupil
+    its prompt names, recorded in `given`); how many were saved."""
     await person.client.skip_pending()
     await person.client.command("nhanxet")
     listing = await person.answer()
@@ -165,11 +192,17 @@ async def write_comments(person: Person, count: int, phrase: int) -> int:
     for n in range(count):
         if prompt is None or not data_of(prompt, "v1:wk:"):
             break
-        await person.client.send(COMMENTS[(phrase + n) % len(COMMENTS)])
+        pupil = data_of(prompt, "v1:wk:q:")
+        week = week_shown(prompt["text"])
+        text = COMMENTS[(phrase + n) % len(COMMENTS)]
+        await person.client.send(text)
         prompt = await person.answer()
         if prompt is None or not prompt["text"].startswith(("Đã lưu", "Saved")):
             break
         saved += 1
+        if given is not None and pupil and week is not None:
+            moment = person.stage.now()
+            given.append(Given(int(pupil[0].split(":")[3]), week, text, moment, "chat"))
     return saved
 
 

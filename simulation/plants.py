@@ -20,6 +20,10 @@ of a run (never a switch in product code); `planted(names)` applies them and und
   `buttons`: the button shows, and the database keeps, a time that is not the first press's).
 - `away-ignored`: the principal's /vangmat days are ignored when the decider is chosen: a
   correction filed while she is away goes to her, not to the vice principal (caught by `lost`).
+- `sheet-keeps-chat`: a comments sheet sent back leaves alone every pupil already commented in
+  chat: the teacher's changed cell never reaches the family (caught by `comments`).
+- `long-row-dropped`: a sheet's row with a comment over the limit is skipped without a word and
+  the rest saved (caught by `sheet`: the row is not named to the teacher).
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ PLANTS = (
     "unreachable-hidden",
     "away-ignored",
     "seen-moves",
+    "sheet-keeps-chat",
+    "long-row-dropped",
 )
 
 
@@ -185,6 +191,39 @@ def _seen_moves() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _sheet_keeps_chat() -> Iterator[None]:
+    from bot.features.weekly import queries, writing
+
+    real = writing.write_many
+
+    async def keeping(
+        session: Any, actor: Any, class_id: int, week: Any, texts: Any, now: Any
+    ) -> Any:
+        entries = await queries.progress(session, class_id, week.start)
+        written = {e.student_id for e in entries if e.comment}
+        kept = {pupil: text for pupil, text in texts.items() if pupil not in written}
+        return await real(session, actor, class_id, week, kept, now)
+
+    with _patched(writing, "write_many", keeping):  # the name the sheet's upload calls
+        yield
+
+
+@contextmanager
+def _long_row_dropped() -> Iterator[None]:
+    from bot.features.weekly import documents
+
+    real = getattr(documents, "_read_texts")  # noqa: B009 - private: the parser calls it
+
+    def dropping(table: Any, number: int, row: Any, code: str, limit: int, parsed: Any) -> None:
+        before = len(parsed.problems)
+        real(table, number, row, code, limit, parsed)
+        del parsed.problems[before:]  # the row's problem forgotten, the row not saved
+
+    with _patched(documents, "_read_texts", dropping):
+        yield
+
+
 _PLANTERS = {
     "cancel-lies": _cancel_lies,
     "next-week": _next_week,
@@ -194,4 +233,6 @@ _PLANTERS = {
     "unreachable-hidden": _unreachable_hidden,
     "away-ignored": _away_ignored,
     "seen-moves": _seen_moves,
+    "sheet-keeps-chat": _sheet_keeps_chat,
+    "long-row-dropped": _long_row_dropped,
 }

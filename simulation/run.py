@@ -18,6 +18,7 @@ from simulation.records import Records
 from simulation.report import Report, peak_memory_mb
 from simulation.requests import Requests
 from simulation.school import generate
+from simulation.sheets import Sheets
 from simulation.town import Town
 from simulation.world import Options, Stage, stage
 
@@ -58,6 +59,8 @@ async def simulate(options: Options) -> Report:
             office.plan(options.weeks)
             records = Records(town)
             records.plan(options.weeks)
+            sheets = Sheets(town)
+            sheets.plan(options.weeks)
             checks = Checks(town)
             hours = options.weeks * 7 * 24
             storms = 0
@@ -78,6 +81,7 @@ async def simulate(options: Options) -> Report:
             await office.check(checks)
             records.check(checks)
             await requests.check(checks)
+            await sheets.check(checks, town.at(hours))
             notices = sum(1 for d in here.log if not d.edit)
             report = Report(
                 seed=options.seed,
@@ -97,6 +101,7 @@ async def simulate(options: Options) -> Report:
                 | office.acts()
                 | records.acts()
                 | requests.acts()
+                | sheets.acts()
                 | {"storms": storms, **refused(here)},
             )
     report.wall_seconds = round(time.monotonic() - began, 1)

@@ -29,3 +29,7 @@ MISSED = re.compile(r"(\d\d/\d\d) \((sáng|chiều|morning|afternoon), ([^()]+)\
 ADDENDUM = re.compile(r"^(?:Bổ sung sổ liên lạc tuần|Addendum to the contact book, week) (\d+) ")
 BLOCKED = re.compile(r"(?:Đã chặn bot|Blocked the bot): (\d+)(?: \(([^)]*)\))?")
 SEEN_AT = ("Đã xem lúc {time}, {date}", "Seen at {time}, {date}")
+# A notice's (or an addendum's) homeroom comment heading; what a comments sheet sent back gets.
+HOMEROOM_COMMENT = ("Nhận xét của giáo viên chủ nhiệm", "Homeroom teacher’s comment")
+SHEET_REFUSED = ("Chưa lưu gì", "Nothing was saved")
+SHEET_RECEIVED = ("Đã nhận", "Received")

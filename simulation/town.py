@@ -22,7 +22,7 @@ from typing import Any
 
 from sandbox.client import PersonClient
 from simulation import people
-from simulation.people import Person, SentFeedback
+from simulation.people import Given, Person, SentFeedback
 from simulation.school import School
 from simulation.world import ZONE, Delivered, Stage
 
@@ -58,6 +58,7 @@ class Town:
     # "Đã xem" pressed: (person, message, moment of the first press, pressed twice)
     seen_presses: list[tuple[Person, Delivered, datetime, bool]] = field(default_factory=list)
     seen_log: int = 0  # how much of the stage's log people have looked at
+    given: list[Given] = field(default_factory=list)  # every comment teachers gave, in order
 
     def add(self, name: str, phone: str, **known: Any) -> Person:
         sandbox = self.stage.sandbox.add_person(name, f"+84{phone[1:]}")
@@ -161,7 +162,7 @@ class Town:
     def _comments(self, teacher: Person, count: int) -> Action:
         async def act() -> None:
             if teacher.linked_at is not None:
-                await people.write_comments(teacher, count, self.rng.randrange(50))
+                await people.write_comments(teacher, count, self.rng.randrange(50), self.given)
 
         return act
 

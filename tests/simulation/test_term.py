@@ -51,6 +51,7 @@ async def test_a_short_term_keeps_every_promise(tmp_path: Path) -> None:
     assert acts["principal_away_days"] == 7, acts
     assert acts["health_sheets"] == 1 and acts["archives"] == 1, acts
     assert acts["link_requests"] >= 2 and acts["late_link_presses"] >= 1, acts
+    assert acts["comment_sheets"] >= 1 and acts["sheet_refusals"] >= 1, acts
 
 
 # (plants, and per plant: the invariant that must name it and a word of its detail)
@@ -65,6 +66,8 @@ PLANTED = [
             "unreachable-hidden",
             "away-ignored",
             "seen-moves",
+            "sheet-keeps-chat",
+            "long-row-dropped",
         ),
         [
             ("buttons", "old “Huỷ”"),
@@ -73,13 +76,15 @@ PLANTED = [
             ("unreachable", "blocked"),
             ("lost", "never reached"),
             ("buttons", "“Đã xem” first pressed"),
+            ("comments", "the teacher last gave (sheet"),
+            ("sheet", "not named"),
         ],
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("plants", "caught_by"), PLANTED, ids=["next-week", "sibling-leak", "six-at-once"]
+    ("plants", "caught_by"), PLANTED, ids=["next-week", "sibling-leak", "eight-at-once"]
 )
 async def test_a_planted_bug_is_caught_by_its_invariant(
     plants: tuple[str, ...], caught_by: list[tuple[str, str]], tmp_path: Path
