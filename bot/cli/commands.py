@@ -22,6 +22,7 @@ from bot.core.i18n import Translator
 from bot.core.settings import Settings
 from bot.features.accounts import invitations
 from bot.features.administration.imports import ImportOutcome, describe, import_roster, import_staff
+from bot.features.web_access.slips import SlipLinks
 from storage import migrate
 from storage.db import create_engine
 from storage.queries import class_by_name
@@ -226,6 +227,7 @@ async def invites(args: argparse.Namespace, settings: Settings, _: Translator) -
             days=args.days,
             phone=settings.school_phone,
             zone=settings.zone,
+            web=SlipLinks(settings.web_url) if settings.web_url else None,
         )
         if slips is None:
             await session.rollback()
@@ -237,6 +239,8 @@ async def invites(args: argparse.Namespace, settings: Settings, _: Translator) -
         )
         + f" -> {out}"
     )
+    if slips.web_links:
+        print(_(invitations.WEB_LINKS_PRINTED))
     return 0
 
 

@@ -10,6 +10,8 @@
 - Outcomes: sent; 403 -> unreachable (and the account is marked blocked); "chat not found" and
   other bad requests -> failed at once; network errors, timeouts, 5xx and long 429s -> queued
   again with exponential backoff, failed after `max_attempts`.
+- A web account's rows (a family without Telegram, `channel` "web") are marked sent when
+  claimed, with no message: the family reads them on the web page; Telegram is never called.
 - How one delivery is sent (text in parts, a file by its kind, a stored document read in its
   own short session) is bot/delivery/sending.py.
 - A feature may be told when a delivery of one of its notice kinds fails for good (`on_failure`):
@@ -38,6 +40,7 @@ from bot.delivery.leader import Leadership
 from bot.delivery.quiet import quiet_schools
 from bot.delivery.report import Reports
 from bot.delivery.sending import CAPTION_LIMIT, Claimed, MissingDocument, send_delivery
+from bot.delivery.web_channel import on_the_web
 
 __all__ = [  # CAPTION_LIMIT: urgent's preview
     "CAPTION_LIMIT",
@@ -112,6 +115,7 @@ class Dispatcher:
         self.leadership = leadership
         self._last_in_chat: dict[int, float] = {}
         self._wake = asyncio.Event()
+        self._web_delivered: set[int] = set()  # notices delivered to web accounts, to touch
         self.reports = Reports(bot, sessions)
 
     def wake(self) -> None:
@@ -156,8 +160,11 @@ class Dispatcher:
     async def tick(self) -> int:
         """Claim one batch of due deliveries and send them; return how many were claimed."""
         claimed = await self.claim()
+        on_the_web, self._web_delivered = self._web_delivered, set()
+        if on_the_web:
+            self.reports.touch(*on_the_web)
         if not claimed:
-            return 0
+            return len(on_the_web)
         by_chat: dict[int, list[Claimed]] = {}
         for item in claimed:
             by_chat.setdefault(item.chat_id, []).append(item)
@@ -193,6 +200,10 @@ class Dispatcher:
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             ids = list(await session.scalars(query))
+            if not ids:
+                return []
+            ids, web = await on_the_web(session, ids, now)
+            self._web_delivered.update(web)
             if not ids:
                 return []
             await session.execute(

@@ -12,8 +12,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from bot.core.access import load_actor
 from bot.core.context import Services
 from bot.core.i18n import LANGUAGES, N_
+from bot.features.accounts.rules import CONSENT_VERSION, PARENT_TEXT
 from bot.features.web_access import queries
-from bot.features.web_access.rules import NOT_LINKED, check_init_data
+from bot.features.web_access.rules import ASK_CONSENT, NOT_LINKED, check_init_data
 from bot.web.render import page
 from bot.web.security import (
     LANGUAGE_COOKIE,
@@ -26,6 +27,13 @@ from storage.models import School, TelegramAccount
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 NO_INIT_DATA = N_("Open the contact book with the button in the bot's chat.")
+WEB_DATA = N_(
+    "To see or delete what the school keeps about you, please ask your child's homeroom teacher."
+)
+DECLINED = N_(
+    "You did not agree, so the contact book stays closed and nothing was recorded. The link "
+    "or code on the slip still works until the date printed on it if you change your mind."
+)
 
 
 async def common(visit: WebVisit) -> dict[str, Any]:
@@ -82,13 +90,21 @@ def sign_in(services: Services) -> Endpoint:
         async with web_visit(services, request) as visit:
             form = await request.form()
             secret = str(form.get("secret") or "")[:200]
+            answer = str(form.get("consent") or "")
+            if answer == "no":
+                return page(
+                    "message.html", visit._, message=visit._(DECLINED), **await common(visit)
+                )
             result = await queries.redeem(
                 visit.session,
                 services.school_id,
                 secret,
                 visit.now,
                 visit.settings.web_session_hours,
+                consented=answer == "yes",
             )
+            if result == ASK_CONSENT:
+                return await consent_page(visit, secret)
             if isinstance(result, str):
                 return await sign_in_page(visit, result, status=403)
             opened, _actor = result
@@ -96,6 +112,21 @@ def sign_in(services: Services) -> Endpoint:
             return _signed_in(visit, response, opened.token, opened.expires_at)
 
     return endpoint
+
+
+async def consent_page(visit: WebVisit, secret: str) -> Response:
+    """A family's first sign-in with a slip: what the school keeps, why and who sees it (the
+    chat's consent text, the same version), then "I agree" (signs in) or "I do not agree"."""
+    _ = visit._
+    return page(
+        "consent.html",
+        _,
+        heading=_(ASK_CONSENT),
+        paragraphs=[_(paragraph) for paragraph in PARENT_TEXT] + [_(WEB_DATA)],
+        version=_("Consent text version {version}.").format(version=CONSENT_VERSION),
+        secret=secret,
+        **await common(visit),
+    )
 
 
 def mini_app(services: Services) -> Endpoint:

@@ -35,8 +35,28 @@ class AccountState(enum.StrEnum):
     REVOKED = "revoked"
 
 
+class AccountChannel(enum.StrEnum):
+    """How an account is reached: its Telegram chat, or only the web contact book."""
+
+    TELEGRAM = "telegram"
+    WEB = "web"
+
+
+def web_user_id(guardian_id: int) -> int:
+    """The synthetic Telegram user id (and chat id) of a guardian's web account: the guardian's
+    id negated. A Telegram user's id is never below 1, so it can never be a person's, and the
+    (school, user id) uniqueness gives each guardian one web account."""
+    return -guardian_id
+
+
 class TelegramAccount(Base):
-    """A Telegram user of one school's bot, linked to a guardian and/or a staff record."""
+    """A Telegram user of one school's bot, linked to a guardian and/or a staff record.
+
+    A web account (`channel` "web") is a family without Telegram: made for a guardian by the
+    invitation slip's web link, its user and chat ids are `web_user_id(guardian)`; the outbox
+    delivers to it by marking its deliveries delivered (the family reads them on the web page)
+    and never calls Telegram for it.
+    """
 
     __tablename__ = "telegram_accounts"
     __table_args__ = (UniqueConstraint("school_id", "telegram_user_id"),)
@@ -45,6 +65,9 @@ class TelegramAccount(Base):
     school_id: Mapped[SchoolFK]
     telegram_user_id: Mapped[int] = mapped_column(BigInteger)
     chat_id: Mapped[int] = mapped_column(BigInteger)
+    channel: Mapped[str] = mapped_column(
+        String(8), default=AccountChannel.TELEGRAM.value, server_default="telegram"
+    )
     language: Mapped[str | None] = mapped_column(String(8))
     guardian_id: Mapped[int | None] = mapped_column(
         ForeignKey("guardians.id", ondelete="SET NULL"), index=True

@@ -1,5 +1,6 @@
 """Printable invitation slips: one per child, with a QR code and a code that links a parent.
 
+With the web served, a third column has a second QR code: a one-time sign-in on the web.
 Each slip names the pupil, the class, the parent it goes to, the class's homeroom teacher (a
 dotted line to fill in by hand when the staff list names none) and the date of issue; the help
 line gives the school's phone when it is set; the last line says what the school keeps, as the
@@ -31,6 +32,7 @@ from docx.text.run import Run
 
 from bot.core.datefmt import short
 from bot.core.i18n import Translator
+from bot.features.accounts.slip_table import dashed_cut_lines, padding
 
 TEXT_FONT = "Times New Roman"
 CODE_FONT = "Courier New"
@@ -44,9 +46,10 @@ SLIP_WIDTH = Cm(18.0)
 SLIP_HEIGHTS = (Cm(9.2), Cm(9.2), Cm(9.2))
 QR_SIZE = Cm(3.5)
 QR_COLUMN, STEPS_COLUMN = Cm(4.1), Cm(13.5)  # inside the slip's own cell margins
+# With the web's QR code: Telegram's QR, the steps, the web's QR with its line and code.
+WEB_QR_SIZE, WEB_COLUMN, WEB_STEPS_COLUMN = Cm(2.9), Cm(4.1), Cm(13.5 - 4.1)
 RIGHT_TAB = Cm(12.5)  # the class and the date of issue, at the right of their line
 BLANK = "." * 40  # a name to write by hand
-PADDING, SIDE_PADDING = 57, 108  # twentieths of a point: 0.1 cm, and Word's usual 0.19 cm
 NBSP = "\u00a0"  # keeps a phone number on one line
 _LANGUAGE_TAGS = {"vi": "vi-VN", "en": "en-US"}
 _THEME_FONTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -68,6 +71,9 @@ class Slip:
     deep_link: str
     expires_on: date
     teacher_name: str = ""  # the class's homeroom teacher on the staff list
+    web_link: str = ""  # a one-time sign-in on the web contact book (its second QR code)
+    web_code: str = ""  # the same sign-in as a code to type: ABCD-EFGH
+    web_site: str = ""  # where to type it
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +117,8 @@ def render_slips_docx(
             _spacer(document.paragraphs[-1])
         table = document.add_table(rows=0, cols=1)
         table.autofit = False
-        _dashed_cut_lines(table._tbl.tblPr)
-        _padding(table._tbl.tblPr)
+        dashed_cut_lines(table._tbl.tblPr)
+        padding(table._tbl.tblPr)
         for slip, height in zip(slips[start : start + per_page], SLIP_HEIGHTS, strict=False):
             row = table.add_row()
             row.height, row.height_rule = height, WD_ROW_HEIGHT_RULE.AT_LEAST
@@ -137,17 +143,40 @@ def _fill_slip(cell: _Cell, slip: Slip, issue: Issue, title: str, _: Translator)
     heading = _add_paragraph(cell.add_paragraph(), title, size=13, bold=True, caps=True, after=3)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _who(cell, slip, issue, _)
-    inner = cell.add_table(rows=1, cols=2)
+    widths = (
+        (QR_COLUMN, WEB_STEPS_COLUMN, WEB_COLUMN) if slip.web_link else (QR_COLUMN, STEPS_COLUMN)
+    )
+    inner = cell.add_table(rows=1, cols=len(widths))
     inner.autofit = False
-    qr_cell, steps = inner.rows[0].cells
-    inner.columns[0].width = qr_cell.width = QR_COLUMN
-    inner.columns[1].width = steps.width = STEPS_COLUMN
-    qr_cell.vertical_alignment = steps.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    picture = qr_cell.paragraphs[0]
+    cells = inner.rows[0].cells
+    for column, inner_cell, width in zip(inner.columns, cells, widths, strict=True):
+        column.width = inner_cell.width = width
+        inner_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    picture = cells[0].paragraphs[0]
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.add_run().add_picture(io.BytesIO(_qr_png(slip.deep_link)), width=QR_SIZE)
-    _steps(steps, slip, _, issue.bot)
+    _steps(cells[1], slip, _, issue.bot)
+    if slip.web_link:
+        _web(cells[2], slip, _)
     _help(cell, issue.phone, _)
+
+
+def _web(column: _Cell, slip: Slip, _: Translator) -> None:
+    """For a family without Telegram: the one line, the web's QR code, the code to type."""
+    line = _("Not using Telegram? Scan this code to read the contact book in a browser.")
+    intro = _add_paragraph(column.paragraphs[0], line, size=9, bold=True, after=2)
+    intro.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture = column.add_paragraph()
+    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.space_after = Pt(1)
+    picture.add_run().add_picture(io.BytesIO(_qr_png(slip.web_link)), width=WEB_QR_SIZE)
+    if slip.web_site:
+        typed = _("or type this code at {site}:").format(site=slip.web_site)
+        site = _add_paragraph(column.add_paragraph(), typed, size=8, after=0)
+        site.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    code = _add_paragraph(column.add_paragraph(), slip.web_code, size=12, bold=True, after=0)
+    code.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_font(code.runs[0], CODE_FONT)
 
 
 def _help(cell: _Cell, phone: str, _: Translator) -> None:
@@ -319,25 +348,3 @@ def _style_normal(style: ParagraphStyle, language: str) -> None:
     _set_fonts(rpr, TEXT_FONT)
     lang = OxmlElement("w:lang", {qn("w:val"): language})
     rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
-
-
-def _dashed_cut_lines(tblpr: BaseOxmlElement) -> None:
-    """Draw dashed cut lines between the slips of a table, and no other border."""
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        kind = "dashed" if edge == "insideH" else "nil"
-        attributes = {qn("w:val"): kind, qn("w:sz"): "8", qn("w:space"): "0"}
-        borders.append(OxmlElement(f"w:{edge}", {**attributes, qn("w:color"): "555555"}))
-    tblpr.insert_element_before(
-        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
-    )
-
-
-def _padding(tblpr: BaseOxmlElement) -> None:
-    """Keep each slip's text off the cut lines: a margin inside the top and bottom of a cell."""
-    margins = OxmlElement("w:tblCellMar")
-    for edge, width in (("top", PADDING), ("left", SIDE_PADDING)):
-        margins.append(OxmlElement(f"w:{edge}", {qn("w:w"): str(width), qn("w:type"): "dxa"}))
-    for edge, width in (("bottom", PADDING), ("right", SIDE_PADDING)):
-        margins.append(OxmlElement(f"w:{edge}", {qn("w:w"): str(width), qn("w:type"): "dxa"}))
-    tblpr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")

@@ -6,14 +6,16 @@ import asyncio
 import hashlib
 import re
 import secrets
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.features.accounts.documents import Slip, render_slips_docx
 from storage.models import (
     Guardian,
@@ -122,6 +124,7 @@ class Invitation:
     guardian_name: str | None
     code: str
     expires_on: date
+    guardian_id: int = 0  # whom the slip goes to
 
 
 async def issue_for_class(
@@ -169,7 +172,12 @@ async def issue_for_class(
         )
         issued.append(
             Invitation(
-                student_name, klass, guardian_name, code, (now + timedelta(days=days)).date()
+                student_name,
+                klass,
+                guardian_name,
+                code,
+                (now + timedelta(days=days)).date(),
+                guardian_id,
             )
         )
     return issued
@@ -183,11 +191,65 @@ class ClassSlips:
     count: int
     expires_on: date
     document: bytes
+    web_links: int = 0  # slips with the web's second QR code (the earlier ones ended)
 
     @property
     def file_name(self) -> str:
         """A file name a teacher recognises: thu-moi-lop-3A.docx."""
         return f"thu-moi-lop-{self.class_name.replace('/', '-')}.docx"
+
+
+def _slip(
+    item: Invitation, bot_username: str, teacher: str, web: tuple[str, str, str] | None
+) -> Slip:
+    """One child's slip: the code, its deep link, and the guardian's web sign-in if any."""
+    link, code, site = web or ("", "", "")
+    return Slip(
+        student_name=item.student_name,
+        class_name=item.class_name,
+        guardian_name=item.guardian_name,
+        code=item.code,
+        deep_link=deep_link(bot_username, item.code),
+        expires_on=item.expires_on,
+        teacher_name=teacher,
+        web_link=link,
+        web_code=code,
+        web_site=site,
+    )
+
+
+class WebLinks(Protocol):
+    """Makes the web sign-ins printed on a class's slips (the web feature's `SlipLinks`): for
+    each guardian, a one-time link and its short code until `expires_at`; the class's earlier
+    slips' web links end."""
+
+    async def __call__(
+        self,
+        session: AsyncSession,
+        school_id: int,
+        class_id: int,
+        guardians: Sequence[int],
+        now: datetime,
+        expires_at: datetime,
+    ) -> Mapping[int, tuple[str, str, str]]: ...
+
+
+WEB_LINKS_PRINTED = N_(
+    "Each slip also carries a one-time link to the contact book on the web, for families "
+    "without Telegram; the web links on this class's earlier slips no longer work."
+)
+_WEB_LINKS: list[Callable[[str], WebLinks]] = []
+
+
+def offer_web_links(maker: Callable[[str], WebLinks]) -> None:
+    """The web feature's maker of slips' web links, for a web base URL (registered at start:
+    this feature knows no web feature, which links its accounts)."""
+    _WEB_LINKS[:] = [maker]
+
+
+def web_links_for(web_url: str | None) -> WebLinks | None:
+    """The slips' web links for the web served at `web_url` (None when it is not served)."""
+    return _WEB_LINKS[0](web_url) if web_url and _WEB_LINKS else None
 
 
 def deep_link(bot_username: str, code: str) -> str:
@@ -208,17 +270,26 @@ async def class_slips(
     days: int = DEFAULT_DAYS,
     phone: str | None = None,
     zone: ZoneInfo = SCHOOL_ZONE,
+    web: WebLinks | None = None,
+    web_url: str | None = None,
 ) -> ClassSlips | None:
     """Issue a class's codes and lay out one slip per child (None: no pupil has a guardian).
 
     The slips are dated `now` in the school's `zone`, name the class's homeroom teacher and
     give the school's phone: its own setting "phone", else `phone` (SCHOOLBOT_SCHOOL_PHONE).
-    """
+    With `web` (or `web_url` and the web feature's maker) each slip also carries a one-time
+    web sign-in for its guardian, as long as the code; the class's earlier web links end."""
+    web = web or web_links_for(web_url)
     issued = await issue_for_class(session, school_id, class_id, now, days)
     if not issued:
         return None
-    school = await session.get(School, school_id)
+    links: Mapping[int, tuple[str, str, str]] = {}
+    if web is not None:
+        guardians = [item.guardian_id for item in issued]
+        links = await web(session, school_id, class_id, guardians, now, now + timedelta(days=days))
     teacher = await homeroom_teacher(session, school_id, class_id)
+    slips = [_slip(item, bot_username, teacher, links.get(item.guardian_id)) for item in issued]
+    school = await session.get(School, school_id)
     audit(
         session,
         school_id=school_id,
@@ -226,20 +297,8 @@ async def class_slips(
         action="invitation.issued",
         entity="class",
         entity_id=class_id,
-        after={"count": len(issued), "days": days},
+        after={"count": len(issued), "days": days, "web": web is not None},
     )
-    slips = [
-        Slip(
-            student_name=item.student_name,
-            class_name=item.class_name,
-            guardian_name=item.guardian_name,
-            code=item.code,
-            deep_link=deep_link(bot_username, item.code),
-            expires_on=item.expires_on,
-            teacher_name=teacher,
-        )
-        for item in issued
-    ]
     document = await asyncio.to_thread(
         lambda: render_slips_docx(
             slips,
@@ -250,4 +309,10 @@ async def class_slips(
             school_phone=school_phone(school.settings if school else None, phone),
         )
     )
-    return ClassSlips(issued[0].class_name, len(slips), issued[0].expires_on, document)
+    return ClassSlips(
+        issued[0].class_name,
+        len(slips),
+        issued[0].expires_on,
+        document,
+        sum(1 for slip in slips if slip.web_link),
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.core.i18n import N_
 from storage.models import AccountState, Relation, RequestState
 
 if TYPE_CHECKING:
@@ -18,6 +19,23 @@ if TYPE_CHECKING:
     from storage.models import LinkRequest, TelegramAccount
 
 CONSENT_VERSION = "2026.1"
+# What a parent reads and accepts before anything is linked: in chat (chat/consent.py) and on
+# the web (a family without Telegram, at its first sign-in).
+PARENT_TEXT = (
+    N_(
+        "The school keeps: your name and phone number, your Telegram account, your children's "
+        "names, classes and birth dates, the study and health notices sent to you, and your "
+        "messages to the school."
+    ),
+    N_(
+        "Why: to send you your child's weekly study and health notices and urgent messages, and "
+        "to let you reply to the school."
+    ),
+    N_(
+        "Who sees it: your child's teachers, the school's leaders and, for health, the school "
+        "nurse. It is never shown to other parents or posted in groups."
+    ),
+)
 MAX_WRONG_CODES = 5
 WRONG_CODE_WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=30)

@@ -9,10 +9,14 @@ if TYPE_CHECKING:
 
 
 def register(features: Features) -> None:
-    """Add /web for everyone on the school's lists."""
+    """Add /web for everyone on the school's lists; give the invitation slips their web links."""
     from bot.core.i18n import N_
+    from bot.features.accounts import invitations
     from bot.features.web_access import chat
+    from bot.features.web_access.slips import SlipLinks
     from storage.models import Role
+
+    invitations.offer_web_links(SlipLinks)  # the slips' second QR code (/moi, the CLI)
 
     features.command(
         "web",

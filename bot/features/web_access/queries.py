@@ -10,10 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.access import Actor, load_actor
+from bot.features.web_access import families
 from bot.features.web_access.rules import (
+    ASK_CONSENT,
     LINK_SPENT,
     NOT_LINKED,
     REPLAYED,
+    SLIP_SPENT,
     digest,
     new_code,
     new_token,
@@ -44,13 +47,20 @@ async def issue_sign_in(
     session: AsyncSession, account: TelegramAccount, now: datetime, minutes: int
 ) -> Issued:
     """A new one-time link and code for the account; any earlier unused one stops working."""
+    return await issue_until(session, account, now, now + timedelta(minutes=minutes))
+
+
+async def issue_until(
+    session: AsyncSession, account: TelegramAccount, now: datetime, expires: datetime
+) -> Issued:
+    """A new one-time link and code for the account, until `expires` (an invitation slip's:
+    its code's last moment); any earlier unused one stops working."""
     await session.execute(
         update(WebSignIn)
         .where(WebSignIn.account_id == account.id, WebSignIn.used_at.is_(None))
         .values(expires_at=now)
     )
     token, code = new_token(), new_code()
-    expires = now + timedelta(minutes=minutes)
     session.add(
         WebSignIn(
             school_id=account.school_id,
@@ -66,10 +76,20 @@ async def issue_sign_in(
 
 
 async def redeem(
-    session: AsyncSession, school_id: int, secret: str, now: datetime, hours: int
+    session: AsyncSession,
+    school_id: int,
+    secret: str,
+    now: datetime,
+    hours: int,
+    *,
+    consented: bool = False,
 ) -> tuple[Opened, Actor] | str:
     """Sign in with a link's secret or a typed code: once, before it expires, while the
-    account is still linked. Returns the new session, or a refusal (a msgid)."""
+    account is still linked. Returns the new session, or a refusal (a msgid).
+
+    A family's web account (an invitation slip's link) opens the account of its guardian: the
+    family's own once they accept the privacy notice (`ASK_CONSENT` until `consented`; the link
+    is not spent by asking), or their Telegram account if they joined there."""
     code = typed_code(secret)
     hashes = [digest(secret)] + ([digest(code)] if code is not None else [])
     found = await session.scalar(
@@ -78,8 +98,17 @@ async def redeem(
             or_(WebSignIn.token_hash.in_(hashes), WebSignIn.code_hash.in_(hashes)),
         )
     )
-    if found is None or found.used_at is not None or found.expires_at <= now:
+    if found is None:
         return LINK_SPENT
+    account = await session.get(TelegramAccount, found.account_id)
+    assert account is not None  # sign-ins cascade with their account
+    if found.used_at is not None or found.expires_at <= now:
+        return SLIP_SPENT if families.is_web(account) else LINK_SPENT
+    target = await families.signs_in_as(session, account) if families.is_web(account) else account
+    if isinstance(target, str):
+        return target
+    if families.is_web(account) and families.must_consent(account, target) and not consented:
+        return ASK_CONSENT
     spent = await session.execute(
         update(WebSignIn)
         .where(WebSignIn.id == found.id, WebSignIn.used_at.is_(None))
@@ -87,21 +116,29 @@ async def redeem(
     )
     if getattr(spent, "rowcount", 0) != 1:
         return LINK_SPENT  # another browser used it a moment ago
-    account = await session.get(TelegramAccount, found.account_id)
-    assert account is not None  # sign-ins cascade with their account
-    actor = await load_actor(session, account)
+    if families.is_web(account) and target.id == account.id:
+        await families.join(session, account, now)
+    actor = await load_actor(session, target)
     if not actor.linked:
         return NOT_LINKED
-    opened = await open_session(session, account, now, hours, via="link")
+    # A family without Telegram has no /web for a new link: its browser keeps the session as
+    # long as the slip's link would have lasted (at least the usual hours).
+    lasts = max(hours, _hours_until(found.expires_at, now)) if families.is_web(target) else hours
+    opened = await open_session(session, target, now, lasts, via="link")
     audit(
         session,
         school_id=school_id,
-        actor=f"tg:{account.telegram_user_id}",
+        actor=families.who(target),
         action="web.sign_in",
         entity="telegram_account",
-        entity_id=account.id,
+        entity_id=target.id,
+        after={"slip": True} if families.is_web(account) else None,
     )
     return opened, actor
+
+
+def _hours_until(moment: datetime, now: datetime) -> int:
+    return max(0, int((moment - now).total_seconds() // 3600))
 
 
 async def open_session(

@@ -28,6 +28,11 @@ LINK_SPENT = N_(
     "Send /web to the bot for a new one."
 )
 NOT_LINKED = N_("This account is not linked to the school's lists any more.")
+SLIP_SPENT = N_(
+    "This link or code does not work any more: each works once, until the date on the slip. "
+    "Please ask your child's homeroom teacher for a new invitation slip."
+)
+ASK_CONSENT = N_("Before your contact book opens: your consent")
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0 or 1 to misread
 CODE_LENGTH = 8

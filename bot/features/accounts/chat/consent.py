@@ -15,23 +15,8 @@ from bot.core.i18n import N_, Translator
 from bot.features.accounts import invitations
 from bot.features.accounts.buttons import Agree, Disagree, StaffConsent
 from bot.features.accounts.invitations import normalize_code
-from bot.features.accounts.rules import CONSENT_VERSION, has_consented
+from bot.features.accounts.rules import CONSENT_VERSION, PARENT_TEXT, has_consented
 
-PARENT_TEXT = (
-    N_(
-        "The school keeps: your name and phone number, your Telegram account, your children's "
-        "names, classes and birth dates, the study and health notices sent to you, and your "
-        "messages to the school."
-    ),
-    N_(
-        "Why: to send you your child's weekly study and health notices and urgent messages, and "
-        "to let you reply to the school."
-    ),
-    N_(
-        "Who sees it: your child's teachers, the school's leaders and, for health, the school "
-        "nurse. It is never shown to other parents or posted in groups."
-    ),
-)
 STAFF_TEXT = (
     N_(
         "The school keeps: your name and phone number, your Telegram account, your roles and "

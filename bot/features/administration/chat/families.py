@@ -112,6 +112,7 @@ async def _send_slips(visit: Visit, class_id: int, context: BotContext) -> None:
         actor=visit.who,
         phone=context.settings.school_phone,
         zone=context.settings.zone,
+        web_url=context.settings.web_url,
     )
     if slips is None:
         visit.reply(_("This class has no pupils with a parent on the lists."), as_html=False)
@@ -119,6 +120,8 @@ async def _send_slips(visit: Visit, class_id: int, context: BotContext) -> None:
     caption = _("{count} invitation slips for class {name}, valid until {date}.").format(
         count=slips.count, name=slips.class_name, date=short(slips.expires_on)
     )
+    if slips.web_links:
+        caption += "\n" + _(invitations.WEB_LINKS_PRINTED)
     bot, chat_id = visit.update.get_bot(), visit.chat_id
     visit.later(
         # HTML until the application's default parse mode is switched on.
