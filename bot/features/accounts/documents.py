@@ -47,7 +47,7 @@ SLIP_HEIGHTS = (Cm(9.2), Cm(9.2), Cm(9.2))
 QR_SIZE = Cm(3.5)
 QR_COLUMN, STEPS_COLUMN = Cm(4.1), Cm(13.5)  # inside the slip's own cell margins
 # With the web's QR code: Telegram's QR, the steps, the web's QR with its line and code.
-WEB_QR_SIZE, WEB_COLUMN, WEB_STEPS_COLUMN = Cm(2.9), Cm(4.1), Cm(13.5 - 4.1)
+WEB_QR_SIZE, WEB_COLUMN, WEB_STEPS_COLUMN = Cm(2.5), Cm(4.5), Cm(13.5 - 4.5)
 RIGHT_TAB = Cm(12.5)  # the class and the date of issue, at the right of their line
 BLANK = "." * 40  # a name to write by hand
 NBSP = "\u00a0"  # keeps a phone number on one line
@@ -164,19 +164,16 @@ def _fill_slip(cell: _Cell, slip: Slip, issue: Issue, title: str, _: Translator)
 def _web(column: _Cell, slip: Slip, _: Translator) -> None:
     """For a family without Telegram: the one line, the web's QR code, the code to type."""
     line = _("Not using Telegram? Scan this code to read the contact book in a browser.")
-    intro = _add_paragraph(column.paragraphs[0], line, size=9, bold=True, after=2)
-    intro.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    intro = _add_paragraph(column.paragraphs[0], line, size=8, bold=True, after=1)
     picture = column.add_paragraph()
-    picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    picture.paragraph_format.space_after = Pt(1)
+    picture.paragraph_format.space_after = Pt(0)
     picture.add_run().add_picture(io.BytesIO(_qr_png(slip.web_link)), width=WEB_QR_SIZE)
-    if slip.web_site:
-        typed = _("or type this code at {site}:").format(site=slip.web_site)
-        site = _add_paragraph(column.add_paragraph(), typed, size=8, after=0)
-        site.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    code = _add_paragraph(column.add_paragraph(), slip.web_code, size=12, bold=True, after=0)
-    code.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    typed = _("or type this code at {site}:").format(site=slip.web_site)
+    site = _add_paragraph(column.add_paragraph(), typed, size=7.5, after=0)
+    code = _add_paragraph(column.add_paragraph(), slip.web_code, size=11, bold=True, after=0)
     _set_font(code.runs[0], CODE_FONT)
+    for paragraph in (intro, picture, site, code):
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _help(cell: _Cell, phone: str, _: Translator) -> None:
