@@ -3,6 +3,7 @@ for words that belong to another school only."""
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import json
@@ -16,6 +17,8 @@ from sandbox.server import RunningSandbox
 from tests.district.isolation_world import SchoolSpec, e164
 
 TAG = re.compile(r"<[^>]+>")
+GROUPED = re.compile(r"(?<=\d)[ .](?=\d)")  # a space or a dot inside a number
+DIGITS = re.compile(r"\d+")
 
 
 def phone_forms(local: str) -> list[str]:
@@ -58,24 +61,42 @@ def normal(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
+def numbers(text: str) -> set[str]:
+    """The numbers in a text, digit groups joined ("0912 345 678" and "+84912345678" read
+    as 0912345678 and 84912345678)."""
+    return set(DIGITS.findall(GROUPED.sub("", text)))
+
+
+def is_number(word: str) -> bool:
+    return word[-1].isdigit()
+
+
+def found_in(text: str, digits: set[str], words: Iterable[str]) -> list[str]:
+    """The words present (a number only as a whole number), in the order given."""
+    return [
+        word
+        for word in words
+        if (numbers(word) <= digits if is_number(word) else normal(word) in text)
+    ]
+
+
 def found(text: str, words: Iterable[str]) -> list[str]:
-    """The words present in the text (digits only where no digit touches them)."""
-    haystack = normal(text)
-    hits = []
-    for word in words:
-        needle = normal(word)
-        if needle[-1].isdigit():
-            if re.search(rf"(?<!\d){re.escape(needle)}(?!\d)", haystack):
-                hits.append(word)
-        elif needle in haystack:
-            hits.append(word)
-    return hits
+    """The words present in the text, in the order given."""
+    return found_in(normal(text), numbers(text), words)
 
 
 def text_of_file(data: bytes) -> str:
-    """A file's readable text: the parts of a .docx/.xlsx/.zip (recursively), else the bytes."""
+    """A file's readable text: the parts of a .docx/.xlsx/.zip (recursively), a JSON file's
+    values, a text file; nothing of an image."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        return data.decode("utf-8", errors="ignore")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return ""  # a photo, a QR code, a chart: no words to read
+        try:  # a JSON file may write its words as \u escapes
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            return text
     parts = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():
@@ -94,6 +115,14 @@ class Seen:
 
     where: str
     text: str
+
+    @functools.cached_property
+    def normal(self) -> str:
+        return normal(self.text)
+
+    @functools.cached_property
+    def numbers(self) -> set[str]:
+        return numbers(self.text)
 
 
 def delivered(sandbox: RunningSandbox, bot_id: int) -> list[Seen]:
@@ -124,4 +153,10 @@ def delivered(sandbox: RunningSandbox, bot_id: int) -> list[Seen]:
 def leaks(seen: Iterable[Seen], foreign: Iterable[str]) -> list[str]:
     """Where another school's words were seen."""
     words = list(foreign)
-    return [f"{item.where}: {hits}" for item in seen if (hits := found(item.text, words))]
+    wanted = {normal(word) for word in words if not is_number(word)}
+    wanted_numbers = set().union(*(numbers(word) for word in words if is_number(word)))
+    return [
+        f"{item.where}: {found_in(item.normal, item.numbers, words)}"
+        for item in seen
+        if item.numbers & wanted_numbers or any(word in item.normal for word in wanted)
+    ]

@@ -17,8 +17,8 @@ from tests.district.isolation_world import (
     link,
     person,
     pupil_ids,
-    vn,
 )
+from tests.e2e.conftest import vn
 from tests.e2e.test_feedback import press_step
 from tests.e2e.test_weekly import WEEK_13
 
@@ -113,3 +113,30 @@ async def feedback(engine: AsyncEngine, campus: Campus) -> None:
     assert await campus.send() == 1
     received = await teacher.next_message(timeout=10, new_only=True)
     assert "áo mưa" in received["text"] and "3A" in received["text"], received["text"]
+
+
+async def the_days_after(campus: Campus) -> None:
+    """The clock moved on to Tuesday morning: Saturday's summary to the leaders and the
+    reminders of the school days run by each school's schedule, and are sent."""
+    assert await campus.clock.run_until(vn(2026, 12, 8, 8, 0)) >= 3
+    await campus.send()
+    summaries = [
+        m["text"] or ""
+        for m in await campus.people["principal"].messages()
+        if "tổng hợp" in (m["text"] or "")
+    ]
+    assert summaries and all("3A" in text for text in summaries), summaries
+
+
+async def personal_data(campus: Campus) -> None:
+    """/dulieu's export for two parents (one of them a mother in two schools): the JSON and
+    the workbook of what the school keeps about them."""
+    for key in ("mother2", "mother3"):
+        parent = campus.people[key]
+        await parent.skip_pending()
+        await parent.command("dulieu")
+        await parent.next_message(timeout=10, new_only=True)
+        await parent.press("Tải dữ liệu của tôi")
+        files = [await parent.next_message(timeout=10, new_only=True) for _ in range(2)]
+        names = sorted(message["file"]["file_name"] for message in files)
+        assert names[1] == "du-lieu-cua-toi.xlsx", names

@@ -223,7 +223,7 @@ async def campuses(
                 services.sessions,
                 school_id=school_id,
                 per_chat_interval=0,
-                clock=lambda services=services: services.clock(),
+                clock=clock,  # the BotClock, which services.clock is too
             )
             services.dispatcher = sender
             running.append(Campus(spec, school_id, app, clock, sender))
