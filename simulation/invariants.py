@@ -92,7 +92,8 @@ class Checks:
         for name in set(names.findall(text)):
             codes = {p.code for p in school.pupils if p.name == name}
             if not codes & allowed:
-                self.fail("privacy", delivered.at, [person], f"received {name}'s data")
+                detail = f"received {name}'s data in “{text[:40]}”"
+                self.fail("privacy", delivered.at, [person], detail)
         for code in set(CODE.findall(text)):
             if code in school.by_code and code not in allowed:
                 self.fail("privacy", delivered.at, [person], f"received the code {code}")
@@ -297,8 +298,12 @@ class Checks:
                 self.fail("lost", sent.at, [sent.parent], f"“{sent.token}” is not stored")
                 continue
             code, state = found[0]
-            teacher = self.town.teacher(self.town.school.pupil(code).klass)
-            told = self.received(teacher, lambda t, s=sent: s.token in t)
+            klass = self.town.school.pupil(code).klass
+            teacher = self.town.teacher(klass)
+            told = sum(
+                self.received(anyone, lambda t, s=sent: s.token in t)
+                for anyone in self.town.teachers_of(klass)
+            )
             waiting = state is FeedbackState.OPEN or not teacher.linked_at or teacher.is_blocked
             if not told and not waiting:
                 self.fail("lost", sent.at, [sent.parent, teacher], f"“{sent.token}” unread")

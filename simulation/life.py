@@ -50,26 +50,23 @@ class Life:
     def _plan_week(self, week: int) -> None:
         town, rng, base = self.town, self.town.rng, week * 7
         for klass in town.school.classes:
-            teacher = town.teacher(klass)
             for _ in range(2):  # leave requests at any hour, any day
                 when = town.hour_of(base + rng.randrange(7), rng.randrange(24))
                 town.agenda[when].append(self._leave(klass))
             if rng.random() < 0.7:  # Friday's absences entered on Saturday morning
                 when = town.hour_of(base + 5, rng.choice([8, 9, 10]))
-                town.agenda[when].append(self._attendance(teacher, None))
+                town.agenda[when].append(self._attendance(klass, None))
             if rng.random() < 0.5:  # today's, on a weekday morning
                 when = town.hour_of(base + rng.choice([1, 2, 3]), 8)
-                town.agenda[when].append(self._attendance(teacher, None))
+                town.agenda[when].append(self._attendance(klass, None))
             if week and rng.random() < 0.3:  # last Friday's, on Monday: an addendum
                 friday = (town.start + timedelta(days=base - 3)).astimezone(ZONE).date()
-                town.agenda[town.hour_of(base, 7)].append(self._attendance(teacher, friday))
+                town.agenda[town.hour_of(base, 7)].append(self._attendance(klass, friday))
         # A parent of one class blocks the bot on Tuesday morning, an urgent message reaches
         # the class at 11:00 (its report must name her), and she unblocks days later.
         klass = rng.choice(town.school.classes)
         town.agenda[town.hour_of(base + 1, 9)].append(self._block_in(klass, base))
-        town.agenda[town.hour_of(base + 1, 11)].append(
-            town._urgent(town.teacher(klass), klass, 100 + week + 1)
-        )
+        town.agenda[town.hour_of(base + 1, 11)].append(town._urgent(klass, 100 + week + 1))
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -103,6 +100,8 @@ class Life:
         token = found.group(0) if found else ""
 
         async def act() -> None:
+            if teacher.left_at is not None:
+                return  # she left the school (simulation/staffing.py presses for her)
             press = await absences.decide(teacher, data, card.message_id, token, approve)
             self.presses.append(press)
             if self.town.rng.random() < 0.3:  # the old button pressed again, later
@@ -113,6 +112,8 @@ class Life:
 
     def _again(self, teacher: Person, card: Delivered, data: str, token: str) -> Action:
         async def act() -> None:
+            if teacher.left_at is not None:
+                return
             approve = ":ok:" in data
             self.presses.append(
                 await absences.decide(teacher, data, card.message_id, token, approve)
@@ -120,8 +121,9 @@ class Life:
 
         return act
 
-    def _attendance(self, teacher: Person, day: date | None) -> Action:
+    def _attendance(self, klass: str, day: date | None) -> Action:
         async def act() -> None:
+            teacher = self.town.teacher(klass)  # whoever has the class then
             if teacher.linked_at is None:
                 return
             now = self.town.stage.now()

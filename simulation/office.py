@@ -90,21 +90,22 @@ class Office:
             for n, klass in enumerate(town.school.classes):
                 if n == 0 or rng.random() < 0.4:
                     when = town.hour_of(week * 7 + rng.randrange(5), rng.choice([9, 14, 20]))
-                    town.agenda[when].append(self._file(town.teacher(klass)))
+                    town.agenda[when].append(self._file(klass))
         # The principal is away a week from the first Wednesday (recorded the day before); a
         # correction is filed that Wednesday; the vice principal looks at what waits for her.
         monday = town.start
         town.agenda[town.hour_of(1, 15)].append(
             self._away(monday + timedelta(days=2), monday + timedelta(days=8))
         )
-        town.agenda[town.hour_of(2, 14)].append(self._file(town.teacher(town.school.classes[0])))
+        town.agenda[town.hour_of(2, 14)].append(self._file(town.school.classes[0]))
         for day in (2, 4, 7):
             town.agenda[town.hour_of(day, 8 if day != 2 else 16)].append(self._list())
 
     # --- actions ---------------------------------------------------------------------------
 
-    def _file(self, teacher: Person) -> Action:
+    def _file(self, klass: str) -> Action:
         async def act() -> None:
+            teacher = self.town.teacher(klass)  # whoever has the class then
             if teacher.linked_at is not None:
                 sent = await corrections.file_correction(teacher, self.town.rng)
                 if sent is not None:
@@ -130,6 +131,8 @@ class Office:
 
     def _press(self, person: Person, action: str, rid: int, mid: int, role: str = "") -> Action:
         async def act() -> None:
+            if person.left_at is not None:
+                return  # she left the school (simulation/staffing.py presses for her)
             deciding = person is self.principal and action in ("ok", "no")
             if deciding and self._is_away() and self.town.rng.random() < 0.7:
                 return  # away: most days she does not look

@@ -42,6 +42,7 @@ class Person:
     linked_at: datetime | None = None
     blocked: list[tuple[datetime, datetime | None]] = field(default_factory=list)
     language: str = "vi"
+    left_at: datetime | None = None  # a member of staff the new staff list no longer names
 
     @property
     def id(self) -> int:

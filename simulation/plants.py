@@ -24,6 +24,9 @@ of a run (never a switch in product code); `planted(names)` applies them and und
   chat: the teacher's changed cell never reaches the family (caught by `comments`).
 - `long-row-dropped`: a sheet's row with a comment over the limit is skipped without a word and
   the rest saved (caught by `sheet`: the row is not named to the teacher).
+- `leaver-keeps-class`: a person the staff list no longer names keeps, in chat, the homeroom
+  class she had: her /nhanxet still lists it (caught by `replaced`, and `privacy` for the
+  names it shows).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ PLANTS = (
     "seen-moves",
     "sheet-keeps-chat",
     "long-row-dropped",
+    "leaver-keeps-class",
 )
 
 
@@ -224,6 +228,40 @@ def _long_row_dropped() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _leaver_keeps_class() -> Iterator[None]:
+    import dataclasses
+
+    from sqlalchemy import select
+
+    from bot.core import context
+    from storage.models import AuditEvent, SchoolClass
+
+    real = getattr(context, "load_actor")  # noqa: B009 - imported there, not exported
+
+    async def keeping(session: Any, account: Any) -> Any:
+        actor = await real(session, account)
+        if account.staff_id is None or actor.homeroom_classes:
+            return actor
+        held = await session.scalar(  # what the staff list took from her when she left
+            select(AuditEvent.before).where(
+                AuditEvent.action == "staff.left", AuditEvent.entity_id == str(account.staff_id)
+            )
+        )
+        name = (held or {}).get("homeroom")
+        class_id = name and await session.scalar(
+            select(SchoolClass.id).where(
+                SchoolClass.school_id == account.school_id, SchoolClass.name == name
+            )
+        )
+        if not class_id:
+            return actor
+        return dataclasses.replace(actor, homeroom_classes=frozenset({class_id}))
+
+    with _patched(context, "load_actor", keeping):  # the name every chat visit calls
+        yield
+
+
 _PLANTERS = {
     "cancel-lies": _cancel_lies,
     "next-week": _next_week,
@@ -235,4 +273,5 @@ _PLANTERS = {
     "seen-moves": _seen_moves,
     "sheet-keeps-chat": _sheet_keeps_chat,
     "long-row-dropped": _long_row_dropped,
+    "leaver-keeps-class": _leaver_keeps_class,
 }

@@ -96,13 +96,16 @@ class Promises:
                 fail("lost", sent.at, [sent.parent], f"leave “{sent.token}” is not stored")
                 continue
             pupil = self.town.school.pupil(self.codes[request.student_id])
-            teacher = self.town.teacher(pupil.klass)
+            teacher = self.town.teacher_at(pupil.klass, sent.at)
             joined = teacher.linked_by(sent.at)
             told = LEAVE_SENT if joined else LEAVE_KEPT
             if not any(phrase in sent.told for phrase in told):
                 detail = f"leave “{sent.token}”: told “{sent.told[-160:]}”"
                 fail("lost", sent.at, [sent.parent, teacher], detail)
-            reached = self.checks.received(teacher, lambda t, s=sent: s.token in t)
+            reached = sum(
+                self.checks.received(anyone, lambda t, s=sent: s.token in t)
+                for anyone in self.town.teachers_of(pupil.klass)
+            )
             if not reached and (teacher.linked_at or request.state != RequestState.PENDING):
                 fail("lost", sent.at, [sent.parent, teacher], f"“{sent.token}” never reached")
             if request.state != RequestState.PENDING and not sent.parent.blocked:

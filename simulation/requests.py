@@ -115,6 +115,8 @@ class Requests:
 
     def _decide(self, decider: Person, card: Delivered, asked: Asked) -> Action:
         async def act() -> None:
+            if decider.left_at is not None:
+                return  # she left the school (simulation/staffing.py presses for her)
             request_id = card.buttons[0].split(":")[3]
             if await _state(decider, asked.person) is not RequestState.PENDING:
                 await self._late(decider, card.buttons[0], card.message_id)
@@ -152,6 +154,8 @@ class Requests:
 
     def _again(self, decider: Person, data: str, message_id: int) -> Action:
         async def act() -> None:
+            if decider.left_at is not None:
+                return
             await self._late(decider, data, message_id)
 
         return act

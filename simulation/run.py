@@ -19,6 +19,7 @@ from simulation.report import Report, peak_memory_mb
 from simulation.requests import Requests
 from simulation.school import generate
 from simulation.sheets import Sheets
+from simulation.staffing import Staffing
 from simulation.town import Town
 from simulation.world import Options, Stage, stage
 
@@ -61,6 +62,8 @@ async def simulate(options: Options) -> Report:
             records.plan(options.weeks)
             sheets = Sheets(town)
             sheets.plan(options.weeks)
+            staffing = Staffing(town, life)
+            staffing.plan(options.weeks)
             checks = Checks(town)
             hours = options.weeks * 7 * 24
             storms = 0
@@ -82,6 +85,7 @@ async def simulate(options: Options) -> Report:
             records.check(checks)
             await requests.check(checks)
             await sheets.check(checks, town.at(hours))
+            await staffing.check(checks)
             notices = sum(1 for d in here.log if not d.edit)
             report = Report(
                 seed=options.seed,
@@ -102,6 +106,7 @@ async def simulate(options: Options) -> Report:
                 | records.acts()
                 | requests.acts()
                 | sheets.acts()
+                | staffing.acts()
                 | {"storms": storms, **refused(here)},
             )
     report.wall_seconds = round(time.monotonic() - began, 1)

@@ -59,6 +59,8 @@ class Town:
     seen_presses: list[tuple[Person, Delivered, datetime, bool]] = field(default_factory=list)
     seen_log: int = 0  # how much of the stage's log people have looked at
     given: list[Given] = field(default_factory=list)  # every comment teachers gave, in order
+    # Homeroom teachers replaced (simulation/staffing.py): class -> [(who left, when)]
+    former: dict[str, list[tuple[Person, datetime]]] = field(default_factory=dict)
 
     def add(self, name: str, phone: str, **known: Any) -> Person:
         sandbox = self.stage.sandbox.add_person(name, f"+84{phone[1:]}")
@@ -70,7 +72,17 @@ class Town:
         return person
 
     def teacher(self, klass: str) -> Person:
+        """The class's homeroom teacher now."""
         return self.staff[klass]
+
+    def teacher_at(self, klass: str, moment: datetime) -> Person:
+        """The class's homeroom teacher at `moment` (before a replacement: the one who left)."""
+        left = [person for person, at in self.former.get(klass, []) if moment < at]
+        return left[0] if left else self.staff[klass]
+
+    def teachers_of(self, klass: str) -> list[Person]:
+        """Every homeroom teacher the class had in the run, the one now last."""
+        return [person for person, _at in self.former.get(klass, [])] + [self.staff[klass]]
 
     def hour_of(self, day: int, hour: int) -> int:
         return day * 24 + hour
@@ -113,24 +125,22 @@ class Town:
         base = week * 7
         rng = self.rng
         for klass in self.school.classes:
-            teacher = self.teacher(klass)
             for day in range(5):
                 for hour in (12, 20) if day < 4 else (13, 14, 15):
                     if rng.random() < 0.7:
                         self.agenda[self.hour_of(base + day, hour)].append(
-                            self._comments(teacher, rng.randint(2, 6))
+                            self._comments(klass, rng.randint(2, 6))
                         )
-            self.agenda[self.hour_of(base + 6, 20)].append(self._comments(teacher, 1))
+            self.agenda[self.hour_of(base + 6, 20)].append(self._comments(klass, 1))
             for _ in range(2):
                 self.agenda[self.hour_of(base + rng.randrange(7), rng.randrange(24))].append(
                     self._feedback(None, klass)
                 )
-        first = self.teacher(self.school.classes[0])
-        self.agenda[self.hour_of(base + 5, 10)].append(self._send_now(first))
+        self.agenda[self.hour_of(base + 5, 10)].append(self._send_now(self.school.classes[0]))
         klass = rng.choice(self.school.classes)
         # Week one's urgent message goes at 21:00, in quiet hours: it must not wait.
         when = self.hour_of(base + 2, 21) if week == 0 else self.hour_of(base + 1, 10)
-        self.agenda[when].append(self._urgent(self.teacher(klass), klass, week + 1))
+        self.agenda[when].append(self._urgent(klass, week + 1))
         if week == 0:
             self.agenda[self.hour_of(2, 19)].append(self._block(True))
             self.agenda[self.hour_of(6, 8)].append(self._block(False))
@@ -159,22 +169,25 @@ class Town:
 
         return act
 
-    def _comments(self, teacher: Person, count: int) -> Action:
+    def _comments(self, klass: str, count: int) -> Action:
         async def act() -> None:
+            teacher = self.teacher(klass)  # whoever has the class then
             if teacher.linked_at is not None:
                 await people.write_comments(teacher, count, self.rng.randrange(50), self.given)
 
         return act
 
-    def _send_now(self, teacher: Person) -> Action:
+    def _send_now(self, klass: str) -> Action:
         async def act() -> None:
+            teacher = self.teacher(klass)
             if teacher.linked_at is not None:
                 await people.send_week_now(teacher)
 
         return act
 
-    def _urgent(self, teacher: Person, klass: str, number: int) -> Action:
+    def _urgent(self, klass: str, number: int) -> Action:
         async def act() -> None:
+            teacher = self.teacher(klass)
             token = f"khẩn số {number:03d}"
             text = f"Thông báo {token}: lớp {klass} nghỉ học buổi chiều do mưa lớn."
             if teacher.linked_at is not None and await people.urgent(teacher, text):
@@ -284,6 +297,8 @@ class Town:
 
     def _answer(self, person: Person, card: Delivered) -> Action:
         async def act() -> None:
+            if person.left_at is not None:
+                return  # she left the school
             await people.answer_feedback(person, card, "Cảm ơn phụ huynh, cô sẽ để ý và báo lại.")
 
         return act
@@ -292,8 +307,8 @@ class Town:
 
     def entitled(self, person: Person, moment: datetime) -> set[str] | None:
         """The pupils (codes) whose data may reach the person at `moment`; None: every pupil."""
-        if not person.linked_by(moment):
-            return set()
+        if not person.linked_by(moment) or (person.left_at and person.left_at <= moment):
+            return set()  # (a member of staff who left: nobody's data any more)
         if person.guardian is not None:
             return set(person.guardian.children)
         member = person.member

@@ -22,7 +22,24 @@ SEED = 18
 # Product failures the simulation found, reported and not fixed yet: the invariant stays and
 # reports them; only these exact reports are let through, each named for its fix. (The clock
 # of "Ký xác nhận", found here, is fixed: corrections' ask_signatures takes the bot's clock.)
-KNOWN: set[tuple[str, str]] = set()
+# The ones below were found by the replaced homeroom teacher (simulation/staffing.py).
+KNOWN: set[tuple[str, str]] = {
+    # A staff list imported in chat is applied on the machine's clock: the teacher who left is
+    # told (and her left_at stamped) at the machine's time (administration's check_file and
+    # import_staged call import_staff without the visit's `now`).
+    ("clock", "a staff.left notice"),
+    # A leave request's card is kept for the staff ids of the class's teacher when it was
+    # sent (leave/news.py teacher_audience): her successor never gets it (only in /hopthu).
+    ("replaced", "“đơn số"),
+    # A correction's news and its request to sign keep going to the teacher who filed it after
+    # she left the school, with the pupil's name and the draft minutes.
+    ("replaced", "a correction notice addressed to her"),
+    ("privacy", "in “Đề nghị sửa"),
+    ("privacy", "in “Đã cập nhật"),
+    # The delivery report of an urgent message she sent is still edited in her chat after she
+    # left, listing the class's families to call.
+    ("privacy", "in “Báo cáo gửi thông báo"),
+}
 
 
 def unknown(violations: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -52,6 +69,7 @@ async def test_a_short_term_keeps_every_promise(tmp_path: Path) -> None:
     assert acts["health_sheets"] == 1 and acts["archives"] == 1, acts
     assert acts["link_requests"] >= 2 and acts["late_link_presses"] >= 1, acts
     assert acts["comment_sheets"] >= 1 and acts["sheet_refusals"] >= 1, acts
+    assert acts["teachers_replaced"] == 1 and acts["leaver_attempts"] == 2, acts
 
 
 # (plants, and per plant: the invariant that must name it and a word of its detail)
@@ -68,6 +86,7 @@ PLANTED = [
             "seen-moves",
             "sheet-keeps-chat",
             "long-row-dropped",
+            "leaver-keeps-class",
         ),
         [
             ("buttons", "old “Huỷ”"),
@@ -78,13 +97,14 @@ PLANTED = [
             ("buttons", "“Đã xem” first pressed"),
             ("comments", "the teacher last gave (sheet"),
             ("sheet", "not named"),
+            ("replaced", "/nhanxet after she left"),
         ],
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("plants", "caught_by"), PLANTED, ids=["next-week", "sibling-leak", "eight-at-once"]
+    ("plants", "caught_by"), PLANTED, ids=["next-week", "sibling-leak", "nine-at-once"]
 )
 async def test_a_planted_bug_is_caught_by_its_invariant(
     plants: tuple[str, ...], caught_by: list[tuple[str, str]], tmp_path: Path
