@@ -36,6 +36,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.core.pacing import retry_seconds
+from bot.delivery import takeover
 from bot.delivery.leader import Leadership
 from bot.delivery.quiet import quiet_schools
 from bot.delivery.report import Reports
@@ -136,11 +137,9 @@ class Dispatcher:
     async def _run(self, stop: asyncio.Event, idle: float) -> None:
         while not stop.is_set():
             if self.leadership is not None:
-                try:
-                    leading = await self.leadership.check()
-                except Exception:
-                    log.exception("could not check the sender's leadership")
-                    leading = False
+                leading = await takeover.leads(
+                    self.leadership, self.sessions, self.school_id, self.clock
+                )
                 if not leading:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), timeout=idle * 2)

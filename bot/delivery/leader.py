@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 import weakref
 
 from sqlalchemy import text
@@ -41,6 +42,7 @@ class LockHolder:
         self.engine = engine
         self.connection: AsyncConnection | None = None
         self.held: set[int] = set()
+        self.taken: dict[int, float] = {}  # when each lock was taken (monotonic seconds)
         self.turn = asyncio.Lock()
 
     async def holds(self, key: int, name: str) -> bool:
@@ -69,6 +71,7 @@ class LockHolder:
                 await self.drop()  # hold no idle connection while leading nothing
             return False
         self.held.add(key)
+        self.taken[key] = time.monotonic()
         log.info("this process now leads %s", name)
         return True
 
@@ -77,6 +80,7 @@ class LockHolder:
         if key not in self.held or self.connection is None:
             return
         self.held.discard(key)
+        self.taken.pop(key, None)
         try:
             await self.connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
             await self.connection.commit()
@@ -90,6 +94,7 @@ class LockHolder:
         """Close the connection: every lock on it is gone."""
         connection, self.connection = self.connection, None
         self.held.clear()
+        self.taken.clear()
         if connection is not None:
             try:
                 await connection.close()
@@ -133,6 +138,15 @@ class Leadership:
             return True
         async with self.holder.turn:
             return await self.holder.holds(self.key, self.name)
+
+    def took_over(self, grace: float) -> bool:
+        """True once each time this process takes the lock, `grace` seconds after it did (the
+        caller then releases what the previous holder had claimed; see takeover.py)."""
+        taken = self.holder.taken.get(self.key)
+        if taken is None or time.monotonic() - taken < grace:
+            return False
+        del self.holder.taken[self.key]
+        return True
 
     async def release(self) -> None:
         """Give the lock up (at shutdown), so that another process takes over at once."""

@@ -16,6 +16,7 @@ from telegram.request import HTTPXRequest
 from bot.core import schedules
 from bot.core.context import BotApplication
 from bot.core.pacing import BotApiGate
+from bot.delivery import takeover
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.leader import Leadership
 from bot.delivery.outbox import Audience, enqueue_notice
@@ -482,6 +483,64 @@ async def test_two_senders_on_one_database_send_each_notice_once(
         for stop in stops:
             stop.set()
         await asyncio.gather(*tasks)
+        for engine in engines:
+            await engine.dispose()
+
+
+async def test_a_dead_senders_claimed_batch_is_taken_over_before_its_lease_ends(
+    running_bot: BotApplication,
+    database_url: str,
+    clock: Clock,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A worker claims a batch (two minutes' lease) and dies before sending it. The process
+    # that takes the bot's lock lets the batch go after its grace, not after the lease.
+    parents = await parents_of(session, lists, make_person, "1A", 4)
+    engines = [create_engine(database_url, write_lock_at_begin=True) for _ in range(2)]
+    name = f"sender:test-takeover-{lists.id}"
+    leaders = [Leadership(engine, name) for engine in engines]
+    dead, alive = (
+        Dispatcher(
+            running_bot.bot,
+            session_factory(engine),
+            clock=clock,
+            per_chat_interval=0.0,
+            leadership=leader,
+            school_id=lists.id,
+        )
+        for engine, leader in zip(engines, leaders, strict=True)
+    )
+    stop = asyncio.Event()
+    task: asyncio.Task[None] | None = None
+    try:
+        if not leaders[0].shared:
+            pytest.skip("one process on SQLite: no other sender to take over")
+        class_1a = await class_id(session, lists, "1A")
+        notice = await enqueue_notice(session, lists.id, Audience.classes(class_1a), "class", "Ba")
+        await session.commit()
+        assert await leaders[0].check()
+        assert len(await dead.claim()) == 4  # claimed under a 120 s lease, never sent
+        held = leaders[0].holder
+        assert held.connection is not None
+        await held.connection.invalidate()  # the worker dies: its connection and locks go
+        held.connection = None
+        monkeypatch.setattr(takeover, "GRACE_SECONDS", 0.0)
+        task = asyncio.create_task(alive.run(stop, idle=0.1))
+        for parent in parents:
+            assert (await notice_text(parent))["text"] == "Ba"
+        assert await settled(session, notice.id) == {DeliveryState.SENT: 4}
+        for parent in parents:
+            texts = [m["text"] for m in await parent.messages() if m["from_bot"]]
+            assert texts.count("Ba") == 1
+    finally:
+        stop.set()
+        if task is not None:
+            await task
+        for leader in leaders:
+            await leader.release()
         for engine in engines:
             await engine.dispose()
 
