@@ -24,10 +24,6 @@ SEED = 18
 # of "Ký xác nhận", found here, is fixed: corrections' ask_signatures takes the bot's clock.)
 # The ones below were found by the replaced homeroom teacher (simulation/staffing.py).
 KNOWN: set[tuple[str, str]] = {
-    # A staff list imported in chat is applied on the machine's clock: the teacher who left is
-    # told (and her left_at stamped) at the machine's time (administration's check_file and
-    # import_staged call import_staff without the visit's `now`).
-    ("clock", "a staff.left notice"),
     # A leave request's card is kept for the staff ids of the class's teacher when it was
     # sent (leave/news.py teacher_audience): her successor never gets it (only in /hopthu).
     ("replaced", "“đơn số"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,15 +48,17 @@ async def check_file(
     today: date,
     who: str,
     dry_run: bool,
+    now: datetime,
 ) -> ImportOutcome:
-    """Run the roster or staff import on a checked file (as a dry run or for real)."""
+    """Run the roster or staff import on a checked file (as a dry run or for real), at the
+    bot's `now` (who left, and when they are told)."""
     school = await session.get(School, actor.school_id)
     assert school is not None
     if kind == "roster":
         return await imports.import_roster(
             session, school, path, today=today, actor=who, dry_run=dry_run
         )
-    return await imports.import_staff(session, school, path, actor=who, dry_run=dry_run)
+    return await imports.import_staff(session, school, path, actor=who, dry_run=dry_run, now=now)
 
 
 async def stage(
@@ -97,7 +99,14 @@ async def cancel_staged(session: AsyncSession, actor: Actor, staged_id: int) -> 
 
 
 async def import_staged(
-    session: AsyncSession, actor: Actor, staged_id: int, path: Path, *, today: date, who: str
+    session: AsyncSession,
+    actor: Actor,
+    staged_id: int,
+    path: Path,
+    *,
+    today: date,
+    who: str,
+    now: datetime,
 ) -> tuple[Staged, ImportOutcome | None]:
     """Import a staged list from its downloaded file, once; a refused file stays staged."""
     staged = await imports.staged_file(session, staged_id, actor.account.id)
@@ -105,7 +114,7 @@ async def import_staged(
     if state is not Staged.OPEN or staged is None:
         return state, None
     outcome = await check_file(
-        session, actor, staged.kind, path, today=today, who=who, dry_run=False
+        session, actor, staged.kind, path, today=today, who=who, dry_run=False, now=now
     )
     if not outcome.refused:
         staged.state = RequestState.DONE

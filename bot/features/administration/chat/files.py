@@ -115,6 +115,7 @@ async def _offer(
         today=context.today(visit.now),
         who=visit.who,
         dry_run=True,
+        now=visit.now,
     )
     if outcome.refused:
         visit.reply(_problems(outcome, _))
@@ -202,6 +203,7 @@ async def _import(
                 path,
                 today=context.today(visit.now),
                 who=visit.who,
+                now=visit.now,
             )
         visit.edit(_imported(state, outcome, visit._))
 
