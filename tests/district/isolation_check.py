@@ -17,6 +17,7 @@ from sandbox.server import RunningSandbox
 from tests.district.isolation_world import SchoolSpec, e164
 
 TAG = re.compile(r"<[^>]+>")
+BLOCK_END = re.compile(r"</(?:w:p|w:tc|a:p|si|c|is)>")
 GROUPED = re.compile(r"(?<=\d)[ .](?=\d)")  # a space or a dot inside a number
 DIGITS = re.compile(r"\d+")
 
@@ -103,6 +104,7 @@ def text_of_file(data: bytes) -> str:
             content = archive.read(name)
             if name.endswith((".xml", ".rels")):
                 text = content.decode("utf-8", errors="ignore")
+                text = BLOCK_END.sub("\n", text)  # paragraphs, cells, strings apart
                 parts.append(html.unescape(TAG.sub("", text)))
             else:
                 parts.append(text_of_file(content))

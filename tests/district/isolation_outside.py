@@ -8,6 +8,7 @@ import contextlib
 import io
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
@@ -18,12 +19,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.web import build_web_app
 from sandbox.client import PersonClient
+from sandbox.server import RunningSandbox
 from storage.db import session_factory
 from storage.models import Notice
 from tests.district.isolation_check import Seen, text_of_file
 from tests.district.isolation_papers import SCHOOL_YEAR
-from tests.district.isolation_world import Campus
+from tests.district.isolation_world import Campus, person
+from tests.e2e.conftest import consent
 from tests.web.conftest import sign_in, web_link
+
+# Printed in two groups of four: "K7MW 3QXP".
+CODE = re.compile(r"(?<![A-Z0-9])([A-HJKMNP-Z2-9]{4}) ([A-HJKMNP-Z2-9]{4})(?![A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -167,3 +173,28 @@ async def foreign_link(home: Campus, elsewhere: Campus) -> Seen:
         assert tried.status_code != 303, "another school's link signed in"
         page = await browser.get("/")
     return Seen(f"web {elsewhere.spec.code} with {home.spec.code}'s link", page.text)
+
+
+def slip_codes(slips: Seen) -> list[str]:
+    """The one-time codes printed on a class's invitation slips."""
+    codes = list(dict.fromkeys(a + b for a, b in CODE.findall(slips.text)))
+    assert len(codes) >= 4, codes  # one per child of 3A at least
+    return codes
+
+
+async def codes_elsewhere(
+    sandbox: RunningSandbox,
+    http: httpx.AsyncClient,
+    campus: Campus,
+    foreign_code: str,
+    own_code: str,
+) -> None:
+    """Newcomers (phones no list has) type a code in the school's bot: one from another
+    school's slips is refused, one from the school's own slips links its child."""
+    stranger = await person(sandbox, http, campus, "Người Lạ", f"0966{campus.spec.index}00001")
+    refused = await consent(stranger, foreign_code)
+    assert "không hợp lệ" in refused["text"], refused["text"]
+    invited = await person(sandbox, http, campus, "Người Mới", f"0966{campus.spec.index}00002")
+    welcome = await consent(invited, own_code)
+    assert campus.spec.marker in welcome["text"] or "Nguyễn Văn An" in welcome["text"], welcome
+    campus.people["invited"] = invited

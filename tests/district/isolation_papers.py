@@ -65,19 +65,22 @@ def data_of(message: dict[str, Any], prefix: str) -> str:
     return found
 
 
-async def leave(engine: AsyncEngine, campus: Campus) -> None:
-    """The mother of pupil 3 asks leave for Monday's morning; the teacher confirms it."""
+async def leave(
+    engine: AsyncEngine, campus: Campus, day: date = LEAVE_DAY, *, confirmed: bool = True
+) -> None:
+    """The mother of pupil 3 asks leave for a morning (Monday's by default); the teacher
+    confirms it, or leaves it waiting."""
     mother, teacher = campus.people["mother3"], campus.people["teacher"]
     child = (await pupil_ids(engine, campus.school_id))[f"Trần {campus.spec.marker} Bảo"]
     await mother.skip_pending()
     await teacher.skip_pending()
     await mother.command("xinnghi")  # her only child: the days at once
     days = await mother.next_message(timeout=10, new_only=True)
-    offered = [d for d in datas(days) if d.startswith(f"v1:leave:day:{child}:{LEAVE_DAY:%Y%m%d}")]
+    offered = [d for d in datas(days) if d.startswith(f"v1:leave:day:{child}:{day:%Y%m%d}")]
     if offered:
         await mother.press(data=offered[0])
     else:
-        await mother.send(LEAVE_DAY.strftime("%d/%m"))
+        await mother.send(day.strftime("%d/%m"))
     sessions = await mother.next_message(timeout=10)
     await mother.press(data=data_of(sessions, f"v1:leave:part:{child}:morning:"))
     await mother.next_message(timeout=10)
@@ -88,6 +91,8 @@ async def leave(engine: AsyncEngine, campus: Campus) -> None:
     assert await campus.send() == 1
     asked = await teacher.next_message(timeout=10, new_only=True)
     assert "khám răng" in asked["text"], asked["text"]
+    if not confirmed:
+        return
     await teacher.press("Xác nhận", message_id=asked["message_id"])
     await teacher.next_message(timeout=10)
     assert await campus.send() >= 1

@@ -56,6 +56,8 @@ async def replay(
     pressed = 0
     records = await record_presses(engine, source)
     for key, person in target.people.items():
+        if key not in source.people:
+            continue
         given = buttons_given(sandbox, source.spec.bot_id, source.people[key])
         given += [data for data in records.get(key, []) if data not in given]
         for data in given:

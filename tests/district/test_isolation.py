@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -94,8 +95,15 @@ async def test_three_schools_in_one_database_never_see_each_others_data(
             ]
         for home, elsewhere in ((schools[0], schools[1]), (schools[1], schools[0])):
             outside[elsewhere.spec.index].append(await outside_.foreign_link(home, elsewhere))
+        codes = {c.spec.index: outside_.slip_codes(outside[c.spec.index][1]) for c in schools}
+        for home, elsewhere in ((schools[0], schools[1]), (schools[2], schools[0])):
+            await outside_.codes_elsewhere(
+                sandbox, http, elsewhere, codes[home.spec.index][0], codes[elsewhere.spec.index][0]
+            )
         for campus in schools:
             await flows.the_days_after(campus)
+        # A request left waiting in each school, for another school's teacher to try.
+        await each([papers.leave(engine, c, date(2026, 12, 10), confirmed=False) for c in schools])
 
         # Each school's people press the buttons another school's people were given.
         for source, target in zip(schools, [*schools[1:], schools[0]], strict=True):
