@@ -126,6 +126,7 @@ async def enqueue_notice(
         not_before=not_before,
         audience=audience.describe() | {"not_linked": recipients.not_linked},
         report_chat_id=report_to,
+        created_at=now,  # by the bot's clock: the report names when it was queued
     )
     session.add(notice)
     await session.flush()
@@ -225,6 +226,7 @@ async def enqueue_per_pupil(
             "translations": draft.translations,
             "buttons": [list(button) for button in draft.buttons],
             "ref": draft.ref,
+            "created_at": now,  # by the bot's clock, as enqueue_notice
         }
         for pupil, draft in drafts.items()
         if pupil in reach

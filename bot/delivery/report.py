@@ -21,7 +21,15 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.core.i18n import Translator, translator
-from storage.models import Delivery, DeliveryState, Guardian, Notice, School, TelegramAccount
+from storage.models import (
+    Delivery,
+    DeliveryState,
+    Guardian,
+    Notice,
+    School,
+    Staff,
+    TelegramAccount,
+)
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +108,24 @@ async def report_text(session: AsyncSession, notice: Notice, _: Translator) -> s
     return "\n".join(lines)
 
 
+async def sender_language(session: AsyncSession, notice: Notice) -> str | None:
+    """The language of the member of staff who sent the notice, while they may still see its
+    report; None when they may not (the report names pupils and families): their account is
+    gone or unlinked, its chat is no longer the report's, or they have left the school."""
+    if notice.created_by is None:
+        return None
+    found = (
+        await session.execute(
+            select(TelegramAccount.language, TelegramAccount.chat_id, Staff.left_at)
+            .join(Staff, Staff.id == TelegramAccount.staff_id)
+            .where(TelegramAccount.id == notice.created_by)
+        )
+    ).first()
+    if found is None or found.chat_id != notice.report_chat_id or found.left_at is not None:
+        return None
+    return found.language or "vi"
+
+
 class Reports:
     """Keeps each notice's report message up to date."""
 
@@ -141,12 +167,10 @@ class Reports:
             notice = await session.get(Notice, notice_id)
             if notice is None or notice.report_chat_id is None:
                 return
-            language = None
-            if notice.created_by is not None:
-                language = await session.scalar(
-                    select(TelegramAccount.language).where(TelegramAccount.id == notice.created_by)
-                )
-            text = await report_text(session, notice, translator(language or "vi"))
+            language = await sender_language(session, notice)
+            if language is None:  # the sender left: nothing more about the pupils
+                return
+            text = await report_text(session, notice, translator(language))
             chat_id, message_id = notice.report_chat_id, notice.report_message_id
             if text == notice.report_text:
                 return

@@ -32,9 +32,6 @@ KNOWN: set[tuple[str, str]] = {
     ("replaced", "a correction notice addressed to her"),
     ("privacy", "in “Đề nghị sửa"),
     ("privacy", "in “Đã cập nhật"),
-    # The delivery report of an urgent message she sent is still edited in her chat after she
-    # left, listing the class's families to call.
-    ("privacy", "in “Báo cáo gửi thông báo"),
 }
 
 
