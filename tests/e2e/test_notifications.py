@@ -19,7 +19,7 @@ from bot.core.pacing import BotApiGate
 from bot.delivery import takeover
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.leader import Leadership
-from bot.delivery.outbox import Audience, enqueue_notice
+from bot.delivery.outbox import Audience, Draft, enqueue_notice, enqueue_per_pupil
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
@@ -29,6 +29,7 @@ from storage.models import (
     Delivery,
     DeliveryState,
     Guardian,
+    Notice,
     Schedule,
     School,
     SchoolClass,
@@ -755,3 +756,29 @@ async def test_a_schools_dispatcher_sends_only_that_schools_notices(
     assert await own.tick() == 1
     assert (await notice_text(parent))["text"] == "Mine"
     assert await states(session, notice.id) == {DeliveryState.SENT: 1}
+
+
+async def test_per_pupil_notices_are_stamped_by_the_bots_clock(
+    running_bot: BotApplication,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    # The weekly and health notices are stored per pupil in bulk: their time is the bot's
+    # clock (Friday 16:31 of a simulated week), never the machine's.
+    await parents_of(session, lists, make_person, "1A", 2)
+    pupils = set(
+        await session.scalars(
+            select(StudentGuardian.student_id)
+            .join(TelegramAccount, TelegramAccount.guardian_id == StudentGuardian.guardian_id)
+            .where(TelegramAccount.school_id == lists.id)
+        )
+    )
+    friday = datetime(2026, 11, 20, 9, 31, tzinfo=UTC)
+    drafts = {pupil: Draft("weekly", f"Tuần của em {pupil}", f"t:{pupil}") for pupil in pupils}
+    outcome = await enqueue_per_pupil(session, lists.id, drafts, now=friday)
+    await session.commit()
+    stamped = await session.scalars(
+        select(Notice.created_at).where(Notice.id.in_(list(outcome.notices.values())))
+    )
+    assert list(stamped) == [friday] * len(pupils) and len(outcome.notices) == len(pupils)
