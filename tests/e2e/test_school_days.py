@@ -307,8 +307,8 @@ async def test_the_friday_notice_goes_at_half_past_four_not_a_minute_before(
     local = job.next_t.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
     assert (local.isoweekday(), local.strftime("%H:%M")) == (5, "16:30")
 
-    # ... and the JobQueue, on the bot's clock, fires nothing before 16:30 (the test database
-    # holds other tests' schools, whose jobs are planned too: count this school's weeks)...
+    # ... and the JobQueue, on the bot's clock, fires nothing before 16:30 (count this
+    # school's weeks: the test database holds other tests' schools)...
     await clock.run_until(vn(2026, 12, 4, 16, 29) + timedelta(seconds=59))
     assert await sent_weeks(session, school) == []
     # ... and at 16:30 sends the week, once (nothing more by 16:31).
