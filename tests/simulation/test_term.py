@@ -24,9 +24,6 @@ SEED = 18
 # of "Ký xác nhận", found here, is fixed: corrections' ask_signatures takes the bot's clock.)
 # The ones below were found by the replaced homeroom teacher (simulation/staffing.py).
 KNOWN: set[tuple[str, str]] = {
-    # A leave request's card is kept for the staff ids of the class's teacher when it was
-    # sent (leave/news.py teacher_audience): her successor never gets it (only in /hopthu).
-    ("replaced", "“đơn số"),
     # A correction's news and its request to sign keep going to the teacher who filed it after
     # she left the school, with the pupil's name and the draft minutes.
     ("replaced", "a correction notice addressed to her"),

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import LANGUAGES, Translator, translator
 from bot.core.problems import describe
 from bot.delivery.outbox import Audience, enqueue_notice
-from storage.models import RequestState, School, StagedImport, TelegramAccount
+from bot.features.leave import news as leave_news
+from storage.models import RequestState, School, Staff, StagedImport, TelegramAccount
 from storage.names import class_list_key, split_name
 from storage.queries import audit
 from storage.roster.headers import ROSTER_HEADERS, ROSTER_REQUIRED, STAFF_HEADERS, STAFF_REQUIRED
@@ -105,10 +106,14 @@ async def import_staff(
         return ImportOutcome(problems=sorted(problems, key=_order))
     if not dry_run:
         now = now or datetime.now(UTC)
+        before = await _homerooms(session, school.id)
         await write_staff(session, school.id, plan, now)
         _audit_import(session, school, actor, "staff.import", plan.summary(), path)
         for person in plan.leaving:
             await _staff_left(session, school, plan, person, actor, path, now)
+        for class_id, teachers in (await _homerooms(session, school.id)).items():
+            if teachers - before.get(class_id, set()):  # a new homeroom teacher
+                await leave_news.follow_class(session, school.id, class_id, now)
     leaving = sorted((person.full_name for person in plan.leaving), key=_name_order)
     return ImportOutcome(summary=plan.summary(), leaving=leaving)
 
@@ -156,6 +161,22 @@ async def _staff_left(
         now=now,
     )
     notice.translations, notice.ref = texts, f"{LEFT_KIND}:{person.staff_id}"
+
+
+async def _homerooms(session: AsyncSession, school_id: int) -> dict[int, set[int]]:
+    """Each class's homeroom teachers on the lists (staff ids)."""
+    rows = await session.execute(
+        select(Staff.homeroom_class_id, Staff.id).where(
+            Staff.school_id == school_id,
+            Staff.left_at.is_(None),
+            Staff.homeroom_class_id.is_not(None),
+        )
+    )
+    found: dict[int, set[int]] = {}
+    for class_id, staff_id in rows:
+        if class_id is not None:
+            found.setdefault(class_id, set()).add(staff_id)
+    return found
 
 
 def _left_text(person: Leaving, _: Translator) -> str:

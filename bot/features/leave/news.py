@@ -13,11 +13,12 @@ from __future__ import annotations
 import html
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import LANGUAGES, N_, Translator, translator
 from bot.core.split import fit
-from bot.delivery.kept import reached
+from bot.delivery.kept import audience_of, reached
 from bot.delivery.outbox import Audience, enqueue_news, enqueue_notice
 from bot.features.feedback import absent
 from bot.features.feedback.recipients import recipient_staff
@@ -25,7 +26,7 @@ from bot.features.feedback.rules import LEADERS
 from bot.features.leave.buttons import Confirm, Refuse
 from bot.features.leave.queries import deciders, pupil
 from bot.features.leave.rules import ANSWER_WITHIN, KEPT_FOR, PART_LABELS, days_label
-from storage.models import LeavePart, LeaveRequest, RequestState
+from storage.models import LeavePart, LeaveRequest, Notice, RequestState
 
 REQUEST = "leave_request"  # the outbox kind of the request sent to the teacher
 NOTE = "leave_note"  # the outbox kind of the doctor's note sent with it
@@ -115,7 +116,21 @@ async def queue_request(
     """Queue the request with "Xác nhận" and "Từ chối" for the class's homeroom teacher, then
     the doctor's note as what it is (a photo, or a file); kept for her if she has not joined
     (the administrators are then told). Returns how many people it reaches now."""
-    audience = await teacher_audience(session, request)
+    card = await _queue_card(session, request, await teacher_audience(session, request), now, note)
+    count = await reached(session, card)
+    if not count:
+        await absent.tell_admins(session, request.school_id, request.class_id, False, now)
+    return count
+
+
+async def _queue_card(
+    session: AsyncSession,
+    request: LeaveRequest,
+    audience: Audience,
+    now: datetime,
+    note: tuple[str, str] | None,
+) -> Notice:
+    """The request's card (and the doctor's note) for `audience`, kept for who joins later."""
     name, klass = await pupil(session, request.student_id)
     texts = {
         code: request_text(name, klass, request, translator(code), attached=note is not None)
@@ -150,10 +165,50 @@ async def queue_request(
             kept_until=now + KEPT_FOR,
         )
         attached.ref = f"leave_note:{request.id}"
-    count = await reached(session, card)
-    if not count:
-        await absent.tell_admins(session, request.school_id, request.class_id, False, now)
-    return count
+    return card
+
+
+async def follow_class(session: AsyncSession, school_id: int, class_id: int, now: datetime) -> int:
+    """Queue the class's open leave requests for its homeroom teachers on the lists who never
+    had their cards (a successor after a staff import): at once if she has joined, else kept
+    for her until she does. Nothing twice. Returns how many cards were queued."""
+    teachers = {
+        staff_id for staff_id, _name in await recipient_staff(session, school_id, class_id, False)
+    }
+    open_requests = await session.scalars(
+        select(LeaveRequest)
+        .where(
+            LeaveRequest.school_id == school_id,
+            LeaveRequest.class_id == class_id,
+            LeaveRequest.state == RequestState.PENDING,
+        )
+        .order_by(LeaveRequest.id)
+    )
+    queued = 0
+    for request in open_requests.all():
+        cards = (
+            await session.scalars(
+                select(Notice).where(
+                    Notice.school_id == school_id,
+                    Notice.ref.in_([f"leave:{request.id}", f"leave_note:{request.id}"]),
+                )
+            )
+        ).all()
+        had = {i for card in cards if card.kind == REQUEST for i in audience_of(card).ids}
+        newcomers = sorted(teachers - had)
+        if not newcomers:
+            continue
+        note = next(
+            (
+                (c.media_kind, c.media_file)
+                for c in cards
+                if c.kind == NOTE and c.media_kind and c.media_file
+            ),
+            None,
+        )
+        await _queue_card(session, request, Audience.staff_members(*newcomers), now, note)
+        queued += 1
+    return queued
 
 
 def note_caption(name: str, request: LeaveRequest, _: Translator) -> str:
