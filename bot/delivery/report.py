@@ -113,7 +113,7 @@ async def sender_language(session: AsyncSession, notice: Notice) -> str | None:
     report; None when they may not (the report names pupils and families): their account is
     gone or unlinked, its chat is no longer the report's, or they have left the school."""
     if notice.created_by is None:
-        return None
+        return "vi"  # queued by the school itself (a job, the command line): no one to leave
     found = (
         await session.execute(
             select(TelegramAccount.language, TelegramAccount.chat_id, Staff.left_at)
