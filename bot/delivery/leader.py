@@ -13,8 +13,10 @@ SQLite serves one process, which is always the leader.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
+import math
 import time
 import weakref
 
@@ -23,6 +25,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 log = logging.getLogger(__name__)
+
+
+# The two-key advisory lock every district worker holds in shared mode: counting its holders
+# counts the workers alive, among whom the bots' leadership is shared (`balance`).
+PRESENCE = {"a": 20261205, "b": 20}
+REST_SECONDS = 30.0  # a lock given up to another worker is not taken back for this long
 
 
 def lock_key(name: str) -> int:
@@ -44,6 +52,38 @@ class LockHolder:
         self.held: set[int] = set()
         self.taken: dict[int, float] = {}  # when each lock was taken (monotonic seconds)
         self.turn = asyncio.Lock()
+        # A district's worker shares its bots' leadership with the other workers: `bots` is how
+        # many there are; this process then takes at most its fair part (`share`).
+        self.bots: int | None = None
+        self.present = False  # holds the presence lock (on `connection`)
+        self.resting: dict[int, float] = {}  # locks given up: not taken again until then
+
+    async def connected(self) -> AsyncConnection:
+        """The holder's connection (a district's worker shows itself present on it)."""
+        if self.connection is None:
+            self.connection = await self.engine.connect()
+            self.present = False
+        if self.bots is not None and not self.present:
+            await self.connection.execute(text("SELECT pg_advisory_lock_shared(:a, :b)"), PRESENCE)
+            await self.connection.commit()
+            self.present = True
+        return self.connection
+
+    async def share(self) -> int | None:
+        """How many bots this process may lead: its part of the district's bots among the
+        workers present now (None: no limit, a single school's process). Call in turn."""
+        if self.bots is None:
+            return None
+        connection = await self.connected()
+        workers = await connection.scalar(
+            text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND classid = :a AND objid = :b AND objsubid = 2"
+            ),
+            PRESENCE,
+        )
+        await connection.commit()
+        return max(1, math.ceil(self.bots / max(1, int(workers or 0))))
 
     async def holds(self, key: int, name: str) -> bool:
         """Whether this process holds `key` now, taking it if it is free (call in turn)."""
@@ -56,18 +96,20 @@ class LockHolder:
                 await self.drop()
         if key in self.held:
             return True
-        if self.connection is None:
-            self.connection = await self.engine.connect()
+        if self.resting.get(key, 0.0) > time.monotonic():
+            return False  # given up to another worker a moment ago
         try:
-            taken = await self.connection.scalar(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
-            )
-            await self.connection.commit()
+            connection = await self.connected()
+            limit = await self.share()
+            if limit is not None and len(self.held) >= limit:
+                return False  # this worker leads its part already
+            taken = await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
+            await connection.commit()
         except BaseException:
             await self.drop()
             raise
         if not taken:
-            if not self.held:
+            if not self.held and not self.present:
                 await self.drop()  # hold no idle connection while leading nothing
             return False
         self.held.add(key)
@@ -87,19 +129,25 @@ class LockHolder:
         except DBAPIError:
             await self.drop()
             return
-        if not self.held:
+        if not self.held and not self.present:
             await self.drop()
 
     async def drop(self) -> None:
-        """Close the connection: every lock on it is gone."""
+        """Let go of every lock on the connection and give it back (a connection that broke
+        is thrown away: its locks went with it)."""
         connection, self.connection = self.connection, None
         self.held.clear()
         self.taken.clear()
+        self.present = False
         if connection is not None:
             try:
+                # Session locks outlive a connection given back to the pool: release them all.
+                await connection.execute(text("SELECT pg_advisory_unlock_all()"))
+                await connection.commit()
                 await connection.close()
-            except DBAPIError:
-                await connection.invalidate()
+            except Exception:  # broken (DBAPIError), or left needing a rollback
+                with contextlib.suppress(Exception):
+                    await connection.invalidate()
 
 
 _holders: weakref.WeakKeyDictionary[AsyncEngine, LockHolder] = weakref.WeakKeyDictionary()
@@ -148,9 +196,37 @@ class Leadership:
         del self.holder.taken[self.key]
         return True
 
+    async def step_down(self, rest: float = REST_SECONDS) -> None:
+        """Give the lock up to another worker, and do not take it back for `rest` seconds."""
+        async with self.holder.turn:
+            await self.holder.let_go(self.key)
+            self.holder.resting[self.key] = time.monotonic() + rest
+
     async def release(self) -> None:
         """Give the lock up (at shutdown), so that another process takes over at once."""
         if not self.shared:
             return
         async with self.holder.turn:
             await self.holder.let_go(self.key)
+
+
+async def balance(engine: AsyncEngine, leaderships: list[Leadership], bots: int) -> int:
+    """Share the district's `bots` among the workers present: this worker leads at most its
+    part from now on and gives up what it leads beyond it (the others take those at their
+    next check). Returns how many it gave up. PostgreSQL only."""
+    holder = holder_of(engine)
+    holder.bots = bots
+    async with holder.turn:
+        limit = await holder.share()
+    led = [leadership for leadership in leaderships if leadership.key in holder.held]
+    beyond = led[limit:] if limit is not None else []
+    for leadership in beyond:
+        await leadership.step_down()
+    return len(beyond)
+
+
+async def leave(engine: AsyncEngine) -> None:
+    """Close the engine's lock connection (a worker stopping: its presence and locks go)."""
+    holder = holder_of(engine)
+    async with holder.turn:
+        await holder.drop()

@@ -28,6 +28,7 @@ from bot.app import build_application, shutdown, startup
 from bot.core import logsafety
 from bot.core.context import BotApplication
 from bot.core.settings import Settings
+from bot.delivery import leader
 from bot.district.chat_lock import ChatLocks
 from bot.district.logcontext import about
 from bot.web import build_web_app
@@ -159,7 +160,23 @@ class District:
                     await self._start(row)
 
             await asyncio.gather(*(start(row) for row in waiting))
+            await self._balance()
             self.refreshed = True
+
+    async def _balance(self) -> None:
+        """Share the bots' leadership (their senders and schedules) with the other workers on
+        PostgreSQL: each leads about its part, and takes over a dead worker's bots at once."""
+        if self.engine.dialect.name != "postgresql":
+            return  # SQLite: one process leads everything
+        leaderships = [
+            services.dispatcher.leadership
+            for running in self.running.values()
+            if (services := running.application.bot_data["services"]).dispatcher is not None
+            and services.dispatcher.leadership is not None
+        ]
+        given = await leader.balance(self.engine, leaderships, len(self.enabled))
+        if given:
+            log.info("gave %d bots to the other workers", given)
 
     async def _start(self, row: RunnableBot) -> None:
         """Start one bot; on failure log it by id (never its token) and leave it for later."""
@@ -256,6 +273,7 @@ class District:
             for running in list(self.running.values()):
                 await self._stop(running, disabled=False)
         await self.locks.close()
+        await leader.leave(self.engine)
         await self.engine.dispose()
 
 

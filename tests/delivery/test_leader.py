@@ -6,7 +6,7 @@ import asyncio
 
 from sqlalchemy import text
 
-from bot.delivery.leader import Leadership
+from bot.delivery.leader import Leadership, balance, holder_of, leave
 from storage.db import create_engine
 
 
@@ -63,5 +63,33 @@ async def test_one_connection_holds_every_bot_and_a_dead_worker_hands_them_over(
     finally:
         for leader in (*mine, *theirs):
             await leader.release()
+        await first.dispose()
+        await second.dispose()
+
+
+async def test_workers_share_the_bots_and_one_left_leads_them_all(database_url: str) -> None:
+    # Two district workers: the first up leads every bot, then gives the second its part; when
+    # the first dies, the second leads them all at its next checks.
+    first, second = create_engine(database_url), create_engine(database_url)
+    names = [f"sender:test-share-{n}" for n in range(10)]
+    mine = [Leadership(first, name) for name in names]
+    theirs = [Leadership(second, name) for name in names]
+    try:
+        if not mine[0].shared:
+            return  # SQLite: one process
+        assert await balance(first, mine, len(names)) == 0
+        assert all([await leader.check() for leader in mine])  # alone: all ten
+        holder_of(second).bots = len(names)  # the second worker starts
+        assert not any([await leader.check() for leader in theirs])  # all taken
+        assert await balance(first, mine, len(names)) == 5  # its part is five now
+        assert [await leader.check() for leader in theirs].count(True) == 5
+        assert [await leader.check() for leader in mine].count(True) == 5  # not taken back
+        await leave(first)  # the first worker goes (or dies): its presence and locks go
+        assert all([await leader.check() for leader in theirs])
+    finally:
+        for leader in (*mine, *theirs):
+            await leader.release()
+        await leave(first)
+        await leave(second)
         await first.dispose()
         await second.dispose()
