@@ -26,9 +26,9 @@ from bot.delivery.outbox import Audience, enqueue_news, stored_document
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import OUTCOME_NAMES, Outcome
+from bot.features.corrections import class_teacher, reads, rules, texts
 from bot.features.corrections import documents as paper
 from bot.features.corrections import evidence_kinds as kinds
-from bot.features.corrections import reads, rules, texts
 from bot.features.corrections.queries import Evidence, add_files
 from bot.features.corrections.settings import school_paper
 from storage.models import (
@@ -239,8 +239,9 @@ async def _queue(
     """Queue the kept minutes (or their draft) for the three: one notice, a delivery per person
     (a person holding two roles gets them once), the caption in each one's language."""
     people = await reads.linked_account_ids(session, [request.decided_by, request.applied_by])
-    if request.requester_account is not None:
-        people.add(request.requester_account)
+    teacher = await class_teacher.teacher_account(session, request)
+    if teacher is not None:
+        people.add(teacher)
     captions = {}
     for code in LANGUAGES:
         tr = translator(code)

@@ -17,7 +17,7 @@ from bot.core.access import Actor
 from bot.features.assessment import queries as assessment
 from bot.features.assessment.queries import Item
 from bot.features.assessment.rules import Period
-from bot.features.corrections import news, rules
+from bot.features.corrections import class_teacher, news, rules
 from bot.features.corrections.deciders import deciding_role
 from bot.features.corrections.minutes import give_number
 from bot.features.corrections.queries import Evidence, add_files, load
@@ -200,9 +200,15 @@ async def apply(
     return request
 
 
-async def signer_roles(actor: Actor, request: CorrectionRequest) -> list[str]:
-    """Which of the three confirmations this person gives for this request."""
-    return rules.signer_roles(actor, request)
+async def signer_roles(
+    session: AsyncSession, actor: Actor, request: CorrectionRequest
+) -> list[str]:
+    """Which of the three confirmations this person gives for this request: as the class's
+    teacher, only the account `class_teacher.teacher_account` names (not a teacher who left)."""
+    roles = [role for role in rules.signer_roles(actor, request) if role != "teacher"]
+    if actor.account.id == await class_teacher.teacher_account(session, request):
+        roles.append("teacher")
+    return roles
 
 
 async def sign(
@@ -218,7 +224,7 @@ async def sign(
     gives the minutes their number (the minutes themselves are made after the commit:
     minutes.produce)."""
     request = await load(session, actor.school_id, request_id, lock=True)
-    if role not in SIGNERS or role not in rules.signer_roles(actor, request):
+    if role not in SIGNERS or role not in await signer_roles(session, actor, request):
         await _refused_press(session, request, who, f"not the {role} of this request")
         raise Refused(NOT_SIGNER)
     if request.state is not CorrectionState.APPLIED:

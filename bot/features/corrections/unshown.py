@@ -19,7 +19,7 @@ from bot.core.i18n import LANGUAGES, N_, translator
 from bot.delivery.dispatcher import Failure
 from bot.delivery.outbox import Audience, enqueue_news, stored_document
 from bot.delivery.replies import caption
-from bot.features.corrections import reads, texts
+from bot.features.corrections import class_teacher, reads, texts
 from storage.models import CorrectionFile, CorrectionRequest
 
 NEWS = "correction"  # the outbox kind of a request's news (chat/card.NEWS)
@@ -79,7 +79,7 @@ async def evidence_refused(session: AsyncSession, failure: Failure) -> None:
     await _tell(
         session, request, failure, Audience.accounts(failure.account_id), to_leader, labels, whats
     )
-    teacher = request.requester_account
+    teacher = await class_teacher.teacher_account(session, request)
     if teacher is not None and teacher != failure.account_id:
         await _tell(
             session, request, failure, Audience.accounts(teacher), to_teacher, labels, whats

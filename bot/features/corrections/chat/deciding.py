@@ -13,8 +13,8 @@ from bot.core.context import BotContext, Visit
 from bot.core.i18n import LANGUAGES, N_, Translator, translator
 from bot.delivery.outbox import Audience, stored_document
 from bot.delivery.replies import caption
+from bot.features.corrections import class_teacher, reads, texts
 from bot.features.corrections import deciders as absences
-from bot.features.corrections import reads, texts
 from bot.features.corrections.chat.card import card_messages, decision_pairs, news
 from bot.features.corrections.rules import evidence_media
 from storage.models import CorrectionFile, CorrectionRequest
@@ -121,14 +121,15 @@ async def all_shown(visit: Visit, request: CorrectionRequest) -> bool:
     kept = await reads.files_of(visit.session, request.id)
     _ = visit._
     visit.alert(texts.alert_sized(_(UNSHOWN).format(files=_labels(kept, missing, _))))
-    if request.requester_account is not None:
+    teacher = await class_teacher.teacher_account(visit.session, request)
+    if teacher is not None:
         told = {}
         for code in LANGUAGES:
             tr = translator(code)
             what = texts.what(request, await reads.request_facts(visit.session, request, tr), tr)
             files = _labels(kept, missing, tr)
             told[code] = html.escape(tr(UNSHOWN_TO_TEACHER).format(files=files, what=what))
-        await news(visit, request, Audience.accounts(request.requester_account), told)
+        await news(visit, request, Audience.accounts(teacher), told)
     visit.wake_sender()
     return False
 

@@ -14,7 +14,7 @@ from bot.core import pending
 from bot.core.context import BotContext, Visit
 from bot.core.i18n import LANGUAGES, N_, translator
 from bot.delivery.outbox import Audience
-from bot.features.corrections import reads, steps, texts
+from bot.features.corrections import class_teacher, reads, steps, texts
 from bot.features.corrections.chat.buttons import (
     AddToRequest,
     Applied,
@@ -197,13 +197,13 @@ async def _teacher_news(visit: Visit, request: CorrectionRequest, code: str) -> 
 async def _after_decision(visit: Visit, request: CorrectionRequest) -> None:
     """Queue the teacher's news and, after an approval, the administrators' instruction, in the
     decision's transaction; the sender is woken after the commit, before nothing else."""
-    if request.requester_account is not None:
+    teacher = await class_teacher.teacher_account(visit.session, request)
+    if teacher is not None:
         told = {code: await _teacher_news(visit, request, code) for code in LANGUAGES}
-        more = request.state is CorrectionState.NEEDS_INFO
+        more = request.state is CorrectionState.NEEDS_INFO  # only the one who filed it adds
         buttons = [(ADD, AddToRequest(request.id).data())] if more else []
-        await news(
-            visit, request, Audience.accounts(request.requester_account), told, buttons=buttons
-        )
+        buttons = buttons if teacher == request.requester_account else []
+        await news(visit, request, Audience.accounts(teacher), told, buttons=buttons)
     if request.state is CorrectionState.APPROVED:
         to_admin = {
             code: await card(visit.session, request, translator(code))

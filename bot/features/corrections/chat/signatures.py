@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import LANGUAGES, N_, translator
 from bot.delivery.outbox import Audience, enqueue_news, stored_document
 from bot.delivery.replies import caption
-from bot.features.corrections import reads
+from bot.features.corrections import class_teacher, reads
 from bot.features.corrections.chat.buttons import Sign
 from bot.features.corrections.texts import what as what_of
 from storage.models import CorrectionFile, CorrectionRequest
@@ -40,8 +40,9 @@ async def ask_signatures(
         people.setdefault(account.id, []).append("principal")
     for account in await reads.linked_accounts(session, [request.applied_by]):
         people.setdefault(account.id, []).append("admin")
-    if request.requester_account is not None:
-        people.setdefault(request.requester_account, []).append("teacher")
+    teacher = await class_teacher.teacher_account(session, request)
+    if teacher is not None:
+        people.setdefault(teacher, []).append("teacher")
     texts = {}
     for code in LANGUAGES:
         tr = translator(code)
