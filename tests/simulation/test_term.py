@@ -56,12 +56,13 @@ async def test_a_short_term_keeps_every_promise(tmp_path: Path) -> None:
     assert acts["teachers_replaced"] == 1 and acts["leaver_attempts"] == 2, acts
 
 
-# (plants, and per plant: the invariant that must name it and a word of its detail)
+# (plants, and per plant: the invariant that must name it and a word of its detail). One run
+# holds every plant but next-week, which hides absence-untold (its notices go out early).
 PLANTED = [
     (("next-week",), [("week", "before its last school day")]),
-    (("sibling-leak",), [("privacy", "data")]),
     (
         (
+            "sibling-leak",
             "cancel-lies",
             "leave-says-sent",
             "absence-untold",
@@ -73,6 +74,7 @@ PLANTED = [
             "leaver-keeps-class",
         ),
         [
+            ("privacy", "data"),
             ("buttons", "old “Huỷ”"),
             ("buttons", "parent's Gửi"),
             ("absence", "recorded"),
@@ -87,9 +89,7 @@ PLANTED = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("plants", "caught_by"), PLANTED, ids=["next-week", "sibling-leak", "nine-at-once"]
-)
+@pytest.mark.parametrize(("plants", "caught_by"), PLANTED, ids=["next-week", "ten-at-once"])
 async def test_a_planted_bug_is_caught_by_its_invariant(
     plants: tuple[str, ...], caught_by: list[tuple[str, str]], tmp_path: Path
 ) -> None:
