@@ -20,6 +20,8 @@ the run waits until every worker's /readyz answers 200.
    the enqueue to the last accepted sendMessage, messages a second in all and per bot, 429s,
    people lost and duplicated. `one_bot_minutes` is what the same alert would take through one
    bot at Telegram's 30 a second: families / 30 / 60.
+   Before it, the run waits until the bots' leadership is shared among the workers (the first
+   worker up leads every bot and gives the others their part at its next refresh).
 2. The failover (unless --no-kill): a second alert is enqueued; when about a third of it has been
    accepted, the worker leading the most bots (found from PostgreSQL's advisory locks and the
    workers' connections) is killed with SIGKILL. Measured: for each bot it led, the gap from the
@@ -185,8 +187,9 @@ async def counts(url: str, notices: list[int]) -> dict[str, int]:
 
 
 async def leaders(url: str, workers: list[Any]) -> dict[int, int]:
-    """How many advisory locks (bots led, plus chats being handled) each worker holds: found
-    from pg_locks' backend pids and the workers' own connections (their client ports)."""
+    """How many exclusive advisory locks (bots led, plus chats being handled) each worker
+    holds (not the shared presence lock every worker holds): found from pg_locks' backend pids
+    and the workers' own connections (their client ports)."""
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
@@ -195,7 +198,8 @@ async def leaders(url: str, workers: list[Any]) -> dict[int, int]:
                     text(
                         "SELECT a.client_port, count(*) FROM pg_locks l "
                         "JOIN pg_stat_activity a ON a.pid = l.pid "
-                        "WHERE l.locktype = 'advisory' AND l.granted GROUP BY a.client_port"
+                        "WHERE l.locktype = 'advisory' AND l.granted AND l.mode = 'ExclusiveLock' "
+                        "GROUP BY a.client_port"
                     )
                 )
             ).all()
@@ -338,6 +342,16 @@ async def run(args: argparse.Namespace, folder: Path, sandbox_url: str) -> dict[
             )
         ready_seconds = time.monotonic() - started
         _say(f"{args.workers} workers ready in {ready_seconds:.1f} s")
+
+        async def balanced() -> bool:  # the first worker up leads all, then gives the others
+            held = await leaders(url, workers)  # their part at its next refresh (10 s)
+            return (
+                sum(held.values()) >= args.schools and max(held.values()) - min(held.values()) <= 1
+            )
+
+        await _until(balanced, 120, "the bots shared among the workers", every=0.5)
+        balanced_seconds = time.monotonic() - started
+        _say(f"bots shared among the workers {balanced_seconds:.1f} s after start")
         results: dict[str, Any] = {
             "schools": args.schools,
             "families_per_school": args.families,
@@ -345,6 +359,7 @@ async def run(args: argparse.Namespace, folder: Path, sandbox_url: str) -> dict[
             "database": "postgresql",
             "setup_seconds": round(setup_seconds, 1),
             "workers_ready_seconds": round(ready_seconds, 1),
+            "bots_shared_seconds": round(balanced_seconds, 1),
             "telegram_limit_per_second_per_bot": TELEGRAM_PER_SECOND,
         }
         results["alert"] = await alert(admin, url, schools, workers, kill=False)
