@@ -214,7 +214,9 @@ async def test_a_family_without_telegram_reads_friday_s_notice_on_the_web(
         assert seen.status_code == 303
     await session.commit()
     figures = await class_figures(session, school.id, WEEK_13.start)
-    (class_1a,) = [f for class_id, f in figures.items() if class_id == await class_of(session)]
+    (class_1a,) = [
+        f for class_id, f in figures.items() if class_id == await class_of(session, school.id)
+    ]
     assert class_1a[2:] == (1, 1)  # delivered to one family, read by it once
 
     # Feedback from the web; the teacher answers in chat; the family reads it on the web.
@@ -238,10 +240,12 @@ async def test_a_family_without_telegram_reads_friday_s_notice_on_the_web(
     assert not [c for c in calls if str(c.chat_id) == str(account.chat_id)]
 
 
-async def class_of(session: AsyncSession) -> int:
+async def class_of(session: AsyncSession, school_id: int) -> int:
     from storage.models import Student
 
-    found = await session.scalar(select(Student.class_id).where(Student.full_name == CHILD))
+    found = await session.scalar(  # this school's: the run's database holds other tests' schools
+        select(Student.class_id).where(Student.school_id == school_id, Student.full_name == CHILD)
+    )
     assert found is not None
     return found
 
