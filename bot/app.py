@@ -183,10 +183,8 @@ async def _keep_bot_row(session: AsyncSession, services: Services, username: str
             username=username,
             webhook_secret=secret,
         )
-    except (
-        ValueError
-    ):  # another school of this database has the bot (or a token unlike BotFather's)
-        log.warning("school %s: its bot is recorded for another school; not recorded", school.id)
+    except ValueError:  # another school has the bot, or the token is not in BotFather's form
+        log.warning("school %s: its bot is not recorded (taken or unlike a token)", school.id)
 
 
 async def _publish_commands(application: BotApplication) -> None:

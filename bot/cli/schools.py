@@ -24,7 +24,7 @@ from storage.queries import audit
 CODE = r"[a-z0-9][a-z0-9_-]{0,39}"
 
 
-def _read_token(given: str, _: Translator) -> str:
+def _read_token(given: str) -> str:
     """The token given, or read from standard input with `-` (kept out of shell history)."""
     token = sys.stdin.readline().strip() if given == "-" else given.strip()
     logsafety.install(token)  # never in a log line, whatever happens next
@@ -43,7 +43,7 @@ async def add(args: argparse.Namespace, settings: Settings, _: Translator) -> in
         ZoneInfo(args.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise CommandRefused(_("Unknown time zone: {zone}").format(zone=args.timezone)) from None
-    token = _read_token(args.token, _)
+    token = _read_token(args.token)
     try:
         bots.telegram_id_of(token)
     except BotTokenError:
@@ -52,8 +52,7 @@ async def add(args: argparse.Namespace, settings: Settings, _: Translator) -> in
         ) from None
     overrides = settings.model_copy(update={"school_name": args.name, "timezone": args.timezone})
     async with school_session(overrides, _, args.code, create=True) as (session, school):
-        if args.name:
-            school.name = args.name
+        school.name = args.name  # an existing school takes the name given
         try:
             bot = await bots.put_bot(session, school, token, username=args.username)
         except ValueError:
