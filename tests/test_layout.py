@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
 import re
 from pathlib import Path
 
@@ -100,3 +101,83 @@ def test_a_features_chat_side_is_imported_only_by_its_feature_and_the_app() -> N
                 if not own and importer != "bot.app":
                     strays.append(f"{importer} -> {module}")
     assert not strays, "\n".join(sorted(strays))
+
+
+# The README's layout section names every folder of the tree (issue 15): the top-level folders
+# (not hidden ones, nor what .gitignore keeps out: the venv, caches, build products), the
+# packages and modules of bot/, the packages of bot/features/ and tests/' folders; and every
+# page of docs/ is named.
+README = ROOT / "README.md"
+LAYOUT_ENTRY = re.compile(r"^( {0,6})(\S+?/|\S+\.py)(?: {2,}|$)")
+
+
+def layout_section() -> str:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```", 2)[1]
+
+
+def named_in_layout() -> set[str]:
+    """The paths the layout's tree names: an entry's indent (two spaces a level) says its folder;
+    the wrapped descriptions are indented deeper and are not entries."""
+    named, folders = set(), []
+    for line in layout_section().splitlines():
+        entry = LAYOUT_ENTRY.match(line)
+        if entry is None or len(entry.group(1)) % 2:
+            continue
+        depth = len(entry.group(1)) // 2
+        del folders[depth:]
+        path = "".join(folders) + entry.group(2)
+        named.add(path)
+        if path.endswith("/"):
+            folders.append(entry.group(2))
+    return named
+
+
+def ignored_folders() -> list[str]:
+    lines = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    return [line.strip("/") for line in lines if line.endswith("/") and "/" not in line[1:-1]]
+
+
+def has_files(folder: Path) -> bool:
+    """Folders left with nothing but bytecode (a package moved away) are not part of the tree."""
+    return any(
+        path.is_file() and "__pycache__" not in path.relative_to(folder).parts
+        for path in folder.rglob("*")
+    )
+
+
+def tree_folders() -> set[str]:
+    ignored = ignored_folders()
+    top = {
+        f"{path.name}/"
+        for path in ROOT.iterdir()
+        if path.is_dir()
+        and not path.name.startswith(".")
+        and not any(fnmatch.fnmatch(path.name, pattern) for pattern in ignored)
+        and has_files(path)
+    }
+    packages = {
+        relative(path.parent) + "/"
+        for folder in (BOT, BOT / "features")
+        for path in folder.glob("*/__init__.py")
+    }
+    modules = {relative(path) for path in BOT.glob("*.py") if path.name != "__init__.py"}
+    tests = {
+        relative(path) + "/"
+        for path in (ROOT / "tests").iterdir()
+        if path.is_dir() and path.name != "__pycache__" and has_files(path)
+    }
+    return top | packages | modules | tests
+
+
+def test_the_readme_layout_names_every_folder_and_every_doc() -> None:
+    named = named_in_layout()
+    missing = sorted(tree_folders() - named)
+    assert not missing, "not in the README's layout section:\n" + "\n".join(missing)
+    gone = sorted(path for path in named if not (ROOT / path).exists())
+    assert not gone, "named in the README's layout but not in the tree:\n" + "\n".join(gone)
+    readme = README.read_text(encoding="utf-8")
+    docs = sorted(relative(path) for path in (ROOT / "docs").glob("*.md"))
+    unnamed = [doc for doc in docs if f"`{doc}`" not in readme]
+    assert not unnamed, "docs not named in the README:\n" + "\n".join(unnamed)
