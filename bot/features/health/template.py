@@ -26,7 +26,15 @@ from bot.features.health.documents import (
     WIDTHS,
 )
 from storage.exports import put
-from storage.printout import local_date_line, print_on_a4, signature_block, wrap_columns
+from storage.printout import (
+    LINE,
+    WRAP_TOP,
+    local_date_line,
+    print_on_a4,
+    signature_block,
+    wrap_columns,
+    wrapped_lines,
+)
 
 HINT = N_(
     "Height in cm, weight in kg. Eyesight as read on the eye chart: 10/10, 7/10, 7/10-2 (two "
@@ -36,6 +44,9 @@ HINT = N_(
 )
 SIGN_HINT = N_("(Signature and full name)")
 TITLE_COLUMNS = 3  # STT, student ID, name: repeated on every page
+# The hint's lines are counted on a narrower width than the table's: the office's fonts may be
+# wider than ours, and a line too many only leaves a little room under the hint.
+HINT_WIDTH_DOUBT = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +81,13 @@ def build_health_template(
         put(sheet, row, 1, text)
     sheet["A1"].font = Font(bold=True)
     sheet["A2"].font = Font(bold=True, size=14)
-    sheet["A4"].font = Font(italic=True)
     header_row = len(titles) + 2  # a blank row between the titles and the header
     _write_header(sheet, header_row)
     for number, (code, name) in enumerate(pupils, start=1):
         _write_pupil(sheet, header_row + number, number, code, name)
     last_row = header_row + len(pupils)
     _lay_out(sheet, header_row)
+    _spread_hint(sheet, len(titles))  # the hint is the last of the titles
     if paper.day is not None:
         signature_block(
             sheet,
@@ -90,6 +101,19 @@ def build_health_template(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _spread_hint(sheet: Worksheet, row: int) -> None:
+    """Merge the hint across the table's columns and wrap it, its row as high as its lines:
+    a hint left on one line runs far right of the table, and fit-to-width then shrinks the
+    whole page to fit it."""
+    columns = len(HEALTH_HEADERS)
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    cell = sheet.cell(row, 1)
+    cell.font = Font(italic=True)
+    cell.alignment = WRAP_TOP
+    width = sum(WIDTHS[name] for name in HEALTH_HEADERS) * HINT_WIDTH_DOUBT
+    sheet.row_dimensions[row].height = wrapped_lines(str(cell.value), width) * LINE
 
 
 def _write_header(sheet: Worksheet, row: int) -> None:
