@@ -162,38 +162,12 @@ def _table(sex: Gender, indicator: str) -> dict[int, LMS]:
     return table
 
 
-VISION_FORMAT = N_("The visual acuity must be written as 1/10 to 10/10, or 0.1 to 1.0.")
-VISION_AS_DATE = N_(
-    "Excel turned this visual acuity into a date; format the column as Text and type it again."
-)
 HEIGHT_RANGE = N_("The height must be a number of centimetres between 80 and 200.")
 WEIGHT_RANGE = N_("The weight must be a number of kilograms between 10 and 120.")
 HEIGHT_LIMITS = (80.0, 200.0)
 WEIGHT_LIMITS = (10.0, 120.0)
 
-_FRACTION = re.compile(r"^(\d{1,2})\s*/\s*(\d{1,2})$")
-_DECIMAL = re.compile(r"^\d*[.,]\d+$")
 _NUMBER = re.compile(r"^(\d{1,4}(?:[.,]\d+)?)\s*(?:cm|kg)?$", re.IGNORECASE)
-
-
-def parse_vision(cell: object) -> int:
-    """Return visual acuity in tenths (1-10) from "9/10", 9, or decimal 0.9 / "0,9"."""
-    if isinstance(cell, datetime | date):
-        raise CellError(VISION_AS_DATE)
-    written = cells.text(cell).strip()
-    if not written:
-        raise CellError(N_("The visual acuity is missing."))
-    tenths: float | None = None
-    fraction = _FRACTION.match(written)
-    if fraction is not None:
-        tenths = int(fraction.group(1)) if fraction.group(2) == "10" else None
-    elif _DECIMAL.match(written):
-        tenths = float(written.replace(",", ".")) * 10
-    elif written.isdigit():
-        tenths = int(written)
-    if tenths is None or abs(tenths - round(tenths)) > 1e-6 or not 1 <= round(tenths) <= 10:
-        raise CellError(VISION_FORMAT)
-    return round(tenths)
 
 
 def parse_height(cell: object) -> float:
