@@ -15,9 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import (
     CallbackQuery,
     InlineKeyboardMarkup,
+    KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
+    WebAppInfo,
 )
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -225,9 +227,24 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         return features
 
     def menu_keyboard(self, visit: Visit) -> ReplyKeyboardMarkup:
-        """The main menu for the person's roles, two buttons per row."""
-        labels = [visit._(label) for label in self.features.menu_labels(visit.actor.roles)]
-        rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
+        """The main menu for the person's roles, two buttons per row; the features' menu hooks
+        run too (the chat's menu button, set after the commit).
+
+        A button that opens a web page as a Mini App is there only when the web contact book is
+        served over HTTPS: Telegram refuses a `web_app` button with any other address.
+        """
+        features, web_url = self.features, self.settings.web_url
+        https = self.settings.web_is_https and web_url is not None
+        buttons: list[str | KeyboardButton] = []
+        for label, page in features.menu_entries(visit.actor.roles):
+            if page is None:
+                buttons.append(visit._(label))
+            elif https:
+                app = WebAppInfo(f"{web_url}{page}")
+                buttons.append(KeyboardButton(visit._(label), web_app=app))
+        for hook in features.menu_hooks:
+            hook(visit, self)
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
         return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 
     def wake_sender(self) -> None:

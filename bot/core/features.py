@@ -25,6 +25,7 @@ PressHandler = Callable[[Any, Visit, BotContext], Awaitable[None]]
 InputTaker = Callable[[Message, Visit, BotContext], Awaitable[bool]]
 SheetTaker = Callable[[Message, Visit, BotContext, Path, str, str], Awaitable[bool]]
 Roles = Callable[[frozenset[Role]], bool]
+MenuHook = Callable[[Visit, BotContext], None]
 
 
 def anyone(roles: frozenset[Role]) -> bool:
@@ -60,6 +61,17 @@ class MenuButton:
 
 
 @dataclass(frozen=True, slots=True)
+class WebAppButton:
+    """A menu keyboard button that opens a page of the web contact book as a Mini App: its
+    label (a msgid), the page under SCHOOLBOT_WEB_URL, who sees it. Shown over HTTPS only."""
+
+    label: str
+    page: str
+    visible: Roles
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
 class Input:
     """What takes a typed answer or a file of one kind of pending input."""
 
@@ -81,6 +93,8 @@ class Features:
 
     commands: list[Command] = field(default_factory=list)
     menu: list[MenuButton] = field(default_factory=list)
+    web_apps: list[WebAppButton] = field(default_factory=list)
+    menu_hooks: list[MenuHook] = field(default_factory=list)
     presses: dict[type[Button], PressHandler] = field(default_factory=dict)
     inputs: dict[str, Input] = field(default_factory=dict)
     sheets: list[Sheet] = field(default_factory=list)
@@ -107,6 +121,15 @@ class Features:
     ) -> None:
         """Add a button to the main menu keyboard."""
         self.menu.append(MenuButton(label, callback, visible, position))
+
+    def menu_web_app(self, label: str, page: str, *, visible: Roles, position: int) -> None:
+        """Add a menu keyboard button that opens `page` (under the web URL) as a Mini App."""
+        self.web_apps.append(WebAppButton(label, page, visible, position))
+
+    def on_menu(self, hook: MenuHook) -> None:
+        """Call `hook(visit, context)` whenever a person is sent the menu keyboard (linked,
+        /start, /menu): it may say what to do after the commit, such as the chat's menu button."""
+        self.menu_hooks.append(hook)
 
     def press(self, kind: type[Button], handler: PressHandler) -> None:
         """Route presses of one kind of button (declared with @button) to `handler`."""
@@ -161,10 +184,16 @@ class Features:
 
         return start
 
-    def menu_labels(self, roles: frozenset[Role]) -> list[str]:
-        """The msgids of the menu buttons for a set of roles, in keyboard order."""
-        buttons = sorted(self.menu, key=lambda button: button.position)
-        return [button.label for button in buttons if button.visible(roles)]
+    def menu_entries(self, roles: frozenset[Role]) -> list[tuple[str, str | None]]:
+        """The menu keyboard's buttons for a set of roles, in keyboard order: each label (a
+        msgid) with the web page it opens as a Mini App, or None for a plain button."""
+        buttons: list[MenuButton | WebAppButton] = [*self.menu, *self.web_apps]
+        ordered = sorted(buttons, key=lambda button: button.position)
+        return [
+            (button.label, button.page if isinstance(button, WebAppButton) else None)
+            for button in ordered
+            if button.visible(roles)
+        ]
 
     def ordered_sheets(self) -> list[SheetTaker]:
         """The spreadsheet readers in the order they are asked."""

@@ -1,4 +1,5 @@
-"""The contact book on the web: /web gives a one-time link and code; the pages are bot/web/."""
+"""The contact book on the web: /web gives a one-time link and code; over HTTPS the staff's
+menus open their page as a Mini App; the pages are bot/web/."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ if TYPE_CHECKING:
 
 
 def register(features: Features) -> None:
-    """Add /web for everyone on the school's lists; give the invitation slips their web links."""
+    """Add /web for everyone on the school's lists; give the invitation slips their web links;
+    over HTTPS, the staff's Mini App buttons in the menu keyboard and the chat's menu button."""
+    from bot.core.features import holding
     from bot.core.i18n import N_
     from bot.features.accounts import invitations
     from bot.features.web_access import chat
@@ -25,3 +28,9 @@ def register(features: Features) -> None:
         roles=tuple(Role),
         position=27,
     )
+    # Beside "Weekly comments" for the homeroom teacher, first for the leaders.
+    features.menu_web_app(chat.GRID, chat.GRID_PAGE, visible=holding(Role.HOMEROOM), position=21)
+    features.menu_web_app(
+        chat.DASHBOARD, chat.DASHBOARD_PAGE, visible=holding(*chat.LEADERS), position=21
+    )
+    features.on_menu(chat.menu_shown)

@@ -1,11 +1,15 @@
 """/web: a one-time link and code that sign the person in on the web contact book; inside
-Telegram, the "Mở sổ liên lạc" button opens it as a Mini App (and staff get it as the chat's
-menu button)."""
+Telegram, the "Mở sổ liên lạc" button opens it as a Mini App.
+
+Over HTTPS only (Telegram opens no other Mini App), the staff's menus open their page too: a
+menu keyboard button opens the homeroom teacher's class grid or the leaders' dashboard, and the
+chat's menu button is set to the same page whenever the person is sent the menu (linked, /start,
+/menu) or asks /web, after the commit like every Bot API call of an update."""
 
 from __future__ import annotations
 
-import contextlib
 import html
+import logging
 
 from telegram import (
     InlineKeyboardButton,
@@ -17,16 +21,26 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from bot.core.access import STAFF_ROLES
+from bot.core.access import STAFF_ROLES, Actor
 from bot.core.context import BotContext, Visit
 from bot.core.datefmt import local_time
 from bot.core.i18n import N_
 from bot.features.web_access import queries
 from bot.features.web_access.rules import shown_code
+from storage.models import Role
+
+log = logging.getLogger(__name__)
 
 OPEN = N_("Open the contact book")
-MENU_BUTTON = N_("Contact book")
 NOT_SERVED = N_("The contact book on the web is not available at this school yet.")
+GRID = N_("Fill in the whole class")  # as /nhanxet's inline button
+DASHBOARD = N_("Dashboard")
+CONTACT_BOOK = N_("Contact book")
+LEADERS = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+# The Mini App's first page signs in with the init data, then goes on to `next`.
+HOME_PAGE = "app"
+GRID_PAGE = "app?next=teacher"
+DASHBOARD_PAGE = "app?next=dashboard"
 
 
 async def web_command(update: Update, context: BotContext) -> None:
@@ -65,8 +79,10 @@ async def web_command(update: Update, context: BotContext) -> None:
             app = WebAppInfo(f"{settings.web_url}app")
             markup = InlineKeyboardMarkup([[InlineKeyboardButton(_(OPEN), web_app=app)]])
         _send_without_preview(visit, text, markup)
-        if settings.web_is_https and visit.actor.has(*STAFF_ROLES):
-            _staff_menu_button(visit, _(MENU_BUTTON), f"{settings.web_url}app")
+        staff = web_page(visit.actor)
+        if settings.web_is_https and staff is not None:
+            label, page = staff
+            set_menu_button(visit, _(label), f"{settings.web_url}{page}")
 
 
 def _send_without_preview(visit: Visit, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -84,14 +100,46 @@ def _send_without_preview(visit: Visit, text: str, markup: InlineKeyboardMarkup 
     visit.later(send)
 
 
-def _staff_menu_button(visit: Visit, label: str, url: str) -> None:
-    """Make the chat's menu button open the Mini App (for staff: the class grid lives there)."""
+def staff_page(actor: Actor) -> tuple[str, str] | None:
+    """The chat's menu button of a homeroom teacher or a leader: its label (a msgid) and page;
+    someone who is both gets the page that links to either."""
+    homeroom, leader = actor.has(Role.HOMEROOM), actor.has(*LEADERS)
+    if homeroom and leader:
+        return CONTACT_BOOK, HOME_PAGE
+    if homeroom:
+        return GRID, GRID_PAGE
+    if leader:
+        return DASHBOARD, DASHBOARD_PAGE
+    return None
+
+
+def web_page(actor: Actor) -> tuple[str, str] | None:
+    """The chat's menu button /web sets: the staff page, or the contact book for other staff."""
+    found = staff_page(actor)
+    if found is None and actor.has(*STAFF_ROLES):
+        return CONTACT_BOOK, HOME_PAGE
+    return found
+
+
+def menu_shown(visit: Visit, context: BotContext) -> None:
+    """The menu was sent: point a teacher's or leader's chat menu button at their page."""
+    settings = context.settings
+    found = staff_page(visit.actor)
+    if found is not None and settings.web_is_https:
+        label, page = found
+        set_menu_button(visit, visit._(label), f"{settings.web_url}{page}")
+
+
+def set_menu_button(visit: Visit, label: str, url: str) -> None:
+    """Make the chat's menu button open `url` as a Mini App, after the commit."""
     bot, chat_id = visit.update.get_bot(), visit.chat_id
 
     async def send() -> None:
-        with contextlib.suppress(TelegramError):  # the link above works without it
+        try:
             await bot.set_chat_menu_button(
                 chat_id=chat_id, menu_button=MenuButtonWebApp(label, WebAppInfo(url))
             )
+        except TelegramError as error:  # the menu and /web's link work without it
+            log.warning("menu button not set: %s", type(error).__name__)
 
     visit.later(send)
