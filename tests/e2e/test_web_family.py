@@ -19,8 +19,9 @@ from bot.core.context import BotApplication
 from bot.core.webhook import AppServer
 from bot.web import build_web_app
 from sandbox.pytest_plugin import PersonFactory
-from storage.models import School, Student
-from tests.e2e.conftest import MOTHER, linked_person
+from storage.models import Feedback, School, Student
+from tests.e2e.conftest import MOTHER, TEACHER_1A, linked_person
+from tests.e2e.test_feedback import send_due
 from tests.web.conftest import deliveries_of, services_of, web_bot, web_link, weekly_notice
 
 __all__ = ["web_bot"]
@@ -51,17 +52,24 @@ async def site(web_bot: BotApplication) -> AsyncIterator[str]:
     await server.stop()
 
 
+# The smallest text shown: every element with text of its own (a td, a th, a span, a small...)
+# and every form control, by its computed size; SVG charts are measured on screen apart.
+SMALLEST = """() => [...document.body.querySelectorAll('*')]
+    .filter(e => e.offsetParent !== null && !e.closest('svg'))
+    .filter(e => e.matches('input, select, textarea, button')
+        || [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => ({size: parseFloat(getComputedStyle(e).fontSize),
+        what: e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ': '
+            + (e.textContent || '').trim().slice(0, 40)}))
+    .reduce((a, b) => (b.size < a.size ? b : a), {size: Infinity, what: ''})"""
+
+
 async def layout_of(page: Any) -> dict[str, Any]:
-    """What a cheap phone cares about: horizontal scrolling and the smallest text."""
-    found: dict[str, Any] = await page.evaluate(
-        """() => ({
-            scroll: document.documentElement.scrollWidth,
-            smallest: Math.min(...[...document.querySelectorAll('p, li, a, button, summary, label')]
-                .filter(e => e.offsetParent !== null)
-                .map(e => parseFloat(getComputedStyle(e).fontSize)))
-        })"""
-    )
-    return found
+    """What a cheap phone cares about: horizontal scrolling and the smallest text (with the
+    element that shows it)."""
+    scroll = await page.evaluate("() => document.documentElement.scrollWidth")
+    smallest = await page.evaluate(SMALLEST)
+    return {"scroll": scroll, "smallest": smallest["size"], "where": smallest["what"]}
 
 
 async def test_a_family_signs_in_with_a_link_and_reads_this_weeks_notice(
@@ -158,3 +166,50 @@ async def test_the_page_reads_without_javascript_and_weighs_little(
         finally:
             await browser.close()
     assert 0 < sum(sizes) < 150 * 1024, sizes
+
+
+async def test_the_feedback_page_with_an_answer_fits_a_phone(
+    web_bot: BotApplication,
+    site: str,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+    tmp_path: Path,
+) -> None:
+    playwright_api = pytest.importorskip("playwright.async_api")
+    teacher = await linked_person(make_person, *TEACHER_1A)
+    mother = await linked_person(make_person, *MOTHER)
+    secret, _code = await web_link(mother)
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            phone = await browser.new_context(viewport=PHONE, device_scale_factor=1)
+            page = await phone.new_page()
+            await page.goto(f"{site}/login/{secret}")
+            await page.locator("form.card button.primary").click()
+            await page.get_by_role("heading", name=CHILD).wait_for(timeout=10_000)
+            await page.goto(f"{site}/feedback")
+            await page.locator("textarea#text").fill("Con bị ho từ sáng thứ Hai, cô để ý giúp ạ.")
+            await page.locator("form.card button.primary").click()
+            await page.locator(".message").wait_for(timeout=10_000)
+            item = await session.scalar(select(Feedback.id).where(Feedback.school_id == lists.id))
+            assert item is not None
+            # The homeroom teacher answers in her chat (a long address must wrap, not scroll).
+            await send_due(web_bot)
+            await teacher.next_message(timeout=10, new_only=True)
+            await teacher.press(data=f"v1:fb:reply:{item}")
+            await teacher.next_message(timeout=10, new_only=True)
+            await teacher.send(
+                "Cô đã cho con uống nước ấm và báo y tế trường. Lịch khám: "
+                "https://truong.example.edu.vn/thong-bao/lich-kham-suc-khoe-dinh-ky-hoc-ky-mot"
+            )
+            assert "Đã gửi" in (await teacher.next_message(timeout=10, new_only=True))["text"]
+            await page.goto(f"{site}/feedback")
+            await page.locator(".thread .answer").wait_for(timeout=10_000)
+            await page.screenshot(path=str(tmp_path / "web-feedback-answered.png"), full_page=True)
+            assert await page.locator(".thread").count() == 1
+            layout = await layout_of(page)
+            assert layout["scroll"] <= PHONE["width"], layout
+            assert layout["smallest"] >= 16, layout
+        finally:
+            await browser.close()
