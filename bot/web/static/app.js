@@ -1,6 +1,9 @@
 /* The few lines of Telegram's Mini App script this site needs, served from here (no CDN):
    the theme colours and the init data come in the address's hash when Telegram opens /app
-   (core.telegram.org/bots/webapps); the page then tells Telegram it is ready. */
+   (core.telegram.org/bots/webapps); the page then tells Telegram it is ready. A theme changed
+   while the page is open comes as a "theme_changed" event, which Telegram's apps deliver
+   through window.Telegram.WebView.receiveEvent (or TelegramGameProxy) and its web client as a
+   message to the frame; each page asks for the current theme with "web_app_request_theme". */
 (function () {
   "use strict";
   var hash = new URLSearchParams(location.hash.slice(1));
@@ -17,10 +20,33 @@
   function applyTheme(theme) {
     if (!theme) { return; }
     names.forEach(function (name) {
-      var value = theme[name + "_color"];
+      var value = theme[name + "_color"], style = document.documentElement.style;
+      var property = "--tg-" + name.replace("_", "-");
       if (/^#[0-9a-fA-F]{3,8}$/.test(value || "")) {
-        document.documentElement.style.setProperty("--tg-" + name.replace("_", "-"), value);
+        style.setProperty(property, value);
+      } else {
+        style.removeProperty(property);  // this theme leaves it to the page's own colour
       }
+    });
+  }
+
+  function receiveEvent(type, data) {
+    var theme = data && data.theme_params;
+    if (type !== "theme_changed" || !theme || typeof theme !== "object") { return; }
+    try { sessionStorage.setItem("tgTheme", JSON.stringify(theme)); } catch (e) {}
+    applyTheme(theme);
+  }
+
+  window.Telegram = window.Telegram || {};
+  window.Telegram.WebView = { receiveEvent: receiveEvent };
+  window.TelegramGameProxy = { receiveEvent: receiveEvent };
+  window.TelegramGameProxy_receiveEvent = receiveEvent;
+  if (window.parent !== window) {
+    window.addEventListener("message", function (event) {
+      var message;
+      if (event.source !== window.parent) { return; }
+      try { message = JSON.parse(event.data); } catch (e) { return; }
+      if (message && message.eventType) { receiveEvent(message.eventType, message.eventData); }
     });
   }
 
@@ -64,5 +90,6 @@
     var box = document.getElementById("miniapp");
     if (box) { signIn(box); }
     postEvent("web_app_ready");
+    postEvent("web_app_request_theme");  // Telegram answers with "theme_changed"
   });
 })();
