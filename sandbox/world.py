@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.apispec import Checker, SpecError, spec
 from sandbox.config import SandboxConfig
 from sandbox.errors import UserError
 from sandbox.faults import FaultInjector
@@ -83,6 +84,22 @@ class Group:
             "members": self.members,
             "bots": sorted(self.bots),
         }
+
+
+class BrokenUpdate(RuntimeError):
+    """An update the sandbox made that Telegram's specification does not allow: a bug of the
+    sandbox itself, raised loudly (the person's call that caused it fails) rather than handed
+    to the bot by getUpdates or a webhook."""
+
+
+def check_update(update: dict[str, Any]) -> None:
+    """Check an update against the specification's Update object, as every answer is."""
+    try:
+        Checker(spec(), answer=True).check(update, ("Update",), "update")
+    except SpecError as exc:
+        raise BrokenUpdate(
+            f"the update breaks the spec at {exc.at('update').where()}: {exc.message}"
+        ) from exc
 
 
 @dataclass
@@ -322,7 +339,10 @@ class World:
             return
         if not allowed and kind in OPT_IN_UPDATES:
             return
-        bot.updates.append({"update_id": bot.next_update_id, kind: payload})
+        update = {"update_id": bot.next_update_id, kind: payload}
+        if self.config.strict:
+            check_update(update)
+        bot.updates.append(update)
         bot.next_update_id += 1
         bot.notify()
 

@@ -9,7 +9,7 @@ import pytest
 from sandbox.apispec import Checker, SpecError, spec
 from sandbox.pytest_plugin import PersonFactory
 from sandbox.server import RunningSandbox
-from sandbox.world import Bot
+from sandbox.world import Bot, BrokenUpdate, World, check_update
 from tests.sandbox.conftest import RawApi
 
 pytestmark = pytest.mark.usefixtures("no_rates")
@@ -197,3 +197,26 @@ async def test_a_strict_sandbox_reports_its_own_broken_answer(
         "Internal Server Error: the sandbox's answer breaks the spec at result.mood: "
         'User has no field "mood"'
     )
+
+
+async def test_every_update_is_checked_when_made_for_polling_and_webhooks_alike(
+    sandbox: RunningSandbox, make_person: PersonFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Updates are checked where they are made, so what a webhook receives is held to the spec
+    # as what getUpdates answers is; a broken one fails the person's call that made it.
+    sandbox.config.strict = True
+    lan = await make_person("Lan")
+    await lan.send("chào cô")  # a well-formed update goes through
+    (bot,) = sandbox.state.bots.values()
+    assert any("message" in update for update in bot.updates)
+    made = World.push_update
+
+    def with_mood(self: World, bot: Bot, kind: str, payload: dict[str, Any]) -> None:
+        made(self, bot, kind, {**payload, "mood": "happy"})
+
+    monkeypatch.setattr(World, "push_update", with_mood)
+    with pytest.raises(Exception):  # noqa: B017  (the user API answers 500)
+        await lan.send("chào cô lần nữa")
+    assert not any("chào cô lần nữa" in str(update) for update in bot.updates)
+    with pytest.raises(BrokenUpdate, match=r"update\.message: Can't find field \"message_id\""):
+        check_update({"update_id": 1, "message": {"date": 0}})
