@@ -694,7 +694,7 @@ async def test_the_vice_principal_decides_while_the_principal_is_away(
     monday = today + timedelta(days=7 - today.weekday())
 
     await principal.command("vangmat", "hôm qua")
-    await reply(principal)
+    assert (await reply(principal))["text"].endswith("\nChưa có gì được ghi nhận.")
     absences = select(func.count(LeaderAbsence.id)).where(LeaderAbsence.school_id == school_id)
     assert await session.scalar(absences) == 0
     await principal.command("vangmat", f"{monday:%d/%m}-{monday + timedelta(days=4):%d/%m}")
@@ -703,7 +703,7 @@ async def test_the_vice_principal_decides_while_the_principal_is_away(
     told = await reply(vice)
     assert monday.strftime("%d/%m") in told["text"]
     await vice.command("vangmat", f"{monday:%d/%m}")  # only the principal records it
-    await reply(vice)
+    assert (await reply(vice))["text"] == "Chỉ Hiệu trưởng ghi nhận lịch vắng mặt của mình."
 
     # Today the principal is present: the card goes to the principal, the vice's press fails.
     await file_request(sandbox, teacher, student_id, "9")

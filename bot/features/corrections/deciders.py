@@ -1,16 +1,23 @@
 """Who decides on correction requests: the principal, or the vice principal on the days the
-principal recorded as away (/vangmat)."""
+principal recorded as away (/vangmat); and what waits for each person (/duyet).
+
+The rules (rules.py) are checked here with the actor passed in: a refusal is `rules.Refused`,
+which the chat side only renders.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.corrections import rules
-from bot.features.corrections.rules import check_days as check_days
-from storage.models import LeaderAbsence, Role, Staff, StaffRole
+from bot.core.access import Actor
+from bot.features.calendar.queries import school_year
+from bot.features.corrections import reads, rules
+from bot.features.leave.rules import DayProblem, read_days
+from storage.models import CorrectionRequest, CorrectionState, LeaderAbsence, Role, Staff, StaffRole
 from storage.queries import audit
 
 
@@ -44,26 +51,61 @@ async def deciders(session: AsyncSession, school_id: int, today: date) -> list[S
     return list(rows)
 
 
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """What waits for a person (/duyet), oldest first: the requests to decide on, the approved
+    ones to change in the official system, and the person's own open requests."""
+
+    to_decide: list[CorrectionRequest]
+    to_apply: list[CorrectionRequest]
+    own: list[CorrectionRequest]
+
+
+async def waiting_for(session: AsyncSession, actor: Actor, today: date) -> Waiting:
+    """What waits for this person today; Refused (rules.NOT_DECIDER) for anyone who neither
+    decides, nor changes the system, nor files requests."""
+    school_id = actor.school_id
+    desk = rules.desk(actor, await deciding_role(session, school_id, today))
+    pending, approved = [CorrectionState.PENDING], [CorrectionState.APPROVED]
+    return Waiting(
+        to_decide=await reads.waiting(session, school_id, pending) if desk.decide else [],
+        to_apply=await reads.waiting(session, school_id, approved) if desk.apply else [],
+        own=(
+            await reads.filed_by(session, school_id, actor.account.id, rules.OPEN)
+            if desk.own
+            else []
+        ),
+    )
+
+
 async def record_absence(
-    session: AsyncSession,
-    *,
-    school_id: int,
-    staff_id: int,
-    first: date,
-    last: date,
-    by: int | None,
-    actor: str,
-) -> LeaderAbsence:
-    """The principal will be away: the vice principal decides on these days."""
+    session: AsyncSession, actor: Actor, days: str, *, today: date, who: str
+) -> LeaderAbsence | DayProblem:
+    """The principal will be away on `days` ("dd/mm" or "dd/mm-dd/mm"): the vice principal
+    decides then. Refused (rules.NOT_PRINCIPAL) for anyone but the principal; the problem with
+    the days, if any, and nothing recorded."""
+    rules.check_absence_keeper(actor)
+    read = read_days(days, today)
+    if isinstance(read, DayProblem):
+        return read
+    year = await school_year(session, actor.school_id, today)
+    problem = rules.check_days(*read, today, year)
+    if problem is not None:
+        return problem
+    first, last = read
     absence = LeaderAbsence(
-        school_id=school_id, staff_id=staff_id, first_day=first, last_day=last, created_by=by
+        school_id=actor.school_id,
+        staff_id=actor.account.staff_id,
+        first_day=first,
+        last_day=last,
+        created_by=actor.account.id,
     )
     session.add(absence)
     await session.flush()
     audit(
         session,
-        school_id=school_id,
-        actor=actor,
+        school_id=actor.school_id,
+        actor=who,
         action="principal.absent",
         entity="leader_absence",
         entity_id=absence.id,
@@ -72,10 +114,15 @@ async def record_absence(
     return absence
 
 
-async def current_absences(
-    session: AsyncSession, school_id: int, today: date
-) -> list[LeaderAbsence]:
-    """Absences that cover today or are still to come."""
+async def current_absences(session: AsyncSession, actor: Actor, today: date) -> list[LeaderAbsence]:
+    """The absences that cover today or are still to come, for the principal; Refused
+    (rules.NOT_PRINCIPAL) for anyone else."""
+    rules.check_absence_keeper(actor)
+    return await _absences_from(session, actor.school_id, today)
+
+
+async def _absences_from(session: AsyncSession, school_id: int, today: date) -> list[LeaderAbsence]:
+    """The school's absences that cover today or are still to come, first first."""
     rows = await session.scalars(
         select(LeaderAbsence)
         .where(
@@ -88,16 +135,18 @@ async def current_absences(
     return list(rows)
 
 
-async def cancel_absences(session: AsyncSession, school_id: int, today: date, actor: str) -> int:
-    """End every current or future absence (the principal is back); how many."""
+async def cancel_absences(session: AsyncSession, actor: Actor, today: date, *, who: str) -> int:
+    """The principal is back: end every current or future absence; how many. Refused
+    (rules.NOT_PRINCIPAL) for anyone but the principal."""
+    rules.check_absence_keeper(actor)
     ended = 0
-    for absence in await current_absences(session, school_id, today):
+    for absence in await _absences_from(session, actor.school_id, today):
         absence.cancelled = True
         ended += 1
         audit(
             session,
-            school_id=school_id,
-            actor=actor,
+            school_id=actor.school_id,
+            actor=who,
             action="principal.back",
             entity="leader_absence",
             entity_id=absence.id,

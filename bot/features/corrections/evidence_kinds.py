@@ -1,11 +1,14 @@
 """What each evidence file shows, as the teacher marks it with a button after sending it: a page
 of the quality-of-education record book, the pupil's test, or something else. A score
 correction needs both the page and the test (Nguyễn Khuyến's regulation, Điều 11.2); any other
-correction needs at least one file. Plain Python, no I/O.
+correction needs at least one file; and how each file goes on to a leader (by the kind Telegram
+wrote in its id). Plain Python, no I/O.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -97,3 +100,27 @@ def listed(files: Sequence[tuple[str, str]], needed: Sequence[str], _: Translato
 def kind_words(kind: str | None) -> str:
     """The msgid naming a kind in words (old files without a kind: "evidence")."""
     return WORDS.get(kind or "", UNMARKED)
+
+
+# Evidence --------------------------------------------------------------------------------------
+
+# The type Telegram writes in the first byte of a file id (a photo's "AgAC…", a document's
+# "BQAC…"): sendPhoto takes only a photo's id and sendDocument only a document's.
+_PHOTO_TYPE = 2
+_DOCUMENT_TYPE = 5
+
+
+def evidence_media(file_id: str | None) -> str:
+    """How an evidence file goes on to a leader: "photo" (sent as a photo), "document" (sent
+    as a file, a JPEG included), or "stored" (its kept bytes uploaded) when its id is unknown."""
+    if not file_id:
+        return "stored"
+    try:
+        kind = base64.urlsafe_b64decode(file_id[:4])[0]
+    except (binascii.Error, ValueError, IndexError):
+        return "stored"
+    if kind == _PHOTO_TYPE:
+        return "photo"
+    if kind == _DOCUMENT_TYPE:
+        return "document"
+    return "stored"

@@ -1,15 +1,13 @@
 """The rules of a correction request (domain-vn.md section 0), without I/O.
 
 Who may ask for which item, who decides today, which state may follow which, who confirms the
-minutes, how long an absence may be, and how an evidence file is sent on. The operations in
-queries.py and steps.py check them once, from the stored records, with the actor passed in;
-the chat side only renders a refusal.
+minutes, what /duyet lists for whom, who records the principal's absence and how long it may
+be. The operations in queries.py, steps.py and deciders.py check them once, from the stored
+records, with the actor passed in; the chat side only renders a refusal.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -56,6 +54,7 @@ NOT_ADMIN = N_("Only the system administrator confirms the change in the system.
 NOT_SIGNER = N_("This confirmation is not yours to give.")
 NO_REQUEST = N_("This request does not exist.")
 TOO_MANY_FILES = N_("At most {limit} files per request.")
+NOT_PRINCIPAL = N_("Only the principal records their own absence.")
 
 
 class Refused(Exception):
@@ -298,7 +297,37 @@ def complete(signed: Iterable[str]) -> bool:
     return set(signed) >= set(SIGNERS)
 
 
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """What /duyet lists for a person: the requests to decide, the approved ones to change in
+    the official system, and the person's own open requests."""
+
+    decide: bool
+    apply: bool
+    own: bool
+
+
+def desk(actor: Actor, role: Role) -> Desk:
+    """Today's deciding leader (`role`) decides, the administrator changes the system, a teacher
+    follows their requests; Refused (NOT_DECIDER) for anyone who is none of them."""
+    shown = Desk(
+        decide=may_decide(actor, role),
+        apply=may_apply(actor),
+        own=actor.has(Role.HOMEROOM, Role.SUBJECT_TEACHER),
+    )
+    if not (shown.decide or shown.apply or shown.own):
+        raise Refused(NOT_DECIDER)
+    return shown
+
+
 # The principal's absence -----------------------------------------------------------------------
+
+
+def check_absence_keeper(actor: Actor) -> None:
+    """Only the principal (a member of staff) records, lists and ends the absences in which the
+    vice principal decides; Refused (NOT_PRINCIPAL) for anyone else."""
+    if not (actor.has(Role.PRINCIPAL) and actor.account.staff_id is not None):
+        raise Refused(NOT_PRINCIPAL)
 
 
 def check_days(
@@ -315,27 +344,3 @@ def check_days(
     if (last - first).days + 1 > MAX_DAYS:
         return DayProblem.TOO_LONG
     return None
-
-
-# Evidence --------------------------------------------------------------------------------------
-
-# The type Telegram writes in the first byte of a file id (a photo's "AgAC…", a document's
-# "BQAC…"): sendPhoto takes only a photo's id and sendDocument only a document's.
-_PHOTO_TYPE = 2
-_DOCUMENT_TYPE = 5
-
-
-def evidence_media(file_id: str | None) -> str:
-    """How an evidence file goes on to a leader: "photo" (sent as a photo), "document" (sent
-    as a file, a JPEG included), or "stored" (its kept bytes uploaded) when its id is unknown."""
-    if not file_id:
-        return "stored"
-    try:
-        kind = base64.urlsafe_b64decode(file_id[:4])[0]
-    except (binascii.Error, ValueError, IndexError):
-        return "stored"
-    if kind == _PHOTO_TYPE:
-        return "photo"
-    if kind == _DOCUMENT_TYPE:
-        return "document"
-    return "stored"

@@ -12,8 +12,8 @@ from typing import Any
 from bot.core.i18n import N_, Translator
 from bot.core.labels import CORRECTION_STATE_LABELS
 from bot.features.assessment.queries import Item, period_name
+from bot.features.corrections.evidence_kinds import evidence_media
 from bot.features.corrections.reads import RequestFacts
-from bot.features.corrections.rules import evidence_media
 from storage.models import CorrectionFile, CorrectionRequest
 
 WHAT = N_("{item} ({period}) of {pupil}, class {class_name}")

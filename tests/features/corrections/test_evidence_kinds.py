@@ -64,3 +64,26 @@ def test_corrections_offer_the_optional_subjects_the_school_teaches() -> None:
     language = Item(LEVEL, "NN1")
     assert language not in queries.items_in_scope(actor, klass, Period.CN)
     assert language in queries.items_in_scope(actor, klass, Period.CN, ("NN1",))
+
+
+@pytest.mark.parametrize(
+    ("file_id", "media"),
+    [
+        # Telegram's own ids: a photo's begins "AgAC", a document's "BQAC" (a JPEG sent as a
+        # file has a document's id); the sandbox gives its files ids of the same shape.
+        ("AgACAgIAAxkBAAIBY2Zx8Qe1", "photo"),
+        ("BQACAgIAAxkBAAIBZGZx8Qf2", "document"),
+        ("AgAC000001a1b2c3d4e5f6a7b8", "photo"),
+        ("BQAC000002a1b2c3d4e5f6a7b8", "document"),
+        # A video's, a sticker's, an id that is not base64, none: the kept bytes are uploaded.
+        ("BAACAgIAAxkBAAIBZWZx8Qg3", "stored"),
+        ("CAACAgIAAxkBAAIBZmZx8Qh4", "stored"),
+        ("!!!!", "stored"),
+        ("", "stored"),
+        (None, "stored"),
+    ],
+)
+def test_evidence_goes_on_as_what_telegram_says_its_file_is(
+    file_id: str | None, media: str
+) -> None:
+    assert kinds.evidence_media(file_id) == media

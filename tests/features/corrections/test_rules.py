@@ -35,29 +35,6 @@ def request(
     return CorrectionRequest(id=12, school_id=1, state=state, **values)
 
 
-@pytest.mark.parametrize(
-    ("file_id", "media"),
-    [
-        # Telegram's own ids: a photo's begins "AgAC", a document's "BQAC" (a JPEG sent as a
-        # file has a document's id); the sandbox gives its files ids of the same shape.
-        ("AgACAgIAAxkBAAIBY2Zx8Qe1", "photo"),
-        ("BQACAgIAAxkBAAIBZGZx8Qf2", "document"),
-        ("AgAC000001a1b2c3d4e5f6a7b8", "photo"),
-        ("BQAC000002a1b2c3d4e5f6a7b8", "document"),
-        # A video's, a sticker's, an id that is not base64, none: the kept bytes are uploaded.
-        ("BAACAgIAAxkBAAIBZWZx8Qg3", "stored"),
-        ("CAACAgIAAxkBAAIBZmZx8Qh4", "stored"),
-        ("!!!!", "stored"),
-        ("", "stored"),
-        (None, "stored"),
-    ],
-)
-def test_evidence_goes_on_as_what_telegram_says_its_file_is(
-    file_id: str | None, media: str
-) -> None:
-    assert rules.evidence_media(file_id) == media
-
-
 def test_only_todays_deciding_leader_with_a_staff_record_decides() -> None:
     assert rules.deciding_role(principal_absent=False) is Role.PRINCIPAL
     assert rules.deciding_role(principal_absent=True) is Role.VICE_PRINCIPAL
@@ -65,6 +42,62 @@ def test_only_todays_deciding_leader_with_a_staff_record_decides() -> None:
     assert not rules.may_decide(actor(Role.PRINCIPAL), Role.VICE_PRINCIPAL)
     assert not rules.may_decide(actor(Role.PRINCIPAL, staff_id=None), Role.PRINCIPAL)
     assert not rules.may_decide(actor(Role.HOMEROOM, Role.ADMIN), Role.PRINCIPAL)
+
+
+@pytest.mark.parametrize(
+    ("roles", "role", "shown"),
+    [
+        ((Role.PRINCIPAL,), Role.PRINCIPAL, (True, False, False)),
+        ((Role.VICE_PRINCIPAL,), Role.VICE_PRINCIPAL, (True, False, False)),
+        ((Role.ADMIN,), Role.PRINCIPAL, (False, True, False)),
+        ((Role.HOMEROOM,), Role.PRINCIPAL, (False, False, True)),
+        ((Role.SUBJECT_TEACHER,), Role.VICE_PRINCIPAL, (False, False, True)),
+        # A vice principal who also teaches follows their requests, and decides when it is
+        # their day; a principal who is away still changes the system if they administer it.
+        ((Role.VICE_PRINCIPAL, Role.HOMEROOM), Role.PRINCIPAL, (False, False, True)),
+        ((Role.VICE_PRINCIPAL, Role.HOMEROOM), Role.VICE_PRINCIPAL, (True, False, True)),
+        ((Role.PRINCIPAL, Role.ADMIN), Role.VICE_PRINCIPAL, (False, True, False)),
+    ],
+)
+def test_duyet_lists_what_each_role_waits_for(
+    roles: tuple[Role, ...], role: Role, shown: tuple[bool, bool, bool]
+) -> None:
+    desk = rules.desk(actor(*roles), role)
+    assert (desk.decide, desk.apply, desk.own) == shown
+
+
+@pytest.mark.parametrize(
+    ("roles", "role"),
+    [
+        ((Role.PARENT,), Role.PRINCIPAL),
+        ((Role.MEDICAL,), Role.PRINCIPAL),
+        ((), Role.PRINCIPAL),  # an account on no list
+        ((Role.PRINCIPAL,), Role.VICE_PRINCIPAL),  # away: the vice principal decides
+        ((Role.VICE_PRINCIPAL,), Role.PRINCIPAL),  # the principal is in
+    ],
+)
+def test_duyet_refuses_whoever_nothing_waits_for(roles: tuple[Role, ...], role: Role) -> None:
+    with pytest.raises(Refused) as refused:
+        rules.desk(actor(*roles), role)
+    assert refused.value.message(VI) == VI(rules.NOT_DECIDER)
+    assert refused.value.message(VI).startswith("Chỉ Hiệu trưởng"), refused.value.message(VI)
+
+
+def test_only_the_principal_with_a_staff_record_keeps_the_absences() -> None:
+    rules.check_absence_keeper(actor(Role.PRINCIPAL))
+    rules.check_absence_keeper(actor(Role.PRINCIPAL, Role.HOMEROOM))
+    others = [
+        actor(Role.VICE_PRINCIPAL),
+        actor(Role.ADMIN, Role.HOMEROOM),
+        actor(Role.PARENT, staff_id=None),
+        actor(Role.PRINCIPAL, staff_id=None),
+        actor(),
+    ]
+    for someone in others:
+        with pytest.raises(Refused) as refused:
+            rules.check_absence_keeper(someone)
+        said = refused.value.message(VI)
+        assert said == "Chỉ Hiệu trưởng ghi nhận lịch vắng mặt của mình.", said
 
 
 def test_a_decision_needs_a_waiting_request_and_a_refusal_its_reason() -> None:

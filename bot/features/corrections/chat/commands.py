@@ -6,6 +6,7 @@ principal's absence, when the vice principal decides in their place.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from datetime import date
 
 from telegram import Update
@@ -15,7 +16,6 @@ from bot.core.context import BotContext, Visit
 from bot.core.datefmt import short
 from bot.core.i18n import LANGUAGES, N_, translator
 from bot.delivery.outbox import Audience, enqueue_news
-from bot.features.calendar.queries import school_year
 from bot.features.corrections import deciders as absences
 from bot.features.corrections import reads
 from bot.features.corrections.chat.buttons import Applied
@@ -28,9 +28,9 @@ from bot.features.corrections.chat.card import (
 )
 from bot.features.corrections.chat.deciding import send_evidence
 from bot.features.corrections.chat.review import UPDATED
-from bot.features.corrections.rules import NOT_DECIDER, OPEN
+from bot.features.corrections.rules import Refused
 from bot.features.leave import rules as leave
-from storage.models import CorrectionState, Role
+from storage.models import CorrectionRequest, Role
 from storage.queries import staff_by_role
 
 
@@ -38,31 +38,25 @@ async def list_command(update: Update, context: BotContext) -> None:
     """/duyet: what waits for me: decisions, the change in the system, or my own requests."""
     async with context.visit(update) as visit:
         _ = visit._
-        actor = visit.actor
-        role = await absences.deciding_role(
-            visit.session, actor.school_id, context.today(visit.now)
-        )
-        if not actor.has(role, Role.ADMIN, Role.HOMEROOM, Role.SUBJECT_TEACHER):
-            visit.reply(_(NOT_DECIDER), as_html=False)
+        try:
+            waiting = await absences.waiting_for(
+                visit.session, visit.actor, context.today(visit.now)
+            )
+        except Refused as refused:
+            visit.reply(refused.message(_), as_html=False)
             return
-        shown = 0
-        if actor.has(role):
-            shown += await _to_decide(visit)
-        if actor.has(Role.ADMIN):
-            shown += await _to_apply(visit)
-        if actor.has(Role.HOMEROOM, Role.SUBJECT_TEACHER):
-            mine = await reads.filed_by(visit.session, actor.school_id, visit.account.id, OPEN)
-            for request in mine:
-                visit.reply(await state_text(visit.session, request, _), as_html=False)
-            shown += len(mine)
+        shown = await _to_decide(visit, waiting.to_decide)
+        shown += await _to_apply(visit, waiting.to_apply)
+        for request in waiting.own:
+            visit.reply(await state_text(visit.session, request, _), as_html=False)
+        shown += len(waiting.own)
         if shown == 0:
             visit.reply(_("No correction request is waiting for you."), as_html=False)
 
 
-async def _to_decide(visit: Visit) -> int:
+async def _to_decide(visit: Visit, pending: Sequence[CorrectionRequest]) -> int:
     """Each request waiting for a decision: its card (after its full texts) with the buttons;
     its evidence files follow through the outbox, each by its kind."""
-    pending = await reads.waiting(visit.session, visit.actor.school_id, [CorrectionState.PENDING])
     for request in pending:
         *before, text = await card_messages(visit.session, request, visit._)
         for part in before:
@@ -74,10 +68,9 @@ async def _to_decide(visit: Visit) -> int:
     return len(pending)
 
 
-async def _to_apply(visit: Visit) -> int:
+async def _to_apply(visit: Visit, approved: Sequence[CorrectionRequest]) -> int:
     """Each approved request waiting for the change in the official system."""
     _ = visit._
-    approved = await reads.waiting(visit.session, visit.actor.school_id, [CorrectionState.APPROVED])
     for request in approved:
         button = [(_(UPDATED), Applied(request.id).data())]
         visit.reply(await card(visit.session, request, _), keyboards.choices(button, per_row=1))
@@ -88,37 +81,27 @@ async def absence_command(update: Update, context: BotContext) -> None:
     """/vangmat dd/mm-dd/mm: the principal will be away; /vangmat huy: back."""
     async with context.visit(update) as visit:
         _ = visit._
-        if not visit.actor.has(Role.PRINCIPAL) or visit.account.staff_id is None:
-            visit.reply(_("Only the principal records their own absence."), as_html=False)
-            return
         today = context.today(visit.now)
         args = context.args or []
-        if not args:
-            await _show_absences(visit, context)
-            return
-        if args[0].lower() in ("huy", "hủy"):
-            ended = await absences.cancel_absences(
-                visit.session, visit.actor.school_id, today, visit.who
-            )
-            back = _("Absences ended: {count}. You decide on requests again.")
-            visit.reply(back.format(count=ended), as_html=False)
-            return
-        days = leave.read_days("".join(args), today)
-        if not isinstance(days, leave.DayProblem):
-            year = await school_year(visit.session, visit.actor.school_id, today)
-            days = absences.check_days(*days, today, year) or days
-        if isinstance(days, leave.DayProblem):
-            refused = leave.explain(days, _) + "\n" + _("Nothing was recorded.")
-            visit.reply(refused, as_html=False)
-            return
-        await _record_absence(visit, context, *days)
+        try:
+            if not args:
+                await _show_absences(visit, today)
+            elif args[0].lower() in ("huy", "hủy"):
+                ended = await absences.cancel_absences(
+                    visit.session, visit.actor, today, who=visit.who
+                )
+                back = _("Absences ended: {count}. You decide on requests again.")
+                visit.reply(back.format(count=ended), as_html=False)
+            else:
+                await _record_absence(visit, "".join(args), today)
+        except Refused as refused:
+            visit.reply(refused.message(_), as_html=False)
 
 
-async def _show_absences(visit: Visit, context: BotContext) -> None:
+async def _show_absences(visit: Visit, today: date) -> None:
     """The absences recorded from today on, and how to record one."""
     _ = visit._
-    today = context.today(visit.now)
-    current = await absences.current_absences(visit.session, visit.actor.school_id, today)
+    current = await absences.current_absences(visit.session, visit.actor, today)
     lines = [
         _("Away from {first} to {last}").format(first=short(a.first_day), last=short(a.last_day))
         for a in current
@@ -132,19 +115,16 @@ async def _show_absences(visit: Visit, context: BotContext) -> None:
     visit.reply("\n".join(lines), as_html=False)
 
 
-async def _record_absence(visit: Visit, context: BotContext, first: date, last: date) -> None:
+async def _record_absence(visit: Visit, days: str, today: date) -> None:
     """Record the absence and queue the news for the vice principals."""
     _ = visit._
-    assert visit.account.staff_id is not None
     absence = await absences.record_absence(
-        visit.session,
-        school_id=visit.actor.school_id,
-        staff_id=visit.account.staff_id,
-        first=first,
-        last=last,
-        by=visit.account.id,
-        actor=visit.who,
+        visit.session, visit.actor, days, today=today, who=visit.who
     )
+    if isinstance(absence, leave.DayProblem):
+        visit.reply(leave.explain(absence, _) + "\n" + _("Nothing was recorded."), as_html=False)
+        return
+    first, last = absence.first_day, absence.last_day
     recorded = _(
         "Recorded: you are away from {first} to {last}; the vice principal decides "
         "on correction requests then."

@@ -16,7 +16,7 @@ from bot.delivery.replies import caption
 from bot.features.corrections import class_teacher, reads, texts
 from bot.features.corrections import deciders as absences
 from bot.features.corrections.chat.card import card_messages, decision_pairs, news
-from bot.features.corrections.rules import evidence_media
+from bot.features.corrections.evidence_kinds import evidence_media
 from storage.models import CorrectionFile, CorrectionRequest
 
 EVIDENCE = N_("Evidence for the correction of {what}: {label}")
