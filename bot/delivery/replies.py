@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import html
 
-from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup
-
 from bot.core.split import ELLIPSIS, LIMIT, split_html, utf16_len
 from bot.core.split import fit as fit_html
 
 CAPTION_LIMIT = 1024
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 __all__ = ["fit_html"]
 
 

@@ -12,15 +12,18 @@ addition).
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import LANGUAGES, N_, translator
-from bot.delivery.dispatcher import Failure
 from bot.delivery.outbox import Audience, enqueue_news, stored_document
 from bot.delivery.replies import caption
 from bot.features.corrections import class_teacher, reads, texts
 from storage.models import CorrectionFile, CorrectionRequest
+
+if TYPE_CHECKING:  # the dispatcher sends (Telegram); this module only queues
+    from bot.delivery.dispatcher import Failure
 
 NEWS = "correction"  # the outbox kind of a request's news (chat/card.NEWS)
 EVIDENCE = N_("Evidence for the correction of {what}: {label}")
