@@ -128,7 +128,9 @@ async def test_the_administrators_menu(
     await tap(admin, keyboards.MENU_INVITES)
     await admin.press("1A")
     slips = await admin.next_message(timeout=30, new_only=True)
-    assert slips["file"] is not None or "1A" in slips["text"]
+    assert slips["file"] is not None, slips  # the slips themselves, never a refusal
+    assert slips["file"]["file_name"].endswith(".docx"), slips["file"]
+    assert "1A" in slips["file"]["file_name"] and "1A" in slips["caption"], slips
     book = await tap(admin, keyboards.MENU_BOOK)
     assert "5C" in inline(book)  # a class picked from buttons, no code to type
     periods = await press(admin, "5C")
