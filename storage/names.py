@@ -1,10 +1,13 @@
-"""Vietnamese names: NFC storage, family/middle/given split, search keys and class-list order."""
+"""Vietnamese names: NFC storage, family/middle/given split, search keys, class-list order, and
+pupils sharing a name told apart (`tell_apart`: one rule wherever staff choose or read a pupil)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 # Vietnamese alphabet order (domain-vn.md 6.2), with the Latin letters Vietnamese lacks slotted
 # where ICU puts them, so foreign names still sort sensibly.
@@ -96,3 +99,39 @@ def class_list_key(parts: NameParts) -> tuple[object, ...]:
 def sort_full_names(names: list[str]) -> list[str]:
     """Sort full names the way a Vietnamese class list is ordered."""
     return sorted(names, key=lambda name: class_list_key(split_name(name)))
+
+
+NAMESAKE_CODE_DIGITS = 4  # the end of a student code shown to tell namesakes apart
+
+
+def tell_apart(pupils: Sequence[tuple[str, str, date | None]]) -> list[str]:
+    """Each pupil's name as a list shows it to staff: alone, or, for pupils of the list who share
+    it, followed by the birth date (dd/mm/yyyy) or, when that does not tell them apart, the end
+    of the student code. `pupils` are (name, student code, birth date), in list order."""
+    groups: dict[str, list[int]] = {}
+    for index, (name, _code, _born) in enumerate(pupils):
+        groups.setdefault(nfc(name).casefold(), []).append(index)
+    labels = [nfc(name) for name, _code, _born in pupils]
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        births = [pupils[i][2] for i in members]
+        if all(births) and len(set(births)) == len(births):
+            for i, born in zip(members, births, strict=True):
+                assert born is not None
+                labels[i] = f"{labels[i]} ({born:%d/%m/%Y})"
+            continue
+        codes = [pupils[i][1] for i in members]
+        digits = _distinct_ends(codes)
+        for i, code in zip(members, codes, strict=True):
+            labels[i] = f"{labels[i]} (…{code[-digits:]})"
+    return labels
+
+
+def _distinct_ends(codes: list[str]) -> int:
+    """The fewest last characters (at least four) that tell these codes apart."""
+    longest = max(len(code) for code in codes)
+    for digits in range(NAMESAKE_CODE_DIGITS, longest + 1):
+        if len({code[-digits:] for code in codes}) == len(codes):
+            return digits
+    return longest

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import (
     AccountState,
@@ -19,9 +21,10 @@ from storage.models import (
     StaffRole,
     Student,
     StudentGuardian,
+    StudentStatus,
     TelegramAccount,
 )
-from storage.names import class_list_key, split_name
+from storage.names import class_list_key, split_name, tell_apart
 
 
 async def school_by_code(session: AsyncSession, code: str) -> School | None:
@@ -194,6 +197,32 @@ async def students_with_ids(
         ((row[0], row[1], row[2]) for row in rows),
         key=lambda r: (r[2], class_list_key(split_name(r[1]))),
     )
+
+
+async def told_apart_in_class(session: AsyncSession, student_ids: Iterable[int]) -> dict[int, str]:
+    """Each of these pupils' names as staff read it on a card about them: the name, told apart
+    (`names.tell_apart`) from the studying pupils of the same class who share it."""
+    ids = set(student_ids)
+    if not ids:
+        return {}
+    asked = aliased(Student)
+    classes = select(asked.class_id).where(asked.id.in_(ids))
+    rows = await session.execute(
+        select(Student.id, Student.class_id, Student.full_name)
+        .add_columns(Student.student_code, Student.birth_date)
+        .where(
+            Student.id.in_(ids)
+            | (Student.class_id.in_(classes) & (Student.status == StudentStatus.STUDYING))
+        )
+    )
+    by_class: dict[int, list[tuple[int, str, str, date | None]]] = {}
+    for pupil, class_id, name, code, born in rows:
+        by_class.setdefault(class_id, []).append((pupil, name, code, born))
+    labels: dict[int, str] = {}
+    for pupils in by_class.values():
+        told = tell_apart([(name, code, born) for _id, name, code, born in pupils])
+        labels.update((row[0], label) for row, label in zip(pupils, told, strict=True))
+    return {pupil: labels[pupil] for pupil in ids if pupil in labels}
 
 
 async def unlinked_families(

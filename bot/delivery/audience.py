@@ -18,7 +18,7 @@ from storage.models import (
     StudentStatus,
     TelegramAccount,
 )
-from storage.names import class_list_key, split_name
+from storage.names import class_list_key, nfc, split_name, tell_apart
 
 REACHABLE = (AccountState.LINKED, AccountState.BLOCKED)
 
@@ -163,11 +163,26 @@ async def resolve(session: AsyncSession, school_id: int, audience: Audience) -> 
         if account is not None:
             reached.add(pupil)
             found.accounts[account] = (chat, state)
-    found.not_linked = sorted(
-        (name for pupil, name in names.items() if pupil not in reached),
-        key=lambda name: class_list_key(split_name(name)),
+    unreached = sorted(
+        ((pupil, name) for pupil, name in names.items() if pupil not in reached),
+        key=lambda row: class_list_key(split_name(row[1])),
     )
+    found.not_linked = await _told_apart(session, unreached)
     return found
+
+
+async def _told_apart(session: AsyncSession, pupils: list[tuple[int, str]]) -> list[str]:
+    """The pupils' names as the sender's report lists them: namesakes told apart (birth date, or
+    the end of the student code; `names.tell_apart`)."""
+    if len({nfc(name).casefold() for _pupil, name in pupils}) == len(pupils):
+        return [name for _pupil, name in pupils]
+    rows = await session.execute(
+        select(Student.id, Student.student_code, Student.birth_date).where(
+            Student.id.in_([pupil for pupil, _name in pupils])
+        )
+    )
+    known = {pupil: (code, born) for pupil, code, born in rows}
+    return tell_apart([(name, *known[pupil]) for pupil, name in pupils])
 
 
 async def guardians_reached(

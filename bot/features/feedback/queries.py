@@ -41,7 +41,7 @@ from storage.models import (
     Staff,
     Student,
 )
-from storage.queries import audit
+from storage.queries import audit, told_apart_in_class
 
 
 async def over_rate(session: AsyncSession, account_id: int, now: datetime) -> bool:
@@ -70,10 +70,11 @@ async def notice_pupil(
 
 
 async def about(session: AsyncSession, item: Feedback) -> About:
-    """The pupil's name and the item's class."""
+    """The pupil's name, the item's class, and the name as staff read it (`About.label`)."""
     student = await session.scalar(select(Student.full_name).where(Student.id == item.student_id))
     klass = await session.scalar(select(SchoolClass.name).where(SchoolClass.id == item.class_id))
-    return About(student or "?", klass or "?")
+    labels = await told_apart_in_class(session, [item.student_id])
+    return About(student or "?", klass or "?", labels.get(item.student_id, ""))
 
 
 async def staff_hours(session: AsyncSession, staff_id: int) -> tuple[str, str] | None:

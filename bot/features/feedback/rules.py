@@ -97,10 +97,12 @@ class Draft:
 
 @dataclass(frozen=True, slots=True)
 class About:
-    """Whom an item is about: the pupil's name and class (never the parent)."""
+    """Whom an item is about: the pupil's name and class (never the parent); `label` is the
+    name as staff read it (told apart from a classmate of the same name), the name if unset."""
 
     student: str
     class_name: str
+    label: str = ""
 
 
 def may_write(actor: Actor) -> bool:
@@ -150,7 +152,7 @@ def parent_label(item: Feedback, about: About, _: Translator) -> str:
     if item.anonymous:
         return _("A parent of class {class_name}").format(class_name=about.class_name)
     return _("Parent of {child} (class {class_name})").format(
-        child=about.student, class_name=about.class_name
+        child=about.label or about.student, class_name=about.class_name
     )
 
 

@@ -24,6 +24,7 @@ from storage.models import (
     SchoolClass,
     Student,
 )
+from storage.queries import told_apart_in_class
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +65,13 @@ async def _latest(
         )
         .order_by(Feedback.id, FeedbackMessage.id)
     )
+    found = rows.all()
+    labels = await told_apart_in_class(session, {row[0].student_id for row in found})
     last: dict[int, Waiting] = {}
-    for item, message, student, klass in rows:
+    for item, message, student, klass in found:
         since = max(message.created_at, item.deliver_at or message.created_at)
-        last[item.id] = Waiting(item, since, message, About(student, klass))
+        about = About(student, klass, labels.get(item.student_id, ""))
+        last[item.id] = Waiting(item, since, message, about)
     return list(last.values())
 
 

@@ -327,12 +327,6 @@ async def nurse_pupil(session: AsyncSession, actor: Actor, student_id: int) -> S
     return pupil
 
 
-async def pupil_name(session: AsyncSession, student_id: int) -> str:
-    """A pupil's full name ("" if there is no such pupil)."""
-    name = await session.scalar(select(Student.full_name).where(Student.id == student_id))
-    return name or ""
-
-
 async def teaching_week(session: AsyncSession, school_id: int, today: date) -> TeachingWeek | None:
     """The week a weekly health note is written for; None when the calendar has none ahead."""
     school = await session.get(School, school_id)

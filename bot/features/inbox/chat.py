@@ -21,7 +21,6 @@ from bot.features.inbox import queries, rules
 from bot.features.inbox.buttons import ShowMore
 from bot.features.inbox.queries import Entry
 from bot.features.leave import news as leave_news
-from bot.features.leave import queries as leave
 from storage.models import FeedbackState
 
 MENU_INBOX = N_("Inbox")
@@ -121,7 +120,7 @@ async def _leave_card(visit: Visit, entry: Entry) -> Card:
     request = entry.leave
     assert request is not None
     note = await queries.attachment(visit.session, request.school_id, f"leave_note:{request.id}")
-    name, klass = await leave.pupil(visit.session, request.student_id)
+    name, klass = await leave_news.staff_pupil(visit.session, request.student_id)
     text = leave_news.request_text(name, klass, request, visit._, attached=note is not None)
     attached = None
     if note is not None:

@@ -27,6 +27,7 @@ from bot.features.leave.buttons import Confirm, Refuse
 from bot.features.leave.queries import deciders, pupil
 from bot.features.leave.rules import ANSWER_WITHIN, KEPT_FOR, PART_LABELS, days_label
 from storage.models import LeavePart, LeaveRequest, Notice, RequestState
+from storage.queries import told_apart_in_class
 
 REQUEST = "leave_request"  # the outbox kind of the request sent to the teacher
 NOTE = "leave_note"  # the outbox kind of the doctor's note sent with it
@@ -96,6 +97,13 @@ def decision_note(request: LeaveRequest, name: str, _: Translator) -> str:
     ).format(**values, reason=html.escape(request.refusal or ""))
 
 
+async def staff_pupil(session: AsyncSession, student_id: int) -> tuple[str, str]:
+    """The pupil's name as staff read it (told apart from a classmate of the same name by the
+    birth date, or the end of the student code) and the class."""
+    name, klass = await pupil(session, student_id)
+    return (await told_apart_in_class(session, [student_id])).get(student_id, name), klass
+
+
 def request_buttons(request: LeaveRequest) -> list[tuple[str, str]]:
     """(label msgid, data) of "Xác nhận" and "Từ chối"."""
     return [(CONFIRM, Confirm(request.id).data()), (REFUSE, Refuse(request.id).data())]
@@ -131,7 +139,7 @@ async def _queue_card(
     note: tuple[str, str] | None,
 ) -> Notice:
     """The request's card (and the doctor's note) for `audience`, kept for who joins later."""
-    name, klass = await pupil(session, request.student_id)
+    name, klass = await staff_pupil(session, request.student_id)
     texts = {
         code: request_text(name, klass, request, translator(code), attached=note is not None)
         for code in LANGUAGES
@@ -221,7 +229,7 @@ async def remind(session: AsyncSession, request: LeaveRequest, now: datetime) ->
     """Queue the reminder of a request waiting ANSWER_WITHIN working days: to the teacher with
     her two buttons, or, when she has not joined, to the leaders (without buttons)."""
     teachers = [account.id for account in await deciders(session, request)]
-    name, klass = await pupil(session, request.student_id)
+    name, klass = await staff_pupil(session, request.student_id)
     texts = {}
     for code in LANGUAGES:
         _ = translator(code)

@@ -1,5 +1,5 @@
 """Weekly comments' rules: who writes which comment, who sends a class's notice and when, what
-is kept, and how namesakes are told apart.
+is kept. Namesakes are told apart by `storage.names.tell_apart` (re-exported here).
 
 Regular assessment is by comments only (domain-vn.md 1.3): no score, no level, no ranking. The
 homeroom teacher writes one comment per pupil per teaching week, a subject teacher one per
@@ -15,7 +15,7 @@ addenda.py), nothing typed is thrown away.
 from __future__ import annotations
 
 import enum
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from bot.features.calendar.rules import Calendar, TeachingWeek
 from storage.models import CommentKind, Role
 from storage.names import nfc
+from storage.names import tell_apart as tell_apart  # namesakes: the one rule, kept with names
 
 if TYPE_CHECKING:
     from bot.core.access import Actor
@@ -127,39 +128,3 @@ def check_comment(text: str) -> Saved:
 def held_back(has_comment: bool, hold_missing: bool, note: str | None) -> bool:
     """A pupil without a comment waits when the teacher holds them or there is no class note."""
     return not has_comment and (hold_missing or not note)
-
-
-NAMESAKE_CODE_DIGITS = 4  # the end of a student code shown to tell namesakes apart
-
-
-def tell_apart(pupils: Sequence[tuple[str, str, date | None]]) -> list[str]:
-    """Each pupil's name as a list shows it to staff: alone, or, for pupils of the list who share
-    it, followed by the birth date (dd/mm/yyyy) or, when that does not tell them apart, the end
-    of the student code. `pupils` are (name, student code, birth date), in list order."""
-    groups: dict[str, list[int]] = {}
-    for index, (name, _code, _born) in enumerate(pupils):
-        groups.setdefault(nfc(name).casefold(), []).append(index)
-    labels = [nfc(name) for name, _code, _born in pupils]
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        births = [pupils[i][2] for i in members]
-        if all(births) and len(set(births)) == len(births):
-            for i, born in zip(members, births, strict=True):
-                assert born is not None
-                labels[i] = f"{labels[i]} ({born:%d/%m/%Y})"
-            continue
-        codes = [pupils[i][1] for i in members]
-        digits = _distinct_ends(codes)
-        for i, code in zip(members, codes, strict=True):
-            labels[i] = f"{labels[i]} (…{code[-digits:]})"
-    return labels
-
-
-def _distinct_ends(codes: list[str]) -> int:
-    """The fewest last characters (at least four) that tell these codes apart."""
-    longest = max(len(code) for code in codes)
-    for digits in range(NAMESAKE_CODE_DIGITS, longest + 1):
-        if len({code[-digits:] for code in codes}) == len(codes):
-            return digits
-    return longest

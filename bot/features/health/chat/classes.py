@@ -24,7 +24,7 @@ from bot.features.health.buttons import (
 )
 from bot.features.health.rules import NOT_FOR_YOU, may_record
 from bot.features.health.template import HealthPaper, build_health_template
-from bot.features.weekly.queries import class_pupils
+from bot.features.weekly.queries import class_pupils, class_roll
 from storage.models import SchoolClass
 from storage.queries import school_classes
 
@@ -117,8 +117,8 @@ async def _pupils(visit: Visit, class_id: int, step: Callable[[int], Button]) ->
     klass = await _nurse_class(visit, class_id)
     if klass is None:
         return
-    pupils = await class_pupils(visit.session, klass.id)
-    buttons = [(name, step(pupil).data()) for pupil, _code, name in pupils]
+    pupils = await class_roll(visit.session, klass.id)  # namesakes told apart
+    buttons = [(pupil.label, step(pupil.student_id).data()) for pupil in pupils]
     visit.edit(
         html.escape(_("Class {name}: which pupil?").format(name=klass.name)),
         keyboards.choices(buttons, per_row=2),

@@ -20,6 +20,7 @@ from bot.features.health.rules import (
     may_record,
     parse_entry,
 )
+from storage.queries import told_apart_in_class
 from storage.roster.cells import CellError
 
 ENTRY, ENTRY_OK = "health_entry", "health_entry_ok"  # pending kinds: the line, the preview
@@ -32,6 +33,12 @@ def refusal(exc: CellError, _: Translator) -> str:
     if isinstance(exc, FieldError):
         return _("{field}: {reason}").format(field=_(exc.field), reason=reason)
     return reason
+
+
+async def shown_name(visit: Visit, student_id: int) -> str:
+    """The pupil's name as the nurse reads it: told apart from a classmate of the same name
+    (birth date, or the end of the student code)."""
+    return (await told_apart_in_class(visit.session, [student_id])).get(student_id, "")
 
 
 def typed(message: Message) -> bool:
@@ -58,7 +65,7 @@ async def entry_pupil(press: EntryPupil, visit: Visit, context: BotContext) -> N
         "Write the results of {name} in one message:\n"
         "height; weight; left eye; right eye; teeth; spine; notes\n"
         "Only the height and the weight are required, for example: {example}"
-    ).format(name=pupil.full_name, example=EXAMPLE)
+    ).format(name=await shown_name(visit, pupil.id), example=EXAMPLE)
     visit.edit(html.escape(prompt))
 
 
@@ -94,7 +101,7 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
         {"student_id": pupil.id, "entry": dataclasses.asdict(entry)},
         visit.now,
     )
-    shown = details(check, pupil.full_name, klass.name, _)
+    shown = details(check, await shown_name(visit, pupil.id), klass.name, _)
     question = html.escape(_("Save and send to the parents?"))
     markup = keyboards.inline(
         [[(_("Confirm"), SaveEntry(pupil.id).data()), (_("Cancel"), DropEntry(pupil.id).data())]]
@@ -142,7 +149,7 @@ async def _answer(visit: Visit, context: BotContext, student_id: int, *, confirm
         text = _("Saved. The results were sent to the family of {name}.")
     else:
         text = _("Saved. No parent of {name} has linked an account yet, so nobody was notified.")
-    visit.edit(html.escape(text.format(name=pupil.full_name)))
+    visit.edit(html.escape(text.format(name=await shown_name(visit, pupil.id))))
 
 
 async def _late(visit: Visit, context: BotContext, student_id: int) -> None:
@@ -150,7 +157,7 @@ async def _late(visit: Visit, context: BotContext, student_id: int) -> None:
     _ = visit._
     today = context.today(visit.now)
     if await health.saved_today(visit.session, visit.actor, student_id, today):
-        name = await health.pupil_name(visit.session, student_id)
+        name = await shown_name(visit, student_id)
         visit.alert(_("The results of {name} were already saved.").format(name=name))
     else:
         visit.alert(_("Nothing was saved: these results were cancelled or have expired."))

@@ -15,7 +15,7 @@ from bot.features.calendar.queries import week_label
 from bot.features.health import notes
 from bot.features.health import queries as health
 from bot.features.health.buttons import NotePupil
-from bot.features.health.chat.entry import typed
+from bot.features.health.chat.entry import shown_name, typed
 from bot.features.health.rules import NOT_FOR_YOU
 from bot.features.weekly.rules import Saved, Told
 
@@ -56,7 +56,7 @@ async def note_pupil(press: NotePupil, visit: Visit, context: BotContext) -> Non
     prompt = _(
         "Write the health note for {name} ({week}) in one message. It will be in that "
         "week's notice to the family."
-    ).format(name=pupil.full_name, week=week_label(week, _))
+    ).format(name=await shown_name(visit, pupil.id), week=week_label(week, _))
     visit.edit(html.escape(prompt))
 
 
@@ -86,7 +86,7 @@ async def take_text(message: Message, visit: Visit, context: BotContext) -> bool
         )
         return True
     await pending.clear(visit.session, visit.account.id)
-    name = await health.pupil_name(visit.session, student_id)
+    name = await shown_name(visit, student_id)
     if saved is Saved.NOT_ALLOWED:
         reply = _("You cannot write a health note for this pupil.")
     else:

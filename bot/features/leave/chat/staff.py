@@ -32,7 +32,7 @@ REFUSAL_OFFER = N_(
 
 async def _decided_text(visit: Visit, request: LeaveRequest, note: str) -> str:
     """The teacher's copy of the request, with what became of it and no buttons."""
-    name, klass = await leave.pupil(visit.session, request.student_id)
+    name, klass = await news.staff_pupil(visit.session, request.student_id)
     attached = await leave.notice_with(visit.session, request.school_id, f"leave_note:{request.id}")
     return news.request_text(name, klass, request, visit._, note, attached=attached is not None)
 
