@@ -694,7 +694,9 @@ async def test_the_vice_principal_decides_while_the_principal_is_away(
     monday = today + timedelta(days=7 - today.weekday())
 
     await principal.command("vangmat", "hôm qua")
-    assert (await reply(principal))["text"].endswith("\nChưa có gì được ghi nhận.")
+    told = (await reply(principal))["text"]
+    assert told.endswith("\nChưa có gì được ghi nhận."), told
+    assert "Quý phụ huynh" not in told and "dd/mm" in told, told  # said to the principal
     absences = select(func.count(LeaderAbsence.id)).where(LeaderAbsence.school_id == school_id)
     assert await session.scalar(absences) == 0
     await principal.command("vangmat", f"{monday:%d/%m}-{monday + timedelta(days=4):%d/%m}")

@@ -14,6 +14,8 @@ from bot.core.labels import CORRECTION_STATE_LABELS
 from bot.features.assessment.queries import Item, period_name
 from bot.features.corrections.evidence_kinds import evidence_media
 from bot.features.corrections.reads import RequestFacts
+from bot.features.leave.rules import MAX_DAYS as ABSENCE_MAX_DAYS
+from bot.features.leave.rules import DayProblem
 from storage.models import CorrectionFile, CorrectionRequest
 
 WHAT = N_("{item} ({period}) of {pupil}, class {class_name}")
@@ -105,3 +107,30 @@ ALERT_LIMIT = 200  # Telegram's longest answer to a press
 def alert_sized(text: str) -> str:
     """A text cut to fit a press's pop-up (Telegram refuses more than 200 characters)."""
     return text if len(text) <= ALERT_LIMIT else text[: ALERT_LIMIT - 1].rstrip() + "…"
+
+
+# What is wrong with the days the principal typed after /vangmat, said to a leader (the leave
+# feature's texts about days speak to parents).
+ABSENCE_DAYS = {
+    DayProblem.BAD_FORM: N_(
+        "Please write the days of the absence as dd/mm, or a range as dd/mm-dd/mm, like "
+        "08/12-12/12."
+    ),
+    DayProblem.NO_SUCH_DATE: N_(
+        "One of those dates does not exist; please check the day and the month of the absence."
+    ),
+    DayProblem.PAST: N_("That day has already passed; an absence is recorded from today on."),
+    DayProblem.END_BEFORE_START: N_(
+        "The last day comes before the first day; please check the days of the absence."
+    ),
+    DayProblem.TOO_LONG: N_(
+        "One absence covers at most {limit} days; please record a longer one in parts."
+    ),
+    DayProblem.WEEKEND: DayProblem.WEEKEND.value,
+    DayProblem.OUTSIDE_YEAR: DayProblem.OUTSIDE_YEAR.value,
+}
+
+
+def explain_absence_days(problem: DayProblem, _: Translator) -> str:
+    """Why the days of a leader's absence were refused, in words for the leader."""
+    return _(ABSENCE_DAYS[problem]).format(limit=ABSENCE_MAX_DAYS)

@@ -29,6 +29,7 @@ from bot.features.corrections.chat.card import (
 from bot.features.corrections.chat.deciding import send_evidence
 from bot.features.corrections.chat.review import UPDATED
 from bot.features.corrections.rules import Refused
+from bot.features.corrections.texts import explain_absence_days
 from bot.features.leave import rules as leave
 from storage.models import CorrectionRequest, Role
 from storage.queries import staff_by_role
@@ -122,7 +123,8 @@ async def _record_absence(visit: Visit, days: str, today: date) -> None:
         visit.session, visit.actor, days, today=today, who=visit.who
     )
     if isinstance(absence, leave.DayProblem):
-        visit.reply(leave.explain(absence, _) + "\n" + _("Nothing was recorded."), as_html=False)
+        told = explain_absence_days(absence, _)
+        visit.reply(told + "\n" + _("Nothing was recorded."), as_html=False)
         return
     first, last = absence.first_day, absence.last_day
     recorded = _(
