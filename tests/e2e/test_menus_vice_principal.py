@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import keyboards
 from bot.core.context import BotApplication
+from bot.features.assessment.chat.locks import SEE_ONLY
 from bot.features.corrections.rules import NOT_DECIDER
 from bot.features.inbox.chat import MENU_INBOX
 from sandbox.client import PersonClient
@@ -110,6 +111,12 @@ async def test_each_button_of_the_vice_principals_menu_opens_its_screen(
     for command in ("/hopthu", "/gopy_bgh", "/khan", "/duyet", "/dulieu", "/ngonngu"):
         assert command in help_screen["text"], command
     assert "/suadiem" not in help_screen["text"]  # a teacher's, not hers
+    for command in ("/khoaso", "/mokhoa", "/hansua", "/congbo"):  # the principal's to use
+        assert command not in help_screen["text"], command
+    await vice.command("khoaso")  # typed without words: where things stand, no usage lines
+    typed = await vice.next_message(timeout=10, new_only=True)
+    assert vi(SEE_ONLY) in typed["text"], typed["text"]
+    assert vi("How to use:") not in typed["text"], typed["text"]
 
 
 async def test_feedback_to_the_leaders_shows_in_her_inbox_and_overview(

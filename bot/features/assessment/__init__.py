@@ -18,7 +18,8 @@ def register(features: Features) -> None:
     from bot.features.assessment.chat import book, locks, results
     from storage.models import Role
 
-    leaders = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+    # The vice principal sees where the locks stand (the "Sổ điểm" button, or these commands
+    # typed without words) but only the principal changes them: Help lists them to the principal.
     parents, keepers, principal = (Role.PARENT,), (Role.HOMEROOM, Role.ADMIN), (Role.PRINCIPAL,)
     for name, callback, description, roles, position in (
         ("ketqua", results.results_command, N_("Your child's periodic results"), parents, 16),
@@ -29,12 +30,12 @@ def register(features: Features) -> None:
             keepers,
             17,
         ),
-        ("khoaso", locks.lock_command, N_("Lock the assessment book for a period"), leaders, 21),
+        ("khoaso", locks.lock_command, N_("Lock the assessment book for a period"), principal, 21),
         (
             "mokhoa",
             locks.unlock_command,
             N_("Unlock the assessment book for a period"),
-            leaders,
+            principal,
             22,
         ),
         (
@@ -44,7 +45,13 @@ def register(features: Features) -> None:
             principal,
             23,
         ),
-        ("hansua", locks.deadline_command, N_("Last days for correction requests"), leaders, 24),
+        (
+            "hansua",
+            locks.deadline_command,
+            N_("Last days for correction requests"),
+            principal,
+            24,
+        ),
     ):
         features.command(name, callback, description, roles=roles, position=position)
     features.menu_button(

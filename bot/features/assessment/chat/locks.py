@@ -21,8 +21,13 @@ from bot.features.assessment import queries as assessment
 from bot.features.assessment.chat.arguments import BadArgument, date_of, period_of, scope_of
 from bot.features.assessment.chat.leaders import home_markup, overview
 from bot.features.assessment.rules import Period, RuleError, locks_refusal
+from storage.models import Role
 from storage.names import search_key
 
+SEE_ONLY = N_(
+    "Only the principal locks, unlocks and publishes periods and sets the deadlines; here you "
+    "see where they stand."
+)
 USAGE = (
     N_("How to use:"),
     N_("/khoaso ck1 — lock End of term I for the whole school"),
@@ -45,7 +50,10 @@ def _refused(visit: Visit, changing: bool) -> bool:
 
 
 async def _show_overview(visit: Visit, context: BotContext) -> None:
-    usage = "\n".join(html.escape(visit._(line), quote=False) for line in USAGE)
+    if visit.actor.has(Role.PRINCIPAL):
+        usage = "\n".join(html.escape(visit._(line), quote=False) for line in USAGE)
+    else:  # the vice principal: where things stand, not commands refused to her
+        usage = html.escape(visit._(SEE_ONLY), quote=False)
     visit.reply(await overview(visit, context) + "\n\n" + usage, home_markup(visit._))
 
 
