@@ -1,9 +1,11 @@
 """Every Bot API call passes here: no open transaction while we talk to Telegram, and short
 flood-control pauses are waited out.
 
-1. No call while a transaction is open. A unit of work (`BotContext.visit`, a job) registers its
-   session here; a Bot API call made while that session's transaction is open is refused
-   (`OpenTransaction`): the handler's answers are sent after its commit. Nobody is told of a
+1. No call while a transaction is open. A unit of work (`BotContext.visit`, a web page's
+   `WebVisit`) registers its session here; a Bot API call made while that session's transaction
+   is open is refused (`OpenTransaction`): the handler's answers are sent after its commit.
+   Scheduled jobs are given no bot at all (`schedules.job`: a session maker, the school and the
+   bot's time), so whatever they tell people goes through the outbox. Nobody is told of a
    change that is not stored, and no database lock (SQLite's write lock, PostgreSQL's row locks)
    is held across a network round trip that can take seconds.
 2. Sends are paced to Telegram's overall limit (about 30 messages per second per bot): when
