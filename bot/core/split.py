@@ -78,6 +78,10 @@ def split_html(text: str, limit: int = LIMIT) -> list[str]:
     """
     if limit < 1:
         raise ValueError(f"limit must be positive, not {limit}")
+    if utf16_len(text) <= limit:
+        # Tags show nothing and an entity shows less than it is written with: the source is
+        # never shorter than what it shows, so it fits (most messages: no parsing needed).
+        return [text]
     atoms = _atoms(text)
     visible = [index for index, atom in enumerate(atoms) if not atom.is_tag]
     chars = [atoms[index].char for index in visible]
