@@ -181,6 +181,8 @@ class StagedImport(Base):
     file_name: Mapped[str] = mapped_column(String(255))
     state: Mapped[RequestState] = mapped_column(enum_type(RequestState))
     created_at: Mapped[Created]
+    # When it was imported or cancelled, by the bot's clock (NULL before 0019, and while open).
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PendingInput(Base):

@@ -18,8 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import BotApplication
+from bot.core.i18n import translator
 from bot.features.accounts import invitations
+from bot.features.accounts.chat.requests import REJECTED
 from bot.features.accounts.documents import _qr_png
+from bot.features.administration.chat.files import IMPORTED
 from sandbox.client import PersonClient
 from sandbox.pytest_plugin import PersonFactory, SandboxBot
 from sandbox.server import RunningSandbox
@@ -174,7 +177,8 @@ async def test_the_right_teacher_decides_once(
     assert "chưa thể xác nhận" in (await grandmother.next_message(timeout=10))["text"]
     # A second press of the same button (a stale message) does nothing more.
     assert await forge(sandbox, teacher, refuse) is None
-    assert "đã được xử lý" in (await teacher.next_message(timeout=10))["text"]
+    refused = translator("vi")(REJECTED).split("{date}")[0]  # the msgid until the catalog
+    assert refused in (await teacher.next_message(timeout=10))["text"]
     assert await send_outbox(running_bot) == 0
     await no_more_messages(grandmother)
     actions = [
@@ -412,7 +416,8 @@ async def test_the_administrator_imports_a_roster_in_chat_after_a_dry_run(
     assert done["text"].startswith("Đã nhập xong.")
     assert await count(session, Student, Student.full_name == "Đỗ Gia Bảo") == 1
     await admin.press(data=f"v1:adm:impok:{await last_staged(session, lists)}", forged=True)
-    assert "đã được xử lý" in (await admin.next_message(timeout=10))["text"]
+    imported = translator("vi")(IMPORTED).split("{time}")[0]  # the msgid until the catalog
+    assert imported in (await admin.next_message(timeout=10))["text"]
     assert await count(session, Student, Student.full_name == "Đỗ Gia Bảo") == 1
 
 

@@ -47,6 +47,30 @@ class DecisionResult:
     kept: int = 0  # kept notices the newly linked parent is now given
 
 
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """What became of a request that no longer waits, for a late press: its state, when it
+    was decided, and the pupil the parent was linked to."""
+
+    state: RequestState
+    decided_at: datetime | None = None
+    student_name: str | None = None
+
+
+async def closed(session: AsyncSession, actor: Actor, request_id: int) -> Closed | None:
+    """The request as it stands, if it no longer waits and this person may decide its
+    class's requests (None: unknown, another school's or class's, or still open)."""
+    request = await session.get(LinkRequest, request_id)
+    if request is None or request.state in (RequestState.PENDING, RequestState.DESCRIBING):
+        return None
+    if request.school_id != actor.school_id or request.class_id is None:
+        return None
+    if not actor.can_manage_class_accounts(request.class_id):
+        return None
+    student = await session.get(Student, request.student_id) if request.student_id else None
+    return Closed(request.state, request.decided_at, student.full_name if student else None)
+
+
 async def _open(
     session: AsyncSession, actor: Actor, request_id: int, *, lock: bool = False
 ) -> tuple[Decision, LinkRequest | None]:

@@ -19,7 +19,7 @@ from bot.features.accounts.rules import (
     has_consented,
     locked,
 )
-from storage.models import AccountState, Guardian, Staff, TelegramAccount
+from storage.models import AccountState, AuditEvent, Guardian, Staff, TelegramAccount
 from storage.phones import PhoneError, normalize_phone
 from storage.queries import audit, audit_refusal
 
@@ -99,7 +99,7 @@ async def link(
     the bot yet) is queued for them in the same transaction: ring the sender after the commit
     when `kept` is not 0."""
     before = _links(account)
-    replaced = await _release(session, account, guardian_id, staff_id, actor)
+    replaced = await _release(session, account, guardian_id, staff_id, actor, now)
     if guardian_id:
         account.guardian_id = guardian_id
     if staff_id:
@@ -127,6 +127,7 @@ async def _release(
     guardian_id: int | None,
     staff_id: int | None,
     actor: str,
+    now: datetime,
 ) -> int:
     """Unlink the guardian and staff record from any other account (a new phone replaces the
     old one); return how many accounts lost them."""
@@ -161,7 +162,7 @@ async def _release(
             entity="telegram_account",
             entity_id=other.id,
             before=other_before,
-            after=_links(other) | {"replaced_by": account.id},
+            after=_links(other) | {"replaced_by": account.id, "at": now.isoformat()},
         )
     return len(others)
 
@@ -200,9 +201,15 @@ def _wrong_code(
 
 
 def unlink(
-    session: AsyncSession, account: TelegramAccount, actor: str, *, revoke: bool = False
+    session: AsyncSession,
+    account: TelegramAccount,
+    actor: str,
+    *,
+    revoke: bool = False,
+    now: datetime | None = None,
 ) -> None:
-    """Unlink an account (the person's choice) or revoke it (the administrator's, lost phone)."""
+    """Unlink an account (the person's choice) or revoke it (the administrator's, lost phone);
+    `now` (the bot's clock) is kept with the event for a late press to tell when."""
     before = _links(account)
     account.guardian_id = None
     account.staff_id = None
@@ -216,13 +223,50 @@ def unlink(
         entity="telegram_account",
         entity_id=account.id,
         before=before,
-        after=_links(account),
+        after=_links(account) | ({"at": now.isoformat()} if now else {}),
     )
 
 
-def withdraw_consent(session: AsyncSession, account: TelegramAccount, actor: str) -> None:
+@dataclass(frozen=True, slots=True)
+class Unlinked:
+    """How and when an account last lost its link: "account.unlink" (the person's own
+    choice, or consent withdrawn), "account.revoke" (the administrator) or "account.replaced"
+    (another account linked the same phone)."""
+
+    how: str
+    at: datetime
+
+
+UNLINKS = ("account.unlink", "account.revoke", "account.replaced")
+
+
+async def last_unlinked(session: AsyncSession, account: TelegramAccount) -> Unlinked | None:
+    """When and how the account last lost its link, from its audit events; None if never."""
+    row = (
+        await session.execute(
+            select(AuditEvent.action, AuditEvent.after, AuditEvent.created_at)
+            .where(
+                AuditEvent.school_id == account.school_id,
+                AuditEvent.entity == "telegram_account",
+                AuditEvent.entity_id == str(account.id),
+                AuditEvent.action.in_(UNLINKS),
+            )
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if row is None:
+        return None
+    action, after, created_at = row
+    at = (after or {}).get("at")
+    return Unlinked(action, datetime.fromisoformat(at) if isinstance(at, str) else created_at)
+
+
+def withdraw_consent(
+    session: AsyncSession, account: TelegramAccount, actor: str, now: datetime | None = None
+) -> None:
     """Withdraw consent: notices stop, the account unlinks, the consent record is cleared."""
-    unlink(session, account, actor)
+    unlink(session, account, actor, now=now)
     account.consent_at = None
     account.consent_version = None
     account.state = AccountState.NEW

@@ -72,30 +72,40 @@ async def stage(
 
 @dataclass(frozen=True, slots=True)
 class StagedFile:
-    """Where a staged list stands for the presser, and the file to fetch when it is open."""
+    """Where a staged list stands for the presser, the file to fetch when it is open, and
+    what became of it once handled (imported or cancelled, and when)."""
 
     state: Staged
     kind: str = ""
     file_id: str = ""
     file_name: str = ""
+    outcome: RequestState | None = None
+    handled_at: datetime | None = None
+
+
+def _seen(state: Staged, staged: StagedImport | None) -> StagedFile:
+    if state is Staged.NOT_YOURS or staged is None:
+        return StagedFile(state)
+    return StagedFile(
+        state, staged.kind, staged.file_id, staged.file_name, staged.state, staged.handled_at
+    )
 
 
 async def staged_for(session: AsyncSession, actor: Actor, staged_id: int) -> StagedFile:
     """The staged list this person may confirm or cancel now (locked), if any."""
     staged = await imports.staged_file(session, staged_id, actor.account.id)
-    state = rules.staged_state(actor, staged)
-    if state is not Staged.OPEN or staged is None:
-        return StagedFile(state)
-    return StagedFile(state, staged.kind, staged.file_id, staged.file_name)
+    return _seen(rules.staged_state(actor, staged), staged)
 
 
-async def cancel_staged(session: AsyncSession, actor: Actor, staged_id: int) -> Staged:
-    """Cancel a staged list; nothing is imported."""
+async def cancel_staged(
+    session: AsyncSession, actor: Actor, staged_id: int, now: datetime
+) -> StagedFile:
+    """Cancel a staged list; nothing is imported. The list as it stood before the press."""
     staged = await imports.staged_file(session, staged_id, actor.account.id)
-    state = rules.staged_state(actor, staged)
-    if state is Staged.OPEN and staged is not None:
-        staged.state = RequestState.CANCELLED
-    return state
+    seen = _seen(rules.staged_state(actor, staged), staged)
+    if seen.state is Staged.OPEN and staged is not None:
+        staged.state, staged.handled_at = RequestState.CANCELLED, now
+    return seen
 
 
 async def import_staged(
@@ -107,18 +117,18 @@ async def import_staged(
     today: date,
     who: str,
     now: datetime,
-) -> tuple[Staged, ImportOutcome | None]:
+) -> tuple[StagedFile, ImportOutcome | None]:
     """Import a staged list from its downloaded file, once; a refused file stays staged."""
     staged = await imports.staged_file(session, staged_id, actor.account.id)
-    state = rules.staged_state(actor, staged)
-    if state is not Staged.OPEN or staged is None:
-        return state, None
+    seen = _seen(rules.staged_state(actor, staged), staged)
+    if seen.state is not Staged.OPEN or staged is None:
+        return seen, None
     outcome = await check_file(
         session, actor, staged.kind, path, today=today, who=who, dry_run=False, now=now
     )
     if not outcome.refused:
-        staged.state = RequestState.DONE
-    return state, outcome
+        staged.state, staged.handled_at = RequestState.DONE, now
+    return seen, outcome
 
 
 async def accounts_of_phone(

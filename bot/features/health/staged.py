@@ -38,7 +38,7 @@ async def staged_sheet(
     if staged is None:
         return None
     if class_known:
-        return staged if staged.kind.startswith(SHEET_KIND + ":") else None
+        return staged if checked_class(staged) else None
     return staged if staged.kind == SHEET_KIND else None
 
 
@@ -52,9 +52,15 @@ def sheet_checked(staged: StagedImport, class_id: int) -> None:
     staged.kind = f"{SHEET_KIND}:{class_id}"
 
 
-def drop_sheet(staged: StagedImport) -> None:
-    """The spreadsheet will not be imported (refused, or cancelled by the nurse)."""
-    staged.state = RequestState.CANCELLED
+def drop_sheet(staged: StagedImport, now: datetime) -> None:
+    """The spreadsheet will not be imported (refused, or cancelled by the nurse at `now`)."""
+    staged.state, staged.handled_at = RequestState.CANCELLED, now
+
+
+def checked_class(staged: StagedImport) -> bool:
+    """Whether the spreadsheet was read without a problem for a class (it had "Xác nhận" and
+    "Hủy"); a dropped one without was refused for its rows, never cancelled by the nurse."""
+    return staged.kind.startswith(SHEET_KIND + ":")
 
 
 async def record_sheet(
@@ -71,5 +77,5 @@ async def record_sheet(
     recorded = await record_and_notify(
         session, actor, sheet_class_id(staged), rows, measured_on, now
     )
-    staged.state = RequestState.DONE
+    staged.state, staged.handled_at = RequestState.DONE, now
     return recorded

@@ -158,6 +158,7 @@ async def _store(
     not_before: datetime | None = None,
     report_to: int | None = None,
     ref: str | None = None,
+    draft: int = 0,
 ) -> Sent:
     urgent = not_before is None
     notice = await enqueue_notice(
@@ -180,6 +181,8 @@ async def _store(
         select(func.count()).select_from(Delivery).where(Delivery.notice_id == notice.id)
     )
     after = {"audience": audience.describe(), "count": int(count or 0), "ref": ref}
+    if draft:  # the preview it was sent from, so that its late buttons can tell
+        after["draft"] = draft
     if not_before is not None:
         after["not_before"] = not_before.isoformat()
     audit(
@@ -211,7 +214,14 @@ async def send(
     title = URGENT_TITLE if not_before is None else ROUTINE_TITLE
     texts = _translations(draft.text, title, await signature(session, actor))
     return await _store(
-        session, actor, draft.audience, texts, draft.media, now, not_before=not_before
+        session,
+        actor,
+        draft.audience,
+        texts,
+        draft.media,
+        now,
+        not_before=not_before,
+        draft=draft.token,
     )
 
 

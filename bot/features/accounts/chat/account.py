@@ -15,7 +15,7 @@ from bot.core import keyboards
 from bot.core.callbacks import Button
 from bot.core.context import BotContext, Visit
 from bot.core.datefmt import short
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.features.accounts import queries as accounts
 from bot.features.accounts.buttons import (
     AskDeletion,
@@ -32,6 +32,15 @@ from bot.features.accounts.rules import has_consented, own_account
 from bot.features.data_rights import queries as data_rights
 from bot.features.data_rights.documents import data_workbook, day, phone
 
+# How an account lost its link, as a late press under /huylienket's question tells it.
+UNLINKED = {
+    "account.unlink": N_("The link was already removed on {date}."),
+    "account.revoke": N_("The school's administrator removed the link on {date}."),
+    "account.replaced": N_(
+        "The link was removed on {date}, when another Telegram account linked with your phone "
+        "number."
+    ),
+}
 EXPORT_NAME = "du-lieu-cua-toi.json"
 WORKBOOK_NAME = "du-lieu-cua-toi.xlsx"
 
@@ -60,24 +69,41 @@ async def unlink_asked(update: Update, context: BotContext) -> None:
 
 
 async def unlink_pressed(press: Unlink, visit: Visit, context: BotContext) -> None:
-    """Unlink the presser's own account (never another's); pressed again, say it is not."""
+    """Unlink the presser's own account (never another's); pressed again, say it is not
+    linked, since when, and how to link again."""
     _ = visit._
     if not own_account(press.account_id, visit.account.id):
         visit.alert(_("This button is not for you."))
     elif visit.actor.linked:
-        accounts.unlink(visit.session, visit.account, visit.who)
+        accounts.unlink(visit.session, visit.account, visit.who, now=visit.now)
         visit.edit(html.escape(_("Your account is unlinked.")))
         reply_removing_keyboard(visit, _("Send /start to link again."))
     else:
-        visit.edit(html.escape(_("Your account is not linked.")))
+        visit.edit(await _not_linked(visit, context))
 
 
 async def keep_pressed(press: KeepLink, visit: Visit, context: BotContext) -> None:
-    """Keep the account linked."""
+    """Keep the account linked; pressed after "Có, hủy liên kết", say the link is already
+    gone (and when), changing nothing."""
     if not own_account(press.account_id, visit.account.id):
         visit.alert(visit._("This button is not for you."))
-    else:
+    elif visit.actor.linked:
         visit.edit(html.escape(visit._("Nothing was changed.")))
+    else:
+        visit.edit(await _not_linked(visit, context))
+
+
+async def _not_linked(visit: Visit, context: BotContext) -> str:
+    """The account is not linked: since when and how it lost its link, and how to link again;
+    nothing is changed (HTML)."""
+    _ = visit._
+    lines = [_("Your account is not linked.")]
+    removed = await accounts.last_unlinked(visit.session, visit.account)
+    if removed is not None:
+        day = short(removed.at.astimezone(context.settings.zone).date())
+        lines.append(_(UNLINKED.get(removed.how, UNLINKED["account.unlink"])).format(date=day))
+    lines.append(_("Nothing was changed.") + " " + _("Send /start to link again."))
+    return html.escape("\n".join(lines))
 
 
 async def my_data(update: Update, context: BotContext) -> None:
@@ -223,7 +249,7 @@ async def withdraw_pressed(press: Withdraw, visit: Visit, context: BotContext) -
     """Withdraw consent: notices stop and the account is unlinked."""
     if not await _still_consented(visit):
         return
-    accounts.withdraw_consent(visit.session, visit.account, visit.who)
+    accounts.withdraw_consent(visit.session, visit.account, visit.who, visit.now)
     done = visit._("Your consent is withdrawn and your account unlinked. Thank you.")
     visit.edit(html.escape(done))
 
@@ -235,7 +261,7 @@ async def delete_pressed(press: Delete, visit: Visit, context: BotContext) -> No
     request = await data_rights.request_deletion(
         visit.session, visit.actor, context.today(visit.now)
     )
-    accounts.withdraw_consent(visit.session, visit.account, visit.who)
+    accounts.withdraw_consent(visit.session, visit.account, visit.who, visit.now)
     visit.edit(html.escape(_deletion_received(visit, request.due_on)))
 
 

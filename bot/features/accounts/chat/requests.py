@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core import keyboards
 from bot.core.context import BotContext, Visit
+from bot.core.datefmt import short
 from bot.core.i18n import N_
 from bot.features.accounts import link_decisions, link_requests, news
 from bot.features.accounts.buttons import (
@@ -19,11 +20,23 @@ from bot.features.accounts.buttons import (
     LinkChild,
     RefuseLink,
 )
-from bot.features.accounts.link_decisions import Choice, DecisionResult
+from bot.features.accounts.link_decisions import Choice, Closed, DecisionResult
 from bot.features.accounts.rules import Decision, Reach
-from storage.models import LinkRequest
+from storage.models import LinkRequest, RequestState
 
-HANDLED = N_("This request was already handled.")
+HANDLED = N_("This request was already handled.")  # decided before its moment was kept
+APPROVED = N_(
+    "This request was already decided on {date}: the parent was linked to {name}. Nothing was "
+    "changed."
+)
+REJECTED = N_(
+    "This request was already refused on {date}; the parent was told to contact the homeroom "
+    "teacher. Nothing was changed."
+)
+REPLACED = N_(
+    "The parent sent a newer request in place of this one, so this one is closed. Nothing was "
+    "changed."
+)
 THANKS = {
     Reach.TEACHER: N_(
         "Thank you. Your request was sent to the homeroom teacher; you will get a message "
@@ -61,7 +74,7 @@ async def child_chosen(press: LinkChild, visit: Visit, context: BotContext) -> N
     choice = await link_decisions.choose(
         visit.session, visit.actor, press.request_id, press.student_id
     )
-    if _refused(visit, choice.decision):
+    if await _refused(visit, context, choice.decision, press.request_id):
         return
     visit.edit(_confirmation(choice, visit), _confirm_markup(visit, press))
 
@@ -108,13 +121,13 @@ async def link_confirmed(press: ConfirmLink, visit: Visit, context: BotContext) 
     result = await link_decisions.confirm(
         visit.session, visit.actor, press.request_id, press.student_id, visit.now
     )
-    _done(visit, result, linked=True)
+    await _done(visit, context, result, press.request_id, linked=True)
 
 
 async def back_pressed(press: BackToRequest, visit: Visit, context: BotContext) -> None:
     """Show the request's card again, with the pupils to choose from."""
     verdict, card = await link_decisions.reopen(visit.session, visit.actor, press.request_id)
-    if _refused(visit, verdict) or card is None:
+    if await _refused(visit, context, verdict, press.request_id) or card is None:
         return
     _ = visit._
     *pupils, (refuse, refuse_data) = news.card_buttons(card)
@@ -125,22 +138,38 @@ async def back_pressed(press: BackToRequest, visit: Visit, context: BotContext) 
 async def refused(press: RefuseLink, visit: Visit, context: BotContext) -> None:
     """Refuse the request, and tell the parent to contact the homeroom teacher."""
     result = await link_decisions.refuse(visit.session, visit.actor, press.request_id, visit.now)
-    _done(visit, result, linked=False)
+    await _done(visit, context, result, press.request_id, linked=False)
 
 
-def _refused(visit: Visit, decision: Decision) -> bool:
-    """Answer a press that may not act (another class, or a request already decided)."""
+async def _refused(visit: Visit, context: BotContext, decision: Decision, request_id: int) -> bool:
+    """Answer a press that may not act (another class), or that finds the request already
+    decided or replaced: what became of it, and when; nothing changes."""
     _ = visit._
     if decision is Decision.NOT_ALLOWED:
         visit.alert(_("You cannot decide on this request."))
     elif decision is Decision.STALE:
-        visit.edit(html.escape(_(HANDLED)))
+        found = await link_decisions.closed(visit.session, visit.actor, request_id)
+        visit.edit(html.escape(_closed_text(found, visit, context)))
     return decision is not Decision.DONE
 
 
-def _done(visit: Visit, result: DecisionResult, *, linked: bool) -> None:
+def _closed_text(found: Closed | None, visit: Visit, context: BotContext) -> str:
+    _ = visit._
+    if found is not None and found.state == RequestState.CANCELLED:
+        return _(REPLACED)
+    if found is None or found.decided_at is None:
+        return _(HANDLED)
+    day = short(found.decided_at.astimezone(context.settings.zone).date())
+    if found.state == RequestState.APPROVED:
+        return _(APPROVED).format(date=day, name=found.student_name or "")
+    return _(REJECTED).format(date=day)
+
+
+async def _done(
+    visit: Visit, context: BotContext, result: DecisionResult, request_id: int, *, linked: bool
+) -> None:
     """Show what the decision did, in place of the card."""
-    if _refused(visit, result.decision):
+    if await _refused(visit, context, result.decision, request_id):
         return
     _ = visit._
     visit.wake_sender()

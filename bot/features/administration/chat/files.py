@@ -15,12 +15,14 @@ import html
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.core import keyboards
 from bot.core.context import BotContext, Visit
+from bot.core.datefmt import short
 from bot.core.i18n import N_, Translator
 from bot.core.problems import describe
 from bot.features.administration import queries as admin
@@ -28,8 +30,10 @@ from bot.features.administration import rules
 from bot.features.administration.buttons import CancelImport, ConfirmImport
 from bot.features.administration.chat.accounts import admin_only
 from bot.features.administration.imports import ImportOutcome, detect_kind
+from bot.features.administration.queries import StagedFile
 from bot.features.administration.rules import Staged
 from storage import files
+from storage.models import RequestState
 from storage.roster.problems import FileRefused
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -40,6 +44,12 @@ SUMMARY_LABELS = {
     "guardians": N_("Guardians"),
     "staff": N_("Staff"),
 }
+IMPORTED = N_("This file was already imported at {time} on {date}; nothing was changed.")
+CANCELLED = N_(
+    "This import was cancelled at {time} on {date}; nothing was imported. Send the file again "
+    "to import it."
+)
+HANDLED = N_("This file was already handled.")  # handled before its moment was kept
 Checked = tuple[str | None, FileRefused | None]  # the file's kind, or why it was refused
 
 
@@ -161,26 +171,38 @@ def _summary(outcome: ImportOutcome, _: Translator) -> str:
     return "\n".join(html.escape(line) for line in lines)
 
 
-def _refuse_staged(visit: Visit, state: Staged) -> bool:
-    """Answer a press on a staged file that is not open (True when refused)."""
-    if state is Staged.NOT_YOURS:
+def _refuse_staged(visit: Visit, context: BotContext, staged: StagedFile) -> bool:
+    """Answer a press on a staged file that is not open (True when refused): not the
+    presser's, or already imported or cancelled (said with when; nothing changes)."""
+    if staged.state is Staged.NOT_YOURS:
         visit.alert(visit._("This button is not for you."))
-    elif state is Staged.HANDLED:
-        visit.edit(html.escape(visit._("This file was already handled.")))
-    return state is not Staged.OPEN
+    elif staged.state is Staged.HANDLED:
+        visit.edit(html.escape(handled(staged, visit._, context.settings.zone)))
+    return staged.state is not Staged.OPEN
+
+
+def handled(staged: StagedFile, _: Translator, zone: ZoneInfo) -> str:
+    """What became of a staged file, and when (plain text)."""
+    if staged.handled_at is None:  # handled before the moment was kept (migration 0019)
+        return _(HANDLED)
+    local = staged.handled_at.astimezone(zone)
+    told = IMPORTED if staged.outcome == RequestState.DONE else CANCELLED
+    return _(told).format(time=f"{local:%H:%M}", date=short(local.date()))
 
 
 async def cancel_pressed(press: CancelImport, visit: Visit, context: BotContext) -> None:
-    """Cancel the import; nothing is saved."""
-    state = await admin.cancel_staged(visit.session, visit.actor, press.staged_id)
-    if not _refuse_staged(visit, state):
+    """Cancel the import; nothing is saved. Pressed after "Xác nhận" (or twice), it says the
+    file was already imported (or cancelled), and when."""
+    staged = await admin.cancel_staged(visit.session, visit.actor, press.staged_id, visit.now)
+    if not _refuse_staged(visit, context, staged):
         visit.edit(html.escape(visit._("Import cancelled. Nothing was saved.")))
 
 
 async def confirm_pressed(press: ConfirmImport, visit: Visit, context: BotContext) -> None:
-    """Check the press, then fetch the file and import it after this visit."""
+    """Check the press, then fetch the file and import it after this visit; pressed after
+    "Hủy", it says the import was cancelled and imports nothing."""
     staged = await admin.staged_for(visit.session, visit.actor, press.staged_id)
-    if _refuse_staged(visit, staged.state):
+    if _refuse_staged(visit, context, staged):
         return
     update = visit.update
     visit.later(lambda: _import(update, context, press.staged_id, staged.file_id, staged.file_name))
@@ -194,9 +216,9 @@ async def _import(
         fetched(context, file_id, name) as (path, (kind, refused)),
         context.visit(update) as visit,
     ):
-        state, outcome = Staged.OPEN, None
+        staged, outcome = StagedFile(Staged.OPEN), None
         if refused is None and kind is not None:
-            state, outcome = await admin.import_staged(
+            staged, outcome = await admin.import_staged(
                 visit.session,
                 visit.actor,
                 staged_id,
@@ -205,15 +227,17 @@ async def _import(
                 who=visit.who,
                 now=visit.now,
             )
-        visit.edit(_imported(state, outcome, visit._))
+        visit.edit(_imported(staged, outcome, visit._, context.settings.zone))
 
 
-def _imported(state: Staged, outcome: ImportOutcome | None, _: Translator) -> str:
+def _imported(
+    staged: StagedFile, outcome: ImportOutcome | None, _: Translator, zone: ZoneInfo
+) -> str:
     """What became of a confirmed import (HTML)."""
-    if state is Staged.NOT_YOURS:  # the roles changed while the file came
+    if staged.state is Staged.NOT_YOURS:  # the roles changed while the file came
         return html.escape(_("This button is not for you."))
-    if state is Staged.HANDLED:  # pressed twice: the other press imported it
-        return html.escape(_("This file was already handled."))
+    if staged.state is Staged.HANDLED:  # pressed twice: the other press imported it
+        return html.escape(handled(staged, _, zone))
     if outcome is None or outcome.refused:
         return html.escape(_("The file could not be imported; please send it again."))
     return html.escape(_("Imported.")) + "\n" + _summary(outcome, _)

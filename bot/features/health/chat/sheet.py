@@ -18,6 +18,7 @@ from telegram import Message
 
 from bot.core import keyboards, split
 from bot.core.context import BotContext, Visit
+from bot.core.datefmt import short
 from bot.core.i18n import N_
 from bot.core.problems import describe
 from bot.features.health import queries as health
@@ -32,7 +33,16 @@ from storage.queries import class_by_name, school_classes
 from storage.roster.problems import FileRefused
 
 MAX_PROBLEMS = 20
-HANDLED = N_("This file was already handled.")
+SAVED = N_("The results of this file were already saved at {time} on {date}; nothing was changed.")
+CANCELLED = N_(
+    "This import was cancelled at {time} on {date}; nothing was imported. Send the file again "
+    "to import it."
+)
+REFUSED = N_(
+    "Nothing was saved from this file: it could not be imported as it was (see the answer "
+    "above). Send the corrected file again."
+)
+HANDLED = N_("This file was already handled.")  # handled before its moment was kept
 Step = Callable[[Visit, Path], Awaitable[None]]
 
 
@@ -76,7 +86,7 @@ async def _review(
     _ = visit._
     sheet = await _read(visit, klass, path)
     if sheet.problems or not sheet.rows:
-        sheets.drop_sheet(staged)
+        sheets.drop_sheet(staged, visit.now)
         if not sheet.problems:
             visit.reply(_("The file has no results to save."), as_html=False)
             return
@@ -137,7 +147,7 @@ async def sheet_class_chosen(press: SheetClass, visit: Visit, context: BotContex
         visit.alert(_(NOT_FOR_YOU))
         return
     if staged.state != RequestState.PENDING:
-        visit.edit(html.escape(_(HANDLED)))
+        visit.edit(html.escape(handled(staged, visit, context)))
         return
     visit.edit(html.escape(_("Class {name}").format(name=klass.name)))
 
@@ -146,8 +156,11 @@ async def sheet_class_chosen(press: SheetClass, visit: Visit, context: BotContex
             again.session, again.actor, press.staged_id, class_known=False
         )
         klass = await health.nurse_class(again.session, again.actor, press.class_id)
-        if staged is None or klass is None or staged.state != RequestState.PENDING:
-            again.reply(again._(HANDLED), as_html=False)
+        if staged is None or klass is None:
+            again.reply(again._(NOT_FOR_YOU), as_html=False)
+            return
+        if staged.state != RequestState.PENDING:
+            again.reply(handled(staged, again, context), as_html=False)
             return
         await _review(again, context, staged, klass, path)
 
@@ -155,17 +168,19 @@ async def sheet_class_chosen(press: SheetClass, visit: Visit, context: BotContex
 
 
 async def drop_sheet(press: DropSheet, visit: Visit, context: BotContext) -> None:
-    """ "Hủy": the staged file is not imported."""
+    """ "Hủy": the staged file is not imported. Pressed after "Xác nhận" (or twice), it says
+    the results were already saved (or the file cancelled), and when; nothing changes."""
     _ = visit._
-    staged = await _checked_sheet(visit, press.staged_id)
+    staged = await _checked_sheet(visit, context, press.staged_id)
     if staged is not None:
-        sheets.drop_sheet(staged)
+        sheets.drop_sheet(staged, visit.now)
         visit.edit(html.escape(_("Import cancelled. Nothing was saved.")))
 
 
 async def save_sheet(press: SaveSheet, visit: Visit, context: BotContext) -> None:
-    """ "Xác nhận": read the staged file again and store its results (in the next visit)."""
-    staged = await _checked_sheet(visit, press.staged_id)
+    """ "Xác nhận": read the staged file again and store its results (in the next visit);
+    pressed after "Hủy" (or twice), it says what became of the file and stores nothing."""
+    staged = await _checked_sheet(visit, context, press.staged_id)
     if staged is None:
         return
 
@@ -175,23 +190,39 @@ async def save_sheet(press: SaveSheet, visit: Visit, context: BotContext) -> Non
     after_download(visit, context, staged.file_id, staged.file_name, save)
 
 
-async def _checked_sheet(visit: Visit, staged_id: int) -> StagedImport | None:
+async def _checked_sheet(visit: Visit, context: BotContext, staged_id: int) -> StagedImport | None:
     """The nurse's checked sheet still waiting for an answer; else the press is answered."""
     staged = await sheets.staged_sheet(visit.session, visit.actor, staged_id, class_known=True)
     if staged is None:
         visit.alert(visit._(NOT_FOR_YOU))
         return None
     if staged.state != RequestState.PENDING:
-        visit.edit(html.escape(visit._(HANDLED)))
+        visit.edit(html.escape(handled(staged, visit, context)))
         return None
     return staged
+
+
+def handled(staged: StagedImport, visit: Visit, context: BotContext) -> str:
+    """What became of a staged sheet that no longer waits, and when (plain text): its results
+    saved, the nurse's "Hủy", or refused for what it held."""
+    _ = visit._
+    if staged.state == RequestState.CANCELLED and not sheets.checked_class(staged):
+        return _(REFUSED)
+    if staged.handled_at is None:
+        return _(HANDLED)
+    local = staged.handled_at.astimezone(context.settings.zone)
+    told = SAVED if staged.state == RequestState.DONE else CANCELLED
+    return _(told).format(time=f"{local:%H:%M}", date=short(local.date()))
 
 
 async def _save(visit: Visit, context: BotContext, staged_id: int, path: Path) -> None:
     _ = visit._
     staged = await sheets.staged_sheet(visit.session, visit.actor, staged_id, class_known=True)
-    if staged is None or staged.state != RequestState.PENDING:
-        visit.edit(html.escape(_(HANDLED)))
+    if staged is None:
+        visit.edit(html.escape(_(NOT_FOR_YOU)))
+        return
+    if staged.state != RequestState.PENDING:  # pressed twice: the other press saved it
+        visit.edit(html.escape(handled(staged, visit, context)))
         return
     klass = await health.nurse_class(visit.session, visit.actor, sheets.sheet_class_id(staged))
     sheet = None if klass is None else await _read(visit, klass, path)

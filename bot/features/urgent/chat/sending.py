@@ -8,7 +8,9 @@ from datetime import datetime
 
 from bot.core import keyboards, pending
 from bot.core.context import BotContext, Visit
+from bot.core.datefmt import short
 from bot.core.i18n import N_
+from bot.features.urgent import fates
 from bot.features.urgent import queries as urgent
 from bot.features.urgent.buttons import CancelDraft, RemindAgain, Schedule, SendAt, SendNow
 from bot.features.urgent.chat.audience import EXPIRED, NOT_ALLOWED, NOT_FOR_YOU
@@ -24,6 +26,11 @@ from bot.features.urgent.rules import (
 )
 
 PASSED = N_("That time has already passed; please choose another.")
+DROPPED = N_("This notice was already cancelled at {time} on {date}; nothing was sent.")
+CLOSED = N_(
+    "This preview is no longer open (it expired, or another task began); nothing was sent "
+    "from it. Send /khan to write again."
+)
 REPLACED = N_("This preview was replaced by a newer message; nothing was sent from it.")
 REMIND_REPLIES = {
     Remind.NOT_YOURS: NOT_FOR_YOU,
@@ -39,7 +46,7 @@ async def send_now(press: SendNow, visit: Visit, context: BotContext) -> None:
 
 async def send_at(press: SendAt, visit: Visit, context: BotContext) -> None:
     """A chosen time: the draft waits as a routine notice; a time gone by is refused."""
-    data = await _waiting_draft(visit, press.token)
+    data = await _waiting_draft(visit, context, press.token)
     if data is None:
         return
     slots = data.get("slots")
@@ -54,7 +61,7 @@ async def send_at(press: SendAt, visit: Visit, context: BotContext) -> None:
 async def _send(visit: Visit, context: BotContext, moment: datetime | None, token: int) -> None:
     """Store the draft once (now, or for `moment`) and show what was done in the preview."""
     _ = visit._
-    if await _waiting_draft(visit, token) is None:
+    if await _waiting_draft(visit, context, token) is None:
         return
     draft = await urgent.take_draft(visit.session, visit.account.id, visit.now, token)
     if draft is None:
@@ -101,21 +108,54 @@ def _confirm(
     visit.edit(text, markup)
 
 
-async def _waiting_draft(visit: Visit, token: int) -> dict[str, object] | None:
+async def _waiting_draft(visit: Visit, context: BotContext, token: int) -> dict[str, object] | None:
     """The draft the pressed preview shows, still waiting; else the press is answered with
-    what became of it (sent, cancelled or expired; or replaced by a newer draft)."""
+    what became of it (sent, scheduled or cancelled, and when; expired; or replaced by a newer
+    draft) and changes nothing."""
     draft, replaced = await urgent.waiting_draft(visit.session, visit.account.id, visit.now, token)
-    if draft is None:
-        visit.alert(visit._(REPLACED if replaced else EXPIRED))
+    if draft is None:  # what the pressed preview did comes first: a newer draft may follow it
+        fate = await fates.fate(visit.session, visit.actor, token)
+        told = _late(fate, token, visit, context)
+        visit.alert(visit._(REPLACED) if fate is None and replaced else told)
         return None
     waiting = await pending.peek(visit.session, visit.account.id, visit.now)
     return dict(waiting.data) if waiting is not None and waiting.kind == CONFIRM else None
 
 
+def _late(fate: fates.Fate | None, token: int, visit: Visit, context: BotContext) -> str:
+    """What a press on a preview that no longer waits finds (an alert's plain text); a button
+    sent before previews named their draft (token 0) cannot tell which draft it was."""
+    _ = visit._
+    if fate is None:
+        return _(CLOSED if token else EXPIRED)
+    zone = context.settings.zone
+    local = (fate.not_before or fate.at).astimezone(zone)
+    when = {"time": f"{local:%H:%M}", "date": short(local.date())}
+    if fate.cancelled:
+        return _(DROPPED).format(**when)
+    if fate.not_before is not None:
+        told = _.ngettext(
+            "This notice was already scheduled for {time} on {date}, to {count} family; nothing "
+            "more was done.",
+            "This notice was already scheduled for {time} on {date}, to {count} families; "
+            "nothing more was done.",
+            fate.count,
+        )
+    else:
+        told = _.ngettext(
+            "This notice was already sent at {time} on {date} to {count} family; nothing more "
+            "was done.",
+            "This notice was already sent at {time} on {date} to {count} families; nothing "
+            "more was done.",
+            fate.count,
+        )
+    return told.format(count=fate.count, **when)
+
+
 async def schedule(press: Schedule, visit: Visit, context: BotContext) -> None:
     """ "Hẹn giờ gửi": keep the offered times in the draft and show them as buttons."""
     _ = visit._
-    data = await _waiting_draft(visit, press.token)
+    data = await _waiting_draft(visit, context, press.token)
     if data is None:
         return
     zone = context.settings.zone
@@ -136,9 +176,11 @@ async def schedule(press: Schedule, visit: Visit, context: BotContext) -> None:
 
 
 async def cancel_draft(press: CancelDraft, visit: Visit, context: BotContext) -> None:
-    """Drop the draft; nothing is sent (an older preview's "Hủy" drops nothing)."""
-    if await _waiting_draft(visit, press.token) is None:
+    """Drop the draft; nothing is sent (an older preview's "Hủy" drops nothing). Pressed
+    again, or after the notice went, it says so, and when."""
+    if await _waiting_draft(visit, context, press.token) is None:
         return
+    fates.dropped(visit.session, visit.actor, press.token, visit.now)
     await pending.clear(visit.session, visit.account.id)
     visit.edit(html.escape(visit._("Cancelled. Nothing was sent.")))
 
