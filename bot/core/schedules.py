@@ -34,6 +34,7 @@ DEFAULTS = {
     "correction_reminder": (SCHOOL_DAYS, "07:45"),  # correction requests still waiting
     "feedback_reminder": (SCHOOL_DAYS, "07:30"),  # feedback unanswered for 2 working days
     "leave_reminder": (SCHOOL_DAYS, "07:35"),  # leave requests unanswered for 2 working days
+    "link_request_reminder": (SCHOOL_DAYS, "07:40"),  # link requests open for 2 working days
     "weekly_reminder": (4, "16:30"),  # Thursday: comments still missing
     "weekly_notice": (5, "16:30"),  # Friday: the weekly notice to every family
     "weekly_summary": (6, "09:00"),  # Saturday: the leaders' summary per class

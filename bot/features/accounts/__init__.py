@@ -13,7 +13,7 @@ def register(features: Features) -> None:
     # Imported here, so that importing the rules or queries does not load the chat side.
     from bot.core import keyboards
     from bot.core.i18n import N_
-    from bot.features.accounts import buttons
+    from bot.features.accounts import buttons, jobs
     from bot.features.accounts.chat import account, consent, linking, requests
 
     features.command("start", linking.start, N_("Start, or link your account"), position=0)
@@ -41,3 +41,4 @@ def register(features: Features) -> None:
     features.press(buttons.KeepData, account.cancel_pressed)
     features.add(*linking.contact_handlers(), *account.member_handlers())
     features.add(*linking.build_text_handler(), late=True)
+    jobs.register()

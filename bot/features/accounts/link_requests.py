@@ -161,3 +161,17 @@ async def candidates(session: AsyncSession, request: LinkRequest) -> list[tuple[
     matching = [pupil for pupil in ordered if words & set(search_key(pupil.name).split()[-1:])]
     chosen = matching or ordered
     return [(pupil.id, labels[pupil.id]) for pupil in chosen[:MAX_CANDIDATES]]
+
+
+async def waiting(session: AsyncSession, school_id: int) -> list[LinkRequest]:
+    """Every request of the school waiting for a decision, oldest first (for the reminder)."""
+    found = await session.scalars(
+        select(LinkRequest)
+        .where(
+            LinkRequest.school_id == school_id,
+            LinkRequest.state == RequestState.PENDING,
+            LinkRequest.class_id.is_not(None),
+        )
+        .order_by(LinkRequest.created_at, LinkRequest.id)
+    )
+    return list(found)

@@ -33,6 +33,11 @@ RELATIONS = {
     "grandparent": N_("grandparent"),
 }
 NOT_SAID = N_("not said")
+NOT_JOINED = N_("The homeroom teacher of class {class_name} has not joined the bot yet.")
+LEADERS_NOTE = N_(
+    "Only the homeroom teacher or the school's administrator can link this parent in the bot; "
+    "please see that the request is answered."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +70,31 @@ def relation_text(request: LinkRequest, _: Translator) -> str:
     return _(RELATIONS[claimed]) if claimed in RELATIONS else _(NOT_SAID)
 
 
-def request_text(card: Card, _: Translator, *, teacher_missing: bool = False) -> str:
-    """The request as a decider reads it (HTML: the parent's name and words escaped)."""
+def request_text(
+    card: Card,
+    _: Translator,
+    *,
+    teacher_missing: bool = False,
+    heading: str = "",
+    leaders: bool = False,
+) -> str:
+    """The request as a decider reads it (HTML: the parent's name and words escaped); with a
+    reminder's `heading` above it; for the leaders, who see it without buttons, what they can
+    do instead of the deciders' instruction."""
     request = card.request
+    title = _("Link request for class {class_name}").format(class_name=card.class_name)
+    top = [f"<b>{html.escape(heading)}</b>"] if heading else []
+    instruction = (
+        _(LEADERS_NOTE)
+        if leaders
+        else _(
+            "Please call this number and check who they are before choosing the child. "
+            "Choose the child to link, or refuse."
+        )
+    )
     lines = [
-        "<b>"
-        + html.escape(_("Link request for class {class_name}").format(class_name=card.class_name))
-        + "</b>",
+        *top,
+        "<b>" + html.escape(title) + "</b>",
         html.escape(_("Name on Telegram: {name}").format(name=request.name)),
         html.escape(_("Phone: {phone}").format(phone=phone_text(request.phone))),
         html.escape(
@@ -79,16 +102,10 @@ def request_text(card: Card, _: Translator, *, teacher_missing: bool = False) ->
         ),
         html.escape(_("Wrote:")) + " \u201c" + html.escape(request.description or "") + "\u201d",
         "",
-        html.escape(
-            _(
-                "Please call this number and check who they are before choosing the child. "
-                "Choose the child to link, or refuse."
-            )
-        ),
+        html.escape(instruction),
     ]
     if teacher_missing:
-        note = _("The homeroom teacher of class {class_name} has not joined the bot yet.")
-        lines.append(html.escape(note.format(class_name=card.class_name)))
+        lines.append(html.escape(_(NOT_JOINED).format(class_name=card.class_name)))
     return "\n".join(lines)
 
 
