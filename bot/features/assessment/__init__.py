@@ -18,8 +18,7 @@ def register(features: Features) -> None:
     from bot.features.assessment.chat import book, locks, results
     from storage.models import Role
 
-    # The vice principal sees where the locks stand (the "Sổ điểm" button, or these commands
-    # typed without words) but only the principal changes them: Help lists them to the principal.
+    # Only the principal changes locks (the vice principal sees them): Help lists them to her.
     parents, keepers, principal = (Role.PARENT,), (Role.HOMEROOM, Role.ADMIN), (Role.PRINCIPAL,)
     for name, callback, description, roles, position in (
         ("ketqua", results.results_command, N_("Your child's periodic results"), parents, 16),
@@ -45,13 +44,7 @@ def register(features: Features) -> None:
             principal,
             23,
         ),
-        (
-            "hansua",
-            locks.deadline_command,
-            N_("Last days for correction requests"),
-            principal,
-            24,
-        ),
+        ("hansua", locks.deadline_command, N_("Last days for correction requests"), principal, 24),
     ):
         features.command(name, callback, description, roles=roles, position=position)
     features.menu_button(
