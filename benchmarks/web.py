@@ -11,9 +11,12 @@ and health checks. The web app is served by uvicorn (bot/core/webhook.AppServer,
 SCHOOLBOT_LISTEN serves it) in a thread of its own with its own event loop; the clients run in
 the main thread.
 
-For each page (sign-in, the family's page, the leaders' dashboard, the teacher's grid of a
---class-size class), in Debian's Chromium through Playwright at 360x640 with the CPU throttled
-4x (Chrome DevTools protocol: Emulation.setCPUThrottlingRate), a fresh context each run:
+For each page (sign-in, the Mini App's first page `/app` as Telegram opens it before its
+script signs in, the family's page, the family's "Phản hồi" page with three answered items of
+its own, the leaders' dashboard, the teacher's grid of a --class-size class, the teacher's
+assessment book of the period), in Debian's Chromium through Playwright at 360x640 with the
+CPU throttled 4x (Chrome DevTools protocol: Emulation.setCPUThrottlingRate), a fresh context
+each run:
 
 - transferred_bytes: bytes the browser received for the page and its assets
   (Network.loadingFinished's encodedDataLength: compressed bodies and headers), as served;
@@ -57,15 +60,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
+from sqlalchemy import select
 from web_school import COMMENT, MONDAY, NOW, Made, fresh_database, prepare, stored_comments
 
 from bot.core.context import Services
 from bot.core.settings import load_settings
 from bot.core.webhook import AppServer
-from bot.features.web_access.rules import csrf_token
+from bot.features.web_access.rules import csrf_token, digest
 from bot.web import build_web_app
 from bot.web.security import COOKIE
 from storage.db import create_engine, session_factory
+from storage.models import (
+    Feedback,
+    FeedbackMessage,
+    FeedbackState,
+    FeedbackTopic,
+    Student,
+    StudentGuardian,
+    TelegramAccount,
+    WebSession,
+)
 
 PHONE = {"width": 360, "height": 640}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
@@ -171,9 +185,12 @@ async def pages(site: str, cookies: dict[str, str], runs: int) -> dict[str, Any]
         browser = await playwright.chromium.launch(executable_path=chromium, args=FLAGS)
         for name, path, cookie in [
             ("sign_in", "/", None),
+            ("mini_app", "/app", None),
             ("family", "/", cookies["family"]),
+            ("feedback", "/feedback", cookies["family"]),
             ("dashboard", "/dashboard", cookies["leader"]),
             ("grid", "/teacher", cookies["teacher"]),
+            ("book", "/teacher/book", cookies["teacher"]),
         ]:
             found[name] = await page_figures(browser, site, path, cookie, runs)
             print(name, found[name], flush=True)
@@ -248,11 +265,75 @@ async def measure(url: str, made: Made, runs: int) -> dict[str, Any]:
     return {"pages": found, "saves": saves, "seen": seen}
 
 
+THREADS = [
+    (
+        FeedbackTopic.HEALTH,
+        "Con bị ho từ sáng thứ Hai, cô để ý giúp con uống nước ấm ạ.",
+        "Cô đã cho con uống nước ấm và báo y tế trường; chiều nay con đã đỡ ho.",
+    ),
+    (
+        FeedbackTopic.STUDY,
+        "Tuần này con chưa thuộc bảng nhân 3, ở nhà con ôn thế nào ạ?",
+        "Mỗi tối con đọc lại bảng nhân 3 mười phút; thứ Sáu cô kiểm tra lại cho con.",
+    ),
+    (
+        FeedbackTopic.OTHER,
+        "Thứ Năm gia đình xin đón con sớm lúc 10 giờ để đi khám răng.",
+        "Cô đã ghi nhận; gia đình đón con ở phòng bảo vệ lúc 10 giờ.",
+    ),
+]
+
+
+async def family_threads(url: str, family_cookie: str) -> None:
+    """Three answered feedback items of the measured family about each child, so that its
+    "Phản hồi" page shows threads as a family that writes to the school sees it."""
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session:
+            web = await session.scalar(
+                select(WebSession).where(WebSession.token_hash == digest(family_cookie))
+            )
+            assert web is not None
+            account = await session.get(TelegramAccount, web.account_id)
+            assert account is not None
+            children = await session.execute(
+                select(Student.id, Student.class_id)
+                .join(StudentGuardian, StudentGuardian.student_id == Student.id)
+                .where(StudentGuardian.guardian_id == account.guardian_id)
+            )
+            for pupil, klass in children:
+                for topic, asked, answered in THREADS:
+                    item = Feedback(
+                        school_id=account.school_id,
+                        account_id=account.id,
+                        student_id=pupil,
+                        class_id=klass,
+                        topic=topic,
+                        state=FeedbackState.ANSWERED,
+                        answered_at=NOW,
+                    )
+                    session.add(item)
+                    await session.flush()
+                    for from_parent, text in ((True, asked), (False, answered)):
+                        session.add(
+                            FeedbackMessage(
+                                school_id=account.school_id,
+                                feedback_id=item.id,
+                                from_parent=from_parent,
+                                text=text,
+                            )
+                        )
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="web-bench-"))
     try:
         async with fresh_database(args.database_url, folder) as url:
             made = await prepare(url, folder, args.classes, args.class_size, args.presses)
+            await family_threads(url, made.cookies["family"])
             found = await measure(url, made, args.runs)
             found["saves"]["stored"] = await stored_comments(url, [p for _c, p in made.saving])
             print("saves", found["saves"], flush=True)
