@@ -150,6 +150,55 @@ async def test_unlink_pressed_twice_and_keep_pressed_after_it_say_the_link_is_go
     assert await count(session, AuditEvent, AuditEvent.school_id == lists.id, unlinks) == 1
 
 
+async def test_an_old_unlink_question_leaves_a_newer_link_alone(
+    running_bot: BotApplication,
+    sandbox: RunningSandbox,
+    make_person: PersonFactory,
+    lists: School,
+    session: AsyncSession,
+) -> None:
+    """The mother unlinks with one question's button, links again an hour later, then presses
+    an older question's "Có, hủy liên kết": that question was about the earlier link, and the
+    new link stays."""
+    clock = BotClock(running_bot, vn(2026, 12, 5, 6, 0))
+    mother = await linked_person(make_person, *MOTHER)
+    await mother.command("huylienket")
+    old_question = await mother.next_message(timeout=10)
+    clock.advance(minutes=1)
+    await mother.command("huylienket")
+    question = await mother.next_message(timeout=10)
+    await mother.press(data=data(question, "v1:acct:unlink:"))
+    assert "đã được hủy liên kết" in (await mother.next_message(timeout=10))["text"]
+    await mother.next_message(timeout=10)  # "Gửi /start để liên kết lại."
+    clock.advance(hours=1)
+    await mother.command("start")
+    await mother.next_message(timeout=10)
+    await mother.share_contact()
+    welcome = await mother.next_message(timeout=10)
+    assert "đã được liên kết" in welcome["text"], welcome["text"]
+
+    earlier = vi("This question was about an earlier link; you have linked again since.")
+    told = earlier + " " + vi("Nothing was changed.")
+    for _ in range(2):  # late, and twice
+        await late(
+            sandbox,
+            mother,
+            data(old_question, "v1:acct:unlink:"),
+            old_question,
+            lambda text: text == told,
+        )
+    await session.commit()
+    account = await session.scalar(
+        select(TelegramAccount).where(
+            TelegramAccount.school_id == lists.id,
+            TelegramAccount.telegram_user_id == mother.person_id,
+        )
+    )
+    assert account is not None and account.guardian_id is not None  # still linked
+    unlinks = AuditEvent.action == "account.unlink"
+    assert await count(session, AuditEvent, AuditEvent.school_id == lists.id, unlinks) == 1
+
+
 # The administrator's lists
 
 

@@ -73,9 +73,12 @@ class RefuseLink(Button):
 @button("acct", "unlink")
 @dataclass(frozen=True, slots=True)
 class Unlink(Button):
-    """ "Yes, unlink" (only ever the presser's own account)."""
+    """ "Yes, unlink" (only ever the presser's own account); `asked`: when the question was
+    asked (Unix seconds; 0 on buttons made before it was carried), so that a question about an
+    earlier link changes nothing of the present one."""
 
     account_id: int
+    asked: int = 0
 
 
 @button("acct", "keep")
@@ -84,6 +87,7 @@ class KeepLink(Button):
     """ "No, keep it"."""
 
     account_id: int
+    asked: int = 0
 
 
 @button("data", "export")

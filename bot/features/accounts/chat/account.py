@@ -52,12 +52,12 @@ async def unlink_asked(update: Update, context: BotContext) -> None:
         if not visit.actor.linked:
             visit.reply(_("Your account is not linked."), as_html=False)
             return
-        account_id = visit.account.id
+        account_id, asked = visit.account.id, int(visit.now.timestamp())
         markup = keyboards.inline(
             [
                 [
-                    (_("Yes, unlink"), Unlink(account_id).data()),
-                    (_("No, keep it"), KeepLink(account_id).data()),
+                    (_("Yes, unlink"), Unlink(account_id, asked).data()),
+                    (_("No, keep it"), KeepLink(account_id, asked).data()),
                 ]
             ]
         )
@@ -74,12 +74,21 @@ async def unlink_pressed(press: Unlink, visit: Visit, context: BotContext) -> No
     _ = visit._
     if not own_account(press.account_id, visit.account.id):
         visit.alert(_("This button is not for you."))
+    elif visit.actor.linked and await _asked_before_a_relink(visit, press.asked):
+        text = _("This question was about an earlier link; you have linked again since.")
+        visit.edit(html.escape(text + " " + _("Nothing was changed.")))
     elif visit.actor.linked:
         accounts.unlink(visit.session, visit.account, visit.who, now=visit.now)
         visit.edit(html.escape(_("Your account is unlinked.")))
         reply_removing_keyboard(visit, _("Send /start to link again."))
     else:
         visit.edit(await _not_linked(visit, context))
+
+
+async def _asked_before_a_relink(visit: Visit, asked: int) -> bool:
+    """Whether the link the question was about has gone since (the person linked again)."""
+    removed = await accounts.last_unlinked(visit.session, visit.account)
+    return bool(asked) and removed is not None and removed.at.timestamp() >= asked
 
 
 async def keep_pressed(press: KeepLink, visit: Visit, context: BotContext) -> None:
