@@ -24,7 +24,7 @@ from bot.features.accounts.invitations import normalize_code
 from bot.features.accounts.queries import LinkOutcome, LinkResult
 from bot.features.accounts.rules import give_consent, has_consented
 from storage.models import Role
-from storage.queries import students_with_class
+from storage.queries import audit, students_with_class
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -58,7 +58,7 @@ async def agreed(press: Agree, visit: Visit, context: BotContext) -> None:
     if has_consented(visit.account):  # a double tap, or an old message
         visit.toast(visit._("You have already agreed."))
         return
-    give_consent(visit.account, visit.now)
+    consented(visit)
     visit.edit_markup(None)
     if press.code:
         await use_code(visit, press.code, context)
@@ -66,6 +66,21 @@ async def agreed(press: Agree, visit: Visit, context: BotContext) -> None:
         await welcome(visit, context)
     else:
         ask_phone(visit)
+
+
+def consented(visit: Visit) -> None:
+    """Record the consent (its time and the text's version) and audit it, as the web does: the
+    account keeps only the last consent; the log keeps each one given."""
+    give_consent(visit.account, visit.now)
+    audit(
+        visit.session,
+        school_id=visit.account.school_id,
+        actor=f"tg:{visit.account.telegram_user_id}",
+        action="account.consent",
+        entity="telegram_account",
+        entity_id=visit.account.id,
+        after={"via": "chat", "version": visit.account.consent_version},
+    )
 
 
 async def disagreed(press: Disagree, visit: Visit, context: BotContext) -> None:
