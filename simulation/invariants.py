@@ -2,8 +2,10 @@
 simulated moment of each message), on the database and on what the simulation knows is true.
 
 Each violation names the invariant, the seed, the simulated time (Vietnam time) and the people.
-`delivery`, `privacy`, `week`, `quiet`, `lost`, `buttons`, `audit` and `ranking` are described
-in docs/simulation.md.
+`delivery`, `privacy`, `week`, `quiet`, `lost`, `buttons`, `audit`, `book` (on what parents
+read) and `ranking` are described in docs/simulation.md; what they read is in
+simulation/privacy.py (documents, namesakes), simulation/audits.py (the audit events the records
+call for) and simulation/outcomes.py (TT27 and ranking).
 """
 
 from __future__ import annotations
@@ -11,16 +13,20 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections import Counter
+import unicodedata
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from simulation import audits
+from simulation.outcomes import outcome_problems, ranking_problems
 from simulation.people import Person
+from simulation.privacy import Documents, homeroom_comment, mentions, namesakes_comment
 from simulation.report import Violation
-from simulation.texts import CANCELLED, CODE, HEADING, NOTICE, RANKED
+from simulation.texts import CANCELLED, CODE, HEADING, NOTICE
 from simulation.town import Town
 from simulation.world import ZONE, Delivered, calendar, quiet, vn
 from storage.models import (
@@ -46,6 +52,8 @@ class Checks:
     duplicates: int = 0
     audit_seen: dict[int, str] = field(default_factory=dict)
     checked: int = 0  # messages of the log already checked message by message
+    documents: Documents | None = None  # the delivered documents' text, read once each
+    codes: dict[int, str] = field(default_factory=dict)  # pupil id -> code (at the end)
 
     def fail(self, name: str, at: datetime, people: list[Person], detail: str) -> None:
         self.violations.append(
@@ -61,7 +69,7 @@ class Checks:
     # --- message by message (run during the simulation) -----------------------------------
 
     def messages(self) -> None:
-        """Privacy, week, quiet hours and ranking on each message not checked yet."""
+        """Privacy, week, quiet hours, ranking and TT27 on each message not checked yet."""
         log = self.town.stage.log
         names = self._names()
         for delivered in log[self.checked :]:
@@ -72,9 +80,17 @@ class Checks:
             self._week(person, delivered)
             if not delivered.edit and NOTICE.match(delivered.text) and quiet(delivered.at):
                 self.fail("quiet", delivered.at, [person], "a weekly notice in quiet hours")
-            if person.guardian is not None and RANKED.search(delivered.text):
-                self.fail("ranking", delivered.at, [person], delivered.text[:120])
+            if person.guardian is not None:
+                self._for_parents(person, delivered)
         self.checked = len(log)
+
+    def _for_parents(self, person: Person, delivered: Delivered) -> None:
+        """Nothing ranked or averaged; scores and outcomes as TT27 has them."""
+        text = unicodedata.normalize("NFC", html.unescape(delivered.text))  # lines kept
+        for ranked in ranking_problems(text):
+            self.fail("ranking", delivered.at, [person], ranked)
+        for problem in outcome_problems(text):
+            self.fail("book", delivered.at, [person], f"{problem}, shown to a parent")
 
     def _names(self) -> re.Pattern[str]:
         if not hasattr(self, "_pattern"):
@@ -84,19 +100,34 @@ class Checks:
         return self._pattern
 
     def _privacy(self, person: Person, delivered: Delivered, names: re.Pattern[str]) -> None:
+        """Every pupil named (namesakes told apart where the line shows which) or whose code
+        shows, in the text and in the document's contents, is one the person may see."""
         allowed = self.town.entitled(person, delivered.at)
         if allowed is None:
             return
-        text = nfc(html.unescape(delivered.text + " " + (delivered.document or "")))
+        text = html.unescape(delivered.text)
+        if self.documents is None:
+            self.documents = Documents(self.town.stage.sandbox.state, self.town.stage.bot_id)
+        shown = self.documents.labels(delivered.chat_id, delivered.message_id)
+        lines = [nfc(line) for line in [*text.splitlines(), *shown]]
+        where = f"“{nfc(text)[:40]}”" if text.strip() else "a message"
+        if not delivered.edit:
+            document, inside = self.documents.lines(delivered.chat_id, delivered.message_id)
+            lines += [nfc(line) for line in [delivered.document or "", *inside]]
+            if document is not None and inside:
+                where += f" and the document {document}"
         school = self.town.school
-        for name in set(names.findall(text)):
-            codes = {p.code for p in school.pupils if p.name == name}
-            if not codes & allowed:
-                detail = f"received {name}'s data in “{text[:40]}”"
-                self.fail("privacy", delivered.at, [person], detail)
-        for code in set(CODE.findall(text)):
-            if code in school.by_code and code not in allowed:
-                self.fail("privacy", delivered.at, [person], f"received the code {code}")
+        named: set[str] = set()
+        codes: set[str] = set()
+        for line in lines:
+            for mention in mentions(line, names, school):
+                if not {p.code for p in mention.pupils} & allowed:
+                    named.add(mention.name)
+            codes |= {c for c in CODE.findall(line) if c in school.by_code and c not in allowed}
+        for name in sorted(named):
+            self.fail("privacy", delivered.at, [person], f"received {name}'s data in {where}")
+        for code in sorted(codes):
+            self.fail("privacy", delivered.at, [person], f"received the code {code} in {where}")
 
     def _week(self, person: Person, delivered: Delivered) -> None:
         found = HEADING.search(delivered.text)
@@ -144,6 +175,8 @@ class Checks:
         await self._lost()
         self._buttons()
         await self._state_changes()
+        await self._whose_notices()
+        self._namesakes_comments()
 
     def received(self, person: Person, predicate: Any) -> int:
         return sum(
@@ -262,23 +295,34 @@ class Checks:
         async with stage.sessions() as session:
             rows = (
                 await session.execute(
-                    select(Delivery.chat_id, Delivery.message_ids, Delivery.urgent, Delivery.due_at)
+                    select(
+                        Delivery.chat_id,
+                        Delivery.message_ids,
+                        Delivery.urgent,
+                        Delivery.due_at,
+                        Delivery.attempts,
+                        Notice.kind,
+                    )
                     .join(Notice, Notice.id == Delivery.notice_id)
-                    .where(Delivery.state == DeliveryState.SENT, Delivery.attempts == 1)
+                    .where(Delivery.state == DeliveryState.SENT)
                     .where(Delivery.school_id == stage.school_id)
                 )
             ).all()
         when = {(d.chat_id, d.message_id): d.at for d in stage.log if not d.edit}
-        for chat_id, message_ids, is_urgent, due_at in rows:
+        # Every attempt: a retry lands in quiet hours as surely as a first send. (A retry's
+        # due_at is its own: "held" counts from it.)
+        for chat_id, message_ids, is_urgent, due_at, attempts, kind in rows:
             for message_id in message_ids or []:
                 at = when.get((int(chat_id), int(message_id)))
                 whom = self.town.by_id.get(int(chat_id))
                 if at is None or whom is None or due_at < self.town.start:
                     continue  # stamped off the bot's clock: the `clock` invariant says so
+                what = f"(a {kind} notice, attempt {attempts})"
                 if not is_urgent and quiet(at):
-                    self.fail("quiet", at, [whom], "a routine notice arrived in quiet hours")
+                    detail = f"a routine notice arrived in quiet hours {what}"
+                    self.fail("quiet", at, [whom], detail)
                 if is_urgent and at - due_at > timedelta(hours=1):
-                    self.fail("quiet", at, [whom], f"an urgent message held {at - due_at}")
+                    self.fail("quiet", at, [whom], f"an urgent message held {at - due_at} {what}")
 
     async def _lost(self) -> None:
         """Every feedback a parent was told was sent is stored, and reached the homeroom
@@ -317,36 +361,119 @@ class Checks:
                     )
 
     async def _state_changes(self) -> None:
-        """Every link and every block has its audit event."""
+        """Every state change has its audit event (simulation/audits.py), every link and every
+        block and unblock too; nobody is linked whom the simulation did not link."""
         school = self.town.stage.school_id
         async with self.town.stage.sessions() as session:
-            accounts = (
-                await session.execute(
-                    select(TelegramAccount.id, TelegramAccount.telegram_user_id).where(
+            accounts = dict(
+                (
+                    await session.execute(
+                        select(TelegramAccount.id, TelegramAccount.telegram_user_id).where(
+                            TelegramAccount.school_id == school
+                        )
+                    )
+                ).all()
+            )
+            linked = set(
+                await session.scalars(
+                    select(TelegramAccount.id).where(
                         (TelegramAccount.guardian_id.is_not(None))
                         | (TelegramAccount.staff_id.is_not(None)),
                         TelegramAccount.school_id == school,
                     )
                 )
-            ).all()
-            events = Counter(
-                (action, entity_id)
-                for action, entity_id in await session.execute(
-                    select(AuditEvent.action, AuditEvent.entity_id).where(
-                        AuditEvent.school_id == school
-                    )
-                )
             )
-        for account_id, user_id in accounts:
-            person = self.town.by_id.get(int(user_id))
+            records = await audits.gather(session, school)
+        events = records.events
+        now = self.town.stage.now()
+        for account_id in sorted(linked):
+            person = self.town.by_id.get(int(accounts[account_id]))
+            whom = [person] if person else []
             if not events[("account.link", str(account_id))]:
-                self.fail(
-                    "audit", self.town.stage.now(), [p for p in [person] if p], "no link event"
-                )
+                self.fail("audit", now, whom, "no link event")
             if person and person.blocked and not events[("account.blocked", str(account_id))]:
-                self.fail("audit", person.blocked[0][0], [person], "no account.blocked event")
+                self.fail("audit", person.blocked[0][0], whom, "no account.blocked event")
+            unblocked = [b for _a, b in person.blocked if b is not None] if person else []
+            if unblocked and not events[("account.unblocked", str(account_id))]:
+                self.fail("audit", unblocked[0], whom, "no account.unblocked event")
             if person and person.linked_at is None and person.member is None:
-                self.fail("privacy", self.town.stage.now(), [person], "linked without a right")
+                self.fail("privacy", now, whom, "linked without a right")
+        sheets = {(g.student_id, g.week.isoformat()) for g in self.town.given if g.how == "sheet"}
+        imports = 1 + sum(len(left) for left in self.town.former.values())
+        for found in audits.missing(records, sheets, imports):
+            people = [accounts.get(a) for a in found.accounts if a is not None]
+            whom = [self.town.by_id[int(u)] for u in people if u and int(u) in self.town.by_id]
+            self.fail("audit", found.at or now, whom, found.detail)
+
+    # --- privacy on the records: whose notice, whose comment ---------------------------------
+
+    async def _whose_notices(self) -> None:
+        """Each weekly notice or addendum about a pupil reached only people who may see the
+        pupil (the notice's own record says which pupil it is about)."""
+        stage = self.town.stage
+        async with stage.sessions() as session:
+            codes = dict(
+                (
+                    await session.execute(
+                        select(Student.id, Student.student_code).where(
+                            Student.school_id == stage.school_id
+                        )
+                    )
+                ).all()
+            )
+            rows = (
+                await session.execute(
+                    select(Delivery.chat_id, Delivery.message_ids, Notice.ref)
+                    .join(Notice, Notice.id == Delivery.notice_id)
+                    .where(Delivery.school_id == stage.school_id)
+                    .where(Delivery.state == DeliveryState.SENT)
+                    .where(Notice.kind.in_(("weekly", "weekly_addendum")))
+                )
+            ).all()
+        self.codes = codes
+        when = {(d.chat_id, d.message_id): d.at for d in stage.log if not d.edit}
+        for chat_id, message_ids, ref in rows:
+            parts = str(ref).split(":")
+            person = self.town.by_id.get(int(chat_id))
+            if len(parts) < 4 or not parts[3].isdigit() or person is None:
+                continue
+            pupil = self.town.school.by_code.get(codes.get(int(parts[3]), ""))
+            for message_id in message_ids or []:
+                at = when.get((int(chat_id), int(message_id)))
+                allowed = self.town.entitled(person, at) if at is not None else None
+                if pupil is not None and allowed is not None and pupil.code not in allowed:
+                    detail = f"received the notice about {pupil.name} ({pupil.code})"
+                    self.fail("privacy", at or stage.now(), [person], detail)
+
+    def _namesakes_comments(self) -> None:
+        """No family is told the homeroom comment its child's namesake was given (and the child
+        never was) that week."""
+        given: dict[date, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for comment in self.town.given:
+            code = self.codes.get(comment.student_id)
+            if code is not None:
+                given[comment.week][code].add(nfc(comment.text))
+        school = self.town.school
+        names = self._names()
+        for delivered in self.town.stage.log:
+            person = self.town.by_id.get(delivered.chat_id)
+            heading = HEADING.search(delivered.text)
+            if delivered.edit or person is None or person.guardian is None or heading is None:
+                continue
+            told = homeroom_comment(html.unescape(delivered.text))
+            end = date(int(heading.group(6)), int(heading.group(5)), int(heading.group(4)))
+            week = calendar().week_of(end)
+            if not told or week is None:
+                continue
+            named = set(names.findall(nfc(html.unescape(delivered.text))))
+            children = [school.pupil(c) for c in person.guardian.children]
+            child = [p for p in children if p.name in named]
+            for other in namesakes_comment(told, child, given[week.start], school):
+                detail = (
+                    f"week {week.number}: told “{told[:50]}”, the comment given to "
+                    f"{other.name} ({other.code}), their child's namesake, never to their child"
+                )
+                self.fail("privacy", delivered.at, [person], detail)
 
     def summary(self) -> list[dict[str, Any]]:
         return [asdict(v) for v in self.violations]

@@ -25,8 +25,23 @@ of a run (never a switch in product code); `planted(names)` applies them and und
 - `long-row-dropped`: a sheet's row with a comment over the limit is skipped without a word and
   the rest saved (caught by `sheet`: the row is not named to the teacher).
 - `leaver-keeps-class`: a person the staff list no longer names keeps, in chat, the homeroom
-  class she had: her /nhanxet still lists it (caught by `replaced`, and `privacy` for the
-  names it shows).
+  class she had (and the role that goes with it): her /nhanxet still lists it (caught by
+  `replaced`, and `privacy` for the names it shows).
+- `namesake-swap`: the week's homeroom comments are looked up by the pupil's name: of two
+  pupils of a class with one name, both families get the comment of the one stored last
+  (caught by `privacy`: a family told its child's namesake's comment).
+- `sheet-to-family`: the comments sheet a teacher asks for goes, as well, to the chat of a
+  linked parent of the class (caught by `privacy`, from the names and codes inside the .xlsx:
+  its caption and file name name nobody).
+- `leave-unaudited`: a leave request's decision writes no audit event (caught by `audit`).
+- `retry-in-quiet`: a routine send that failed is retried five hours later, and while retries
+  are due the quiet hours hold nothing: the Friday storm's failures arrive after 21:00 (caught
+  by `quiet`, on the retry's attempt).
+- `class-average`: every weekly notice ends with the class's average and the child's place in
+  the class (caught by `ranking`: neither word is "hạng" nor "xếp thứ").
+- `outcome-lenient`: the end-of-year outcome is "Hoàn thành xuất sắc" from test scores of 8
+  (TT27 asks 9) (caught by `book`'s outcome rule; the simulation's parents do not ask for
+  /ketqua: tests/simulation/test_outcomes.py renders a parent's results with it).
 """
 
 from __future__ import annotations
@@ -49,6 +64,12 @@ PLANTS = (
     "sheet-keeps-chat",
     "long-row-dropped",
     "leaver-keeps-class",
+    "namesake-swap",
+    "sheet-to-family",
+    "leave-unaudited",
+    "retry-in-quiet",
+    "class-average",
+    "outcome-lenient",
 )
 
 
@@ -235,7 +256,7 @@ def _leaver_keeps_class() -> Iterator[None]:
     from sqlalchemy import select
 
     from bot.core import context
-    from storage.models import AuditEvent, SchoolClass
+    from storage.models import AuditEvent, Role, SchoolClass
 
     real = getattr(context, "load_actor")  # noqa: B009 - imported there, not exported
 
@@ -256,9 +277,154 @@ def _leaver_keeps_class() -> Iterator[None]:
         )
         if not class_id:
             return actor
-        return dataclasses.replace(actor, homeroom_classes=frozenset({class_id}))
+        # The class and the role that goes with it (an actor without a role is not "linked":
+        # the chat would refuse her, or trip over a class it thinks she has not).
+        return dataclasses.replace(
+            actor, roles=actor.roles | {Role.HOMEROOM}, homeroom_classes=frozenset({class_id})
+        )
 
     with _patched(context, "load_actor", keeping):  # the name every chat visit calls
+        yield
+
+
+@contextmanager
+def _namesake_swap() -> Iterator[None]:
+    from bot.features.weekly import notices
+
+    real = getattr(notices, "_add_comments")  # noqa: B009 - private: gather() calls it
+
+    async def by_name(session: Any, school_id: int, week: Any, pupils: dict[int, Any]) -> None:
+        await real(session, school_id, week, pupils)
+        comments: dict[str, str] = {}
+        for pupil_id in sorted(pupils):  # the last stored wins, as in a dict keyed by name
+            if pupils[pupil_id].homeroom:
+                comments[pupils[pupil_id].name] = pupils[pupil_id].homeroom
+        for pupil in pupils.values():
+            pupil.homeroom = comments.get(pupil.name, pupil.homeroom)
+
+    with _patched(notices, "_add_comments", by_name):
+        yield
+
+
+@contextmanager
+def _sheet_to_family() -> Iterator[None]:
+    from sqlalchemy import select
+
+    from bot.features.weekly.chat import sheet
+    from storage.models import AccountState, Student, StudentGuardian, TelegramAccount
+
+    real_send = sheet.send_sheet
+    real_build = getattr(sheet, "build_comment_sheet")  # noqa: B009 - imported there
+    made: list[bytes] = []
+
+    def building(*args: Any, **kwargs: Any) -> bytes:
+        data: bytes = real_build(*args, **kwargs)
+        made.append(data)
+        return data
+
+    async def leaking(press: Any, visit: Any, context: Any) -> None:
+        made.clear()
+        await real_send(press, visit, context)
+        family = await visit.session.scalar(
+            select(TelegramAccount.chat_id)
+            .join(StudentGuardian, StudentGuardian.guardian_id == TelegramAccount.guardian_id)
+            .join(Student, Student.id == StudentGuardian.student_id)
+            .where(Student.class_id == press.class_id, TelegramAccount.state == AccountState.LINKED)
+            .order_by(TelegramAccount.id)
+            .limit(1)
+        )
+        if family is not None and made:
+            data, bot = made[-1], context.bot
+            visit.later(lambda: bot.send_document(family, data, filename="bang-tinh.xlsx"))
+
+    with _patched(sheet, "build_comment_sheet", building), _patched(sheet, "send_sheet", leaking):
+        yield
+
+
+@contextmanager
+def _leave_unaudited() -> Iterator[None]:
+    from bot.features.leave import queries
+
+    real = getattr(queries, "audit")  # noqa: B009 - imported there, not exported
+
+    def quiet_about_decisions(session: Any, **kwargs: Any) -> Any:
+        if kwargs.get("action") in ("leave.approved", "leave.rejected"):
+            return None
+        return real(session, **kwargs)
+
+    with _patched(queries, "audit", quiet_about_decisions):
+        yield
+
+
+@contextmanager
+def _retry_in_quiet() -> Iterator[None]:
+    from sqlalchemy import func, select, update
+
+    from bot.delivery import dispatcher
+    from storage.models import Delivery, DeliveryState
+
+    real_retry = dispatcher.Dispatcher._retry
+    real_quiet = getattr(dispatcher, "quiet_schools")  # noqa: B009 - imported there
+
+    async def later(self: Any, item: Any, error: BaseException) -> None:
+        await real_retry(self, item, error)
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == item.id, Delivery.state == DeliveryState.QUEUED)
+                .where(Delivery.urgent.is_(False))
+                .values(due_at=self.clock() + timedelta(hours=5))
+            )
+
+    async def unless_retrying(session: Any, now: Any) -> list[int]:
+        quiet: list[int] = await real_quiet(session, now)
+        owed = await session.scalar(
+            select(func.count()).where(
+                Delivery.state == DeliveryState.QUEUED,
+                Delivery.attempts > 0,
+                Delivery.due_at <= now,
+            )
+        )
+        return [] if owed else quiet
+
+    with (
+        _patched(dispatcher.Dispatcher, "_retry", later),
+        _patched(dispatcher, "quiet_schools", unless_retrying),
+    ):
+        yield
+
+
+@contextmanager
+def _class_average() -> Iterator[None]:
+    from bot.features.weekly import notices
+
+    real = getattr(notices, "compose")  # noqa: B009 - imported there, not exported
+
+    def ranked(pupil: Any, batch: Any, week: Any, _: Any) -> str:
+        place = 1 + sorted(p.student_id for p in batch.pupils).index(pupil.student_id)
+        line = f"Điểm trung bình Toán của lớp: 8,2. Con đứng thứ {place}/{len(batch.pupils)}."
+        return str(real(pupil, batch, week, _)) + "\n" + line
+
+    with _patched(notices, "compose", ranked):  # the name draft_for calls
+        yield
+
+
+@contextmanager
+def _outcome_lenient() -> Iterator[None]:
+    from bot.features.assessment import queries
+    from bot.features.assessment.rules import Outcome
+    from storage.models import AssessmentKind
+
+    real = queries.outcome_or_none
+
+    def lenient(values: Any, grade: int) -> str | None:
+        code = real(values, grade)
+        scores = [int(v) for item, v in values.items() if item.kind is AssessmentKind.SCORE]
+        if code == Outcome.HTT.value and scores and min(scores) >= 8:
+            return Outcome.HTXS.value
+        return code
+
+    with _patched(queries, "outcome_or_none", lenient):  # parent_view reads it there
         yield
 
 
@@ -274,4 +440,10 @@ _PLANTERS = {
     "sheet-keeps-chat": _sheet_keeps_chat,
     "long-row-dropped": _long_row_dropped,
     "leaver-keeps-class": _leaver_keeps_class,
+    "namesake-swap": _namesake_swap,
+    "sheet-to-family": _sheet_to_family,
+    "leave-unaudited": _leave_unaudited,
+    "retry-in-quiet": _retry_in_quiet,
+    "class-average": _class_average,
+    "outcome-lenient": _outcome_lenient,
 }
