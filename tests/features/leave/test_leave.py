@@ -15,7 +15,7 @@ from bot.core.access import Actor, load_actor
 from bot.core.i18n import translator
 from bot.features.administration.imports import import_roster, import_staff
 from bot.features.calendar.queries import school_year
-from bot.features.corrections import deciders as absences_rules
+from bot.features.corrections import rules as absences_rules
 from bot.features.leave import queries as leave
 from bot.features.leave import rules
 from bot.features.leave.queries import DayProblem, Outcome
