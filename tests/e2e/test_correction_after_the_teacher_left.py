@@ -3,7 +3,7 @@ as the class's teacher go to the class's new homeroom teacher; the leaver gets n
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from tests.e2e.conftest import BotClock, forge, linked_person, send_outbox
 from tests.e2e.test_corrections import (
     CHILD,
     TOAN_CN,
+    ZONE,
     book,  # noqa: F401  (a fixture)
     confirm,
     datas,
@@ -39,8 +40,10 @@ async def test_a_correction_follows_the_class_when_its_teacher_leaves(
 ) -> None:
     desk = await request_on_the_desk(running_bot, sandbox, make_person, session, book)
     rid, teacher = desk.request_id, desk.teacher
-    clock = BotClock(running_bot, datetime.now(UTC))
-    clock.advance(hours=1)
+    # The next morning at 09:00, after the request and outside quiet hours (21:00-06:30)
+    # whatever the hour the test runs at.
+    tomorrow = datetime.now(ZONE) + timedelta(days=1)
+    clock = BotClock(running_bot, tomorrow.replace(hour=9, minute=0, second=0, microsecond=0))
     left_at = clock()
     path = staff_list(tmp_path / "new.csv", without="0784437323", extra=(SUCCESSOR,))
     school = await session.get(School, desk.school_id)  # `book` expired with a rollback
