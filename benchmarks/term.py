@@ -1,14 +1,16 @@
 """A school term in minutes (issue 18): the long run of the seeded simulation.
 
 Run: .venv/bin/python benchmarks/term.py [--seed 1] [--weeks 18] [--classes 10]
-     [--per-class 35] [--kills 2] [--database-url URL] [--plant NAME ...]
+     [--per-class 35] [--kills 2] [--kill-in-update] [--database-url URL] [--plant NAME ...]
 
 A generated school of `--classes` classes (about `--per-class` pupils each, with namesakes,
 siblings across classes, minority names and stale phones) lives `--weeks` weeks of term II
 (Tết inside) on a fast clock: the real bot with its outbox sender, the strict sandbox, a Bad
-Gateway and flood-control (429) storm and a kill on the first Friday while the notices go out,
-429 storms every fourth Friday from the third week and a second kill in the first of them
-(simulation/). With
+Gateway and flood-control (429) storm and a kill on the first Friday while the notices go out
+(the new bot sends the rest through slow answers: timeouts), 429 storms every fourth Friday
+from the third week (every other one with slow answers), the other kills at seeded moments of
+a school day or evening (with --kill-in-update, in the middle of a parent's "Gửi"; else drawn),
+the principal locking, opening for a class and publishing the periods (simulation/). With
 --database-url (e.g. PostgreSQL) the school is added to that database under a fresh code;
 without it a fresh SQLite file is used. The last line is JSON: seed, simulated days, people,
 messages delivered, duplicates, violations (must be 0), wall seconds and peak memory.
@@ -39,6 +41,7 @@ def main() -> int:
     parser.add_argument("--classes", type=int, default=10)
     parser.add_argument("--per-class", type=int, default=35)
     parser.add_argument("--kills", type=int, default=2)
+    parser.add_argument("--kill-in-update", action="store_true", default=None)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--plant", action="append", choices=PLANTS, default=[])
     args = parser.parse_args()
@@ -51,6 +54,7 @@ def main() -> int:
         start=TERM_START,
         database_url=args.database_url,
         kills=args.kills,
+        kill_during_update=args.kill_in_update,
         plants=tuple(args.plant),
     )
     report = asyncio.run(simulate(options))

@@ -1,8 +1,8 @@
 """More of the school's life, planned on top of `simulation/town.py`: leave requests at any hour
 (a doctor's note photo sometimes) and the teacher's decision (or her forgetting, until the
-reminder), old buttons pressed again, attendance taken late (Friday's on Saturday, last week's
-on Monday), and parents blocking the bot before an urgent message to their class, unblocking
-days later.
+reminder), old buttons pressed again (the form's "Gửi" of the run's first request always),
+attendance taken late (Friday's on Saturday, last week's on Monday), and parents blocking the
+bot before an urgent message to their class, unblocking days later.
 """
 
 from __future__ import annotations
@@ -80,8 +80,12 @@ class Life:
             if sent is None:
                 return
             self.leaves.append(sent)
-            if self.town.rng.random() < 0.5:
-                later = self.town._index() + self.town.rng.randint(24, 72)
+            # The form's old "Gửi" again one to three days later: one time in two, and always
+            # (within two days) for the run's first request, so that a short run has one.
+            first = len(self.leaves) == 1
+            if self.town.rng.random() < 0.5 or first:
+                days = self.town.rng.randint(24, 72)
+                later = self.town._index() + (min(days, 40) if first else days)
                 self.town.agenda[later].append(self._old_send(sent))
 
         return act

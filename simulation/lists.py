@@ -56,8 +56,10 @@ PAPER = {"governing_body": "UBND PHƯỜNG MÔ PHỎNG", "place": "Mô Phỏng",
 
 
 async def term_one_book(session: Any, school: Any, start: date) -> None:
-    """Every pupil's end-of-term-I results (Toán 8, Tiếng Việt 9, "Hoàn thành tốt", "Tốt"), the
-    period locked for the school, and what the minutes of a correction need of the school."""
+    """Every pupil's end-of-term-I results (Toán 8, Tiếng Việt 9, "Hoàn thành tốt", "Tốt"),
+    entered in term I and left open (the principal locks the period through the bot on the
+    first morning: simulation/periods.py), and what the minutes of a correction need of the
+    school."""
     school.settings = {**(school.settings or {}), **PAPER}
     year = assessment.school_year_of(start)
     rows = await session.execute(
@@ -84,16 +86,6 @@ async def term_one_book(session: Any, school: Any, start: date) -> None:
             values=values,
             by=None,
         )
-    await assessment.set_lock(
-        session,
-        school_id=school.id,
-        school_year=year,
-        period=Period.CK1,
-        scope="school",
-        locked=True,
-        by=None,
-        actor="sim",
-    )
 
 
 async def invitation_slips(session: Any, school_id: int, start: date) -> dict[str, str]:

@@ -36,7 +36,14 @@ TOLD = {
     "admin": ("quản trị hệ thống", "administrator"),
     "kept": ("được giữ lại", "is kept"),
 }
-HANDLED = ("Yêu cầu này đã được xử lý", "This request was already handled")
+# What a decided request's card and old buttons say: handled, linked on a day, refused on a day.
+HANDLED = (
+    "Yêu cầu này đã được xử lý",
+    "Yêu cầu này đã bị từ chối",
+    "This request was already handled",
+    "This request was already decided",
+    "This request was already refused",
+)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import func, select
+from telegram.error import TimedOut
 
 from bot.app import build_application, startup
 from bot.core.clock import ClockedJobQueue, run_until
@@ -71,9 +72,11 @@ class Options:
     start: date = SHORT_START
     database_url: str | None = None
     plants: tuple[str, ...] = ()
-    kills: int = 1
-    faults: bool = True
+    kills: int = 1  # the first while Friday's notices go out, the others at seeded moments
+    faults: bool = True  # the storms' Bad Gateways and slow answers (timeouts)
     folder: Path | None = None
+    # Whether a seeded kill falls in the middle of a person's update (None: drawn from the seed)
+    kill_during_update: bool | None = None
 
 
 @dataclass
@@ -116,7 +119,10 @@ class Stage:
     rng: random.Random
     app: BotApplication | None = None
     log: list[Delivered] = field(default_factory=list)
-    in_flight_at_kill: set[tuple[int, int]] = field(default_factory=set)  # (chat, notice)
+    # (chat, notice) of the deliveries in flight at a kill or whose send timed out: only these
+    # may arrive twice (the invariants count their second copies as duplicates)
+    in_flight_at_kill: set[tuple[int, int]] = field(default_factory=set)
+    timed_out: set[tuple[int, int]] = field(default_factory=set)  # (chat, notice)
     kills: list[datetime] = field(default_factory=list)
     started_wall: float = field(default_factory=time.monotonic)
     problems: list[str] = field(default_factory=list)
@@ -157,9 +163,25 @@ class Stage:
         services = application.bot_data["services"]
         if services.dispatcher is not None:
             services.dispatcher.per_chat_interval = 0  # real seconds; the clock is simulated
+            self._watch_timeouts(services.dispatcher)
         assert application.updater is not None
         await application.updater.start_polling(poll_interval=0.0, timeout=1)
         self.app = application
+
+    def _watch_timeouts(self, dispatcher: Any) -> None:
+        """Remember every delivery whose send timed out (the bot's read timeout on a slow
+        answer): the sandbox may have delivered it all the same, and its retry is then a second
+        copy, in flight as at a kill. Observation only: the retry is the dispatcher's own."""
+        retry = dispatcher._retry
+
+        async def retrying(item: Any, error: BaseException) -> None:
+            if isinstance(error, TimedOut):
+                pair = (int(item.chat_id), int(item.notice_id))
+                self.timed_out.add(pair)
+                self.in_flight_at_kill.add(pair)
+            await retry(item, error)
+
+        setattr(dispatcher, "_retry", retrying)  # noqa: B010 - this run's dispatcher only
 
     async def kill(self) -> None:
         """Abandon the Application as a SIGKILL would, then start a new one on the same data."""
@@ -223,11 +245,16 @@ class Stage:
         )
 
     async def outbox_busy(self) -> int:
+        """Deliveries due (as the dispatcher claims them: queued and due, or sending under a
+        lease that ran out, like a dead bot's; only urgent ones in quiet hours) or in flight."""
         now = self.now()
-        due = (Delivery.state == DeliveryState.QUEUED) & (Delivery.due_at <= now)
+        sending = Delivery.state == DeliveryState.SENDING
+        due = ((Delivery.state == DeliveryState.QUEUED) & (Delivery.due_at <= now)) | (
+            sending & (Delivery.lease_until < now)
+        )
         if quiet(now):
             due = due & Delivery.urgent
-        busy = due | ((Delivery.state == DeliveryState.SENDING) & (Delivery.lease_until >= now))
+        busy = due | (sending & (Delivery.lease_until >= now))
         mine = Delivery.school_id == self.school_id
         async with self.sessions() as session:
             return int(await session.scalar(select(func.count()).where(busy, mine)) or 0)

@@ -98,3 +98,26 @@ async def test_a_planted_bug_is_caught_by_its_invariant(
         caught = [v for v in report.violated(invariant) if word in v["detail"]]
         assert caught, f"{plant} went unnoticed: {report.to_json()}"
         assert all(v["seed"] == SEED and v["at"] and v["people"] for v in caught)
+
+
+async def test_periods_timeouts_and_a_kill_in_an_update_keep_every_promise(
+    tmp_path: Path,
+) -> None:
+    """One week with a second kill at a seeded moment, in the middle of a parent's "Gửi": the
+    principal locks, opens for one class, locks again and publishes term I (the vice principal
+    is refused), the teacher's summary sheet is taken while open and refused while locked,
+    parents see results only once published; the new bot sends Friday's rest through slow
+    answers (timeouts the sandbox delivered anyway count as duplicates, not violations)."""
+    options = Options(seed=SEED, weeks=1, kills=2, kill_during_update=True, folder=tmp_path)
+    report = await simulate(options)
+    found = unknown(report.violations)
+    assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
+    assert report.problems == []
+    assert report.kills == 2
+    acts = report.acts
+    assert acts["kills_in_an_update"] == 1, acts
+    assert acts["period_locks"] == 3 and acts["period_publications"] == 1, acts
+    assert acts["vice_lock_refused"] == 1, acts
+    assert acts["book_sheets"] == 2 and acts["book_sheets_refused"] == 1, acts
+    assert acts["results_looks"] >= 2, acts
+    # How many sends timed out depends on real seconds: reported (acts["timed_out"]), not required.
