@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.i18n import LANGUAGES, Translator, translator
 from bot.core.problems import describe
 from bot.delivery.outbox import Audience, enqueue_notice
+from bot.features.feedback import follow as feedback_follow
 from bot.features.leave import news as leave_news
 from storage.models import RequestState, School, Staff, StagedImport, TelegramAccount
 from storage.names import class_list_key, split_name
@@ -114,6 +115,7 @@ async def import_staff(
         for class_id, teachers in (await _homerooms(session, school.id)).items():
             if teachers - before.get(class_id, set()):  # a new homeroom teacher
                 await leave_news.follow_class(session, school.id, class_id, now)
+                await feedback_follow.follow_class(session, school.id, class_id, now)
     leaving = sorted((person.full_name for person in plan.leaving), key=_name_order)
     return ImportOutcome(summary=plan.summary(), leaving=leaving)
 

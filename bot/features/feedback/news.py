@@ -99,13 +99,14 @@ async def to_staff(
     heading: str | None,
     now: datetime,
     zone: ZoneInfo,
+    audience: Audience | None = None,
 ) -> int:
     """Queue a parent's message (one notice per part, "Trả lời" and "Đã xử lý" under the last)
-    for the item's recipients: at once, or held until the teacher's hours begin; kept for
-    recipients who have not joined yet, and then the administrators are told. An attached
-    photo goes as a photo, any other file as a document. Returns how many people it reaches
-    now (0: it waits for them to join)."""
-    audience = await staff_audience(session, item)
+    for the item's recipients (or `audience`): at once, or held until the teacher's hours
+    begin; kept for recipients who have not joined yet, and then the administrators are told.
+    An attached photo goes as a photo, any other file as a document. Returns how many people
+    it reaches now (0: it waits for them to join)."""
+    audience = audience or await staff_audience(session, item)
     count, reach = len(messages), 0
     for number, message in enumerate(messages, start=1):
         texts = {
