@@ -254,14 +254,17 @@ def _write(
     empty = [(n, code) for n, code, comment in pupils if not comment]
     chosen = [p for p in empty if rng.random() < 0.5]
     seen = [(n, code) for n, code in written if code in linked] or written
-    edited = [rng.choice(seen)] if seen else []  # a comment written in chat, changed
+    # A comment written in chat, changed; when every comment is written already, a second one
+    # changed too, to be the far too long one (so the first change is still one to carry).
+    edited = rng.sample(seen, min(len(seen), 1 if chosen else 2))
     cells: dict[int, tuple[str, Any]] = {}
     for number, code in chosen + edited:
         cell = sheet.cell(number, comment_at + 1)
         cell.value = done.texts[code] = f"{WRITTEN[rng.randrange(len(WRITTEN))]} (bảng tính)"
         cells[number] = (code, cell)
-    if cells:  # a new comment far too long (the changed one, if there is no new one)
-        done.long_row = rng.choice([n for n, _code in chosen] or sorted(cells))
+    if cells:  # a new comment far too long (else the second changed one, else the only one)
+        long_rows = [n for n, _code in chosen] or [n for n, _code in edited[1:]]
+        done.long_row = rng.choice(long_rows or sorted(cells))
         code, cell = cells[done.long_row]
         cell.value = done.texts[code] = ("Con rất chăm chỉ và ngoan. " * 40)[:TOO_LONG]
     return cells

@@ -65,7 +65,7 @@ def assert_caught(report: Report, plant: str) -> None:
         caught = [v for v in report.violated(invariant) if word in v["detail"]]
         found = json.dumps(report.violations[:20], ensure_ascii=False, indent=1)
         assert caught, f"{plant} went unnoticed by {invariant} ({word!r}): {found}"
-        assert all(v["seed"] == SEED and v["at"] and v["people"] for v in caught), caught
+        assert all(v["seed"] == report.seed and v["at"] and v["people"] for v in caught), caught
 
 
 async def test_the_plants_of_the_stronger_invariants_are_caught(tmp_path: Path) -> None:
@@ -77,5 +77,8 @@ async def test_the_plants_of_the_stronger_invariants_are_caught(tmp_path: Path) 
 @pytest.mark.slow
 @pytest.mark.parametrize("plant", sorted(CAUGHT_BY))
 async def test_a_plant_alone_is_caught_by_its_invariant(plant: str, tmp_path: Path) -> None:
-    report = await simulate(Options(seed=SEED, weeks=2, kills=0, plants=(plant,), folder=tmp_path))
+    # On seed 18 the teacher writes the changed pupil's comment again in chat the next morning,
+    # which hides what sheet-keeps-chat kept: that plant runs on seed 1.
+    seed = 1 if plant == "sheet-keeps-chat" else SEED
+    report = await simulate(Options(seed=seed, weeks=2, kills=0, plants=(plant,), folder=tmp_path))
     assert_caught(report, plant)

@@ -60,6 +60,9 @@ async def test_a_short_term_keeps_every_promise(tmp_path: Path) -> None:
 # holds every plant but next-week, which hides absence-untold (its notices go out early).
 PLANTED = [
     (("next-week",), [("week", "before its last school day")]),
+    # Alone, and on seed 1: on seed 18 the teacher writes the changed pupil's comment again in
+    # chat the next morning, which hides what the sheet kept.
+    (("sheet-keeps-chat",), [("comments", "the teacher last gave (sheet")]),
     (
         (
             "sibling-leak",
@@ -69,7 +72,6 @@ PLANTED = [
             "unreachable-hidden",
             "away-ignored",
             "seen-moves",
-            "sheet-keeps-chat",
             "long-row-dropped",
             "leaver-keeps-class",
         ),
@@ -81,7 +83,6 @@ PLANTED = [
             ("unreachable", "blocked"),
             ("lost", "never reached"),
             ("buttons", "“Đã xem” first pressed"),
-            ("comments", "the teacher last gave (sheet"),
             ("sheet", "not named"),
             ("replaced", "/nhanxet after she left"),
         ],
@@ -89,15 +90,18 @@ PLANTED = [
 ]
 
 
-@pytest.mark.parametrize(("plants", "caught_by"), PLANTED, ids=["next-week", "ten-at-once"])
+@pytest.mark.parametrize(
+    ("plants", "caught_by"), PLANTED, ids=["next-week", "sheet-keeps-chat", "nine-at-once"]
+)
 async def test_a_planted_bug_is_caught_by_its_invariant(
     plants: tuple[str, ...], caught_by: list[tuple[str, str]], tmp_path: Path
 ) -> None:
-    report = await simulate(Options(seed=SEED, weeks=1, kills=0, plants=plants, folder=tmp_path))
+    seed = 1 if plants == ("sheet-keeps-chat",) else SEED
+    report = await simulate(Options(seed=seed, weeks=2, kills=0, plants=plants, folder=tmp_path))
     for plant, (invariant, word) in zip(plants, caught_by, strict=True):
         caught = [v for v in report.violated(invariant) if word in v["detail"]]
         assert caught, f"{plant} went unnoticed: {report.to_json()}"
-        assert all(v["seed"] == SEED and v["at"] and v["people"] for v in caught)
+        assert all(v["seed"] == seed and v["at"] and v["people"] for v in caught)
 
 
 async def test_periods_timeouts_and_a_kill_in_an_update_keep_every_promise(
