@@ -33,7 +33,7 @@ def entry_view(world: World, entry: Entry) -> dict[str, Any]:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
     buttons = [
         [
-            {k: b[k] for k in ("text", "callback_data", "url", "style") if k in b}
+            {k: b[k] for k in ("text", "callback_data", "url", "web_app", "style") if k in b}
             for b in row
             if isinstance(b, dict)
         ]

@@ -15,11 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import (
     CallbackQuery,
     InlineKeyboardMarkup,
-    KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
-    WebAppInfo,
 )
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -230,18 +228,17 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         """The main menu for the person's roles, two buttons per row; the features' menu hooks
         run too (the chat's menu button, set after the commit).
 
-        A button that opens a web page as a Mini App is there only when the web contact book is
-        served over HTTPS: Telegram refuses a `web_app` button with any other address.
+        A button for a web page is there only when the web contact book is served over HTTPS
+        (Telegram refuses a `web_app` button with any other address). It is a plain button whose
+        tap answers with an inline `web_app` button (bot/core/menu.py): a Mini App opened from a
+        reply keyboard gets no init data from Telegram, so it could not sign the person in.
         """
         features, web_url = self.features, self.settings.web_url
         https = self.settings.web_is_https and web_url is not None
-        buttons: list[str | KeyboardButton] = []
+        buttons: list[str] = []
         for label, page in features.menu_entries(visit.actor.roles):
-            if page is None:
+            if page is None or https:
                 buttons.append(visit._(label))
-            elif https:
-                app = WebAppInfo(f"{web_url}{page}")
-                buttons.append(KeyboardButton(visit._(label), web_app=app))
         for hook in features.menu_hooks:
             hook(visit, self)
         rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]

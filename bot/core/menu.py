@@ -6,13 +6,13 @@ import html
 from dataclasses import dataclass
 from typing import Annotated
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 from telegram.ext import MessageHandler, filters
 
 from bot.core import keyboards
 from bot.core.callbacks import Button, Max, button
 from bot.core.context import BotContext, Visit
-from bot.core.features import Features, holding
+from bot.core.features import Callback, Features, holding
 from bot.core.i18n import LANGUAGES, N_, translator
 from storage.models import Role
 from storage.queries import students_with_ids
@@ -137,9 +137,30 @@ def register(features: Features) -> None:
     features.press(SetChild, child_pressed)
 
 
+OPEN_BELOW = N_("Tap the button below to open it inside Telegram.")
+NO_HTTPS = N_("Send /web for a link to the contact book on the web.")
+
+
+def _web_page(label: str, page: str) -> Callback:
+    """A menu button for a web page: an inline `web_app` button to it (Telegram gives a Mini App
+    opened from an inline button the init data that signs the person in)."""
+
+    async def open_page(update: Update, context: BotContext) -> None:
+        async with context.visit(update) as visit:
+            _, url = visit._, context.settings.web_url
+            if not (context.settings.web_is_https and url):
+                visit.reply(_(NO_HTTPS), as_html=False)
+                return
+            button = InlineKeyboardButton(_(label), web_app=WebAppInfo(f"{url}{page}"))
+            visit.reply(_(OPEN_BELOW), InlineKeyboardMarkup([[button]]), as_html=False)
+
+    return open_page
+
+
 def menu_handler(features: Features) -> MessageHandler[BotContext, None]:
     """Route a tap on a menu button (in whichever language it was sent) to its command."""
     routes = {button.label: button.callback for button in features.menu}
+    routes |= {button.label: _web_page(button.label, button.page) for button in features.web_apps}
     labels = {translator(code)(label): label for label in routes for code in LANGUAGES}
 
     async def menu_label(update: Update, context: BotContext) -> None:

@@ -1,6 +1,8 @@
 """Over HTTPS the staff's menus open their web page as a Mini App: a homeroom teacher's or a
-leader's menu keyboard has a `web_app` button, and the chat's menu button is set as soon as
-they link (and again at /start and /menu). A parent gets neither; over plain HTTP nobody does."""
+leader's menu keyboard has a button for it whose tap answers with an inline `web_app` button
+(a Mini App opened from a reply keyboard gets no init data, so it could not sign them in), and
+the chat's menu button is set as soon as they link (and again at /start and /menu). A parent
+gets neither; over plain HTTP nobody does."""
 
 from __future__ import annotations
 
@@ -33,13 +35,32 @@ async def link(make_person: PersonFactory, name: str, phone: str) -> tuple[Perso
 
 
 def web_apps(message: dict[str, Any]) -> list[tuple[str, str]]:
-    """The reply keyboard's Mini App buttons: (label, address)."""
+    """The reply keyboard's `web_app` buttons: (label, address); none may be there."""
     rows = (message.get("reply_keyboard") or {}).get("keyboard") or []
     return [
         (button["text"], button["web_app"]["url"])
         for row in rows
         for button in row
         if isinstance(button, dict) and "web_app" in button
+    ]
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    """The reply keyboard's labels."""
+    rows = (message.get("reply_keyboard") or {}).get("keyboard") or []
+    return [b["text"] if isinstance(b, dict) else str(b) for row in rows for b in row]
+
+
+async def opened(person: PersonClient, label: str) -> list[tuple[str, str]]:
+    """Tap a menu button; the inline `web_app` buttons of the answer: (label, address)."""
+    await person.send(label)
+    answer = await person.next_message(timeout=10, new_only=True)
+    assert answer["text"] == vi("Tap the button below to open it inside Telegram."), answer
+    return [
+        (button["text"], button["web_app"]["url"])
+        for row in answer["buttons"]
+        for button in row
+        if "web_app" in button
     ]
 
 
@@ -69,8 +90,9 @@ async def test_a_teacher_who_links_gets_the_grid_in_both_menus(
     web_bot: BotApplication, make_person: PersonFactory, sandbox: RunningSandbox, lists: School
 ) -> None:
     teacher, welcome = await link(make_person, *TEACHER_1A)
-    assert web_apps(welcome) == [(vi(GRID), f"{SITE}app?next=teacher")]
-    assert vi(GRID) == "Nhập cả lớp"
+    assert vi(GRID) == "Nhập cả lớp" and vi(GRID) in labels(welcome)
+    assert web_apps(welcome) == []  # no init data from a reply keyboard's Mini App
+    assert await opened(teacher, vi(GRID)) == [(vi(GRID), f"{SITE}app?next=teacher")]
     button = await menu_button_set(sandbox, teacher)
     assert button == {
         "type": "web_app",
@@ -83,7 +105,7 @@ async def test_a_teacher_who_links_gets_the_grid_in_both_menus(
         sandbox.state.bots[bot_id].menu_buttons.pop(teacher.person_id)
         await teacher.command(command)
         answer = await teacher.next_message(timeout=10, new_only=True)
-        assert web_apps(answer) == [(vi(GRID), f"{SITE}app?next=teacher")]
+        assert vi(GRID) in labels(answer) and web_apps(answer) == []
         assert (await menu_button_set(sandbox, teacher))["web_app"] == button["web_app"]
 
 
@@ -92,7 +114,8 @@ async def test_a_principal_gets_the_dashboard(
     web_bot: BotApplication, make_person: PersonFactory, sandbox: RunningSandbox, lists: School
 ) -> None:
     principal, welcome = await link(make_person, *PRINCIPAL)
-    assert web_apps(welcome) == [(vi(DASHBOARD), f"{SITE}app?next=dashboard")]
+    assert vi(DASHBOARD) in labels(welcome)
+    assert await opened(principal, vi(DASHBOARD)) == [(vi(DASHBOARD), f"{SITE}app?next=dashboard")]
     button = await menu_button_set(sandbox, principal)
     assert button["web_app"] == {"url": f"{SITE}app?next=dashboard"}
 
@@ -103,6 +126,7 @@ async def test_a_parent_gets_neither(
 ) -> None:
     mother, welcome = await link(make_person, *MOTHER)
     assert welcome["reply_keyboard"]["keyboard"] and not web_apps(welcome)
+    assert vi(GRID) not in labels(welcome) and vi(DASHBOARD) not in labels(welcome)
     await mother.command("menu")
     assert not web_apps(await mother.next_message(timeout=10, new_only=True))
     await no_menu_button(sandbox, mother)
@@ -114,6 +138,7 @@ async def test_over_plain_http_no_one_gets_them(
     for who in (TEACHER_1A, PRINCIPAL):
         person, welcome = await link(make_person, *who)
         assert welcome["reply_keyboard"]["keyboard"] and not web_apps(welcome)
+        assert vi(GRID) not in labels(welcome) and vi(DASHBOARD) not in labels(welcome)
         await person.command("menu")
         assert not web_apps(await person.next_message(timeout=10, new_only=True))
         await no_menu_button(sandbox, person)
